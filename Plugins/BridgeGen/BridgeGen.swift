@@ -1,0 +1,5 @@
+import PackagePlugin
+
+@main struct BridgeGen: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] { [] }
+}

@@ -1,0 +1,1 @@
+@main struct BridgeGenerator { static func main() {} }

@@ -1,0 +1,3 @@
+#ifndef CBRIDGE_H
+#define CBRIDGE_H
+#endif
