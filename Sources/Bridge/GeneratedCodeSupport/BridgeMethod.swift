@@ -12,7 +12,7 @@ public struct _BridgeMethod<Real>: Sendable {
     /// - Parameters:
     ///   - signature: The requirement's wire signature, as the generator writes it.
     ///   - invoke: Decodes the arguments, calls the real object, encodes the result.
-    public init(_ signature: String, _ invoke: @escaping Invoke) {
+    public init(_ signature: String, _ invoke: @escaping @Sendable (Real, inout _WireReader, inout _WireWriter) async throws -> Void) {
         self.signature = signature
         self.id = _BridgeInterfaceDescription.methodID(of: signature)
         self.invoke = invoke

@@ -1,0 +1,3 @@
+// Placeholder: the codec lands in its own commit.
+public struct _WireWriter {}
+public struct _WireReader {}
