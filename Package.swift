@@ -17,7 +17,9 @@ let package = Package(
         .target(name: "Bridge", dependencies: ["CBridge"]),
         .target(name: "BridgeHost", dependencies: ["Bridge", "CBridge"]),
 
-        .executableTarget(name: "BridgeGenerator"),
+        // The generator: a library (so tests can call it) and a thin executable for the plugin.
+        .target(name: "BridgeGeneratorCore"),
+        .executableTarget(name: "BridgeGenerator", dependencies: ["BridgeGeneratorCore"]),
         .plugin(name: "BridgeGen", capability: .buildTool(), dependencies: ["BridgeGenerator"]),
 
         .executableTarget(
@@ -32,6 +34,6 @@ let package = Package(
             dependencies: ["Bridge", "BridgeHost"],
             plugins: ["BridgeGen"]
         ),
-        .testTarget(name: "BridgeGeneratorTests", dependencies: ["BridgeGenerator"]),
+        .testTarget(name: "BridgeGeneratorTests", dependencies: ["BridgeGeneratorCore"]),
     ]
 )

@@ -1,1 +1,104 @@
+#define _GNU_SOURCE
 #include "CBridge.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
+#if defined(__APPLE__)
+#include <crt_externs.h>
+#endif
+
+extern char **environ;
+
+char **cbridge_environment(void) {
+#if defined(__APPLE__)
+    return *_NSGetEnviron();
+#else
+    return environ;
+#endif
+}
+
+int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    int result = posix_spawn_file_actions_init(&actions);
+    if (result != 0) return result;
+    result = posix_spawnattr_init(&attributes);
+    if (result != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return result;
+    }
+    // The child starts with default signal handling and an empty mask, whatever the parent's
+    // threads had set.
+    sigset_t all, none;
+    sigfillset(&all);
+    sigemptyset(&none);
+    posix_spawnattr_setsigdefault(&attributes, &all);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+#if defined(__APPLE__)
+    flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;
+#endif
+    posix_spawnattr_setflags(&attributes, flags);
+
+    // dup2 onto itself would keep close-on-exec set, so a socket that is already 3 moves.
+    int moved = -1;
+    if (bridge == CBRIDGE_HOST_DESCRIPTOR) {
+        moved = fcntl(bridge, F_DUPFD_CLOEXEC, CBRIDGE_HOST_DESCRIPTOR + 1);
+        if (moved < 0) {
+            result = errno;
+            goto done;
+        }
+        bridge = moved;
+    }
+    if ((result = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)) != 0) goto done;
+    if ((result = posix_spawn_file_actions_adddup2(&actions, bridge, CBRIDGE_HOST_DESCRIPTOR)) != 0) goto done;
+#if defined(__APPLE__)
+    if ((result = posix_spawn_file_actions_addinherit_np(&actions, 1)) != 0) goto done;
+    if ((result = posix_spawn_file_actions_addinherit_np(&actions, 2)) != 0) goto done;
+    if ((result = posix_spawn_file_actions_addinherit_np(&actions, CBRIDGE_HOST_DESCRIPTOR)) != 0) goto done;
+#else
+    if ((result = posix_spawn_file_actions_addclosefrom_np(&actions, CBRIDGE_HOST_DESCRIPTOR + 1)) != 0) goto done;
+#endif
+    result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
+done:
+    if (moved >= 0) close(moved);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    return result;
+}
+
+int cbridge_set_parent_death_signal(int signal) {
+#if defined(__linux__)
+    return prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0);
+#else
+    (void)signal;
+    return 0;
+#endif
+}
+
+// Defined by BridgeHost (`@_cdecl`). Weak, so that a binary without BridgeHost still links
+// and can say what is missing.
+extern void swift_process_bridge_host_main(void) __attribute__((weak));
+
+// Runs before `main` (and before XCTest or Swift Testing in a test binary): a binary started
+// as a host serves and exits here, so no user code ever runs in it.
+__attribute__((constructor)) static void cbridge_enter_host_mode_if_asked(void) {
+    if (getenv(CBRIDGE_HOST_VARIABLE) == NULL) return;
+    if (swift_process_bridge_host_main == NULL) {
+        fprintf(stderr,
+                "swift-process-bridge: this binary was started as a bridge host, but it does not "
+                "link the BridgeHost module. Depend on the `Bridge` product (which includes it), "
+                "or unset " CBRIDGE_HOST_VARIABLE ".\n");
+        _exit(70);
+    }
+    swift_process_bridge_host_main();
+    _exit(70);  // The host entry never returns.
+}

@@ -1,3 +1,25 @@
 #ifndef CBRIDGE_H
 #define CBRIDGE_H
+
+#include <sys/types.h>
+
+/// The environment variable that turns a started-again binary into a host. Its value is
+/// "<descriptor>:<parent pid>".
+#define CBRIDGE_HOST_VARIABLE "SWIFT_PROCESS_BRIDGE_HOST"
+
+/// The descriptor number the bridge's socket has in every host.
+#define CBRIDGE_HOST_DESCRIPTOR 3
+
+/// Starts `path` with `argv` and `envp`; in the child, the descriptor `bridge` becomes
+/// descriptor 3, standard input reads /dev/null, and every other descriptor above 2 is closed.
+/// Returns 0 and sets `*pid`, or an errno value.
+int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge);
+
+/// Asks the kernel to send `signal` to this process when its parent thread exits (Linux);
+/// returns 0, or -1 with errno set. Does nothing and returns 0 where the call does not exist.
+int cbridge_set_parent_death_signal(int signal);
+
+/// The process environment (`environ`), which Swift cannot name portably.
+char **cbridge_environment(void);
+
 #endif

@@ -1,0 +1,126 @@
+import Synchronization
+
+/// A real object of type `Real` running in its own host process, and the client that calls it.
+///
+/// ```swift
+/// let bridge = try await Bridge<LocalSandbox>.start()
+/// let cwd = try await bridge.client.currentDirectory()
+/// await bridge.stop()
+/// ```
+///
+/// The host is this binary started again (or `options.executable`). It creates `Real` with
+/// `init()`, runs its start hook, and serves calls until `stop()`, until this `Bridge` is
+/// released (then the host exits without its stop hook), or until this process dies (then
+/// the host dies too).
+public final class Bridge<Real: BridgeHostable>: Sendable {
+    /// The typed client: each call runs on the real object in the host.
+    public let client: Real.BridgeClient
+
+    /// The host's process id.
+    public var processID: Int32 { connection.host.id }
+
+    /// How the host ended, once it has ended and was reaped; nil while it runs.
+    public var termination: HostTermination? { connection.host.termination.value }
+
+    private let connection: _BridgeConnection
+    private let stopTimeout: Duration
+    private let stopping = Mutex<Task<Void, Never>?>(nil)
+
+    private init(connection: _BridgeConnection, stopTimeout: Duration) {
+        self.connection = connection
+        self.client = Real.BridgeClient(_connection: connection)
+        self.stopTimeout = stopTimeout
+    }
+
+    deinit {
+        // Closing our end makes the host exit and the reader reap it.
+        connection.disconnect()
+    }
+
+    /// Starts a host process that creates and serves a `Real`.
+    ///
+    /// - Parameter options: The host's working directory, environment, executable, timeouts.
+    /// - Returns: A bridge whose `client` is ready for calls.
+    /// - Throws: The start hook's error (as itself when it is `Codable`), or `BridgeError`:
+    ///   `.startFailed` when the host cannot be started or exits first, `.timedOut` after
+    ///   `options.startTimeout`, `.interfaceMismatch` for a host built from other source.
+    public static func start(_ options: BridgeOptions = .init()) async throws -> Bridge {
+        try Task.checkCancellation()
+        if options.user != nil || options.group != nil {
+            throw BridgeError.startFailed("BridgeOptions.user and .group are not supported by this version yet; start the bridge without them")
+        }
+        let connection = try await HostLauncher.launch(options)
+        let host = connection.host
+        let outcome = OneShot<Bool>()  // true: the host answered; false: the watchdog fired
+        let watchdog = Task {
+            try? await Task.sleep(for: options.startTimeout)
+            if !Task.isCancelled, outcome.set(false) { host.send(System.killSignal) }
+        }
+        defer { watchdog.cancel() }
+
+        let answer: Frame
+        do {
+            answer = try await connection.handshake(
+                Hello(
+                    realType: _mangledTypeName(Real.self) ?? "",
+                    realTypeName: String(reflecting: Real.self),
+                    interface: Real.BridgeClient._bridgeInterface,
+                    workingDirectory: options.workingDirectory))
+            outcome.set(true)
+        } catch let error as BridgeError {
+            await end(connection)
+            if outcome.value == false {
+                throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed")
+            }
+            if case .hostExited(let pid, let termination, _) = error {
+                throw BridgeError.startFailed("the host (pid \(pid)) \(termination) before it could serve")
+            }
+            throw error
+        }
+
+        var payload = answer.payloadReader
+        switch answer.kind {
+        case .welcome:
+            return Bridge(connection: connection, stopTimeout: options.stopTimeout)
+        case .refused:
+            await end(connection)
+            throw (try? payload.decode(BridgeError.self)) ?? .malformedMessage("the host refused to start with a reason that could not be read")
+        case .threw:
+            await end(connection)
+            throw (try? payload.decode(ErrorEnvelope.self))?.error ?? BridgeError.malformedMessage("the start hook threw an error that could not be read")
+        default:
+            await end(connection)
+            throw BridgeError.malformedMessage("the host answered the handshake with a \(answer.kind) frame")
+        }
+    }
+
+    /// Stops the host: runs its stop hook after the calls already sent, lets it exit, and reaps it.
+    ///
+    /// A host that does not exit within `options.stopTimeout` gets `SIGTERM`, then `SIGKILL`.
+    /// Later calls fail with `BridgeError.stopped`. Calling `stop()` again waits for the
+    /// first stop; cancelling the calling task does not cut the stop short.
+    public func stop() async {
+        let task = stopping.withLock { running -> Task<Void, Never> in
+            if let running { return running }
+            let task = Task { [connection, stopTimeout] in
+                connection.beginStopping()
+                connection.sendControl(.stop)
+                await Self.end(connection, after: stopTimeout)
+            }
+            running = task
+            return task
+        }
+        await task.value
+    }
+
+    /// Makes sure the host is gone and reaped: waits for it to exit, then terminates and
+    /// kills it.
+    private static func end(_ connection: _BridgeConnection, after gracePeriod: Duration = .seconds(1)) async {
+        let host = connection.host
+        if await host.termination.wait(timeout: gracePeriod) != nil { return }
+        host.send(System.terminateSignal)
+        if await host.termination.wait(timeout: gracePeriod) != nil { return }
+        host.send(System.killSignal)
+        _ = await host.termination.wait()
+    }
+}

@@ -1,0 +1,221 @@
+// Every system call the package makes goes through this file: the one place that knows which
+// platform it is on.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#else
+#error("swift-process-bridge supports Linux (Glibc) and Darwin")
+#endif
+import CBridge
+
+package typealias ProcessID = pid_t
+
+/// The system calls the bridge needs, each retried on `EINTR` and failing with `SystemError`.
+package enum System {
+    package static let hostVariable = CBRIDGE_HOST_VARIABLE
+    package static let hostDescriptor = FileDescriptor(rawValue: CBRIDGE_HOST_DESCRIPTOR)
+
+    package static func errorText(_ code: CInt) -> String { String(cString: strerror(code)) }
+
+    // MARK: Descriptors
+
+    /// A connected pair of Unix stream sockets, both close-on-exec.
+    package static func socketPair() throws(SystemError) -> (FileDescriptor, FileDescriptor) {
+        var fds: [CInt] = [-1, -1]
+        #if canImport(Glibc)
+        let type = CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+        guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { throw SystemError("socketpair", code: errno) }
+        #else
+        guard socketpair(AF_UNIX, SOCK_STREAM, 0, &fds) == 0 else { throw SystemError("socketpair", code: errno) }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var on: CInt = 1
+        for fd in fds { _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<CInt>.size)) }
+        #endif
+        return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
+    }
+
+    /// Whether `descriptor` is an open Unix-domain stream socket, the only kind a host serves on.
+    package static func isUnixStreamSocket(_ descriptor: FileDescriptor) -> Bool {
+        var info = stat()
+        guard fstat(descriptor.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK else { return false }
+        var type: CInt = 0
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        guard getsockopt(descriptor.rawValue, SOL_SOCKET, SO_TYPE, &type, &length) == 0 else { return false }
+        #if canImport(Glibc)
+        guard type == CInt(SOCK_STREAM.rawValue) else { return false }
+        #else
+        guard type == SOCK_STREAM else { return false }
+        #endif
+        var address = sockaddr_storage()
+        var addressLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getsockname(descriptor.rawValue, $0, &addressLength)
+            }
+        }
+        return named == 0 && CInt(address.ss_family) == AF_UNIX
+    }
+
+    package static func setCloseOnExec(_ descriptor: FileDescriptor) {
+        _ = fcntl(descriptor.rawValue, F_SETFD, FD_CLOEXEC)
+    }
+
+    package static func close(_ descriptor: FileDescriptor) {
+        _ = platformClose(descriptor.rawValue)
+    }
+
+    /// Reads at most `buffer.count` bytes; 0 means end of file.
+    package static func read(_ descriptor: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        while true {
+            let count = platformRead(descriptor.rawValue, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { throw SystemError("read", code: errno) }
+        }
+    }
+
+    /// Writes all of `bytes`, however many calls it takes.
+    package static func writeAll(_ descriptor: FileDescriptor, _ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            #if canImport(Glibc)
+            let count = send(descriptor.rawValue, bytes.baseAddress! + offset, bytes.count - offset, CInt(MSG_NOSIGNAL))
+            #else
+            let count = Darwin.write(descriptor.rawValue, bytes.baseAddress! + offset, bytes.count - offset)
+            #endif
+            if count >= 0 {
+                offset += count
+            } else if errno != EINTR {
+                throw SystemError("write", code: errno)
+            }
+        }
+    }
+
+    /// Stops further sends and receives, which wakes a thread blocked in `read` on it.
+    package static func shutdown(_ descriptor: FileDescriptor) {
+        #if canImport(Glibc)
+        _ = Glibc.shutdown(descriptor.rawValue, CInt(SHUT_RDWR))
+        #else
+        _ = Darwin.shutdown(descriptor.rawValue, SHUT_RDWR)
+        #endif
+    }
+
+    // MARK: Processes
+
+    package static var currentProcessID: ProcessID { getpid() }
+    package static var parentProcessID: ProcessID { getppid() }
+
+    /// The path that starts this very binary again.
+    package static func currentExecutablePath() -> String {
+        #if os(Linux)
+        // The kernel's link to the running image: it still works if the file was replaced.
+        return "/proc/self/exe"
+        #else
+        var size: UInt32 = 0
+        _ = _NSGetExecutablePath(nil, &size)
+        var buffer = [CChar](repeating: 0, count: Int(size) + 1)
+        _ = _NSGetExecutablePath(&buffer, &size)
+        return String(cString: buffer)
+        #endif
+    }
+
+    /// Starts `path` as a host whose bridge socket is `bridge`; see `cbridge_spawn`.
+    package static func spawnHost(path: String, arguments: [String], environment: [String], bridge: FileDescriptor) throws(SystemError) -> ProcessID {
+        var pid: ProcessID = 0
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        let result = cbridge_spawn(&pid, path, argv, envp, bridge.rawValue)
+        guard result == 0 else { throw SystemError("posix_spawn of \(path)", code: result) }
+        return pid
+    }
+
+    /// Reaps `pid` if it has exited; with `block`, waits until it does.
+    package static func reap(_ pid: ProcessID, block: Bool) -> HostTermination? {
+        var status: CInt = 0
+        while true {
+            let result = waitpid(pid, &status, block ? 0 : WNOHANG)
+            if result == pid { return HostTermination(waitStatus: status) }
+            if result == 0 { return nil }
+            if errno == EINTR { continue }
+            // ECHILD: reaped elsewhere, or never ours. Nothing more can be learnt.
+            return .unknown
+        }
+    }
+
+    package static func signal(_ pid: ProcessID, _ signal: CInt) {
+        _ = kill(pid, signal)
+    }
+
+    package static let terminateSignal = SIGTERM
+    package static let killSignal = SIGKILL
+
+    package static func signalName(_ number: CInt) -> String {
+        let names: [CInt: String] = [
+            SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+            SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+            SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2",
+        ]
+        return names[number] ?? "signal \(number)"
+    }
+
+    /// Asks for SIGKILL when the thread that started this process ends (Linux only).
+    package static func dieWithParent() throws(SystemError) {
+        guard cbridge_set_parent_death_signal(SIGKILL) == 0 else { throw SystemError("prctl(PR_SET_PDEATHSIG)", code: errno) }
+    }
+
+    // MARK: Environment and directory
+
+    /// The environment as `NAME=value` strings.
+    package static func environment() -> [String] {
+        var result: [String] = []
+        guard var entry = cbridge_environment() else { return result }
+        while let pointer = entry.pointee {
+            result.append(String(cString: pointer))
+            entry += 1
+        }
+        return result
+    }
+
+    package static func environmentValue(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    package static func removeEnvironmentValue(_ name: String) {
+        unsetenv(name)
+    }
+
+    package static func changeDirectory(_ path: String) throws(SystemError) {
+        guard chdir(path) == 0 else { throw SystemError("chdir to \(path)", code: errno) }
+    }
+
+    package static func exit(_ code: CInt) -> Never {
+        platformExit(code)
+    }
+}
+
+#if canImport(Glibc)
+private let platformClose = Glibc.close
+private let platformRead = Glibc.read
+private let platformExit = Glibc.exit
+#else
+private let platformClose = Darwin.close
+private let platformRead = Darwin.read
+private let platformExit = Darwin.exit
+#endif
+
+extension HostTermination {
+    init(waitStatus status: CInt) {
+        // The W* macros are not imported into Swift; these are their definitions, the same on
+        // Linux and Darwin.
+        let signal = status & 0x7f
+        if signal == 0 {
+            self = .exited((status >> 8) & 0xff)
+        } else {
+            self = .signaled(signal)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// An error thrown in the host, as it crosses the wire.
+///
+/// A `Codable` error travels as its mangled type name and its encoded value, and the caller
+/// rebuilds it by looking the name up in its own binary's metadata: no registration. That
+/// works when the caller's binary contains the type under the same module and name (always
+/// so when the host is the caller's own binary started again). Otherwise, and for errors
+/// that are not `Codable`, the caller gets `BridgeError.remoteError` with the type's name and
+/// the error's description.
+package struct ErrorEnvelope: Codable, Sendable {
+    package var mangledTypeName: String?
+    package var typeName: String
+    package var description: String
+    package var value: [UInt8]?
+
+    package init(_ error: any Error) {
+        let type = type(of: error)
+        typeName = String(reflecting: type)
+        description = String(describing: error)
+        if error is CancellationError {
+            mangledTypeName = nil
+            value = nil
+        } else if let encodable = error as? any Encodable {
+            var writer = _WireWriter()
+            if (try? writer.encode(encodable)) != nil {
+                mangledTypeName = _mangledTypeName(type)
+                value = writer.bytes
+            } else {
+                mangledTypeName = nil
+                value = nil
+            }
+        } else {
+            mangledTypeName = nil
+            value = nil
+        }
+    }
+
+    /// The error as the caller should see it.
+    package var error: any Error {
+        if typeName == String(reflecting: CancellationError.self) { return CancellationError() }
+        guard let mangledTypeName, let value,
+              let type = _typeByName(mangledTypeName) as? any (Error & Decodable).Type
+        else { return BridgeError.remoteError(typeName: typeName, description: description) }
+        do {
+            return try Self.decode(type, from: value)
+        } catch {
+            return BridgeError.remoteError(typeName: typeName, description: description)
+        }
+    }
+
+    private static func decode<E: Error & Decodable>(_ type: E.Type, from bytes: [UInt8]) throws -> any Error {
+        var reader = _WireReader(bytes: bytes)
+        return try reader.decode(E.self)
+    }
+}

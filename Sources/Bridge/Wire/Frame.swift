@@ -1,0 +1,67 @@
+/// What a frame says. The numbers are part of the wire format: never reuse one.
+package enum FrameKind: UInt8, Sendable {
+    /// Parent to host, call id 0: the wire version, the type to serve and its interface.
+    case hello = 1
+    /// Host to parent, call id 0: the real object exists and its start hook returned.
+    case welcome = 2
+    /// Host to parent, call id 0: the host will not serve this parent; the payload is a `BridgeError`.
+    case refused = 3
+    /// Parent to host: the method id, then the arguments.
+    case call = 4
+    /// Host to parent: the call returned; the payload is its result.
+    case returned = 5
+    /// Host to parent: the call (or, with call id 0, the start hook) threw; the payload is an `ErrorEnvelope`.
+    case threw = 6
+    /// Parent to host: the caller of this call id no longer waits for it.
+    case cancel = 7
+    /// Parent to host: run the stop hook and exit.
+    case stop = 8
+    /// Host to parent: the stop hook returned; the host exits next.
+    case stopped = 9
+}
+
+/// One message on the bridge's socket.
+///
+/// Layout: a 32-bit little-endian length of everything after it, the kind (one byte), the call
+/// id (32-bit little-endian), then the payload.
+package struct Frame: Sendable {
+    package static let headerSize = 9
+    /// The wire format's version; a host refuses a parent that speaks another.
+    package static let wireVersion: UInt32 = 1
+    /// The largest payload accepted; a larger frame ends the connection.
+    package static let maximumPayloadSize = 256 << 20
+
+    package var kind: FrameKind
+    package var callID: UInt32
+    package var payload: [UInt8]
+
+    package init(kind: FrameKind, callID: UInt32, payload: [UInt8]) {
+        self.kind = kind
+        self.callID = callID
+        self.payload = payload
+    }
+
+    /// A reader over the payload.
+    package var payloadReader: _WireReader { _WireReader(bytes: payload) }
+}
+
+extension _WireWriter {
+    /// A writer whose bytes start with room for a frame header.
+    package static func frame() -> _WireWriter { _WireWriter(reserving: Frame.headerSize) }
+
+    /// Fills in the header that `frame()` left room for.
+    package mutating func setFrameHeader(_ kind: FrameKind, callID: UInt32) {
+        withUnsafeMutableBytes { bytes in
+            bytes.storeBytes(of: UInt32(bytes.count - 4).littleEndian, toByteOffset: 0, as: UInt32.self)
+            bytes.storeBytes(of: kind.rawValue, toByteOffset: 4, as: UInt8.self)
+            bytes.storeBytes(of: callID.littleEndian, toByteOffset: 5, as: UInt32.self)
+        }
+    }
+}
+
+extension FileDescriptor {
+    /// Sends a frame built with `_WireWriter.frame()`, header filled in.
+    package func send(_ frame: _WireWriter) throws {
+        try frame.bytes.withUnsafeBytes { try System.writeAll(self, $0) }
+    }
+}

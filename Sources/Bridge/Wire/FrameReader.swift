@@ -1,0 +1,73 @@
+/// Reads frames from a socket through one buffer, so that small frames cost one `read` each or
+/// less.
+package final class FrameReader {
+    private let descriptor: FileDescriptor
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+
+    package init(_ descriptor: FileDescriptor, bufferSize: Int = 64 << 10) {
+        self.descriptor = descriptor
+        self.buffer = .allocate(byteCount: bufferSize, alignment: 8)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// The next frame, or nil when the peer closed the connection (or it broke).
+    /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's.
+    package func next() throws(BridgeError) -> Frame? {
+        while end - start < Frame.headerSize {
+            guard fill() else { return nil }
+        }
+        let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+        let rawKind = buffer[start + 4]
+        let callID = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start + 5, as: UInt32.self))
+        guard length >= Frame.headerSize - 4 else {
+            throw .malformedMessage("a frame declares \(length) bytes, fewer than its own header")
+        }
+        let payloadSize = length - (Frame.headerSize - 4)
+        guard payloadSize <= Frame.maximumPayloadSize else {
+            throw .malformedMessage("a frame of \(payloadSize) bytes is over the limit of \(Frame.maximumPayloadSize) bytes")
+        }
+        guard let kind = FrameKind(rawValue: rawKind) else {
+            throw .malformedMessage("unknown frame kind \(rawKind)")
+        }
+        start += Frame.headerSize
+        let buffered = min(end - start, payloadSize)
+        var complete = true
+        let payload = [UInt8](unsafeUninitializedCapacity: payloadSize) { payload, count in
+            let target = UnsafeMutableRawBufferPointer(payload)
+            if buffered > 0 {
+                target.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: buffered)
+                start += buffered
+            }
+            var filled = buffered
+            while filled < payloadSize {
+                let read = (try? System.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: target[filled...]))) ?? 0
+                guard read > 0 else {
+                    complete = false
+                    break
+                }
+                filled += read
+            }
+            count = filled
+        }
+        // A frame cut short is a peer that died while writing: the same as a closed connection.
+        return complete ? Frame(kind: kind, callID: callID, payload: payload) : nil
+    }
+
+    /// Reads more bytes into the buffer; false at end of file.
+    private func fill() -> Bool {
+        if start > 0 {
+            if start < end {
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start)
+            }
+            end -= start
+            start = 0
+        }
+        let read = (try? System.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))) ?? 0
+        guard read > 0 else { return false }
+        end += read
+        return true
+    }
+}

@@ -1,0 +1,69 @@
+import Bridge
+import Foundation
+
+/// The host's entry: the C constructor in `CBridge` calls this before `main` in a binary
+/// started as a host, so no user code runs first. It never returns.
+@_cdecl("swift_process_bridge_host_main")
+func hostMain() {
+    let descriptor: FileDescriptor
+    do {
+        descriptor = try HostEntry.takeBridgeSocket()
+    } catch {
+        HostEntry.fail(error.description)
+    }
+    Task.detached {
+        let status = await HostSession(socket: descriptor).run()
+        System.exit(status)
+    }
+    // The main thread drains the main queue, for real types that use the main actor. Not
+    // `dispatchMain()`: it ends the main thread with `pthread_exit`, which cannot unwind
+    // through the constructor this runs in.
+    let keepAlive = Timer(timeInterval: 1e9, repeats: true) { _ in }
+    RunLoop.main.add(keepAlive, forMode: .default)
+    while true { RunLoop.main.run() }
+}
+
+/// How a process started as a host takes over its socket.
+package enum HostEntry {
+    /// Reads and removes the host variable, checks the descriptor it names, and arranges for
+    /// this process to die with its parent.
+    static func takeBridgeSocket() throws(HostEntryError) -> FileDescriptor {
+        guard let value = System.environmentValue(System.hostVariable) else {
+            throw HostEntryError("\(System.hostVariable) is not set")
+        }
+        // Removed before anything else, so that no code in the host, and no process it
+        // starts, sees it.
+        System.removeEnvironmentValue(System.hostVariable)
+        let parts = value.split(separator: ":")
+        guard parts.count == 2, let number = Int32(parts[0]), let parent = Int32(parts[1]) else {
+            throw HostEntryError("\(System.hostVariable)='\(value)' is not '<descriptor>:<parent pid>'")
+        }
+        let descriptor = FileDescriptor(rawValue: number)
+        guard System.isUnixStreamSocket(descriptor) else {
+            throw HostEntryError("\(System.hostVariable) names descriptor \(number), which is not a Unix stream socket")
+        }
+        System.setCloseOnExec(descriptor)
+        do {
+            try System.dieWithParent()
+        } catch {
+            throw HostEntryError("\(error)")
+        }
+        // The parent may have died before the request above took effect.
+        guard System.parentProcessID == parent else {
+            throw HostEntryError("the parent process \(parent) is gone")
+        }
+        return descriptor
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileDescriptor.standardError.write(
+            "swift-process-bridge: this process was started as a bridge host, but \(message). "
+                + "Bridge hosts are started by Bridge.start(); if you set \(System.hostVariable) yourself, unset it.\n")
+        System.exit(64)  // EX_USAGE
+    }
+}
+
+struct HostEntryError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,154 @@
+import Bridge
+import Synchronization
+
+/// Serves one parent on the bridge socket: the handshake, then calls until stop or until the
+/// parent goes away.
+final class HostSession: Sendable {
+    private let socket: FileDescriptor
+    private let writing = Mutex(())
+
+    init(socket: FileDescriptor) { self.socket = socket }
+
+    /// Serves until the parent stops the host or goes away; returns the exit status.
+    func run() async -> Int32 {
+        let reader = FrameReader(socket)
+        let frame: Frame?
+        do {
+            frame = try reader.next()
+        } catch {
+            return complain("the first message from the parent is not a frame: \(error)")
+        }
+        guard let frame else { return 0 }  // The parent left before saying anything.
+        guard frame.kind == .hello else {
+            return complain("the parent's first message is a \(frame.kind) frame, not a hello")
+        }
+        var payload = frame.payloadReader
+        let version = try? payload.readUInt32LittleEndian()
+        guard version == Frame.wireVersion else {
+            return refuse(.interfaceMismatch("the caller speaks wire version \(version.map(String.init) ?? "?"), this host speaks \(Frame.wireVersion)"))
+        }
+        let hello: Hello
+        do {
+            hello = try payload.decode(Hello.self)
+        } catch {
+            return refuse(.malformedMessage("the hello could not be decoded: \(error)"))
+        }
+        guard let type = _typeByName(hello.realType) as? any BridgeHostable.Type else {
+            return refuse(.interfaceMismatch(
+                "this host executable has no bridged type '\(hello.realTypeName)'; it must be built from the same source as the caller"))
+        }
+        return await serve(type, hello: hello, reader: reader)
+    }
+
+    private func serve<Real: BridgeHostable>(_ type: Real.Type, hello: Hello, reader: FrameReader) async -> Int32 {
+        if let mismatch = hello.mismatch(with: Real.BridgeClient._bridgeInterface) {
+            return refuse(.interfaceMismatch(mismatch))
+        }
+        if let directory = hello.workingDirectory {
+            do {
+                try System.changeDirectory(directory)
+            } catch {
+                return refuse(.startFailed("the host could not enter its working directory: \(error)"))
+            }
+        }
+        let real = Real()
+        if let lifecycle = real as? any BridgeLifecycle {
+            do {
+                try await lifecycle.bridgeDidStart()
+            } catch {
+                reply(.threw, callID: 0) { try $0.encode(ErrorEnvelope(error)) }
+                return 1
+            }
+        }
+        reply(.welcome, callID: 0) { _ in }
+
+        let methods = Dictionary(Real._bridgeMethods.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let concurrent = real is any BridgeConcurrentCalls
+        return await withTaskGroup(of: Void.self) { calls in
+            while true {
+                let frame: Frame?
+                do {
+                    frame = try reader.next()
+                } catch {
+                    return complain("\(error)")
+                }
+                // The parent closed its end without a stop: it is gone, or let the bridge go.
+                guard let frame else { return 0 }
+                switch frame.kind {
+                case .call:
+                    if concurrent {
+                        // The type said it is Sendable by conforming to BridgeConcurrentCalls.
+                        let shared = ConcurrentReal(real)
+                        calls.addTask { await self.perform(frame, on: shared.value, methods: methods) }
+                    } else {
+                        await perform(frame, on: real, methods: methods)
+                    }
+                case .cancel:
+                    break  // Calls run to completion; the parent has stopped waiting already.
+                case .stop:
+                    await calls.waitForAll()
+                    if let lifecycle = real as? any BridgeLifecycle { await lifecycle.bridgeWillStop() }
+                    reply(.stopped, callID: 0) { _ in }
+                    return 0
+                default:
+                    return complain("the parent sent a \(frame.kind) frame, which only a host sends")
+                }
+            }
+        }
+    }
+
+    private func perform<Real>(_ frame: Frame, on real: Real, methods: [UInt64: _BridgeMethod<Real>]) async {
+        var arguments = frame.payloadReader
+        guard let id = try? arguments.readUInt64LittleEndian(), let method = methods[id] else {
+            reply(.threw, callID: frame.callID) {
+                try $0.encode(ErrorEnvelope(BridgeError.interfaceMismatch("the host has no method for this call")))
+            }
+            return
+        }
+        var result = _WireWriter.frame()
+        do {
+            try await method.invoke(real, &arguments, &result)
+        } catch {
+            reply(.threw, callID: frame.callID) { try $0.encode(ErrorEnvelope(error)) }
+            return
+        }
+        result.setFrameHeader(.returned, callID: frame.callID)
+        send(result)
+    }
+
+    private func reply(_ kind: FrameKind, callID: UInt32, _ payload: (inout _WireWriter) throws -> Void) {
+        var frame = _WireWriter.frame()
+        do {
+            try payload(&frame)
+        } catch {
+            frame = _WireWriter.frame()
+            try? frame.encode(ErrorEnvelope(BridgeError.malformedMessage("the host could not encode its reply: \(error)")))
+        }
+        frame.setFrameHeader(kind, callID: callID)
+        send(frame)
+    }
+
+    private func send(_ frame: _WireWriter) {
+        // A failed write means the parent is gone; the next read sees it and ends the host.
+        writing.withLock { _ in _ = try? socket.send(frame) }
+    }
+
+    /// Tells the parent why the host will not serve it, and returns the exit status.
+    private func refuse(_ error: BridgeError) -> Int32 {
+        reply(.refused, callID: 0) { try $0.encode(error) }
+        return 1
+    }
+
+    /// Reports a broken conversation on standard error and returns the exit status.
+    private func complain(_ message: String) -> Int32 {
+        FileDescriptor.standardError.write("swift-process-bridge host: \(message); exiting.\n")
+        return 65  // EX_DATAERR
+    }
+}
+
+/// A real type that conforms to `BridgeConcurrentCalls`, and so to `Sendable`, which the
+/// generic code that serves it cannot see statically.
+private struct ConcurrentReal<Real>: @unchecked Sendable {
+    let value: Real
+    init(_ value: Real) { self.value = value }
+}

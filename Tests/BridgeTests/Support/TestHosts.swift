@@ -1,0 +1,94 @@
+import Bridge
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a host reports about itself, to check isolation from the parent.
+struct HostFacts: Codable, Equatable, Sendable {
+    var processID: Int32
+    var parentProcessID: Int32
+    var workingDirectory: String
+    var openDescriptors: [Int32]
+    var bridgeVariable: String?
+}
+
+/// An error that crosses the wire as itself.
+enum SandboxError: Error, Codable, Equatable {
+    case notFound(path: String)
+    case refused(reason: String, code: Int)
+}
+
+/// An error that is not Codable: arrives as BridgeError.remoteError.
+struct OpaqueFailure: Error, CustomStringConvertible {
+    var description: String { "opaque failure 42" }
+}
+
+protocol Sandbox: Bridged {
+    func changeDirectory(to path: String) async throws
+    func currentDirectory() async throws -> String
+    func run(_ argv: [String]) throws -> Int32
+    func add(_ a: Int, _ b: Int) async throws -> Int
+    func facts() async throws -> HostFacts
+    func fail(path: String) async throws
+    func failOpaquely() async throws
+    func exit(status: Int32) async throws
+    func raise(signal: Int32) async throws
+    func hang() async throws
+    var name: String { get async throws }
+}
+
+final class LocalSandbox: Sandbox, BridgeLifecycle {
+    private var started = false
+
+    init() {}
+
+    func bridgeDidStart() async throws {
+        started = true
+        if let marker = ProcessInfo.processInfo.environment["SANDBOX_FAIL_START"] {
+            throw SandboxError.refused(reason: marker, code: 7)
+        }
+    }
+
+    func bridgeWillStop() async {
+        if let path = ProcessInfo.processInfo.environment["SANDBOX_STOP_MARKER"] {
+            FileManager.default.createFile(atPath: path, contents: Data("stopped \(getpid())".utf8))
+        }
+    }
+
+    func changeDirectory(to path: String) async throws {
+        guard FileManager.default.changeCurrentDirectoryPath(path) else { throw SandboxError.notFound(path: path) }
+    }
+
+    func currentDirectory() async throws -> String { FileManager.default.currentDirectoryPath }
+
+    func run(_ argv: [String]) throws -> Int32 { Int32(argv.count) }
+
+    func add(_ a: Int, _ b: Int) async throws -> Int { a + b }
+
+    func facts() async throws -> HostFacts {
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return HostFacts(
+            processID: getpid(),
+            parentProcessID: getppid(),
+            workingDirectory: FileManager.default.currentDirectoryPath,
+            openDescriptors: descriptors.compactMap(Int32.init).sorted(),
+            bridgeVariable: ProcessInfo.processInfo.environment["SWIFT_PROCESS_BRIDGE_HOST"])
+    }
+
+    func fail(path: String) async throws { throw SandboxError.notFound(path: path) }
+
+    func failOpaquely() async throws { throw OpaqueFailure() }
+
+    func exit(status: Int32) async throws { Glibc.exit(status) }
+
+    func raise(signal: Int32) async throws { _ = Glibc.raise(signal) }
+
+    func hang() async throws {
+        while true { pause() }
+    }
+
+    var name: String {
+        get async throws { started ? "started" : "not started" }
+    }
+}
