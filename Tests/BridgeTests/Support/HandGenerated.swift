@@ -14,6 +14,7 @@ struct SandboxClient: Sandbox, _BridgeClient {
         "exit(status:Int32) async throws",
         "raise(signal:Int32) async throws",
         "hang() async throws",
+        "environment() async throws -> [String:String]",
         "var name:String async throws",
     ])
     let _connection: _BridgeConnection
@@ -49,8 +50,11 @@ struct SandboxClient: Sandbox, _BridgeClient {
     func hang() async throws {
         try await _connection.call(Self._bridgeInterface, 9, arguments: { _ in }, result: { _ in })
     }
+    func environment() async throws -> [String: String] {
+        try await _connection.call(Self._bridgeInterface, 10, arguments: { _ in }, result: { try $0.decode([String: String].self) })
+    }
     var name: String {
-        get async throws { try await _connection.call(Self._bridgeInterface, 10, arguments: { _ in }, result: { try $0.decode(String.self) }) }
+        get async throws { try await _connection.call(Self._bridgeInterface, 11, arguments: { _ in }, result: { try $0.decode(String.self) }) }
     }
 }
 
@@ -93,6 +97,9 @@ extension Sandbox {
             },
             _BridgeMethod("hang() async throws") { real, arguments, result in
                 try await real.hang()
+            },
+            _BridgeMethod("environment() async throws -> [String:String]") { real, arguments, result in
+                try result.encode(try await real.environment())
             },
             _BridgeMethod("var name:String async throws") { real, arguments, result in
                 try result.encode(try await real.name)

@@ -9,7 +9,8 @@ struct HostFacts: Codable, Equatable, Sendable {
     var processID: Int32
     var parentProcessID: Int32
     var workingDirectory: String
-    var openDescriptors: [Int32]
+    /// Each open descriptor and what it refers to.
+    var openDescriptors: [Int32: String]
     var bridgeVariable: String?
 }
 
@@ -35,6 +36,7 @@ protocol Sandbox: Bridged {
     func exit(status: Int32) async throws
     func raise(signal: Int32) async throws
     func hang() async throws
+    func environment() async throws -> [String: String]
     var name: String { get async throws }
 }
 
@@ -72,7 +74,9 @@ final class LocalSandbox: Sandbox, BridgeLifecycle {
             processID: getpid(),
             parentProcessID: getppid(),
             workingDirectory: FileManager.default.currentDirectoryPath,
-            openDescriptors: descriptors.compactMap(Int32.init).sorted(),
+            openDescriptors: Dictionary(uniqueKeysWithValues: descriptors.compactMap { name in
+                Int32(name).map { ($0, (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)")) ?? "?") }
+            }),
             bridgeVariable: ProcessInfo.processInfo.environment["SWIFT_PROCESS_BRIDGE_HOST"])
     }
 
@@ -87,6 +91,8 @@ final class LocalSandbox: Sandbox, BridgeLifecycle {
     func hang() async throws {
         while true { pause() }
     }
+
+    func environment() async throws -> [String: String] { ProcessInfo.processInfo.environment }
 
     var name: String {
         get async throws { started ? "started" : "not started" }

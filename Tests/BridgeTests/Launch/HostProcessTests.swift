@@ -1,0 +1,68 @@
+import Bridge
+import Foundation
+import Testing
+
+@Suite struct HostProcessTests {
+    @Test func hostSeesNoBridgeVariableAndNoParentDescriptors() async throws {
+        // A descriptor without close-on-exec, as careless code in a parent leaves them.
+        let directory = try TemporaryDirectory()
+        let leakedPath = directory.path + "/leaked"
+        let leaked = open(leakedPath, O_CREAT | O_RDWR, 0o600)
+        defer { close(leaked) }
+        #expect(leaked >= 0)
+        let facts = try await withBridge(LocalSandbox.self) { try await $0.facts() }
+        #expect(facts.bridgeVariable == nil)
+        #expect(!facts.openDescriptors.values.contains(leakedPath))
+        #expect(facts.openDescriptors[3]?.hasPrefix("socket:") == true, "descriptor 3 is the bridge")
+        #expect(facts.openDescriptors[0] == "/dev/null", "the host does not read the parent's input")
+    }
+
+    @Test func hostExitMidCallFailsTheCallWithItsStatus() async throws {
+        let bridge = try await Bridge<LocalSandbox>.start()
+        await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .exited(3), method: "exit(status:Int32) async throws")) {
+            try await bridge.client.exit(status: 3)
+        }
+        #expect(bridge.termination == .exited(3))
+        // Later calls fail at once, naming the same end.
+        await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .exited(3), method: "add(_:Int,_:Int) async throws -> Int")) {
+            try await bridge.client.add(1, 2)
+        }
+        await bridge.stop()
+    }
+
+    @Test func hostKilledMidCallFailsEveryPendingCallWithTheSignal() async throws {
+        let bridge = try await Bridge<LocalSandbox>.start()
+        let client = bridge.client
+        // Several calls waiting on a host that never answers, then SIGKILL.
+        let waiting = (0..<4).map { _ in Task { try await client.hang() } }
+        let blocking = Task.detached { try client.run(["x"]) }
+        kill(bridge.processID, SIGKILL)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for task in waiting {
+            await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL), method: "hang() async throws")) {
+                try await task.value
+            }
+        }
+        await #expect(throws: BridgeError.self) { try await blocking.value }
+        #expect(clock.now - start < .seconds(1))
+        #expect(bridge.termination == .signaled(SIGKILL))
+        await bridge.stop()
+    }
+
+    @Test func hostCrashMidCallReportsTheSignal() async throws {
+        let bridge = try await Bridge<LocalSandbox>.start()
+        let error = await #expect(throws: BridgeError.self) { try await bridge.client.raise(signal: SIGKILL) }
+        #expect(error == .hostExited(processID: bridge.processID, termination: .signaled(SIGKILL), method: "raise(signal:Int32) async throws"))
+        #expect(error?.description.contains("SIGKILL") == true)
+        await bridge.stop()
+    }
+
+    @Test func releasingTheBridgeEndsTheHost() async throws {
+        var bridge: Bridge<LocalSandbox>? = try await Bridge<LocalSandbox>.start()
+        let pid = bridge!.processID
+        #expect(try await bridge!.client.add(1, 2) == 3)
+        bridge = nil
+        #expect(await eventually(within: .seconds(5)) { processIsGone(pid) })
+    }
+}
