@@ -74,19 +74,34 @@ package enum System {
         }
     }
 
-    /// Writes all of `bytes`, however many calls it takes.
+    /// Sends all of `bytes` on a socket, however many calls it takes. A closed peer is an
+    /// error (`EPIPE`), never a `SIGPIPE`.
+    package static func sendAll(_ socket: FileDescriptor, _ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        try writeAll(socket, bytes, call: "send") { fd, pointer, count in
+            #if canImport(Glibc)
+            Glibc.send(fd, pointer, count, CInt(MSG_NOSIGNAL))
+            #else
+            Darwin.write(fd, pointer, count)  // SO_NOSIGPIPE is set on the socket
+            #endif
+        }
+    }
+
+    /// Writes all of `bytes` to a file or pipe.
     package static func writeAll(_ descriptor: FileDescriptor, _ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        try writeAll(descriptor, bytes, call: "write") { platformWrite($0, $1, $2) }
+    }
+
+    private static func writeAll(
+        _ descriptor: FileDescriptor, _ bytes: UnsafeRawBufferPointer, call: String,
+        _ write: (CInt, UnsafeRawPointer, Int) -> Int
+    ) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
-            #if canImport(Glibc)
-            let count = send(descriptor.rawValue, bytes.baseAddress! + offset, bytes.count - offset, CInt(MSG_NOSIGNAL))
-            #else
-            let count = Darwin.write(descriptor.rawValue, bytes.baseAddress! + offset, bytes.count - offset)
-            #endif
+            let count = write(descriptor.rawValue, bytes.baseAddress! + offset, bytes.count - offset)
             if count >= 0 {
                 offset += count
             } else if errno != EINTR {
-                throw SystemError("write", code: errno)
+                throw SystemError(call, code: errno)
             }
         }
     }
@@ -200,10 +215,12 @@ package enum System {
 #if canImport(Glibc)
 private let platformClose = Glibc.close
 private let platformRead = Glibc.read
+private let platformWrite = Glibc.write
 private let platformExit = Glibc.exit
 #else
 private let platformClose = Darwin.close
 private let platformRead = Darwin.read
+private let platformWrite = Darwin.write
 private let platformExit = Darwin.exit
 #endif
 

@@ -62,6 +62,6 @@ extension _WireWriter {
 extension FileDescriptor {
     /// Sends a frame built with `_WireWriter.frame()`, header filled in.
     package func send(_ frame: _WireWriter) throws {
-        try frame.bytes.withUnsafeBytes { try System.writeAll(self, $0) }
+        try frame.bytes.withUnsafeBytes { try System.sendAll(self, $0) }
     }
 }
