@@ -65,4 +65,16 @@ import Testing
         bridge = nil
         #expect(await eventually(within: .seconds(5)) { processIsGone(pid) })
     }
+
+    @Test(arguments: [false, true])
+    func hostDiesWithItsParent(frozen: Bool) async throws {
+        // The parent is itself a host, so that the test can kill it.
+        let parent = try await Bridge<LocalSandbox>.start()
+        let grandchild = try await parent.client.startNestedHost(frozen: frozen)
+        #expect(!processIsGone(grandchild))
+        kill(parent.processID, SIGKILL)
+        // Running, it sees its socket close; frozen, only the parent-death signal can end it.
+        #expect(await eventually(within: .seconds(1)) { processIsGone(grandchild) })
+        await parent.stop()
+    }
 }

@@ -15,6 +15,7 @@ struct SandboxClient: Sandbox, _BridgeClient {
         "raise(signal:Int32) async throws",
         "hang() async throws",
         "environment() async throws -> [String:String]",
+        "startNestedHost(frozen:Bool) async throws -> Int32",
         "var name:String async throws",
     ])
     let _connection: _BridgeConnection
@@ -53,8 +54,11 @@ struct SandboxClient: Sandbox, _BridgeClient {
     func environment() async throws -> [String: String] {
         try await _connection.call(Self._bridgeInterface, 10, arguments: { _ in }, result: { try $0.decode([String: String].self) })
     }
+    func startNestedHost(frozen: Bool) async throws -> Int32 {
+        try await _connection.call(Self._bridgeInterface, 11, arguments: { try $0.encode(frozen) }, result: { try $0.decode(Int32.self) })
+    }
     var name: String {
-        get async throws { try await _connection.call(Self._bridgeInterface, 11, arguments: { _ in }, result: { try $0.decode(String.self) }) }
+        get async throws { try await _connection.call(Self._bridgeInterface, 12, arguments: { _ in }, result: { try $0.decode(String.self) }) }
     }
 }
 
@@ -100,6 +104,10 @@ extension Sandbox {
             },
             _BridgeMethod("environment() async throws -> [String:String]") { real, arguments, result in
                 try result.encode(try await real.environment())
+            },
+            _BridgeMethod("startNestedHost(frozen:Bool) async throws -> Int32") { real, arguments, result in
+                let argument0 = try arguments.decode(Bool.self)
+                try result.encode(try await real.startNestedHost(frozen: argument0))
             },
             _BridgeMethod("var name:String async throws") { real, arguments, result in
                 try result.encode(try await real.name)

@@ -37,11 +37,15 @@ protocol Sandbox: Bridged {
     func raise(signal: Int32) async throws
     func hang() async throws
     func environment() async throws -> [String: String]
+    /// Starts a host of its own and returns its pid; with `frozen`, that host is stopped with
+    /// SIGSTOP, so it cannot notice its socket closing and only the parent-death signal can end it.
+    func startNestedHost(frozen: Bool) async throws -> Int32
     var name: String { get async throws }
 }
 
 final class LocalSandbox: Sandbox, BridgeLifecycle {
     private var started = false
+    private var nested: Bridge<LocalSandbox>?
 
     init() {}
 
@@ -93,6 +97,13 @@ final class LocalSandbox: Sandbox, BridgeLifecycle {
     }
 
     func environment() async throws -> [String: String] { ProcessInfo.processInfo.environment }
+
+    func startNestedHost(frozen: Bool) async throws -> Int32 {
+        let bridge = try await Bridge<LocalSandbox>.start()
+        nested = bridge
+        if frozen { kill(bridge.processID, SIGSTOP) }
+        return bridge.processID
+    }
 
     var name: String {
         get async throws { started ? "started" : "not started" }
