@@ -1,0 +1,457 @@
+/// What one input file declares that matters to the generator.
+struct ParsedFile: Sendable {
+    var path: String
+    /// Every protocol whose inheritance list names `Bridged`, in source order.
+    var protocols: [BridgedProtocol] = []
+    /// Every class, struct, enum and actor, nested ones included, in source order.
+    var typeDeclarations: [TypeDeclaration] = []
+    /// Type declarations and top-level extensions, in source order.
+    var conformanceSites: [ConformanceSite] = []
+    var imports: [ImportDeclaration] = []
+    var diagnostics: [Diagnostic] = []
+}
+
+/// Finds the declarations of one file that the generator needs: bridged protocols, types and
+/// extensions that may conform to them, and imports.
+///
+/// It walks the tokens once, keeping a stack of open braces so that it knows what encloses
+/// each declaration; code bodies are walked but only type-like declarations are looked at.
+/// Both branches of an `#if` are read as if present.
+struct ProtocolParser {
+    /// What a `{` opens, as far as naming nested declarations needs.
+    private enum BraceOwner {
+        case type(name: String)
+        case `extension`(name: String)
+        /// A function, closure, accessor or any other body.
+        case code
+    }
+
+    /// One `#if` block being read: the conditions of its earlier clauses, and the current one
+    /// (nil in `#else`).
+    private struct ConditionalBlock {
+        var earlierConditions: [String] = []
+        var currentCondition: String?
+    }
+
+    /// How many `#if` clauses an import's condition may combine.
+    static let maximumConditionClauses = 32
+
+    private let path: String
+    private let list: TokenList
+    private var file: ParsedFile
+    private var openBraces: [Int] = []
+    /// The members of `openBraces`, so that a `}` whose `{` is not open is ignored at once.
+    private var openBraceSet: Set<Int> = []
+    private var owners: [BraceOwner] = []
+    private var bodyOwners: [Int: BraceOwner] = [:]
+    private var conditionalBlocks: [ConditionalBlock] = []
+
+    /// Parses one file. Never fails: problems in bridged protocols become diagnostics, and
+    /// anything else it cannot read is ignored, because the compiler reports it better.
+    static func parse(path: String, text: String) -> ParsedFile {
+        var parser = ProtocolParser(path: path, list: TokenList(Scanner.tokens(of: text)))
+        parser.walk()
+        return parser.file
+    }
+
+    private init(path: String, list: TokenList) {
+        self.path = path
+        self.list = list
+        self.file = ParsedFile(path: path)
+    }
+
+    private mutating func walk() {
+        var index = 0
+        while index < list.count {
+            let token = list.tokens[index]
+            switch token.kind {
+            case .poundKeyword:
+                index = readDirective(at: index)
+                continue
+            case .punctuation where token.text == "{":
+                openBraces.append(index)
+                openBraceSet.insert(index)
+                owners.append(bodyOwners[index] ?? .code)
+            case .punctuation where token.text == "}":
+                closeBrace(at: index)
+            case .identifier where !list.isPunctuation(index - 1, "."):
+                readDeclaration(at: index)
+            default:
+                break
+            }
+            index += 1
+        }
+    }
+
+    private mutating func closeBrace(at index: Int) {
+        guard let open = list.partner[index], openBraceSet.contains(open),
+              let position = openBraces.lastIndex(of: open) else { return }
+        openBraceSet.subtract(openBraces[position...])
+        openBraces.removeSubrange(position...)
+        owners.removeSubrange(position...)
+    }
+
+    private func location(_ index: Int) -> SourceLocation {
+        guard let token = list[index] ?? list.tokens.last else { return SourceLocation(path: path, line: 1, column: 1) }
+        return SourceLocation(path: path, token: token)
+    }
+
+    // MARK: - Compiler directives
+
+    /// Reads `#if`, `#elseif`, `#else`, `#endif` and skips their conditions; returns the index
+    /// after the directive. Other `#` words (`#available`, macros) are expressions: left alone.
+    private mutating func readDirective(at index: Int) -> Int {
+        let directive = list.tokens[index]
+        var end = index + 1
+        while let token = list[end], token.line == directive.line { end += 1 }
+        let condition = end > index + 1 ? list.spelled((index + 1)..<end) : "false"
+        switch directive.text {
+        case "#if":
+            conditionalBlocks.append(ConditionalBlock(currentCondition: condition))
+        case "#elseif":
+            guard var block = conditionalBlocks.popLast() else { return end }
+            if let current = block.currentCondition { block.earlierConditions.append(current) }
+            block.currentCondition = condition
+            conditionalBlocks.append(block)
+        case "#else":
+            guard var block = conditionalBlocks.popLast() else { return index + 1 }
+            if let current = block.currentCondition { block.earlierConditions.append(current) }
+            block.currentCondition = nil
+            conditionalBlocks.append(block)
+            return index + 1
+        case "#endif":
+            _ = conditionalBlocks.popLast()
+            return index + 1
+        default:
+            return index + 1
+        }
+        return end
+    }
+
+    /// The condition under which the current position is compiled, or nil when always:
+    /// `#else` after `#if A` is `!(A)`, nested blocks join their conditions with `&&`.
+    private var currentCondition: String? {
+        var parts: [(condition: String, holds: Bool)] = []
+        for block in conditionalBlocks {
+            parts += block.earlierConditions.map { ($0, false) }
+            if let current = block.currentCondition { parts.append((current, true)) }
+        }
+        if parts.count == 1, parts[0].holds { return parts[0].condition }
+        if parts.isEmpty { return nil }
+        // Real code nests a few `#if`s; a hostile file could nest thousands and make every
+        // import carry a huge condition. Past this many clauses the import is left out.
+        guard parts.count <= Self.maximumConditionClauses else { return "false" }
+        return parts.map { $0.holds ? "(\($0.condition))" : "!(\($0.condition))" }.joined(separator: " && ")
+    }
+
+    // MARK: - Declarations
+
+    private mutating func readDeclaration(at index: Int) {
+        switch list.tokens[index].text {
+        case "import" where owners.isEmpty:
+            readImport(at: index)
+        case "protocol" where looksLikeTypeDeclaration(at: index):
+            readProtocol(at: index)
+        case "class", "struct", "enum", "actor":
+            if looksLikeTypeDeclaration(at: index) { readTypeDeclaration(at: index) }
+        case "extension":
+            readExtension(at: index)
+        default:
+            break
+        }
+    }
+
+    /// `struct Name` followed by `:`, `<`, `{` or `where`: tells `class Foo {` from `class func`
+    /// and the contextual keyword `actor` from a variable named `actor`.
+    private func looksLikeTypeDeclaration(at index: Int) -> Bool {
+        guard let name = list[index + 1], name.kind == .identifier,
+              !Keywords.declarationStarts.contains(name.text), let next = list[index + 2] else { return false }
+        return next.isPunctuation(":") || next.isPunctuation("<") || next.isPunctuation("{") || next.isWord("where")
+    }
+
+    /// Where the enclosing braces put a declaration that starts now.
+    private var placement: Placement {
+        var names: [String] = []
+        for owner in owners {
+            switch owner {
+            case .type(let name), .extension(let name): names.append(name)
+            case .code: return .local
+            }
+        }
+        return names.isEmpty ? .topLevel : .nested(in: names)
+    }
+
+    private mutating func readProtocol(at index: Int) {
+        let name = list.tokens[index + 1].bareName
+        let header = readTypeHeader(from: index + 2)
+        if let body = header.body { bodyOwners[body] = .type(name: name) }
+        guard header.inherited.contains(where: { $0.path == ["Bridged"] || $0.path == ["Bridge", "Bridged"] }) else { return }
+
+        let here = location(index)
+        var problems: [Diagnostic] = []
+        let access = declarationPrefix(before: index).access ?? .internal
+        if access < .internal {
+            problems.append(.error("a bridged protocol must be at least internal: the generated client lives in another file", at: here))
+        }
+        if header.isGeneric {
+            problems.append(.error("bridged protocol '\(name)' has primary associated types: its client must be one concrete type. Remove the '<...>' after its name.", at: here))
+        }
+        switch placement {
+        case .topLevel:
+            break
+        case .nested(let enclosing):
+            problems.append(.error("bridged protocol '\(name)' is nested in '\(enclosing.joined(separator: "."))': nested bridged protocols are not supported yet. Declare it at top level.", at: here))
+        case .local:
+            problems.append(.error("bridged protocol '\(name)' must be declared at top level.", at: here))
+        }
+        for inherited in header.inherited where ["AnyObject", "class", "Actor", "AnyActor", "DistributedActor"].contains(inherited.qualifiedName) {
+            problems.append(.error("bridged protocol '\(name)' is class-bound ('\(inherited.qualifiedName)'): its generated client is a struct. Remove '\(inherited.qualifiedName)'.", at: inherited.location))
+        }
+        let others = header.inherited.filter {
+            $0.path != ["Bridged"] && $0.path != ["Bridge", "Bridged"]
+                && !["AnyObject", "class", "Actor", "AnyActor", "DistributedActor"].contains($0.qualifiedName)
+        }
+
+        var requirements: [BridgedRequirement] = []
+        if let body = header.body {
+            if let close = list.partner[body] {
+                var parser = RequirementParser(list: list, path: path)
+                parser.parse((body + 1)..<close)
+                requirements = parser.requirements
+                problems += parser.diagnostics
+            } else {
+                // Without its `}` the body would be the rest of the file; the compiler reports
+                // the real mistake, which is usually elsewhere.
+                problems.append(.error("bridged protocol '\(name)' has no closing '}'.", at: here))
+            }
+        } else {
+            problems.append(.error("bridged protocol '\(name)' has no body: expected '{' after its inheritance list.", at: here))
+        }
+        file.diagnostics += problems
+        file.protocols.append(BridgedProtocol(
+            name: name, access: access, otherInheritedNames: others, requirements: requirements,
+            location: here, isValid: !problems.contains { $0.severity == .error }))
+    }
+
+    private mutating func readTypeDeclaration(at index: Int) {
+        let name = list.tokens[index + 1].bareName
+        let header = readTypeHeader(from: index + 2)
+        if let body = header.body { bodyOwners[body] = .type(name: name) }
+        let prefix = declarationPrefix(before: index)
+        let declaration = TypeDeclaration(
+            name: name, placement: placement, writtenAccess: prefix.access,
+            isGeneric: header.isGeneric,
+            isNonFinalClass: list.tokens[index].text == "class" && !prefix.modifiers.contains("final"),
+            inherited: header.inherited, location: location(index))
+        file.typeDeclarations.append(declaration)
+        file.conformanceSites.append(.declaration(declaration))
+    }
+
+    private mutating func readExtension(at index: Int) {
+        // The extended type: `Name`, `Outer.Inner`, `Array<Int>`.
+        var components: [String] = []
+        var hasGenericArguments = false
+        var next = index + 1
+        while let token = list[next], token.kind == .identifier, !Keywords.declarationStarts.contains(token.text) {
+            components.append(token.bareName)
+            next += 1
+            if list.isPunctuation(next, "<") {
+                hasGenericArguments = true
+                next = indexAfterAngleBrackets(at: next)
+            }
+            guard list.isPunctuation(next, "."), list.isIdentifier(next + 1) else { break }
+            next += 1
+        }
+        guard !components.isEmpty else { return }
+        let header = readTypeHeader(from: next, allowsGenericParameters: false)
+        let extendedName = components.joined(separator: ".")
+        if let body = header.body { bodyOwners[body] = .extension(name: extendedName) }
+        guard placement == .topLevel else { return }
+        file.conformanceSites.append(.extension(ExtensionDeclaration(
+            extendedName: extendedName, hasGenericArguments: hasGenericArguments,
+            inherited: header.inherited, location: location(index))))
+    }
+
+    private mutating func readImport(at index: Int) {
+        let prefix = declarationPrefix(before: index)
+        let line = list.tokens[index].line
+        var next = index + 1
+        var importsDeclaration = false
+        if let kind = list[next], Keywords.importKinds.contains(kind.text), let after = list[next + 1],
+           after.kind == .identifier, after.line == line {
+            importsDeclaration = true
+            next += 1
+        }
+        guard let module = list[next], module.kind == .identifier, module.line == line else { return }
+        var last = next
+        // The rest of the path: `.Name`, or an operator for `import func Module.+`.
+        while list.isPunctuation(last + 1, "."), let component = list[last + 2], component.line == line,
+              component.kind == .identifier || component.kind == .punctuation {
+            last += 2
+        }
+        file.imports.append(ImportDeclaration(
+            text: list.spelled(prefix.start..<(last + 1)), module: module.bareName,
+            importsDeclaration: importsDeclaration, condition: currentCondition))
+    }
+
+    // MARK: - Pieces of declarations
+
+    /// What follows a type's name: generic parameters, inheritance list, `where` clause, body.
+    private struct TypeHeader {
+        var isGeneric = false
+        var inherited: [InheritedName] = []
+        /// The index of the body's `{`, or nil when there is none.
+        var body: Int?
+    }
+
+    private func readTypeHeader(from start: Int, allowsGenericParameters: Bool = true) -> TypeHeader {
+        var header = TypeHeader()
+        var index = start
+        if allowsGenericParameters, list.isPunctuation(index, "<") {
+            header.isGeneric = true
+            index = indexAfterAngleBrackets(at: index)
+        }
+        if list.isPunctuation(index, ":") {
+            (header.inherited, index) = readInheritanceList(from: index + 1)
+        }
+        if list.isWord(index, "where") {
+            index += 1
+            while let token = list[index], !token.isPunctuation("{"), !token.isPunctuation("}"), !token.isPunctuation(";"),
+                  !endsTypeHeader(at: index) {
+                index = list.indexAfterGroup(at: index) ?? index + 1
+            }
+        }
+        if list.isPunctuation(index, "{") { header.body = index }
+        return header
+    }
+
+    /// Reads `A, B.C, @unchecked Sendable, D & E` up to `where` or `{`.
+    private func readInheritanceList(from start: Int) -> (names: [InheritedName], end: Int) {
+        var names: [InheritedName] = []
+        var entry: [Int] = []
+        var angles = 0
+        var index = start
+        func finishEntry() {
+            names += inheritedNames(in: entry)
+            entry = []
+        }
+        while let token = list[index] {
+            if token.isPunctuation("{") || token.isPunctuation("}") || token.isPunctuation(";") || endsTypeHeader(at: index)
+                || (angles == 0 && token.isWord("where")) {
+                break
+            }
+            if let after = list.indexAfterGroup(at: index) {
+                index = after
+                continue
+            }
+            if token.isPunctuation("<") { angles += 1 }
+            if token.isPunctuation(">"), angles > 0 { angles -= 1 }
+            if angles == 0, token.isPunctuation(",") {
+                finishEntry()
+            } else {
+                entry.append(index)
+            }
+            index += 1
+        }
+        finishEntry()
+        return (names, index)
+    }
+
+    /// The names in one inheritance entry: attributes, `~` and generic arguments dropped, a
+    /// composition `A & B` split.
+    private func inheritedNames(in entry: [Int]) -> [InheritedName] {
+        var names: [InheritedName] = []
+        var path: [String] = []
+        var start: Int?
+        var angles = 0
+        var position = 0
+        func finishName() {
+            if let start, !path.isEmpty { names.append(InheritedName(path: path, location: location(start))) }
+            path = []
+            start = nil
+        }
+        while position < entry.count {
+            let index = entry[position]
+            let token = list.tokens[index]
+            if token.isPunctuation("@") {
+                position += 2  // the attribute and its name; arguments were skipped as a group
+                continue
+            }
+            if token.isPunctuation("<") { angles += 1 }
+            if token.isPunctuation(">"), angles > 0 { angles -= 1 }
+            if angles == 0 {
+                if token.isPunctuation("&") {
+                    finishName()
+                } else if token.kind == .identifier {
+                    if start == nil { start = index }
+                    path.append(token.bareName)
+                }
+            }
+            position += 1
+        }
+        finishName()
+        return names
+    }
+
+    /// Whether the token at `index` starts another declaration, so that a header missing its
+    /// body ends there: in broken code this keeps every header short, and the walk linear.
+    /// `class` is a constraint in `protocol P: class`, a declaration in `class C`.
+    private func endsTypeHeader(at index: Int) -> Bool {
+        guard let token = list[index], token.kind == .identifier, Keywords.declarationStarts.contains(token.text) else { return false }
+        return token.text != "class" || list.isIdentifier(index + 1)
+    }
+
+    /// The index after the `>` that closes the `<` at `index`; stops early at a brace, `;` or
+    /// the start of another declaration.
+    private func indexAfterAngleBrackets(at index: Int) -> Int {
+        var depth = 0
+        var next = index
+        while let token = list[next] {
+            if token.isPunctuation("{") || token.isPunctuation("}") || token.isPunctuation(";") || endsTypeHeader(at: next) {
+                return next
+            }
+            if let after = list.indexAfterGroup(at: next) {
+                next = after
+                continue
+            }
+            if token.isPunctuation("<") { depth += 1 }
+            if token.isPunctuation(">") {
+                depth -= 1
+                if depth <= 0 { return next + 1 }
+            }
+            next += 1
+        }
+        return next
+    }
+
+    /// The attributes and modifiers written before the keyword at `index`: where they start,
+    /// and the access level among them.
+    private func declarationPrefix(before index: Int) -> (start: Int, access: AccessLevel?, modifiers: Set<String>) {
+        var start = index
+        var access: AccessLevel?
+        var modifiers: Set<String> = []
+        while true {
+            let previous = start - 1
+            guard let token = list[previous] else { break }
+            if token.kind == .identifier, Keywords.declarationModifiers.contains(token.text) {
+                if access == nil, let level = AccessLevel(modifier: token.text) { access = level }
+                modifiers.insert(token.text)
+                start = previous
+            } else if token.kind == .identifier, list.isPunctuation(previous - 1, "@") {
+                start = previous - 1  // an attribute without arguments
+            } else if token.isPunctuation(")"), let open = list.partner[previous], open < previous,
+                      let name = list[open - 1], name.kind == .identifier {
+                if list.isPunctuation(open - 2, "@") {
+                    start = open - 2  // an attribute with arguments
+                } else if Keywords.declarationModifiers.contains(name.text) {
+                    start = open - 1  // `private(set)`, `nonisolated(unsafe)`: not the declaration's access
+                } else {
+                    break
+                }
+            } else {
+                break
+            }
+        }
+        return (start, access, modifiers)
+    }
+}

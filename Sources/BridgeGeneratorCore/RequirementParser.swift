@@ -1,0 +1,546 @@
+/// Reads the requirements in a bridged protocol's body and checks each against what a bridge
+/// can carry, reporting every problem of every requirement rather than stopping at the first.
+///
+/// Every problem is reported at the requirement's first token after its attributes: its first
+/// modifier (`static`, `mutating`) or else its keyword (`func`, `var`, `associatedtype`).
+struct RequirementParser {
+    let list: TokenList
+    let path: String
+    /// The requirements that passed every check, in declaration order.
+    private(set) var requirements: [BridgedRequirement] = []
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(list: TokenList, path: String) {
+        self.list = list
+        self.path = path
+    }
+
+    mutating func parse(_ body: Range<Int>) {
+        var index = body.lowerBound
+        while index < body.upperBound {
+            let token = list.tokens[index]
+            if token.isPunctuation(";") {
+                index += 1
+            } else if token.kind == .poundKeyword {
+                index = indexAfterDirective(at: index, end: body.upperBound)
+            } else {
+                index = max(index + 1, readRequirement(at: index, end: body.upperBound))
+            }
+        }
+    }
+
+    /// Skips `#if condition`, `#else`, `#endif` (both branches are read as present) and
+    /// `#warning(...)`-like directives.
+    private func indexAfterDirective(at index: Int, end: Int) -> Int {
+        let directive = list.tokens[index]
+        if directive.text == "#if" || directive.text == "#elseif" {
+            var next = index + 1
+            while next < end, let token = list[next], token.line == directive.line { next += 1 }
+            return next
+        }
+        if list.isPunctuation(index + 1, "("), let after = list.indexAfterGroup(at: index + 1), after <= end {
+            return after
+        }
+        return index + 1
+    }
+
+    private func location(_ index: Int) -> SourceLocation {
+        guard let token = list[index] ?? list.tokens.last else { return SourceLocation(path: path, line: 1, column: 1) }
+        return SourceLocation(path: path, token: token)
+    }
+
+    // MARK: - One requirement
+
+    /// Reads the requirement that starts at `start`; returns the index after it.
+    private mutating func readRequirement(at start: Int, end: Int) -> Int {
+        var index = start
+        var attributes: [String] = []
+        while index + 1 < end, list.isPunctuation(index, "@"), list.isIdentifier(index + 1) {
+            let attributeStart = index
+            index = indexAfterAttribute(at: index, end: end)
+            attributes.append(list.spelled(attributeStart..<index))
+        }
+        let first = index
+        guard index < end else {
+            diagnostics.append(.error("expected a requirement after '\(attributes.last ?? "@")'.", at: location(start)))
+            return end
+        }
+        var modifiers: [String] = []
+        while index < end, let token = list[index], token.kind == .identifier,
+              Keywords.declarationModifiers.contains(token.text), let next = list[index + 1],
+              next.kind == .identifier || next.isPunctuation("(") {
+            modifiers.append(token.text)
+            index += 1
+            if list.isPunctuation(index, "("), list[index]?.line == token.line,
+               let after = list.indexAfterGroup(at: index), after <= end {
+                index = after  // `nonisolated(unsafe)`
+            }
+        }
+        guard let keyword = list[index], index < end else {
+            diagnostics.append(.error("expected a requirement after '\(modifiers.last ?? "")'.", at: location(first)))
+            return end
+        }
+        var reader = RequirementReader(
+            list: list, path: path, start: first, keyword: index, end: end,
+            attributes: attributes, modifiers: modifiers)
+        let next: Int
+        switch keyword.text {
+        case "func":
+            next = reader.readFunction()
+        case "var", "let":
+            next = reader.readProperty()
+        case "init":
+            reader.problems.append("initializers cannot be bridged: the host creates the real object itself, with 'init()'. Remove the requirement.")
+            next = reader.indexOfNextRequirement(after: index)
+        case "subscript":
+            reader.problems.append("subscripts cannot be bridged. Use a method such as 'func element(at index: Int) async throws -> Element' instead.")
+            next = reader.indexOfNextRequirement(after: index)
+        case "associatedtype":
+            let name = list[index + 1]?.text ?? ""
+            reader.problems.append("associated type '\(name)': a bridged protocol cannot have associated types, because its client must be one concrete type. Use concrete Codable types instead.")
+            next = reader.indexOfNextRequirement(after: index)
+        case "typealias":
+            next = reader.indexOfNextRequirement(after: index)  // a convenience name, nothing to bridge
+        default:
+            reader.problems.append("unexpected '\(keyword.text)' in a bridged protocol: only 'func' and 'var' requirements can be bridged.")
+            next = reader.indexOfNextRequirement(after: index)
+        }
+        diagnostics += reader.problems.map { .error($0, at: location(first)) }
+        if reader.problems.isEmpty, let requirement = reader.requirement {
+            requirements.append(requirement)
+        }
+        return next
+    }
+
+    private func indexAfterAttribute(at index: Int, end: Int) -> Int {
+        let name = index + 1
+        if list.isPunctuation(name + 1, "("), list[name + 1]?.line == list[name]?.line,
+           let after = list.indexAfterGroup(at: name + 1), after <= end {
+            return after
+        }
+        return name + 1
+    }
+}
+
+/// Reads one `func` or `var` requirement: its parts, and the problems that keep it from being
+/// bridged, phrased as `<what is wrong>: <why>. <the fix>`.
+private struct RequirementReader {
+    let list: TokenList
+    let path: String
+    /// The requirement's first token after its attributes, where problems are reported.
+    let start: Int
+    /// The index of `func`, `var`, `init`, ...
+    let keyword: Int
+    /// The end of the protocol body.
+    let end: Int
+    let attributes: [String]
+    let modifiers: [String]
+    var problems: [String] = []
+    /// The requirement, when it could be read; bridged only when there are no problems.
+    var requirement: BridgedRequirement?
+
+    init(list: TokenList, path: String, start: Int, keyword: Int, end: Int, attributes: [String], modifiers: [String]) {
+        self.list = list
+        self.path = path
+        self.start = start
+        self.keyword = keyword
+        self.end = end
+        self.attributes = attributes
+        self.modifiers = modifiers
+    }
+
+    private func token(_ index: Int) -> Token? {
+        index < end ? list[index] : nil
+    }
+
+    private mutating func checkModifiers(name: String) {
+        for modifier in modifiers {
+            switch modifier {
+            case "static", "class":
+                problems.append("'\(name)' is '\(modifier)': the host serves one object, and a '\(modifier)' requirement belongs to its type. Make it an instance requirement.")
+            case "mutating":
+                problems.append("'\(name)' is 'mutating': the real object lives in the host, and the client has nothing to mutate. Remove 'mutating'.")
+            default:
+                break
+            }
+        }
+    }
+
+    private func notThrowing(_ name: String) -> String {
+        "'\(name)' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'."
+    }
+
+    // MARK: func
+
+    mutating func readFunction() -> Int {
+        var index = keyword + 1
+        guard let nameToken = token(index) else {
+            problems.append("expected a name after 'func'.")
+            return index
+        }
+        var name = nameToken.text
+        if nameToken.kind == .identifier {
+            index += 1
+        } else if nameToken.kind == .punctuation, !["(", ")", "{", "}", "[", "]", ";", ","].contains(nameToken.text) {
+            // An operator: its characters are separate tokens.
+            name = ""
+            while let next = token(index), next.kind == .punctuation, next.text != "(", next.text != "{",
+                  name.isEmpty || !list.hasGapBefore(index) {
+                name += next.text
+                index += 1
+            }
+        } else {
+            problems.append("expected a name after 'func', found '\(nameToken.text)'.")
+            return indexOfNextRequirement(after: keyword)
+        }
+        checkModifiers(name: name)
+        if list.isPunctuation(index, "<"), index < end {
+            problems.append("'\(name)' is generic: the generated code must know the concrete types it encodes. Use concrete Codable types instead of generic parameters.")
+            index = indexAfterAngleBrackets(at: index)
+        }
+        guard list.isPunctuation(index, "("), let afterParameters = list.indexAfterGroup(at: index), afterParameters <= end else {
+            problems.append("cannot read '\(name)': expected '(' and its parameters after the name.")
+            return indexOfNextRequirement(after: keyword)
+        }
+        let parameters = readParameters((index + 1)..<(afterParameters - 1), function: name)
+        index = afterParameters
+
+        var isAsync = false
+        var isThrowing = false
+        effects: while let effect = token(index), effect.kind == .identifier {
+            switch effect.text {
+            case "async", "reasync":
+                isAsync = true
+                index += 1
+            case "throws":
+                isThrowing = true
+                index += 1
+                if list.isPunctuation(index, "("), list[index]?.line == effect.line,
+                   let after = list.indexAfterGroup(at: index), after <= end {
+                    problems.append("'\(name)' uses typed throws: a bridged call can also fail with a 'BridgeError' when the host process dies. Use plain 'throws'.")
+                    index = after
+                }
+            case "rethrows":
+                isThrowing = true
+                problems.append("'\(name)' is 'rethrows': a bridged call can fail even when no argument throws, because the host process can die; and closures cannot cross a process boundary. Use 'throws'.")
+                index += 1
+            default:
+                break effects
+            }
+        }
+        if !isThrowing { problems.append(notThrowing(name)) }
+
+        var result: TypeSpelling?
+        if list.isPunctuation(index, "->"), index < end {
+            index += 1
+            let annotation = readTypeAnnotation(from: index, limit: end, stops: ["{", "="])
+            problems += checkType(annotation, subject: "the result of '\(name)'")
+            if !annotation.core.isEmpty, !["Void", "()", "Swift.Void"].contains(list.compact(annotation.core)) {
+                result = spelling(of: annotation)
+            }
+            index = annotation.whole.upperBound
+        }
+        if list.isWord(index, "where"), index < end {
+            problems.append("'\(name)' has a 'where' clause: generic constraints cannot be bridged. Use concrete Codable types.")
+            index = indexOfNextRequirement(after: index)
+        }
+        if list.isPunctuation(index, "{"), let after = list.indexAfterGroup(at: index), after <= end {
+            index = after  // a body: the compiler refuses it in a protocol, nothing to add here
+        }
+        if let parameters {
+            requirement = BridgedRequirement(
+                kind: .method(parameters: parameters), name: name, bareName: nameToken.kind == .identifier ? nameToken.bareName : name,
+                attributes: attributes, isAsync: isAsync, methodResult: result, location: location(start))
+        }
+        return index
+    }
+
+    /// Reads `label name: Type, ...`; nil when a parameter cannot be read.
+    private mutating func readParameters(_ range: Range<Int>, function: String) -> [BridgedParameter]? {
+        var pieces: [Range<Int>] = []
+        var pieceStart = range.lowerBound
+        var angles = 0
+        var inDefaultValue = false
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if let after = list.indexAfterGroup(at: index), after <= range.upperBound {
+                index = after
+                continue
+            }
+            let token = list.tokens[index]
+            if !inDefaultValue, token.isPunctuation("<") { angles += 1 }
+            if !inDefaultValue, token.isPunctuation(">"), angles > 0 { angles -= 1 }
+            if angles == 0, token.isPunctuation("=") { inDefaultValue = true }
+            if angles == 0, token.isPunctuation(",") {
+                pieces.append(pieceStart..<index)
+                pieceStart = index + 1
+                inDefaultValue = false
+            }
+            index += 1
+        }
+        // A trailing comma after the last parameter is allowed since Swift 6.1.
+        if !range.isEmpty, !(pieceStart == range.upperBound && !pieces.isEmpty) {
+            pieces.append(pieceStart..<range.upperBound)
+        }
+
+        var parameters: [BridgedParameter] = []
+        var readAll = true
+        for (position, piece) in pieces.enumerated() {
+            if let parameter = readParameter(piece, number: position + 1, function: function) {
+                parameters.append(parameter)
+            } else {
+                readAll = false
+            }
+        }
+        return readAll ? parameters : nil
+    }
+
+    private mutating func readParameter(_ range: Range<Int>, number: Int, function: String) -> BridgedParameter? {
+        var index = range.lowerBound
+        while index < range.upperBound, list.isPunctuation(index, "@"), list.isIdentifier(index + 1) {
+            index += 2  // attributes on a parameter's name are rare and not part of its type
+            if list.isPunctuation(index, "("), let after = list.indexAfterGroup(at: index), after <= range.upperBound { index = after }
+        }
+        guard index < range.upperBound, let first = list[index], first.kind == .identifier else {
+            problems.append("cannot read parameter \(number) of '\(function)': expected 'name: Type'.")
+            return nil
+        }
+        index += 1
+        var second: Token?
+        if index < range.upperBound, let token = list[index], token.kind == .identifier {
+            second = token
+            index += 1
+        }
+        guard index < range.upperBound, list.isPunctuation(index, ":") else {
+            problems.append("cannot read parameter \(number) of '\(function)': expected 'name: Type'.")
+            return nil
+        }
+        let name: String? = {
+            let written = second ?? first
+            return written.text == "_" ? nil : written.text
+        }()
+        let subject = name.map { "parameter '\($0)' of '\(function)'" } ?? "parameter \(number) of '\(function)'"
+        let annotation = readTypeAnnotation(from: index + 1, limit: range.upperBound, stops: ["="])
+        problems += checkType(annotation, subject: subject)
+        if annotation.specifiers.contains("inout") {
+            problems.append("\(subject) is 'inout': the host cannot write into the caller's memory. Return the new value instead.")
+        }
+        if let last = list[annotation.core.upperBound - 1], !annotation.core.isEmpty, last.isPunctuation("...") {
+            problems.append("\(subject) is variadic: a variadic argument cannot be forwarded. Use an array ('[T]') instead.")
+        }
+        return BridgedParameter(label: first.text, name: name, type: spelling(of: annotation))
+    }
+
+    // MARK: var
+
+    mutating func readProperty() -> Int {
+        let introducer = list.tokens[keyword].text
+        guard let nameToken = token(keyword + 1), nameToken.kind == .identifier else {
+            problems.append("expected a name after '\(introducer)'.")
+            return indexOfNextRequirement(after: keyword)
+        }
+        let name = nameToken.text
+        checkModifiers(name: name)
+        if introducer == "let" {
+            problems.append("'\(name)' is a 'let': a bridged property must be declared 'var \(name): T { get async throws }'.")
+        }
+        guard list.isPunctuation(keyword + 2, ":"), keyword + 2 < end else {
+            problems.append("cannot read property '\(name)': expected ': Type' after its name.")
+            return indexOfNextRequirement(after: keyword)
+        }
+        let annotation = readTypeAnnotation(from: keyword + 3, limit: end, stops: ["{", "="])
+        problems += checkType(annotation, subject: "property '\(name)'")
+        var index = annotation.whole.upperBound
+        guard list.isPunctuation(index, "{"), let afterAccessors = list.indexAfterGroup(at: index), afterAccessors <= end else {
+            if introducer == "var" {  // for a `let`, the message above already says what to write
+                problems.append("property '\(name)' needs accessors: declare it '{ get async throws }' or '{ get throws }'.")
+            }
+            return indexOfNextRequirement(after: index)
+        }
+
+        var hasGetter = false
+        var hasSetter = false
+        var isAsync = false
+        var isThrowing = false
+        var inGetter = false
+        index += 1
+        while index < afterAccessors - 1 {
+            if let after = list.indexAfterGroup(at: index), after < afterAccessors {
+                index = after  // an accessor body or `throws(E)`, handled below
+                continue
+            }
+            let word = list.tokens[index]
+            switch word.text {
+            case "get":
+                hasGetter = true
+                inGetter = true
+            case "set", "_modify", "modify", "unsafeMutableAddress", "willSet", "didSet", "init":
+                hasSetter = true
+                inGetter = false
+            case "async" where inGetter:
+                isAsync = true
+            case "throws" where inGetter:
+                isThrowing = true
+                if list.isPunctuation(index + 1, "("), list[index + 1]?.line == word.line {
+                    problems.append("'\(name)' uses typed throws: a bridged call can also fail with a 'BridgeError' when the host process dies. Use plain 'throws'.")
+                }
+            default:
+                break
+            }
+            index += 1
+        }
+        if hasSetter {
+            problems.append("property '\(name)' is settable: a bridged property is read-only, because setting it could not report a failure. Declare it '{ get async throws }' and add a method that changes it.")
+        }
+        if !hasGetter, !hasSetter {
+            problems.append("property '\(name)' needs accessors: declare it '{ get async throws }' or '{ get throws }'.")
+        } else if !hasSetter, !isThrowing {  // a setter cannot throw: the settable error says it all
+            problems.append(notThrowing(name))
+        }
+        if !annotation.core.isEmpty {
+            requirement = BridgedRequirement(
+                kind: .property(type: spelling(of: annotation)), name: name, bareName: nameToken.bareName,
+                attributes: attributes, isAsync: isAsync, methodResult: nil, location: location(start))
+        }
+        return afterAccessors
+    }
+
+    // MARK: Types
+
+    /// A type annotation split into its parts, as token ranges.
+    private struct TypeAnnotation {
+        /// Everything, specifiers and attributes included.
+        var whole: Range<Int>
+        /// `inout`, `borrowing`, `sending`, ...
+        var specifiers: [String]
+        /// `@escaping`, `@Sendable`, `@MainActor`, ...
+        var attributes: [String]
+        /// The type itself.
+        var core: Range<Int>
+    }
+
+    /// Reads a type from `start`: specifiers and attributes first, then the type up to one of
+    /// `stops` at the top level, a token that starts the next requirement, or `limit`.
+    private func readTypeAnnotation(from start: Int, limit: Int, stops: Set<String>) -> TypeAnnotation {
+        var index = start
+        var specifiers: [String] = []
+        var attributes: [String] = []
+        while index < limit, let token = list[index] {
+            if token.kind == .identifier, Keywords.typeSpecifiers.contains(token.text),
+               let next = list[index + 1], next.kind == .identifier || next.isPunctuation("(") || next.isPunctuation("[") || next.isPunctuation("@") {
+                specifiers.append(token.text)
+                index += 1
+            } else if token.isPunctuation("@"), list.isIdentifier(index + 1) {
+                let attributeStart = index
+                index += 2
+                if list.isPunctuation(index, "("), list[index]?.line == list[index - 1]?.line,
+                   let after = list.indexAfterGroup(at: index), after <= limit {
+                    index = after
+                }
+                attributes.append(list.spelled(attributeStart..<index))
+            } else {
+                break
+            }
+        }
+        let coreStart = index
+        var angles = 0
+        while index < limit, let token = list[index] {
+            if token.isPunctuation("{") || token.isPunctuation("}") || token.isPunctuation(";") || token.kind == .poundKeyword {
+                break
+            }
+            if angles == 0, index > coreStart {
+                if token.kind == .punctuation, stops.contains(token.text) { break }
+                if token.kind == .identifier, Keywords.declarationStarts.contains(token.text) || token.text == "where" { break }
+                if token.isPunctuation("@"), !(list[index - 1]?.isPunctuation("->") ?? false) { break }
+            } else if angles == 0, token.kind == .punctuation, stops.contains(token.text) {
+                break
+            }
+            if let after = list.indexAfterGroup(at: index), after <= limit {
+                index = after
+                continue
+            }
+            if token.isPunctuation("<") { angles += 1 }
+            if token.isPunctuation(">") {
+                if angles == 0 { break }
+                angles -= 1
+            }
+            index += 1
+        }
+        return TypeAnnotation(whole: start..<index, specifiers: specifiers, attributes: attributes, core: coreStart..<index)
+    }
+
+    private func spelling(of annotation: TypeAnnotation) -> TypeSpelling {
+        TypeSpelling(
+            declared: list.spelled(annotation.whole), swift: list.spelled(annotation.core),
+            signature: list.compact(annotation.core))
+    }
+
+    /// The problems of a parameter, result or property type that no bridge can carry.
+    private func checkType(_ annotation: TypeAnnotation, subject: String) -> [String] {
+        guard !annotation.core.isEmpty else { return ["cannot read \(subject): expected a type."] }
+        var problems: [String] = []
+        let tokens = annotation.core.map { list.tokens[$0] }
+        if annotation.attributes.contains(where: { $0.hasPrefix("@escaping") || $0.hasPrefix("@autoclosure") })
+            || tokens.contains(where: { $0.isPunctuation("->") }) {
+            problems.append("\(subject) is a closure: closures cannot cross a process boundary; pass a Codable value instead.")
+        }
+        if tokens.contains(where: { ["some", "any", "Any", "AnyObject"].contains($0.text) && $0.kind == .identifier || $0.isPunctuation("&") }) {
+            problems.append("\(subject) has the type '\(list.spelled(annotation.core))': existential and opaque types cannot be bridged; use a concrete Codable type.")
+        }
+        if tokens.contains(where: { $0.isWord("Self") }) {
+            problems.append("\(subject) uses 'Self': the client and the real type are different types. Use a concrete Codable type.")
+        }
+        if tokens.last?.isPunctuation("!") ?? false {
+            problems.append("\(subject) is an implicitly unwrapped optional: use an optional ('T?') instead.")
+        }
+        return problems
+    }
+
+    // MARK: Moving on
+
+    private func indexAfterAngleBrackets(at index: Int) -> Int {
+        var depth = 0
+        var next = index
+        while next < end, let token = list[next] {
+            if token.isPunctuation("{") || token.isPunctuation("}") || token.isPunctuation(";")
+                || (token.kind == .identifier && Keywords.declarationStarts.contains(token.text)) {
+                return next
+            }
+            if let after = list.indexAfterGroup(at: next), after <= end {
+                next = after
+                continue
+            }
+            if token.isPunctuation("<") { depth += 1 }
+            if token.isPunctuation(">") {
+                depth -= 1
+                if depth <= 0 { return next + 1 }
+            }
+            next += 1
+        }
+        return next
+    }
+
+    /// The index of the next token that can start a requirement, after `index`: used to go on
+    /// after a requirement that cannot be bridged or read.
+    func indexOfNextRequirement(after index: Int) -> Int {
+        var next = index + 1
+        while next < end, let token = list[next] {
+            if let after = list.indexAfterGroup(at: next), after <= end {
+                next = after
+                continue
+            }
+            if token.isPunctuation(";") || token.kind == .poundKeyword
+                || (token.kind == .identifier && Keywords.declarationStarts.contains(token.text))
+                || (token.isPunctuation("@") && list.startsLine(next)) {
+                return next
+            }
+            next += 1
+        }
+        return min(next, end)
+    }
+
+    private func location(_ index: Int) -> SourceLocation {
+        guard let token = list[index] ?? list.tokens.last else { return SourceLocation(path: path, line: 1, column: 1) }
+        return SourceLocation(path: path, token: token)
+    }
+}

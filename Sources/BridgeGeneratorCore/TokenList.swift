@@ -1,0 +1,101 @@
+/// The tokens of one file that carry meaning (no comments), each bracket paired with its
+/// partner, with reading helpers that never go out of bounds.
+struct TokenList {
+    let tokens: [Token]
+    /// For `(`, `[`, `{` and their closers: the index of the partner; nil when unbalanced.
+    let partner: [Int?]
+
+    init(_ scanned: [Token]) {
+        let tokens = scanned.filter { !$0.isComment }
+        var partner = [Int?](repeating: nil, count: tokens.count)
+        var open: [Int] = []
+        for (index, token) in tokens.enumerated() where token.kind == .punctuation {
+            switch token.text {
+            case "(", "[", "{":
+                open.append(index)
+            case ")", "]", "}":
+                let opener = Self.opener(of: token.text)
+                // A closer may skip a few unclosed openers (a stray `(` in broken code) and
+                // close them unpaired; one with no opener near the top of the stack is left
+                // unpaired. Looking only near the top keeps hostile input linear.
+                let window = open.indices.suffix(4)
+                if let match = window.last(where: { tokens[open[$0]].text == opener }) {
+                    partner[index] = open[match]
+                    partner[open[match]] = index
+                    open.removeSubrange(match...)
+                }
+            default:
+                break
+            }
+        }
+        self.tokens = tokens
+        self.partner = partner
+    }
+
+    private static func opener(of closer: String) -> String {
+        switch closer {
+        case ")": "("
+        case "]": "["
+        default: "{"
+        }
+    }
+
+    var count: Int { tokens.count }
+
+    subscript(index: Int) -> Token? {
+        index >= 0 && index < tokens.count ? tokens[index] : nil
+    }
+
+    func isPunctuation(_ index: Int, _ spelling: String) -> Bool {
+        self[index]?.isPunctuation(spelling) ?? false
+    }
+
+    func isWord(_ index: Int, _ spelling: String) -> Bool {
+        self[index]?.isWord(spelling) ?? false
+    }
+
+    func isIdentifier(_ index: Int) -> Bool {
+        self[index]?.kind == .identifier
+    }
+
+    /// The index just past the group that opens at `index`, or nil when it is not an opener
+    /// with a partner.
+    func indexAfterGroup(at index: Int) -> Int? {
+        guard let token = self[index], token.kind == .punctuation, ["(", "[", "{"].contains(token.text),
+              let close = partner[index], close > index else { return nil }
+        return close + 1
+    }
+
+    /// Whether the token at `index` is the first on its line.
+    func startsLine(_ index: Int) -> Bool {
+        guard let token = self[index] else { return false }
+        guard let previous = self[index - 1] else { return true }
+        return previous.line != token.line || previous.text.contains("\n")
+    }
+
+    /// Whether the source has whitespace or a comment between `index - 1` and `index`.
+    func hasGapBefore(_ index: Int) -> Bool {
+        guard let token = self[index], let previous = self[index - 1] else { return false }
+        return previous.end != token.start
+    }
+
+    /// Tokens `range` as Swift: their own text, one space where the source had any gap.
+    func spelled(_ range: Range<Int>) -> String {
+        var text = ""
+        for index in range where index >= 0 && index < tokens.count {
+            if index != range.lowerBound, hasGapBefore(index) { text += " " }
+            text += tokens[index].text
+        }
+        return text
+    }
+
+    /// Tokens `range` with nothing between them and without backticks, as a wire signature
+    /// writes a type.
+    func compact(_ range: Range<Int>) -> String {
+        var text = ""
+        for index in range where index >= 0 && index < tokens.count {
+            text += tokens[index].bareName
+        }
+        return text
+    }
+}

@@ -1,0 +1,69 @@
+/// Where a declaration sits: what the generated code can refer to depends on it.
+enum Placement: Hashable, Sendable {
+    case topLevel
+    /// Inside type bodies or extensions only; the enclosing names, outermost first.
+    case nested(in: [String])
+    /// Inside a function, closure or other code body: nothing outside can name it.
+    case local
+}
+
+/// A `class`, `struct`, `enum` or `actor` declaration: a possible real type, and what an
+/// extension elsewhere needs to know about the type it extends.
+struct TypeDeclaration: Hashable, Sendable {
+    var name: String
+    var placement: Placement
+    /// The access level written on it, or nil when none was written.
+    var writtenAccess: AccessLevel?
+    var isGeneric: Bool
+    /// A class that subclasses may inherit from cannot satisfy a requirement that names `Self`
+    /// the way `BridgeHostable._bridgeMethods` does.
+    var isNonFinalClass: Bool
+    var inherited: [InheritedName]
+    /// Where its keyword is.
+    var location: SourceLocation
+
+    /// The name other files use: `Outer.Inner` for a nested type.
+    var qualifiedName: String {
+        if case .nested(let enclosing) = placement { return (enclosing + [name]).joined(separator: ".") }
+        return name
+    }
+}
+
+/// An `extension` at top level, which may add conformances to a type declared elsewhere.
+struct ExtensionDeclaration: Hashable, Sendable {
+    /// The extended type as written, without backticks or generic arguments: `Outer.Inner`.
+    var extendedName: String
+    /// Whether it extends a specialization such as `Array<Int>`.
+    var hasGenericArguments: Bool
+    var inherited: [InheritedName]
+    /// Where its keyword is.
+    var location: SourceLocation
+}
+
+/// A place that can make a type conform to a protocol, in source order.
+enum ConformanceSite: Hashable, Sendable {
+    case declaration(TypeDeclaration)
+    case `extension`(ExtensionDeclaration)
+
+    var inherited: [InheritedName] {
+        switch self {
+        case .declaration(let declaration): declaration.inherited
+        case .extension(let declaration): declaration.inherited
+        }
+    }
+
+    var location: SourceLocation {
+        switch self {
+        case .declaration(let declaration): declaration.location
+        case .extension(let declaration): declaration.location
+        }
+    }
+
+    /// The name of the conforming type as other files write it.
+    var typeName: String {
+        switch self {
+        case .declaration(let declaration): declaration.qualifiedName
+        case .extension(let declaration): declaration.extendedName
+        }
+    }
+}
