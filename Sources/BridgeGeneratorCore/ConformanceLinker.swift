@@ -1,0 +1,110 @@
+/// Finds the real types of a target, the ones that conform to one of its bridged protocols,
+/// and decides which can be linked to their client by generated code.
+///
+/// A link is `extension T: BridgeHostable { typealias BridgeClient = PClient }` in another
+/// file, so the type must be nameable from there, not generic, and no more visible than the
+/// client (a public type's conformance to the public `BridgeHostable` needs public witnesses).
+/// A type that cannot be linked gets a warning saying why, and the build goes on.
+enum ConformanceLinker {
+    static func links(files: [ParsedFile], protocols: [BridgedProtocol]) -> (links: [RealTypeLink], diagnostics: [Diagnostic]) {
+        var protocolsByName: [String: BridgedProtocol] = [:]
+        for bridged in protocols where protocolsByName[bridged.name] == nil { protocolsByName[bridged.name] = bridged }
+        var declarations: [String: TypeDeclaration] = [:]
+        for declaration in files.flatMap(\.typeDeclarations) where declaration.placement != .local {
+            if declarations[declaration.qualifiedName] == nil { declarations[declaration.qualifiedName] = declaration }
+        }
+
+        var diagnostics: [Diagnostic] = []
+        var linkedByHand: Set<String> = []
+        var order: [String] = []
+        var chosen: [String: (bridged: BridgedProtocol, site: ConformanceSite)] = [:]
+        for site in files.flatMap(\.conformanceSites) {
+            if site.inherited.contains(where: { $0.lastComponent == "BridgeHostable" }) { linkedByHand.insert(site.typeName) }
+            // A client conforms to its protocol too, but it is no real type.
+            if site.inherited.contains(where: { $0.lastComponent == "_BridgeClient" }) { continue }
+            for inherited in site.inherited {
+                guard let bridged = protocolsByName[inherited.lastComponent] else { continue }
+                if let first = chosen[site.typeName] {
+                    if first.bridged.name != bridged.name {
+                        diagnostics.append(.warning(
+                            "'\(site.typeName)' conforms to two bridged protocols, '\(first.bridged.name)' and '\(bridged.name)': a host serves its object through one client, so it is linked to '\(first.bridged.name)Client' only.",
+                            at: inherited.location))
+                    }
+                } else {
+                    chosen[site.typeName] = (bridged, site)
+                    order.append(site.typeName)
+                }
+            }
+        }
+
+        var links: [RealTypeLink] = []
+        for typeName in order where !linkedByHand.contains(typeName) {
+            guard let (bridged, site) = chosen[typeName] else { continue }
+            let access: AccessLevel
+            let isGeneric: Bool
+            let isNonFinalClass: Bool
+            switch site {
+            case .declaration(let declaration):
+                switch declaration.placement {
+                case .local:
+                    diagnostics.append(.warning("'\(declaration.name)' is declared inside a function: a bridge cannot start a local type; skipped.", at: site.location))
+                    continue
+                case .nested(let enclosing):
+                    diagnostics.append(.warning(
+                        "'\(declaration.name)' is nested in '\(enclosing.joined(separator: "."))': nested types are not linked automatically yet. Link it by hand: extension \(typeName): BridgeHostable { typealias BridgeClient = \(bridged.name)Client }",
+                        at: site.location))
+                    continue
+                case .topLevel:
+                    access = declaration.writtenAccess ?? .internal
+                    isGeneric = declaration.isGeneric
+                    isNonFinalClass = declaration.isNonFinalClass
+                }
+            case .extension(let declaration):
+                (access, isGeneric) = effectiveAccess(of: declaration.extendedName, in: declarations)
+                isNonFinalClass = declarations[declaration.extendedName]?.isNonFinalClass ?? false
+                if declaration.hasGenericArguments {
+                    diagnostics.append(genericWarning(typeName, bridged, at: site.location))
+                    continue
+                }
+            }
+            if isGeneric {
+                diagnostics.append(genericWarning(typeName, bridged, at: site.location))
+            } else if isNonFinalClass {
+                diagnostics.append(.warning(
+                    "'\(typeName)' is a class that is not final: 'BridgeHostable' lists its dispatch table as '[_BridgeMethod<Self>]', which only a final class can provide; skipped. Mark '\(typeName)' 'final'.",
+                    at: site.location))
+            } else if access < .internal {
+                diagnostics.append(.warning(
+                    "'\(typeName)' is \(access == .private ? "private" : "fileprivate"): the generated code in another file cannot see it, so it is not linked to '\(bridged.name)Client'; skipped. Make it at least internal.",
+                    at: site.location))
+            } else if min(access, .public) > bridged.access {
+                diagnostics.append(.warning(
+                    "'\(typeName)' is more visible than the bridged protocol '\(bridged.name)': linking it would need '\(bridged.name)Client' to be as visible as '\(typeName)'; skipped. Give '\(bridged.name)' at least the access level of '\(typeName)'.",
+                    at: site.location))
+            } else {
+                links.append(RealTypeLink(typeName: typeName, access: access, protocolName: bridged.name))
+            }
+        }
+        return (links, diagnostics)
+    }
+
+    private static func genericWarning(_ typeName: String, _ bridged: BridgedProtocol, at location: SourceLocation) -> Diagnostic {
+        .warning("'\(typeName)' conforms to the bridged protocol '\(bridged.name)', but generic types cannot be started by a bridge; skipped.", at: location)
+    }
+
+    /// The access level of a type named by an extension: the lowest along `Outer.Inner`, each
+    /// declaration's written level or internal; internal when the target does not declare it.
+    private static func effectiveAccess(of name: String, in declarations: [String: TypeDeclaration]) -> (AccessLevel, isGeneric: Bool) {
+        let components = name.split(separator: ".").map(String.init)
+        var access = AccessLevel.open
+        var isGeneric = false
+        var found = false
+        for count in 1...max(1, components.count) {
+            guard let declaration = declarations[components.prefix(count).joined(separator: ".")] else { continue }
+            found = true
+            access = min(access, declaration.writtenAccess ?? .internal)
+            isGeneric = isGeneric || declaration.isGeneric
+        }
+        return (found ? access : .internal, isGeneric)
+    }
+}

@@ -1,0 +1,106 @@
+/// The whole generator as one pure function: source texts in, generated text and diagnostics
+/// out. The command line only reads and writes files around it.
+enum Generator {
+    /// Protocols a bridged protocol may inherit without adding requirements the client lacks.
+    static let harmlessInheritedProtocols: Set<String> = ["Sendable", "Copyable", "Escapable", "SendableMetatype"]
+
+    /// Generates the code for the bridged protocols of `files`.
+    ///
+    /// - Parameters:
+    ///   - files: Every Swift source of the target; their order does not matter.
+    ///   - module: The target's module name, whose own imports are left out.
+    /// - Returns: The generated file, empty when there are errors, and every diagnostic,
+    ///   sorted by file, line and column.
+    static func generate(files: [(path: String, text: String)], module: String? = nil) -> (output: String, diagnostics: [Diagnostic]) {
+        let sortedFiles = files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let parsed = sortedFiles.map { ProtocolParser.parse(path: $0.path, text: $0.text) }
+        var diagnostics = parsed.flatMap(\.diagnostics)
+
+        var protocols: [BridgedProtocol] = []
+        var firstDeclaration: [String: SourceLocation] = [:]
+        for bridged in parsed.flatMap(\.protocols) {
+            if let first = firstDeclaration[bridged.name] {
+                diagnostics.append(.error(
+                    "bridged protocol '\(bridged.name)' is declared more than once (also at \(first.path):\(first.line):\(first.column)); the generator reads both branches of an '#if', so give each declaration its own name.",
+                    at: bridged.location))
+            } else {
+                firstDeclaration[bridged.name] = bridged.location
+                protocols.append(bridged)
+            }
+        }
+        // A client the target declares itself (one written by hand before the generator
+        // existed) wins over the generated one, which would only collide with it.
+        var declaredTypes: [String: SourceLocation] = [:]
+        for declaration in parsed.flatMap(\.typeDeclarations) where declaration.placement == .topLevel {
+            if declaredTypes[declaration.name] == nil { declaredTypes[declaration.name] = declaration.location }
+        }
+        protocols.removeAll { bridged in
+            guard let client = declaredTypes["\(bridged.name)Client"] else { return false }
+            diagnostics.append(.warning(
+                "'\(bridged.name)Client' is already declared at \(client.path):\(client.line):\(client.column), so nothing is generated for the bridged protocol '\(bridged.name)'; remove that declaration to use the generated client.",
+                at: bridged.location))
+            return true
+        }
+        let bridgedNames = Set(protocols.map(\.name))
+        for bridged in protocols {
+            for inherited in bridged.otherInheritedNames where !harmlessInheritedProtocols.contains(inherited.lastComponent) {
+                if bridgedNames.contains(inherited.lastComponent) {
+                    diagnostics.append(.error(
+                        "bridged protocol '\(bridged.name)' inherits the bridged protocol '\(inherited.qualifiedName)': inheritance between bridged protocols is not supported yet. Declare the requirements in '\(bridged.name)' itself.",
+                        at: inherited.location))
+                } else {
+                    diagnostics.append(.warning(
+                        "bridged protocol '\(bridged.name)' also inherits '\(inherited.qualifiedName)': the generated '\(bridged.name)Client' implements only the requirements written in '\(bridged.name)', so it compiles only if '\(inherited.qualifiedName)' needs nothing more.",
+                        at: inherited.location))
+                }
+            }
+        }
+
+        let (links, linkDiagnostics) = ConformanceLinker.links(files: parsed, protocols: protocols)
+        diagnostics += linkDiagnostics
+        diagnostics = sorted(diagnostics, fileOrder: sortedFiles.map(\.path))
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return ("", diagnostics) }
+
+        let imports = importLines(parsed.flatMap(\.imports), module: module)
+        return (Emitter.file(protocols: protocols, links: links, imports: imports), diagnostics)
+    }
+
+    /// Diagnostics in file order, then by line and column; the order they were found breaks ties.
+    private static func sorted(_ diagnostics: [Diagnostic], fileOrder: [String]) -> [Diagnostic] {
+        var rank: [String: Int] = [:]
+        for (position, path) in fileOrder.enumerated() where rank[path] == nil { rank[path] = position }
+        return diagnostics.enumerated().sorted { left, right in
+            let (a, b) = (left.element.location, right.element.location)
+            let key = { (location: SourceLocation) in (rank[location.path] ?? Int.max, location.line, location.column) }
+            if key(a) != key(b) { return key(a) < key(b) }
+            return left.offset < right.offset
+        }.map(\.element)
+    }
+
+    /// The imports for the generated file, after its own `import Bridge`: unconditional ones
+    /// sorted, then each `#if` condition's, in the order the conditions first appear.
+    ///
+    /// An import under `#if` keeps its condition: `import Darwin` from an `#else` branch must
+    /// not be copied into a Linux build.
+    static func importLines(_ imports: [ImportDeclaration], module: String?) -> [String] {
+        let relevant = imports.filter { declaration in
+            if declaration.module == module { return false }  // a module does not import itself
+            return !(declaration.module == "Bridge" && !declaration.importsDeclaration)  // already imported
+        }
+        let unconditional = Set(relevant.filter { $0.condition == nil }.map(\.text))
+        var lines = unconditional.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var conditions: [String] = []
+        var importsByCondition: [String: Set<String>] = [:]
+        for declaration in relevant {
+            guard let condition = declaration.condition, !unconditional.contains(declaration.text) else { continue }
+            if importsByCondition[condition] == nil { conditions.append(condition) }
+            importsByCondition[condition, default: []].insert(declaration.text)
+        }
+        for condition in conditions {
+            lines.append("#if \(condition)")
+            lines += (importsByCondition[condition] ?? []).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            lines.append("#endif")
+        }
+        return lines
+    }
+}
