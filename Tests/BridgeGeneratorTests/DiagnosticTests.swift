@@ -1,0 +1,236 @@
+import Foundation
+import Testing
+@testable import BridgeGeneratorCore
+
+/// Every problem of every bridged protocol is reported, each at its requirement's own place,
+/// naming the rule; nothing outside bridged protocols is reported.
+@Suite struct DiagnosticTests {
+    static let workerLines = [
+        "import Foundation",
+        "",
+        "protocol Worker: Bridged {",
+        "    func plain()",
+        "    func generic<T: Codable>(_ value: T) async throws",
+        "    func swap(_ value: inout Int) throws",
+        "    func each(_ body: @escaping (Int) -> Void) async throws",
+        "    var title: String { get set }",
+        "    static func make() async throws -> Int",
+        "    associatedtype Element",
+        "    func any(_ value: any Codable) async throws",
+        "    func some() async throws -> some Codable",
+        "    subscript(index: Int) -> Int { get throws }",
+        "    init(name: String) throws",
+        "    mutating func reset() throws",
+        "    func retry(_ body: () throws -> Void) rethrows",
+        "    var size: Int { get }",
+        "  @discardableResult func typed() throws(CancellationError) -> Int",
+        "    func ok() async throws",
+        "    func many(_ xs: Int...) async throws",
+        "    class func shared() async throws",
+        "    func mapped(_ f: [(Int) -> Int]) async throws",
+        "}",
+    ]
+
+    /// (line, column, a phrase that names the rule) for each expected error, in order.
+    static let expectedWorkerErrors: [(Int, Int, String)] = [
+        (4, 5, "'plain' must be 'throws' or 'async throws'"),
+        (5, 5, "'generic' is generic"),
+        (6, 5, "parameter 'value' of 'swap' is 'inout'"),
+        (7, 5, "parameter 'body' of 'each' is a closure: closures cannot cross a process boundary"),
+        (8, 5, "property 'title' is settable"),
+        (9, 5, "'make' is 'static'"),
+        (10, 5, "associated type 'Element'"),
+        (11, 5, "parameter 'value' of 'any' has the type 'any Codable': existential and opaque types cannot be bridged"),
+        (12, 5, "the result of 'some' has the type 'some Codable': existential and opaque types cannot be bridged"),
+        (13, 5, "subscripts cannot be bridged"),
+        (14, 5, "initializers cannot be bridged"),
+        (15, 5, "'reset' is 'mutating'"),
+        (16, 5, "parameter 'body' of 'retry' is a closure"),
+        (16, 5, "'retry' is 'rethrows'"),
+        (17, 5, "'size' must be 'throws' or 'async throws'"),
+        (18, 22, "'typed' uses typed throws"),
+        (20, 5, "parameter 'xs' of 'many' is variadic"),
+        (21, 5, "'shared' is 'class'"),
+        (22, 5, "parameter 'f' of 'mapped' is a closure"),
+    ]
+
+    @Test func everyBadRequirementIsReportedAtItsPosition() {
+        let source = Self.workerLines.joined(separator: "\n")
+        let (output, diagnostics) = Generator.generate(files: [("Sources/Demo/Worker.swift", source)])
+        #expect(output.isEmpty)
+        #expect(diagnostics.allSatisfy { $0.severity == .error && $0.location.path == "Sources/Demo/Worker.swift" })
+        let found = diagnostics.map { ($0.location.line, $0.location.column, $0.message) }
+        #expect(found.count == Self.expectedWorkerErrors.count, "\(diagnostics.map(\.description).joined(separator: "\n"))")
+        for (actual, expected) in zip(found, Self.expectedWorkerErrors) {
+            #expect(actual.0 == expected.0 && actual.1 == expected.1, "\(actual.2) at \(actual.0):\(actual.1), expected \(expected.0):\(expected.1)")
+            #expect(actual.2.contains(expected.2), "\(actual.2) does not contain \(expected.2)")
+        }
+    }
+
+    @Test func messagesNameTheRuleAndTheFix() {
+        let source = Self.workerLines.joined(separator: "\n")
+        let messages = Generator.generate(files: [("Worker.swift", source)]).diagnostics.map(\.description)
+        #expect(messages.contains(
+            "Worker.swift:4:5: error: 'plain' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'."))
+        #expect(messages.contains(
+            "Worker.swift:11:5: error: parameter 'value' of 'any' has the type 'any Codable': existential and opaque types cannot be bridged; use a concrete Codable type."))
+    }
+
+    @Test func problemsOfAllFilesInOneRunSortedByFileAndPosition() {
+        let first = """
+            protocol A: Bridged {
+                func a()
+            }
+            """
+        let second = """
+            fileprivate protocol B: Bridged {
+                func b() async throws
+                var c: Int { get async }
+            }
+            """
+        // Given in reverse order: files are processed in sorted path order.
+        let diagnostics = Generator.generate(files: [("z/B.swift", second), ("a/A.swift", first)]).diagnostics
+        #expect(diagnostics.map { "\($0.location.path):\($0.location.line):\($0.location.column)" } == [
+            "a/A.swift:2:5", "z/B.swift:1:13", "z/B.swift:3:5",
+        ])
+        #expect(diagnostics[1].message == "a bridged protocol must be at least internal: the generated client lives in another file")
+    }
+
+    @Test func badCodeOutsideBridgedProtocolsIsNotReported() {
+        let source = """
+            protocol NotBridged {
+                func plain()
+                func generic<T>(_ value: inout T)
+                var settable: Int { get set }
+                static func make() -> Self
+            }
+            struct Box<T> {
+                func broken(_ x: @escaping () -> Void) -> some Sequence { [1] }
+                let s = "unterminated {
+                let t = "protocol Fake: Bridged { func f() }"
+            }
+            // protocol Commented: Bridged { func f() }
+            func f(
+            """
+        let (output, diagnostics) = Generator.generate(files: [("Other.swift", source)])
+        #expect(diagnostics.isEmpty)
+        #expect(output == Emitter.header)
+    }
+
+    @Test func protocolLevelProblems() {
+        let source = """
+            enum Namespace {
+                protocol Inner: Bridged { func f() async throws }
+            }
+            protocol Bound: AnyObject, Bridged { func f() async throws }
+            protocol Primary<Element>: Bridged { func f() async throws }
+            protocol Parent: Bridged { func f() async throws }
+            protocol Child: Parent, Bridged { func g() async throws }
+            protocol Other: Bridged, CustomStringConvertible, Sendable { func h() async throws }
+            """
+        let diagnostics = Generator.generate(files: [("P.swift", source)]).diagnostics.map(\.description)
+        #expect(diagnostics == [
+            "P.swift:2:5: error: bridged protocol 'Inner' is nested in 'Namespace': nested bridged protocols are not supported yet. Declare it at top level.",
+            "P.swift:4:17: error: bridged protocol 'Bound' is class-bound ('AnyObject'): its generated client is a struct. Remove 'AnyObject'.",
+            "P.swift:5:1: error: bridged protocol 'Primary' has primary associated types: its client must be one concrete type. Remove the '<...>' after its name.",
+            "P.swift:7:17: error: bridged protocol 'Child' inherits the bridged protocol 'Parent': inheritance between bridged protocols is not supported yet. Declare the requirements in 'Child' itself.",
+            "P.swift:8:26: warning: bridged protocol 'Other' also inherits 'CustomStringConvertible': the generated 'OtherClient' implements only the requirements written in 'Other', so it compiles only if 'CustomStringConvertible' needs nothing more.",
+        ])
+    }
+
+    @Test func duplicateProtocolNamesAreAnError() {
+        let source = """
+            #if os(Linux)
+            protocol Twice: Bridged { func f() async throws }
+            #else
+            protocol Twice: Bridged { func f() throws }
+            #endif
+            """
+        let diagnostics = Generator.generate(files: [("T.swift", source)]).diagnostics.map(\.description)
+        #expect(diagnostics == [
+            "T.swift:4:1: error: bridged protocol 'Twice' is declared more than once (also at T.swift:2:1); the generator reads both branches of an '#if', so give each declaration its own name.",
+        ])
+    }
+
+    @Test func realTypesThatCannotBeLinkedGetWarnings() {
+        let source = """
+            protocol Pinger: Bridged { func ping() async throws }
+            protocol Ponger: Bridged { func pong() async throws }
+            struct Generic<T>: Pinger { func ping() async throws {} }
+            private struct Hidden: Pinger { func ping() async throws {} }
+            public struct TooVisible: Pinger { public init() {}; func ping() async throws {} }
+            final class Both: Pinger, Ponger { func ping() async throws {}; func pong() async throws {} }
+            enum Outer { struct Inner: Pinger { func ping() async throws {} } }
+            func local() { struct Local: Pinger { func ping() async throws {} } }
+            struct ByHand: Pinger, BridgeHostable { typealias BridgeClient = PingerClient; func ping() async throws {} }
+            extension Array<Int>: Pinger { func ping() async throws {} }
+            """
+        let (output, diagnostics) = Generator.generate(files: [("R.swift", source)])
+        #expect(diagnostics.map(\.description) == [
+            "R.swift:3:1: warning: 'Generic' conforms to the bridged protocol 'Pinger', but generic types cannot be started by a bridge; skipped.",
+            "R.swift:4:9: warning: 'Hidden' is private: the generated code in another file cannot see it, so it is not linked to 'PingerClient'; skipped. Make it at least internal.",
+            "R.swift:5:8: warning: 'TooVisible' is more visible than the bridged protocol 'Pinger': linking it would need 'PingerClient' to be as visible as 'TooVisible'; skipped. Give 'Pinger' at least the access level of 'TooVisible'.",
+            "R.swift:6:27: warning: 'Both' conforms to two bridged protocols, 'Pinger' and 'Ponger': a host serves its object through one client, so it is linked to 'PingerClient' only.",
+            "R.swift:7:14: warning: 'Inner' is nested in 'Outer': nested types are not linked automatically yet. Link it by hand: extension Outer.Inner: BridgeHostable { typealias BridgeClient = PingerClient }",
+            "R.swift:8:16: warning: 'Local' is declared inside a function: a bridge cannot start a local type; skipped.",
+            "R.swift:10:1: warning: 'Array' conforms to the bridged protocol 'Pinger', but generic types cannot be started by a bridge; skipped.",
+        ])
+        #expect(output.hasSuffix("""
+            // MARK: - Real types
+
+            extension Both: BridgeHostable {
+                typealias BridgeClient = PingerClient
+            }
+
+            """))
+    }
+
+    @Test func commandLineReportsEveryErrorAndWritesNothing() throws {
+        let directory = try TemporaryDirectory()
+        let worker = directory.url.appendingPathComponent("Worker.swift").path
+        let clean = directory.url.appendingPathComponent("Clean.swift").path
+        let output = directory.url.appendingPathComponent("Generated.swift").path
+        try Self.workerLines.joined(separator: "\n").write(toFile: worker, atomically: true, encoding: .utf8)
+        try "protocol Clean: Bridged { func f() async throws }".write(toFile: clean, atomically: true, encoding: .utf8)
+        var lines: [String] = []
+        let status = GeneratorCommand.run(arguments: ["--output", output, "--module", "Demo", worker, clean]) { lines.append($0) }
+        #expect(status == 1)
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(lines.count == Self.expectedWorkerErrors.count)
+        #expect(lines.first == "\(worker):4:5: error: 'plain' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'.")
+        #expect(lines.allSatisfy { $0.hasPrefix(worker + ":") && $0.contains(": error: ") })
+    }
+
+    @Test func warningsDoNotFailTheRun() throws {
+        let directory = try TemporaryDirectory()
+        let input = directory.url.appendingPathComponent("Input.swift").path
+        let output = directory.url.appendingPathComponent("Generated.swift").path
+        try "protocol P: Bridged { func f() async throws }\nstruct G<T>: P { func f() async throws {} }".write(toFile: input, atomically: true, encoding: .utf8)
+        var lines: [String] = []
+        let status = GeneratorCommand.run(arguments: ["--output", output, input]) { lines.append($0) }
+        #expect(status == 0)
+        #expect(lines == ["\(input):2:1: warning: 'G' conforms to the bridged protocol 'P', but generic types cannot be started by a bridge; skipped."])
+        #expect(FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func wrongCommandLines() {
+        #expect(GeneratorCommand.parse(["a.swift"]) == .failure(.init(message: "--output is required")))
+        #expect(GeneratorCommand.parse(["--output"]) == .failure(.init(message: "--output needs a value")))
+        #expect(GeneratorCommand.parse(["--outptu", "x"]) == .failure(.init(message: "unknown option --outptu")))
+        #expect(GeneratorCommand.parse(["--output", "o.swift", "--module", "M", "a.swift", "b.swift"])
+            == .success(GeneratorCommand(outputPath: "o.swift", moduleName: "M", inputPaths: ["a.swift", "b.swift"])))
+        var lines: [String] = []
+        #expect(GeneratorCommand.run(arguments: []) { lines.append($0) } == 2)
+        #expect(lines.first == "error: --output is required\n\(GeneratorCommand.usage)")
+    }
+
+    @Test func unreadableInputIsAnError() throws {
+        let directory = try TemporaryDirectory()
+        let output = directory.url.appendingPathComponent("Generated.swift").path
+        let missing = directory.url.appendingPathComponent("Missing.swift").path
+        var lines: [String] = []
+        #expect(GeneratorCommand.run(arguments: ["--output", output, missing]) { lines.append($0) } == 1)
+        #expect(lines == ["\(missing): error: cannot read this input file"])
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}
