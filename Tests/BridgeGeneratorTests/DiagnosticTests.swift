@@ -185,6 +185,23 @@ import Testing
             """))
     }
 
+    @Test func aClientTheTargetDeclaresItselfWins() {
+        let protocolFile = """
+            protocol Sandbox: Bridged { func ping() async throws }
+            final class LocalSandbox: Sandbox { func ping() async throws {} }
+            """
+        // Written by hand before the generator existed: generating a second one would collide.
+        let handWritten = """
+            struct SandboxClient: Sandbox, _BridgeClient { func ping() async throws {} }
+            extension LocalSandbox: BridgeHostable { typealias BridgeClient = SandboxClient }
+            """
+        let (output, diagnostics) = Generator.generate(files: [("Sandbox.swift", protocolFile), ("HandWritten.swift", handWritten)])
+        #expect(output == Emitter.header)
+        #expect(diagnostics.map(\.description) == [
+            "Sandbox.swift:1:1: warning: 'SandboxClient' is already declared at HandWritten.swift:1:1, so nothing is generated for the bridged protocol 'Sandbox'; remove that declaration to use the generated client.",
+        ])
+    }
+
     @Test func commandLineReportsEveryErrorAndWritesNothing() throws {
         let directory = try TemporaryDirectory()
         let worker = directory.url.appendingPathComponent("Worker.swift").path

@@ -568,6 +568,54 @@ import Testing
         #expect(output.contains(#""echo(_:String) async throws -> String","#))
     }
 
+    @Test func defaultValuesAndTrailingCommasAreDropped() {
+        let source = """
+            protocol Tuner: Bridged {
+                func tune(to frequency: Double = 101.5, gain: [Int] = [1, 2], label: String = "a, b",) async throws
+            }
+            """
+        let (output, diagnostics) = Generator.generate(files: [("Tuner.swift", source)])
+        #expect(diagnostics.isEmpty)
+        #expect(output.contains(#""tune(to:Double,gain:[Int],label:String) async throws","#))
+        #expect(output.contains("    func tune(to frequency: Double, gain: [Int], label: String) async throws {"))
+    }
+
+    @Test func realTypesFoundThroughExtensionsAnywhere() {
+        let protocolFile = "public protocol Pinger: Bridged { func ping() async throws }"
+        let typesFile = """
+            public enum Outer {
+                public final class Inner { public init() {} }
+            }
+            public struct Plain { public init() {} }
+            """
+        let conformances = """
+            extension Outer.Inner: Pinger { public func ping() async throws {} }
+            extension Plain: Pinger { public func ping() async throws {} }
+            extension Foreign: Pinger { func ping() async throws {} }
+            """
+        let (output, diagnostics) = Generator.generate(
+            files: [("C.swift", conformances), ("A.swift", protocolFile), ("B.swift", typesFile)])
+        #expect(diagnostics.isEmpty)
+        // In the order the conformances appear; the access level is the declaration's, the lowest
+        // along `Outer.Inner`, internal for a type the target does not declare.
+        #expect(output.hasSuffix("""
+            // MARK: - Real types
+
+            extension Outer.Inner: BridgeHostable {
+                public typealias BridgeClient = PingerClient
+            }
+
+            extension Plain: BridgeHostable {
+                public typealias BridgeClient = PingerClient
+            }
+
+            extension Foreign: BridgeHostable {
+                typealias BridgeClient = PingerClient
+            }
+
+            """))
+    }
+
     @Test func emptyBridgedProtocol() {
         let (output, diagnostics) = Generator.generate(files: [("Marker.swift", "protocol Marker: Bridged {}")])
         #expect(diagnostics.isEmpty)
