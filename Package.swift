@@ -29,6 +29,13 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
 
+        .executableTarget(
+            name: "bridge-bench",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Benchmarks/BridgeBench",
+            plugins: ["BridgeGen"]
+        ),
+
         .testTarget(
             name: "BridgeTests",
             dependencies: ["Bridge", "BridgeHost"],

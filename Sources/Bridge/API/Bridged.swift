@@ -4,4 +4,4 @@
 /// clause and generates `<Name>Client`, which conforms to the protocol and forwards each call
 /// to the host, plus the host's dispatch table. Every requirement must be `throws` or
 /// `async throws`, and its parameters and result `Codable`.
-public protocol Bridged {}
+public protocol Bridged: _BridgeSendableMetatype {}

@@ -7,7 +7,7 @@
 /// ```swift
 /// extension LocalSandbox: BridgeHostable { typealias BridgeClient = SandboxClient }
 /// ```
-public protocol BridgeHostable {
+public protocol BridgeHostable: _BridgeSendableMetatype {
     /// The generated client type that the parent uses to call this type.
     associatedtype BridgeClient: _BridgeClient
 
@@ -17,3 +17,10 @@ public protocol BridgeHostable {
     /// The host dispatch table; generated, one entry for each bridged requirement.
     static var _bridgeMethods: [_BridgeMethod<Self>] { get }
 }
+
+#if compiler(>=6.2)
+/// The host's dispatch closures capture the real type's metatype in `@Sendable` closures.
+public typealias _BridgeSendableMetatype = SendableMetatype
+#else
+public protocol _BridgeSendableMetatype {}
+#endif

@@ -58,7 +58,7 @@ final class LocalSandbox: Sandbox, BridgeLifecycle {
 
     func bridgeWillStop() async {
         if let path = ProcessInfo.processInfo.environment["SANDBOX_STOP_MARKER"] {
-            FileManager.default.createFile(atPath: path, contents: Data("stopped \(getpid())".utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data("stopped \(getpid())".utf8))
         }
     }
 

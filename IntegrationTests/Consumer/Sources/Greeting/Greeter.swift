@@ -1,0 +1,19 @@
+import Bridge
+import Foundation
+
+/// Greets from whichever process it runs in.
+public protocol Greeter: Bridged {
+    func greet(_ name: String) async throws -> String
+    func processID() throws -> Int32
+}
+
+/// The real greeter, created in the host.
+public final class LocalGreeter: Greeter {
+    public init() {}
+
+    public func greet(_ name: String) async throws -> String {
+        "Hello, \(name), from process \(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    public func processID() throws -> Int32 { ProcessInfo.processInfo.processIdentifier }
+}
