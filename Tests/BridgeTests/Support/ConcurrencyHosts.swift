@@ -1,10 +1,9 @@
 import Bridge
 
-/// Opts in to concurrent calls: `wait` returns only after a later call to `signal`, which
-/// proves calls overlap and replies come back out of order.
+/// Opts in to concurrent calls: `arrive` returns only when several calls overlap.
 protocol Meeting: Bridged {
-    func wait(for token: String) async throws -> String
-    func signal(_ token: String) async throws
+    /// Returns once `count` calls to `arrive` are in the host at the same time.
+    func arrive(_ name: String, expecting count: Int) async throws -> [String]
 }
 
 protocol Overlap: Bridged {
@@ -13,21 +12,19 @@ protocol Overlap: Bridged {
 }
 
 actor Rendezvous: Meeting, BridgeConcurrentCalls {
-    private var signalled: Set<String> = []
-    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var arrived: [String] = []
+    private var waiting: [CheckedContinuation<[String], Never>] = []
 
     init() {}
 
-    func wait(for token: String) async throws -> String {
-        if !signalled.contains(token) {
-            await withCheckedContinuation { waiters[token, default: []].append($0) }
+    func arrive(_ name: String, expecting count: Int) async throws -> [String] {
+        arrived.append(name)
+        if arrived.count >= count {
+            for waiter in waiting { waiter.resume(returning: arrived) }
+            waiting = []
+            return arrived
         }
-        return "released \(token)"
-    }
-
-    func signal(_ token: String) async throws {
-        signalled.insert(token)
-        for waiter in waiters.removeValue(forKey: token) ?? [] { waiter.resume() }
+        return await withCheckedContinuation { waiting.append($0) }
     }
 }
 
