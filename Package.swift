@@ -33,5 +33,6 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
         .testTarget(name: "BridgeGeneratorTests", dependencies: ["BridgeGenerator"]),
+        .testTarget(name: "BridgeCodecTests", dependencies: ["Bridge"]),
     ]
 )
