@@ -42,5 +42,6 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
         .testTarget(name: "BridgeGeneratorTests", dependencies: ["BridgeGeneratorCore"]),
+        .testTarget(name: "BridgeCodecTests", dependencies: ["Bridge"]),
     ]
 )

@@ -1,44 +1,179 @@
-// TEMPORARY stand-in for the codec (JSON per value) so the runtime can be exercised; replaced
-// by the binary codec before landing.
-import Foundation
-
-public struct _WireWriter {
+/// Appends values in the bridge's binary wire format. Generated code encodes the arguments and
+/// the result of every bridged call with it; users never call it.
+///
+/// Top-level values written one after another are read back in the same order by `_WireReader`.
+public struct _WireWriter: Sendable {
+    /// Everything written so far.
     package private(set) var bytes: [UInt8]
-    package init() { bytes = [] }
-    package init(reserving headerCount: Int) { bytes = [UInt8](repeating: 0, count: headerCount) }
-    public mutating func encode<T: Encodable>(_ value: T) throws {
-        let data = try JSONEncoder().encode([value])
-        writeUInt32LittleEndian(UInt32(data.count))
-        bytes += data
+
+    /// Room for a typical call's arguments, so that small calls grow the buffer at most once.
+    private static let typicalCallSize = 64
+
+    /// Creates a writer with an empty buffer.
+    package init() {
+        self.init(reserving: 0)
     }
-    package mutating func writeUInt32LittleEndian(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
-    package mutating func writeUInt64LittleEndian(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
-    package mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+
+    /// Creates a writer whose buffer starts with `headerCount` zero bytes, for a frame header
+    /// that is filled in once the body's length is known.
+    package init(reserving headerCount: Int) {
+        precondition(headerCount >= 0, "a header cannot have a negative size")
+        bytes = []
+        bytes.reserveCapacity(headerCount + Self.typicalCallSize)
+        if headerCount > 0 { bytes.append(contentsOf: repeatElement(0, count: headerCount)) }
+    }
+
+    /// A writer that has not allocated; the encoder swaps a caller's buffer into it.
+    init(unallocated: Void) {
+        bytes = []
+    }
+
+    /// Gives `body` the buffer to patch in place, for example to fill in a frame header.
+    package mutating func withUnsafeMutableBytes<Result>(
+        _ body: (UnsafeMutableRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
         try bytes.withUnsafeMutableBytes(body)
     }
-}
 
-public struct _WireReader {
-    let bytes: [UInt8]
-    package private(set) var offset: Int
-    package init(bytes: [UInt8], startingAt offset: Int = 0) { self.bytes = bytes; self.offset = offset }
-    package var isAtEnd: Bool { offset >= bytes.count }
-    public mutating func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-        let count = Int(try readUInt32LittleEndian())
-        guard offset + count <= bytes.count else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "truncated")) }
-        let data = Data(bytes[offset..<offset + count])
-        offset += count
-        return try JSONDecoder().decode([T].self, from: data)[0]
+    /// Drops everything written after `count` bytes; undoes a failed encode.
+    mutating func truncate(to count: Int) {
+        bytes.removeSubrange(count...)
     }
-    package mutating func readUInt32LittleEndian() throws -> UInt32 {
-        guard offset + 4 <= bytes.count else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "truncated")) }
-        var value: UInt32 = 0
-        for i in 0..<4 { value |= UInt32(bytes[offset + i]) << (8 * i) }
-        offset += 4
-        return value
+
+    // MARK: Raw bytes, for the frame layer and the format itself
+
+    /// Appends bytes as they are, with no tag or length.
+    package mutating func writeRaw(_ raw: UnsafeRawBufferPointer) {
+        // Short runs (keys, small strings) byte by byte: the bulk append's set-up costs more.
+        if raw.count <= 16 {
+            for byte in raw { bytes.append(byte) }
+        } else {
+            bytes.append(contentsOf: raw)
+        }
     }
-    package mutating func readUInt64LittleEndian() throws -> UInt64 {
-        let low = try readUInt32LittleEndian(), high = try readUInt32LittleEndian()
-        return UInt64(low) | UInt64(high) << 32
+
+    /// Appends 4 bytes, least significant first.
+    package mutating func writeUInt32LittleEndian(_ value: UInt32) {
+        writeLittleEndian(value)
     }
+
+    /// Appends 8 bytes, least significant first.
+    package mutating func writeUInt64LittleEndian(_ value: UInt64) {
+        writeLittleEndian(value)
+    }
+
+    private mutating func writeLittleEndian<Integer: FixedWidthInteger & UnsignedInteger>(_ value: Integer) {
+        var remaining = value
+        for _ in 0..<(Integer.bitWidth / 8) {
+            bytes.append(UInt8(truncatingIfNeeded: remaining))
+            remaining >>= 8
+        }
+    }
+
+    /// Overwrites 4 bytes at `offset`, least significant first: a length known only later.
+    package mutating func patchUInt32LittleEndian(_ value: UInt32, at offset: Int) {
+        precondition(offset >= 0 && offset <= bytes.count - 4, "patch outside the written bytes")
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self) }
+    }
+
+    mutating func writeTag(_ tag: WireTag) {
+        bytes.append(tag.rawValue)
+    }
+
+    mutating func writeVarint(_ value: UInt64) {
+        var remaining = value
+        while remaining >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
+            remaining &>>= 7
+        }
+        bytes.append(UInt8(truncatingIfNeeded: remaining))
+    }
+
+    /// A dictionary key or coding key: varint length and UTF-8, no tag (it is always a string).
+    mutating func writeKey(_ key: String) {
+        var key = key
+        key.withUTF8 { utf8 in
+            writeVarint(UInt64(utf8.count))
+            writeRaw(UnsafeRawBufferPointer(utf8))
+        }
+    }
+
+    // MARK: Tagged values
+
+    mutating func writeBool(_ value: Bool) {
+        writeTag(value ? .true : .false)
+    }
+
+    mutating func writeSignedInteger(_ value: Int64) {
+        writeTag(.signedInteger)
+        writeVarint(ZigZag.encode(value))
+    }
+
+    mutating func writeUnsignedInteger(_ value: UInt64) {
+        writeTag(.unsignedInteger)
+        writeVarint(value)
+    }
+
+    mutating func writeFloat(_ value: Float) {
+        writeTag(.float32)
+        writeUInt32LittleEndian(value.bitPattern)
+    }
+
+    mutating func writeDouble(_ value: Double) {
+        writeTag(.float64)
+        writeUInt64LittleEndian(value.bitPattern)
+    }
+
+    mutating func writeString(_ value: String) {
+        writeTag(.string)
+        writeKey(value)  // the same layout as a key, after the tag
+    }
+
+    mutating func writeBytes(_ raw: UnsafeRawBufferPointer) {
+        writeTag(.bytes)
+        writeVarint(UInt64(raw.count))
+        writeRaw(raw)
+    }
+
+    // MARK: The API generated code calls
+
+    /// Appends any `Encodable` value; Optionals keep `.some(nil)` apart from `nil`.
+    public mutating func encode<T: Encodable>(_ value: T) throws {
+        // A metatype check: a value cast (`value as? any IntrinsicWireEncodable`) would look
+        // through an Optional and drop its `some` marker.
+        let intrinsicType = T.self as? any IntrinsicWireEncodable.Type
+        if let intrinsicType, intrinsicType.writeWithoutState(value, to: &self) { return }
+        try WireEncodingState.encode(value, intrinsicType: intrinsicType, into: &self)
+    }
+
+    // The fast paths throw only so that generated code can put `try` before every `encode`.
+
+    /// Appends a `String`.
+    public mutating func encode(_ value: String) throws { writeString(value) }
+    /// Appends a `Bool`.
+    public mutating func encode(_ value: Bool) throws { writeBool(value) }
+    /// Appends an `Int`.
+    public mutating func encode(_ value: Int) throws { writeSignedInteger(Int64(value)) }
+    /// Appends an `Int8`.
+    public mutating func encode(_ value: Int8) throws { writeSignedInteger(Int64(value)) }
+    /// Appends an `Int16`.
+    public mutating func encode(_ value: Int16) throws { writeSignedInteger(Int64(value)) }
+    /// Appends an `Int32`.
+    public mutating func encode(_ value: Int32) throws { writeSignedInteger(Int64(value)) }
+    /// Appends an `Int64`.
+    public mutating func encode(_ value: Int64) throws { writeSignedInteger(value) }
+    /// Appends a `UInt`.
+    public mutating func encode(_ value: UInt) throws { writeUnsignedInteger(UInt64(value)) }
+    /// Appends a `UInt8`.
+    public mutating func encode(_ value: UInt8) throws { writeUnsignedInteger(UInt64(value)) }
+    /// Appends a `UInt16`.
+    public mutating func encode(_ value: UInt16) throws { writeUnsignedInteger(UInt64(value)) }
+    /// Appends a `UInt32`.
+    public mutating func encode(_ value: UInt32) throws { writeUnsignedInteger(UInt64(value)) }
+    /// Appends a `UInt64`.
+    public mutating func encode(_ value: UInt64) throws { writeUnsignedInteger(value) }
+    /// Appends a `Double`, bit for bit (NaN payloads and the sign of zero survive).
+    public mutating func encode(_ value: Double) throws { writeDouble(value) }
+    /// Appends a `Float`, bit for bit (NaN payloads and the sign of zero survive).
+    public mutating func encode(_ value: Float) throws { writeFloat(value) }
 }
