@@ -57,12 +57,10 @@ if let fd = ProcessInfo.processInfo.environment["BRIDGE_BENCH_ECHO_FD"].flatMap(
 func rawFloor() async throws -> Timing {
     var fds: [Int32] = [0, 0]
     guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else { fatalError("socketpair") }
-    let child = Process()
-    child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    var environment = ProcessInfo.processInfo.environment
-    environment["BRIDGE_BENCH_ECHO_FD"] = String(fds[1])
-    child.environment = environment
-    try child.run()
+    // Started the way a host is (the socket becomes descriptor 3), minus the bridge.
+    let child = try System.spawnHost(
+        path: System.currentExecutablePath(), arguments: ["bridge-bench-echo"],
+        environment: ["BRIDGE_BENCH_ECHO_FD=3"], bridge: FileDescriptor(rawValue: fds[1]))
     close(fds[1])
     let message = [UInt8]("hello, floor".utf8)
     var reply = [UInt8](repeating: 0, count: 64)
@@ -71,7 +69,7 @@ func rawFloor() async throws -> Timing {
         _ = read(fds[0], &reply, reply.count)
     }
     close(fds[0])
-    child.waitUntilExit()
+    _ = System.reap(child, block: true)
     return timing
 }
 
