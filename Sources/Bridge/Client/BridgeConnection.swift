@@ -79,9 +79,7 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
-        var frame = _WireWriter.frame()
-        frame.writeUInt64LittleEndian(interface.methodIDs[method])
-        try arguments(&frame)
+        let frame = try Self.callFrame(interface, method, arguments)
         let signature = interface.signatures[method]
         let reply = try await exchange(frame, method: signature)
         return try decodeReply(reply, method: signature, result)
@@ -94,15 +92,23 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) throws -> Result {
-        var frame = _WireWriter.frame()
-        frame.writeUInt64LittleEndian(interface.methodIDs[method])
-        try arguments(&frame)
+        var frame = try Self.callFrame(interface, method, arguments)
         let signature = interface.signatures[method]
         let reply = BlockingReply()
         let callID = newCallID()
         try register(callID, .thread(reply), method: signature)
         send(&frame, kind: .call, callID: callID)
         return try decodeReply(try reply.wait(), method: signature, result)
+    }
+
+    /// A call frame: the method's id, then its arguments; the header is filled in on sending.
+    private static func callFrame(
+        _ interface: _BridgeInterfaceDescription, _ method: Int, _ arguments: (inout _WireWriter) throws -> Void
+    ) throws -> _WireWriter {
+        var frame = _WireWriter.frame()
+        frame.writeUInt64LittleEndian(interface.methodIDs[method])
+        try arguments(&frame)
+        return frame
     }
 
     /// Sends the hello frame and waits for the host's answer to it.
