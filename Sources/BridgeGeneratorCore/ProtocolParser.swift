@@ -404,24 +404,7 @@ struct ProtocolParser {
     /// The index after the `>` that closes the `<` at `index`; stops early at a brace, `;` or
     /// the start of another declaration.
     private func indexAfterAngleBrackets(at index: Int) -> Int {
-        var depth = 0
-        var next = index
-        while let token = list[next] {
-            if token.isPunctuation("{") || token.isPunctuation("}") || token.isPunctuation(";") || endsTypeHeader(at: next) {
-                return next
-            }
-            if let after = list.indexAfterGroup(at: next) {
-                next = after
-                continue
-            }
-            if token.isPunctuation("<") { depth += 1 }
-            if token.isPunctuation(">") {
-                depth -= 1
-                if depth <= 0 { return next + 1 }
-            }
-            next += 1
-        }
-        return next
+        list.indexAfterAngleBrackets(at: index, stops: endsTypeHeader(at:))
     }
 
     /// The attributes and modifiers written before the keyword at `index`: where they start,

@@ -499,25 +499,10 @@ private struct RequirementReader {
     // MARK: Moving on
 
     private func indexAfterAngleBrackets(at index: Int) -> Int {
-        var depth = 0
-        var next = index
-        while next < end, let token = list[next] {
-            if token.isPunctuation("{") || token.isPunctuation("}") || token.isPunctuation(";")
-                || (token.kind == .identifier && Keywords.declarationStarts.contains(token.text)) {
-                return next
-            }
-            if let after = list.indexAfterGroup(at: next), after <= end {
-                next = after
-                continue
-            }
-            if token.isPunctuation("<") { depth += 1 }
-            if token.isPunctuation(">") {
-                depth -= 1
-                if depth <= 0 { return next + 1 }
-            }
-            next += 1
+        list.indexAfterAngleBrackets(at: index, limit: end) { next in
+            guard let token = list[next] else { return false }
+            return token.kind == .identifier && Keywords.declarationStarts.contains(token.text)
         }
-        return next
     }
 
     /// The index of the next token that can start a requirement, after `index`: used to go on

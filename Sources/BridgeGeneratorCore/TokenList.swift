@@ -60,6 +60,30 @@ struct TokenList {
 
     /// The index just past the group that opens at `index`, or nil when it is not an opener
     /// with a partner.
+    /// The index after a generic clause `<...>` that starts at `index`, skipping bracketed
+    /// groups; or, in broken source, the first index before `limit` where `stops` holds or a
+    /// `{`, `}` or `;` stands, so a missing `>` never swallows what follows.
+    func indexAfterAngleBrackets(at index: Int, limit: Int = .max, stops: (Int) -> Bool) -> Int {
+        var depth = 0
+        var next = index
+        while next < limit, let token = self[next] {
+            if token.isPunctuation("{") || token.isPunctuation("}") || token.isPunctuation(";") || stops(next) {
+                return next
+            }
+            if let after = indexAfterGroup(at: next), after <= limit {
+                next = after
+                continue
+            }
+            if token.isPunctuation("<") { depth += 1 }
+            if token.isPunctuation(">") {
+                depth -= 1
+                if depth <= 0 { return next + 1 }
+            }
+            next += 1
+        }
+        return next
+    }
+
     func indexAfterGroup(at index: Int) -> Int? {
         guard let token = self[index], token.kind == .punctuation, ["(", "[", "{"].contains(token.text),
               let close = partner[index], close > index else { return nil }
