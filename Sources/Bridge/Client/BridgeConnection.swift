@@ -234,7 +234,7 @@ public final class _BridgeConnection: Sendable {
         }
         host.reapAfterDisconnect()
         let termination = host.termination.value ?? .unknown
-        let failed = state.withLock { state -> [Pending] in
+        let (closure, failed) = state.withLock { state -> (Closure, [Pending]) in
             let closure: Closure = switch (ending, state.closure) {
             case (let error?, _): .ended(error)
             case (nil, .stopping?): .stopping
@@ -243,9 +243,8 @@ public final class _BridgeConnection: Sendable {
             }
             state.closure = closure
             defer { state.pending = [:] }
-            return Array(state.pending.values)
+            return (closure, Array(state.pending.values))
         }
-        let closure = state.withLock { $0.closure! }
         for pending in failed {
             pending.waiter.resume(with: .failure(closure.error(for: pending.method)))
         }
