@@ -29,9 +29,12 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
 
+        // The benchmark's C helpers: CPU pinning, and malloc replaced (in the benchmark binary only)
+        // to count allocations per call.
+        .target(name: "CBenchSupport", path: "Benchmarks/CBenchSupport"),
         .executableTarget(
             name: "bridge-bench",
-            dependencies: ["Bridge", "BridgeHost"],
+            dependencies: ["Bridge", "BridgeHost", "CBenchSupport"],
             path: "Benchmarks/BridgeBench",
             plugins: ["BridgeGen"]
         ),

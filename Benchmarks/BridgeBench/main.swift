@@ -1,92 +1,163 @@
-// Measures a bridged call against the floor: a raw socketpair ping-pong between this binary
-// and a copy of it, with no codec and no bridge.
+// Measures the bridge against floors taken in the same run: raw socketpair exchanges between
+// this binary and a copy of it, with no codec and no bridge. Every figure is printed twice:
+// with the client and the host on one CPU, and on two.
 //
-//     swift run -c release bridge-bench            # unpinned
-//     taskset -c 0 swift run -c release bridge-bench  # client and host on one CPU
+//     swift run -c release bridge-bench
+//     BRIDGE_BENCH_ROUNDS=100000 swift run -c release bridge-bench
 import Bridge
 import Foundation
+import CBenchSupport
 
 protocol Echo: Bridged {
     func echo(_ text: String) async throws -> String
     func echoBlocking(_ text: String) throws -> String
+    func echoData(_ data: Data) async throws -> Data
+    /// The host's own allocation count, for allocations per call on the host side.
+    func allocations() async throws -> UInt
 }
 
 final class LocalEcho: Echo {
     init() {}
     func echo(_ text: String) async throws -> String { text }
     func echoBlocking(_ text: String) throws -> String { text }
+    func echoData(_ data: Data) async throws -> Data { data }
+    func allocations() async throws -> UInt { malloc_counter_allocations() }
+}
+
+let bulkSize = 1 << 20
+
+// A copy of this binary started with this variable is the raw peer: it echoes every
+// length-prefixed message it reads on descriptor 3, in one write.
+if ProcessInfo.processInfo.environment["BRIDGE_BENCH_ECHO"] != nil {
+    RawPeer.serve(on: 3)
 }
 
 let rounds = Int(ProcessInfo.processInfo.environment["BRIDGE_BENCH_ROUNDS"] ?? "") ?? 20_000
+let bulkRounds = max(rounds / 100, 20)
+let startRounds = max(rounds / 1_000, 10)
+let smallText = "hello, bridge"
 
-/// Median and 99th percentile of `rounds` timings, in microseconds.
-struct Timing {
-    var median: Double
-    var p99: Double
-
-    init(_ samples: [Duration]) {
-        let micros = samples.map { Double($0.components.attoseconds) / 1e12 + Double($0.components.seconds) * 1e6 }.sorted()
-        median = micros[micros.count / 2]
-        p99 = micros[micros.count * 99 / 100]
-    }
+/// One placement's figures.
+struct Figures {
+    var floor = Timing()
+    var asyncCall = Timing()
+    var blockingCall = Timing()
+    var inFlight = Timing()
+    var rawBulk = Timing()
+    var bridgeBulk = Timing()
+    var rawStart = Timing()
+    var bridgeStart = Timing()
+    var clientAllocationsAsync = 0.0
+    var hostAllocationsAsync = 0.0
+    var clientAllocationsBlocking = 0.0
+    var hostAllocationsBlocking = 0.0
 }
 
-func measure(_ body: () async throws -> Void) async rethrows -> Timing {
-    let clock = ContinuousClock()
-    for _ in 0..<rounds / 10 { try await body() }  // warm up
-    var samples: [Duration] = []
-    samples.reserveCapacity(rounds)
-    for _ in 0..<rounds {
-        let start = clock.now
-        try await body()
-        samples.append(clock.now - start)
+func measureAll(_ placement: Placement) async throws -> Figures {
+    var figures = Figures()
+
+    let peer = try await placement.startingChildren { try RawPeer.start() }
+    figures.floor = try await measure(rounds) { try peer.exchange(byteCount: smallText.utf8.count) }
+    figures.rawBulk = try await measure(bulkRounds) { try peer.exchange(byteCount: bulkSize) }
+    peer.end()
+
+    let bridge = try await placement.startingChildren { try await Bridge<LocalEcho>.start() }
+    let client = bridge.client
+    figures.asyncCall = try await measure(rounds) { _ = try await client.echo(smallText) }
+    figures.blockingCall = try await measure(rounds) { _ = try client.echoBlocking(smallText) }
+    figures.inFlight = try await measureInFlight(tasks: 8, calls: rounds, client)
+    let bulk = Data(repeating: 0x5A, count: bulkSize)
+    figures.bridgeBulk = try await measure(bulkRounds) {
+        let echoed = try await client.echoData(bulk)
+        precondition(echoed.count == bulkSize)
     }
+    (figures.clientAllocationsAsync, figures.hostAllocationsAsync) = try await allocationsPerCall(client) {
+        _ = try await client.echo(smallText)
+    }
+    (figures.clientAllocationsBlocking, figures.hostAllocationsBlocking) = try await allocationsPerCall(client) {
+        _ = try client.echoBlocking(smallText)
+    }
+    await bridge.stop()
+
+    // Start-up: one-CPU runs everything on CPU 0; two-CPU runs unpinned, as a program would.
+    figures.rawStart = try await placement.forStartUp {
+        try await measure(startRounds, warmUp: 2) {
+            let peer = try RawPeer.start()
+            try peer.exchange(byteCount: smallText.utf8.count)
+            peer.end()
+        }
+    }
+    figures.bridgeStart = try await placement.forStartUp {
+        try await measure(startRounds, warmUp: 2, excluding: { (bridge: Bridge<LocalEcho>) in await bridge.stop() }) {
+            let bridge = try await Bridge<LocalEcho>.start()
+            _ = try await bridge.client.echo(smallText)
+            return bridge
+        }
+    }
+    return figures
+}
+
+/// Time per call with `tasks` tasks calling at once, `calls` calls in all.
+func measureInFlight(tasks: Int, calls: Int, _ client: EchoClient) async throws -> Timing {
+    func run(_ count: Int) async throws -> Duration {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<tasks {
+                group.addTask {
+                    for _ in 0..<count / tasks { _ = try await client.echo(smallText) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return (clock.now - start) / count
+    }
+    _ = try await run(calls / 10)
+    // Five runs; the median of their per-call times.
+    var samples: [Duration] = []
+    for _ in 0..<5 { samples.append(try await run(calls)) }
     return Timing(samples)
 }
 
-// The floor: a copy of this binary that echoes bytes on a socket.
-if let fd = ProcessInfo.processInfo.environment["BRIDGE_BENCH_ECHO_FD"].flatMap(Int32.init) {
-    var buffer = [UInt8](repeating: 0, count: 64)
-    while true {
-        let count = read(fd, &buffer, buffer.count)
-        if count <= 0 { exit(0) }
-        _ = write(fd, buffer, count)
+/// Heap allocations per call in this process and in the host, over `rounds` calls.
+func allocationsPerCall(_ client: EchoClient, _ call: () async throws -> Void) async throws -> (Double, Double) {
+    for _ in 0..<100 { try await call() }
+    let hostBefore = try await client.allocations()
+    let before = malloc_counter_allocations()
+    let count = 10_000
+    for _ in 0..<count { try await call() }
+    let after = malloc_counter_allocations()
+    let hostAfter = try await client.allocations()
+    // The second allocations() call is one more call on each side; too small to matter.
+    return (Double(after - before) / Double(count), Double(hostAfter - hostBefore) / Double(count))
+}
+
+// MARK: Report
+
+func report(_ name: String, _ figures: Figures) {
+    func us(_ t: Timing) -> String { String(format: "%8.2f µs  p99 %8.2f µs", t.median, t.p99) }
+    func ratio(_ t: Timing, _ floor: Timing) -> String { String(format: "%5.2fx floor", t.median / floor.median) }
+    func bandwidth(_ t: Timing) -> Double { Double(2 * bulkSize) / (t.median * 1e-6) / 1e9 }
+    func pad(_ text: String) -> String { text.padding(toLength: 36, withPad: " ", startingAt: 0) }
+    let floor = figures.floor
+    print("\n\(name)")
+    print(pad("raw socketpair ping-pong (floor)") + us(floor))
+    print(pad("async throws call, String") + us(figures.asyncCall) + "  " + ratio(figures.asyncCall, floor))
+    print(pad("blocking throws call, String") + us(figures.blockingCall) + "  " + ratio(figures.blockingCall, floor))
+    print(pad("8 calls in flight, per call") + String(format: "%8.2f µs", figures.inFlight.median) + String(repeating: " ", count: 17) + "  " + ratio(figures.inFlight, floor))
+    print(pad("1 MiB echo, raw") + String(format: "%8.2f GB/s  (%.0f µs)", bandwidth(figures.rawBulk), figures.rawBulk.median))
+    print(pad("1 MiB Data echo, bridged") + String(format: "%8.2f GB/s  (%.0f µs)  %5.2fx raw", bandwidth(figures.bridgeBulk), figures.bridgeBulk.median, bandwidth(figures.bridgeBulk) / bandwidth(figures.rawBulk)))
+    print(pad("spawn to first echo, raw") + String(format: "%8.2f ms", figures.rawStart.median / 1000))
+    print(pad("start() to first reply, bridged") + String(format: "%8.2f ms", figures.bridgeStart.median / 1000) + String(repeating: " ", count: 17) + "  " + String(format: "%5.2fx raw", figures.bridgeStart.median / figures.rawStart.median))
+    if malloc_counter_is_counting() != 0 {
+        print(pad("allocations per async call") + String(format: "%8.1f client %6.1f host", figures.clientAllocationsAsync, figures.hostAllocationsAsync))
+        print(pad("allocations per blocking call") + String(format: "%8.1f client %6.1f host", figures.clientAllocationsBlocking, figures.hostAllocationsBlocking))
     }
 }
 
-func rawFloor() async throws -> Timing {
-    var fds: [Int32] = [0, 0]
-    guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else { fatalError("socketpair") }
-    // Started the way a host is (the socket becomes descriptor 3), minus the bridge.
-    let child = try System.spawnHost(
-        path: System.currentExecutablePath(), arguments: ["bridge-bench-echo"],
-        environment: ["BRIDGE_BENCH_ECHO_FD=3"], bridge: FileDescriptor(rawValue: fds[1]))
-    close(fds[1])
-    let message = [UInt8]("hello, floor".utf8)
-    var reply = [UInt8](repeating: 0, count: 64)
-    let timing = await measure {
-        _ = write(fds[0], message, message.count)
-        _ = read(fds[0], &reply, reply.count)
-    }
-    close(fds[0])
-    _ = System.reap(child, block: true)
-    return timing
+print("bridge-bench: \(rounds) rounds (1 MiB: \(bulkRounds), start-up: \(startRounds)); medians; \(ProcessInfo.processInfo.activeProcessorCount) CPUs visible")
+let twoCPUsAvailable = Placement.twoCPUs.isAvailable  // read before anything is pinned
+report("client and host on one CPU", try await measureAll(.oneCPU))
+if twoCPUsAvailable {
+    report("client and host on two CPUs", try await measureAll(.twoCPUs))
 }
-
-let floor = try await rawFloor()
-let bridge = try await Bridge<LocalEcho>.start()
-let client = bridge.client
-let asyncCall = try await measure { _ = try await client.echo("hello, bridge") }
-let blockingCall = try await measure { _ = try client.echoBlocking("hello, bridge") }
-await bridge.stop()
-
-func row(_ name: String, _ timing: Timing) -> String {
-    let ratio = timing.median / floor.median
-    return name.padding(toLength: 34, withPad: " ", startingAt: 0)
-        + String(format: "%9.2f %9.2f %7.2fx", timing.median, timing.p99, ratio)
-}
-print("bridge-bench: \(rounds) rounds each, \(ProcessInfo.processInfo.activeProcessorCount) CPUs visible")
-print("".padding(toLength: 34, withPad: " ", startingAt: 0) + "median µs   p99 µs   floor")
-print(row("raw socketpair ping-pong (floor)", floor))
-print(row("async throws call, String", asyncCall))
-print(row("blocking throws call, String", blockingCall))

@@ -1,0 +1,21 @@
+#ifndef CBENCH_SUPPORT_H
+#define CBENCH_SUPPORT_H
+
+/// How many times this process has called malloc, calloc, realloc, posix_memalign,
+/// aligned_alloc or memalign since it started. Counted on glibc only (the benchmark binary
+/// replaces those functions and forwards to glibc's); elsewhere it stays 0.
+unsigned long malloc_counter_allocations(void);
+
+/// Whether allocations are being counted in this process.
+int malloc_counter_is_counting(void);
+
+#include <sys/types.h>
+
+/// Restricts the thread `tid` of this process to the CPUs whose bits are set in `mask`
+/// (Linux); returns 0, or an errno value. Returns ENOSYS where affinity cannot be set.
+int bench_pin_thread(pid_t tid, unsigned long mask);
+
+/// The CPUs this process may run on, as a bit mask (Linux); 0 where it cannot be read.
+unsigned long bench_allowed_cpus(void);
+
+#endif
