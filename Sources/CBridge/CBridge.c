@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <poll.h>
 #if defined(__linux__)
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #endif
 #if defined(__APPLE__)
@@ -101,4 +103,21 @@ __attribute__((constructor)) static void cbridge_enter_host_mode_if_asked(void) 
     }
     swift_process_bridge_host_main();
     _exit(70);  // The host entry never returns.
+}
+
+short cbridge_poll_peer_closed(void) {
+#if defined(__linux__)
+    return POLLRDHUP;
+#else
+    return POLLHUP;
+#endif
+}
+
+int cbridge_eventfd(void) {
+#if defined(__linux__)
+    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
 }

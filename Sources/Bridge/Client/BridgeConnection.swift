@@ -5,18 +5,24 @@ import Synchronization
 /// The parent's end of a bridge: sends calls, matches replies to callers by call id, and fails
 /// every waiting caller at once when the host goes away. Used by generated clients.
 ///
-/// A dedicated thread reads the socket; it is the only reader, and it reaps the host when
-/// the socket closes, so a host death is seen within milliseconds whether or not a call is
-/// in flight.
+/// Reading the socket is a role one party holds at a time. A caller that finds nobody reading
+/// takes the role and reads its own reply, so a lone call costs what a raw socket round trip
+/// costs: no thread hop on the way back. On the way it delivers the replies of other callers.
+/// With its reply in hand it passes the role to a blocked caller that still waits, or to the
+/// connection's reader thread. That thread sleeps otherwise, woken only by such a hand-over or
+/// by the host closing its end, so a host death is seen at once even with no call in flight.
 public final class _BridgeConnection: Sendable {
     private enum Waiter: Sendable {
         case task(CheckedContinuation<Frame, any Error>)
         case thread(BlockingReply)
+        /// The caller holds the reading role and will read this reply itself.
+        case reading
 
         func resume(with result: Result<Frame, any Error>) {
             switch self {
             case .task(let continuation): continuation.resume(with: result)
-            case .thread(let reply): reply.deliver(result)
+            case .thread(let reply): reply.deliver(.reply(result))
+            case .reading: break
             }
         }
     }
@@ -25,6 +31,13 @@ public final class _BridgeConnection: Sendable {
         var waiter: Waiter
         /// The method's signature, to name it in errors; nil for the handshake.
         var method: String?
+    }
+
+    /// Who reads the socket now.
+    private enum Reader: Equatable {
+        case nobody
+        case caller(UInt32)
+        case thread
     }
 
     /// Why the connection no longer carries calls.
@@ -43,31 +56,62 @@ public final class _BridgeConnection: Sendable {
     private struct State: Sendable {
         var pending: [UInt32: Pending] = [:]
         var closure: Closure?
+        var reader = Reader.nobody
+        /// How many pending waiters are blocked threads, which can take the reading role.
+        var blockedCallers = 0
+        /// Whether the reader thread's sleep ends when the host closes its end; when false it
+        /// ends only on a wake-up, which whoever gives up the role next must send.
+        var threadWatchesSocket = true
+        /// The socket reached its end and the host was reaped; the reader thread exits.
+        var ended = false
     }
+
+    /// What the party giving up the reading role must do once the lock is released.
+    private enum HandOff {
+        case nothing
+        case lead(BlockingReply)
+        case wakeThread
+    }
+
+    /// How long a task that reads its own reply waits before it hands reading to the reader
+    /// thread and suspends: long enough for a quick call to finish, short enough that a slow
+    /// one holds a pool thread only briefly.
+    private static let ownReplyWait = Duration.milliseconds(1)
 
     package let host: HostProcess
     private let socket: FileDescriptor
+    /// Used only by the party that holds the reading role.
+    private nonisolated(unsafe) let frames: FrameReader
+    private let wakeUp: WakeUpSignal
     private let state = Mutex(State())
     private let writing = Mutex(())
     private let nextCallID = Atomic<UInt32>(1)
 
-    package init(socket: FileDescriptor, host: HostProcess) {
+    /// - Parameters:
+    ///   - socket: The parent's end of the bridge; the connection owns it.
+    ///   - wakeUp: The reader thread's wake-up signal; the connection owns it.
+    package init(socket: FileDescriptor, wakeUp: WakeUpSignal, host: HostProcess) {
         self.socket = socket
         self.host = host
+        self.frames = FrameReader(socket)
+        self.wakeUp = wakeUp
     }
 
-    deinit { System.close(socket) }
+    deinit {
+        System.close(socket)
+        System.close(wakeUp)
+    }
 
-    /// Starts the thread that reads replies. Call once, before the first call.
+    /// Starts the thread that reads when no caller does. Call once, before the first call.
     package func startReading() {
-        let thread = Thread { [self] in readReplies() }
+        let thread = Thread { [self] in readAsThread() }
         thread.name = "swift-process-bridge reader \(host.id)"
         thread.start()
     }
 
     // MARK: Calls
 
-    /// Calls a method and waits for its reply without blocking a thread.
+    /// Calls a method and waits for its reply.
     /// - Parameters:
     ///   - interface: The bridged protocol.
     ///   - method: The method's index in `interface.signatures`.
@@ -79,9 +123,20 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
-        let frame = try Self.callFrame(interface, method, arguments)
+        var frame = try Self.callFrame(interface, method, arguments)
         let signature = interface.signatures[method]
-        let reply = try await exchange(frame, method: signature)
+        let callID = newCallID()
+        let reply: Frame
+        if try takeReading(callID, method: signature) {
+            send(&frame, kind: .call, callID: callID)
+            switch readOwnReply(callID, method: signature, waitingAtMost: Self.ownReplyWait) {
+            case .reply(let frame): reply = frame
+            case .ended(let error): throw error
+            case .timedOut: reply = try await awaitReply(callID, method: signature, handingOverReading: true)
+            }
+        } else {
+            reply = try await awaitReply(callID, method: signature, sending: frame, kind: .call)
+        }
         return try decodeReply(reply, method: signature, result)
     }
 
@@ -94,11 +149,24 @@ public final class _BridgeConnection: Sendable {
     ) throws -> Result {
         var frame = try Self.callFrame(interface, method, arguments)
         let signature = interface.signatures[method]
-        let reply = BlockingReply()
         let callID = newCallID()
-        try register(callID, .thread(reply), method: signature)
+        var blocked: BlockingReply?
+        if try !takeReading(callID, method: signature) {
+            let reply = BlockingReply()
+            if try !takeReadingOrWait(callID, method: signature, on: reply) { blocked = reply }
+        }
         send(&frame, kind: .call, callID: callID)
-        return try decodeReply(try reply.wait(), method: signature, result)
+        while let reply = blocked {
+            switch reply.wait() {
+            case .reply(let delivered): return try decodeReply(try delivered.get(), method: signature, result)
+            case .lead: blocked = nil
+            }
+        }
+        switch readOwnReply(callID, method: signature, waitingAtMost: nil) {
+        case .reply(let frame): return try decodeReply(frame, method: signature, result)
+        case .ended(let error): throw error
+        case .timedOut: preconditionFailure("a read without a time limit timed out")
+        }
     }
 
     /// A call frame: the method's id, then its arguments; the header is filled in on sending.
@@ -113,15 +181,7 @@ public final class _BridgeConnection: Sendable {
 
     /// Sends the hello frame and waits for the host's answer to it.
     package func handshake(_ hello: Hello) async throws -> Frame {
-        var frame = try _WireWriter.helloFrame(hello)
-        return try await withCheckedThrowingContinuation { continuation in
-            do {
-                try register(0, .task(continuation), method: nil)
-                send(&frame, kind: .hello, callID: 0)
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
+        try await awaitReply(0, method: nil, sending: try _WireWriter.helloFrame(hello), kind: .hello)
     }
 
     /// Sends a frame with call id 0 and no payload (stop), ignoring a closed connection.
@@ -138,7 +198,7 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
-    /// Wakes the reader as if the host had closed the connection.
+    /// Makes whoever reads see the end of the connection, as if the host had closed it.
     package func disconnect() { System.shutdown(socket) }
 
     private func newCallID() -> UInt32 {
@@ -148,21 +208,102 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
-    private func exchange(_ frame: consuming _WireWriter, method: String) async throws -> Frame {
+    // MARK: The reading role
+
+    /// Registers a call whose caller will read its own reply, if nobody reads now.
+    /// - Returns: Whether the caller took the reading role (and registered).
+    private func takeReading(_ callID: UInt32, method: String) throws(BridgeError) -> Bool {
+        try state.withLock { state throws(BridgeError) -> Bool in
+            if let closure = state.closure { throw closure.error(for: method) }
+            guard state.reader == .nobody else { return false }
+            state.reader = .caller(callID)
+            state.pending[callID] = Pending(waiter: .reading, method: method)
+            return true
+        }
+    }
+
+    /// Registers a blocked caller: as the reader if nobody reads now, else waiting on `reply`.
+    /// - Returns: Whether the caller took the reading role.
+    private func takeReadingOrWait(_ callID: UInt32, method: String, on reply: BlockingReply) throws(BridgeError) -> Bool {
+        try state.withLock { state throws(BridgeError) -> Bool in
+            if let closure = state.closure { throw closure.error(for: method) }
+            if state.reader == .nobody {
+                state.reader = .caller(callID)
+                state.pending[callID] = Pending(waiter: .reading, method: method)
+                return true
+            }
+            state.pending[callID] = Pending(waiter: .thread(reply), method: method)
+            state.blockedCallers += 1
+            return false
+        }
+    }
+
+    private enum OwnReply {
+        case reply(Frame)
+        case timedOut
+        case ended(BridgeError)
+    }
+
+    /// Reads, as the holder of the reading role, until `callID`'s reply arrives, delivering
+    /// every other frame to its waiter; then hands the role on.
+    /// - Parameter timeout: How long to wait for each frame; on running out the caller still
+    ///   holds the role.
+    private func readOwnReply(_ callID: UInt32, method: String, waitingAtMost timeout: Duration?) -> OwnReply {
+        while true {
+            let arrival: FrameArrival
+            do {
+                arrival = try frames.next(waitingAtMost: timeout)
+            } catch {
+                return .ended(end(because: error).naming(method))
+            }
+            switch arrival {
+            case .timedOut:
+                return .timedOut
+            case .closed:
+                return .ended(end(because: nil).naming(method))
+            case .frame(let frame) where frame.callID == callID:
+                // Replies that came in the same read go to their waiters now, rather than
+                // waking the reader thread for them.
+                while frames.hasBufferedFrame, case .frame(let other)? = try? frames.next(waitingAtMost: nil) {
+                    deliver(other)
+                }
+                let handOff = state.withLock { state in
+                    state.pending.removeValue(forKey: callID)
+                    return Self.handOff(&state)
+                }
+                perform(handOff)
+                return .reply(frame)
+            case .frame(let frame):
+                deliver(frame)
+            }
+        }
+    }
+
+    /// Waits, suspended, for the reply to `callID`, which another party reads.
+    /// - Parameters:
+    ///   - frame: The request to send once the waiter is registered.
+    ///   - kind: The request's frame kind.
+    private func awaitReply(_ callID: UInt32, method: String?, sending frame: consuming _WireWriter, kind: FrameKind) async throws -> Frame {
         var frame = frame
-        let callID = newCallID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                do {
-                    try register(callID, .task(continuation), method: method)
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
+                let registered = state.withLock { state -> Result<HandOff, BridgeError> in
+                    if let closure = state.closure { return .failure(closure.error(for: method)) }
+                    state.pending[callID] = Pending(waiter: .task(continuation), method: method)
+                    guard state.reader == .nobody else { return .success(.nothing) }
+                    state.reader = .thread
+                    return .success(.wakeThread)
                 }
-                if Task.isCancelled {
-                    cancel(callID)
-                } else {
-                    send(&frame, kind: .call, callID: callID)
+                switch registered {
+                case .failure(let error):
+                    continuation.resume(throwing: error)
+                case .success(let handOff):
+                    if Task.isCancelled {
+                        cancel(callID)
+                    } else {
+                        send(&frame, kind: kind, callID: callID)
+                    }
+                    perform(handOff)
                 }
             }
         } onCancel: {
@@ -170,25 +311,79 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
-    private func register(_ callID: UInt32, _ waiter: Waiter, method: String?) throws(BridgeError) {
-        let closure = state.withLock { state -> Closure? in
-            if let closure = state.closure { return closure }
-            state.pending[callID] = Pending(waiter: waiter, method: method)
-            return nil
+    /// Waits, suspended, for the reply to `callID` after reading for it ran out of time: the
+    /// caller gives up the reading role and someone else reads the reply.
+    private func awaitReply(_ callID: UInt32, method: String, handingOverReading: Bool) async throws -> Frame {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let (handOff, cancelled) = state.withLock { state -> (HandOff, Bool) in
+                    // Only cancellation removes the entry of a caller that holds the role.
+                    guard state.pending[callID] != nil else { return (Self.handOff(&state), true) }
+                    state.pending[callID]!.waiter = .task(continuation)
+                    return (Self.handOff(&state), false)
+                }
+                perform(handOff)
+                if cancelled { continuation.resume(throwing: CancellationError()) }
+            }
+        } onCancel: {
+            cancel(callID)
         }
-        if let closure { throw closure.error(for: method) }
     }
 
-    /// The caller stopped waiting: it gets `CancellationError` now, and the host is told.
+    /// Gives up the reading role: to a blocked caller if one waits, else to the reader thread
+    /// if any call waits, else to nobody.
+    private static func handOff(_ state: inout State) -> HandOff {
+        if state.pending.isEmpty {
+            state.reader = .nobody
+            return state.threadWatchesSocket ? .nothing : .wakeThread
+        }
+        if state.blockedCallers > 0 {
+            for (callID, pending) in state.pending {
+                guard case .thread(let reply) = pending.waiter else { continue }
+                state.pending[callID]!.waiter = .reading
+                state.blockedCallers -= 1
+                state.reader = .caller(callID)
+                return .lead(reply)
+            }
+        }
+        state.reader = .thread
+        return .wakeThread
+    }
+
+    private func perform(_ handOff: HandOff) {
+        switch handOff {
+        case .nothing: break
+        case .lead(let reply): reply.deliver(.lead)
+        case .wakeThread: System.signal(wakeUp)
+        }
+    }
+
+    /// Hands a frame to the caller waiting for it; a reply nobody waits for belongs to a
+    /// cancelled call and is dropped.
+    private func deliver(_ frame: Frame) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let pending = state.pending.removeValue(forKey: frame.callID) else { return nil }
+            if case .thread = pending.waiter { state.blockedCallers -= 1 }
+            return pending.waiter
+        }
+        waiter?.resume(with: .success(frame))
+    }
+
+    /// The caller stopped waiting: it gets `CancellationError` now, and the host is told. A
+    /// caller that reads its own reply notices when its wait runs out.
     private func cancel(_ callID: UInt32) {
-        guard let pending = state.withLock({ $0.pending.removeValue(forKey: callID) }) else { return }
-        pending.waiter.resume(with: .failure(CancellationError()))
+        let waiter = state.withLock { state -> Waiter? in
+            guard case .task = state.pending[callID]?.waiter else { return nil }
+            return state.pending.removeValue(forKey: callID)?.waiter
+        }
+        guard let waiter else { return }
+        waiter.resume(with: .failure(CancellationError()))
         var frame = _WireWriter.frame()
         send(&frame, kind: .cancel, callID: callID)
     }
 
     /// Writes a frame. A failed write needs no handling here: it means the host's end is
-    /// closed, and the reader, seeing the same, fails every waiting call.
+    /// closed, and whoever reads, seeing the same, fails every waiting call.
     private func send(_ frame: inout _WireWriter, kind: FrameKind, callID: UInt32) {
         frame.setFrameHeader(kind, callID: callID)
         writing.withLock { _ in _ = try? socket.send(frame) }
@@ -216,54 +411,116 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
-    // MARK: Reading
+    // MARK: The reader thread
 
-    private func readReplies() {
-        let reader = FrameReader(socket)
-        var ending: BridgeError?
-        do {
-            while let frame = try reader.next() {
-                let pending = state.withLock { $0.pending.removeValue(forKey: frame.callID) }
-                // A reply nobody waits for belongs to a cancelled call.
-                pending?.waiter.resume(with: .success(frame))
+    private func readAsThread() {
+        while true {
+            let watching = state.withLock { state -> Bool? in
+                if state.ended { return nil }
+                state.threadWatchesSocket = state.reader == .nobody
+                return state.threadWatchesSocket
             }
-        } catch {
-            ending = error
+            guard let watching else { return }
+            let peerClosed = System.wait(for: wakeUp, orPeerClosing: watching ? socket : nil)
+            let reads = state.withLock { state -> Bool? in
+                if state.ended { return nil }
+                switch state.reader {
+                case .thread:
+                    return true
+                case .nobody where peerClosed:
+                    state.reader = .thread
+                    return true
+                default:
+                    return false
+                }
+            }
+            guard let reads else { return }
+            if reads, !readForOthers(untilTheEnd: peerClosed) { return }
+        }
+    }
+
+    /// Reads, as the holder of the reading role, while calls wait, then gives the role up.
+    /// - Parameter untilTheEnd: The host closed its end: read what it sent before that, then
+    ///   end the connection.
+    /// - Returns: False once the connection has ended.
+    private func readForOthers(untilTheEnd: Bool) -> Bool {
+        while true {
+            if !untilTheEnd && !frames.hasBufferedFrame {
+                let idle = state.withLock { state -> Bool in
+                    guard state.pending.isEmpty else { return false }
+                    state.reader = .nobody
+                    return true
+                }
+                if idle { return true }
+            }
+            let arrival: FrameArrival
+            do {
+                arrival = try frames.next(waitingAtMost: nil)
+            } catch {
+                _ = end(because: error)
+                return false
+            }
+            guard case .frame(let frame) = arrival else {
+                _ = end(because: nil)
+                return false
+            }
+            deliver(frame)
+        }
+    }
+
+    // MARK: The end
+
+    /// Ends the connection after the reading role holder saw its end (or a malformed frame):
+    /// reaps the host and fails every waiting call.
+    /// - Returns: Why the connection ended, for the caller that saw it.
+    private func end(because error: BridgeError?) -> BridgeError {
+        if error != nil {
             // The host sent what it must not: it is not trusted with another call.
             host.send(System.killSignal)
         }
         host.reapAfterDisconnect()
         let termination = host.termination.value ?? .unknown
         let (closure, failed) = state.withLock { state -> (Closure, [Pending]) in
-            let closure: Closure = switch (ending, state.closure) {
+            let closure: Closure = switch (error, state.closure) {
             case (let error?, _): .ended(error)
             case (nil, .stopping?): .stopping
             case (nil, .ended(let error)?): .ended(error)
             case (nil, nil): .ended(.hostExited(processID: host.id, termination: termination, method: nil))
             }
             state.closure = closure
+            state.ended = true
+            state.reader = .nobody
+            state.blockedCallers = 0
             defer { state.pending = [:] }
             return (closure, Array(state.pending.values))
         }
+        System.signal(wakeUp)  // the reader thread exits
         for pending in failed {
             pending.waiter.resume(with: .failure(closure.error(for: pending.method)))
         }
+        return closure.error(for: nil)
     }
 }
 
-/// Where a blocking caller's thread waits for its reply.
+/// Where a blocked caller's thread waits: for its reply, or for the reading role.
 private final class BlockingReply: Sendable {
-    private let result = Mutex<Result<Frame, any Error>?>(nil)
+    enum Delivery {
+        case reply(Result<Frame, any Error>)
+        /// The caller is to read its own reply.
+        case lead
+    }
+
+    private let delivery = Mutex<Delivery?>(nil)
     private let ready = DispatchSemaphore(value: 0)
 
-    func deliver(_ result: Result<Frame, any Error>) {
-        self.result.withLock { $0 = result }
+    func deliver(_ delivery: Delivery) {
+        self.delivery.withLock { $0 = delivery }
         ready.signal()
     }
 
-    func wait() throws -> Frame {
+    func wait() -> Delivery {
         ready.wait()
-        return try result.withLock { $0! }.get()
+        return delivery.withLock { $0! }
     }
 }
 

@@ -2,8 +2,16 @@
 enum HostLauncher {
     static func launch(_ options: BridgeOptions) async throws -> _BridgeConnection {
         let (parentEnd, hostEnd): (FileDescriptor, FileDescriptor)
+        let wakeUp: WakeUpSignal
         do {
             (parentEnd, hostEnd) = try System.socketPair()
+            do {
+                wakeUp = try System.makeWakeUpSignal()
+            } catch {
+                System.close(parentEnd)
+                System.close(hostEnd)
+                throw error
+            }
         } catch {
             throw BridgeError.startFailed("\(error)")
         }
@@ -18,11 +26,12 @@ enum HostLauncher {
         } catch {
             System.close(parentEnd)
             System.close(hostEnd)
+            System.close(wakeUp)
             throw BridgeError.startFailed("could not start '\(path)': \(error)")
         }
         // The host must hold the only copy of its end, so that its death closes the socket.
         System.close(hostEnd)
-        let connection = _BridgeConnection(socket: parentEnd, host: HostProcess(id: pid))
+        let connection = _BridgeConnection(socket: parentEnd, wakeUp: wakeUp, host: HostProcess(id: pid))
         connection.startReading()
         return connection
     }

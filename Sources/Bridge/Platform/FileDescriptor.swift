@@ -27,3 +27,10 @@ extension FileDescriptor {
         text.withUTF8 { _ = try? System.writeAll(self, UnsafeRawBufferPointer($0)) }
     }
 }
+
+/// A way for one thread to wake another that waits in `System.wait(for:orPeerClosing:)`:
+/// an eventfd on Linux (both ends are the same descriptor), a socket pair elsewhere.
+package struct WakeUpSignal: Sendable {
+    let waitingEnd: FileDescriptor
+    let signallingEnd: FileDescriptor
+}

@@ -106,6 +106,62 @@ package enum System {
         }
     }
 
+    /// Waits until `descriptor` is readable (or at end of file), at most `timeout`; false
+    /// if the time ran out first.
+    package static func waitUntilReadable(_ descriptor: FileDescriptor, timeout: Duration) -> Bool {
+        let milliseconds = CInt(clamping: (timeout.components.seconds * 1000) + timeout.components.attoseconds / 1_000_000_000_000_000)
+        var entry = pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = platformPoll(&entry, 1, milliseconds)
+            if ready >= 0 { return ready > 0 }
+            if errno != EINTR { return true }  // let the read that follows report the error
+        }
+    }
+
+    /// Waits until `wakeUp` is signalled or, if `watching` is given, the peer of that socket
+    /// closes its end. Data arriving on `watching` does not end the wait.
+    /// - Returns: Whether the socket's peer closed (or the socket failed).
+    package static func wait(for wakeUp: WakeUpSignal, orPeerClosing watching: FileDescriptor?) -> Bool {
+        let closing = cbridge_poll_peer_closed()
+        var entries = [pollfd(fd: wakeUp.waitingEnd.rawValue, events: Int16(POLLIN), revents: 0)]
+        if let watching { entries.append(pollfd(fd: watching.rawValue, events: closing, revents: 0)) }
+        while true {
+            let ready = platformPoll(&entries, nfds_t(entries.count), -1)
+            if ready >= 0 { break }
+            if errno != EINTR { return true }
+        }
+        if entries[0].revents != 0 {
+            var drained: UInt64 = 0
+            _ = platformRead(wakeUp.waitingEnd.rawValue, &drained, MemoryLayout<UInt64>.size)
+        }
+        return entries.count > 1 && entries[1].revents != 0
+    }
+
+    /// A new signal one thread sends and another waits for with `wait(for:orPeerClosing:)`.
+    package static func makeWakeUpSignal() throws(SystemError) -> WakeUpSignal {
+        #if canImport(Glibc)
+        let descriptor = cbridge_eventfd()
+        guard descriptor >= 0 else { throw SystemError("eventfd", code: errno) }
+        return WakeUpSignal(waitingEnd: FileDescriptor(rawValue: descriptor), signallingEnd: FileDescriptor(rawValue: descriptor))
+        #else
+        let (waiting, signalling) = try socketPair()
+        _ = fcntl(waiting.rawValue, F_SETFL, O_NONBLOCK)
+        _ = fcntl(signalling.rawValue, F_SETFL, O_NONBLOCK)
+        return WakeUpSignal(waitingEnd: waiting, signallingEnd: signalling)
+        #endif
+    }
+
+    /// Ends the current or next `wait(for:orPeerClosing:)` on `wakeUp`.
+    package static func signal(_ wakeUp: WakeUpSignal) {
+        var one: UInt64 = 1
+        _ = platformWrite(wakeUp.signallingEnd.rawValue, &one, MemoryLayout<UInt64>.size)
+    }
+
+    package static func close(_ wakeUp: WakeUpSignal) {
+        close(wakeUp.waitingEnd)
+        if wakeUp.signallingEnd != wakeUp.waitingEnd { close(wakeUp.signallingEnd) }
+    }
+
     /// Stops further sends and receives, which wakes a thread blocked in `read` on it.
     package static func shutdown(_ descriptor: FileDescriptor) {
         #if canImport(Glibc)
@@ -216,11 +272,13 @@ package enum System {
 private let platformClose = Glibc.close
 private let platformRead = Glibc.read
 private let platformWrite = Glibc.write
+private let platformPoll = Glibc.poll
 private let platformExit = Glibc.exit
 #else
 private let platformClose = Darwin.close
 private let platformRead = Darwin.read
 private let platformWrite = Darwin.write
+private let platformPoll = Darwin.poll
 private let platformExit = Darwin.exit
 #endif
 

@@ -1,3 +1,12 @@
+/// What `FrameReader.next(waitingAtMost:)` found.
+package enum FrameArrival {
+    case frame(Frame)
+    /// The peer closed the connection, or it broke.
+    case closed
+    /// No frame started arriving in time.
+    case timedOut
+}
+
 /// Reads frames from a socket through one buffer, so that small frames cost one `read` each or
 /// less.
 package final class FrameReader {
@@ -16,8 +25,28 @@ package final class FrameReader {
     /// The next frame, or nil when the peer closed the connection (or it broke).
     /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's.
     package func next() throws(BridgeError) -> Frame? {
+        switch try next(waitingAtMost: nil) {
+        case .frame(let frame): frame
+        case .closed, .timedOut: nil
+        }
+    }
+
+    /// Whether a whole frame is already buffered, so that `next()` will not wait.
+    package var hasBufferedFrame: Bool {
+        guard end - start >= Frame.headerSize else { return false }
+        let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+        return end - start >= 4 + length
+    }
+
+    /// The next frame, waiting at most `timeout` for it to start arriving (once its first
+    /// bytes are here, the rest is waited for however long it takes); nil waits for ever.
+    /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's.
+    package func next(waitingAtMost timeout: Duration?) throws(BridgeError) -> FrameArrival {
+        if let timeout, start == end, !System.waitUntilReadable(descriptor, timeout: timeout) {
+            return .timedOut
+        }
         while end - start < Frame.headerSize {
-            guard fill() else { return nil }
+            guard fill() else { return .closed }
         }
         let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
         let rawKind = buffer[start + 4]
@@ -53,7 +82,7 @@ package final class FrameReader {
             count = filled
         }
         // A frame cut short is a peer that died while writing: the same as a closed connection.
-        return complete ? Frame(kind: kind, callID: callID, payload: payload) : nil
+        return complete ? .frame(Frame(kind: kind, callID: callID, payload: payload)) : .closed
     }
 
     /// Reads more bytes into the buffer; false at end of file.

@@ -22,4 +22,12 @@ int cbridge_set_parent_death_signal(int signal);
 /// The process environment (`environ`), which Swift cannot name portably.
 char **cbridge_environment(void);
 
+/// The poll(2) event for "the peer closed its end" on a socket: POLLRDHUP on Linux, which
+/// data arriving does not trigger; POLLHUP elsewhere.
+short cbridge_poll_peer_closed(void);
+
+/// A close-on-exec, non-blocking eventfd (Linux); returns the descriptor, or -1 with errno
+/// set (ENOSYS where eventfd does not exist).
+int cbridge_eventfd(void);
+
 #endif
