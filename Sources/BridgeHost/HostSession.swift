@@ -64,8 +64,11 @@ final class HostSession: Sendable {
 
         let methods = Dictionary(Real._bridgeMethods.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let concurrent = real is any BridgeConcurrentCalls
+        // Replies to calls that arrived together leave together: one write for the batch.
+        var batch = ReplyBatch()
         return await withTaskGroup(of: Void.self) { calls in
             while true {
+                if !reader.hasBufferedFrame { batch.flush(to: self) }
                 let frame: Frame?
                 do {
                     frame = try reader.next()
@@ -79,16 +82,16 @@ final class HostSession: Sendable {
                     if concurrent {
                         // The type said it is Sendable by conforming to BridgeConcurrentCalls.
                         let shared = ConcurrentReal(real)
-                        calls.addTask { await self.perform(frame, on: shared.value, methods: methods) }
+                        calls.addTask { self.send(await self.perform(frame, on: shared.value, methods: methods)) }
                     } else {
-                        await perform(frame, on: real, methods: methods)
+                        batch.add(await perform(frame, on: real, methods: methods))
                     }
                 case .cancel:
                     break  // Calls run to completion; the parent has stopped waiting already.
                 case .stop:
+                    batch.flush(to: self)
                     await calls.waitForAll()
                     if let lifecycle = real as? any BridgeLifecycle { await lifecycle.bridgeWillStop() }
-                    reply(.stopped, callID: 0) { _ in }
                     return 0
                 default:
                     return complain("the parent sent a \(frame.kind) frame, which only a host sends")
@@ -97,40 +100,50 @@ final class HostSession: Sendable {
         }
     }
 
-    private func perform<Real>(_ frame: Frame, on real: Real, methods: [UInt64: _BridgeMethod<Real>]) async {
+    /// Runs one call; returns its reply frame, header filled in.
+    private func perform<Real>(_ frame: Frame, on real: Real, methods: [UInt64: _BridgeMethod<Real>]) async -> _WireWriter {
         var arguments = frame.payloadReader
         guard let id = try? arguments.readUInt64LittleEndian(), let method = methods[id] else {
-            reply(.threw, callID: frame.callID) {
+            return replyFrame(.threw, callID: frame.callID) {
                 try $0.encode(ErrorEnvelope(BridgeError.interfaceMismatch("the host has no method for this call")))
             }
-            return
         }
         var result = _WireWriter.frame()
         do {
             try await method.invoke(real, &arguments, &result)
         } catch {
-            reply(.threw, callID: frame.callID) { try $0.encode(ErrorEnvelope(error)) }
-            return
+            return replyFrame(.threw, callID: frame.callID) { try $0.encode(ErrorEnvelope(error)) }
         }
         result.setFrameHeader(.returned, callID: frame.callID)
-        send(result)
+        return result
     }
 
     private func reply(_ kind: FrameKind, callID: UInt32, _ payload: (inout _WireWriter) throws -> Void) {
+        send(replyFrame(kind, callID: callID, payload))
+    }
+
+    /// A reply frame, header filled in; a payload that cannot be encoded becomes an error reply.
+    private func replyFrame(_ kind: FrameKind, callID: UInt32, _ payload: (inout _WireWriter) throws -> Void) -> _WireWriter {
         var frame = _WireWriter.frame()
+        var kind = kind
         do {
             try payload(&frame)
         } catch {
             frame = _WireWriter.frame()
+            kind = .threw
             try? frame.encode(ErrorEnvelope(BridgeError.malformedMessage("the host could not encode its reply: \(error)")))
         }
         frame.setFrameHeader(kind, callID: callID)
-        send(frame)
+        return frame
     }
 
-    private func send(_ frame: _WireWriter) {
+    fileprivate func send(_ frame: _WireWriter) {
         // A failed write means the parent is gone; the next read sees it and ends the host.
         writing.withLock { _ in _ = try? socket.send(frame) }
+    }
+
+    fileprivate func send(_ bytes: [UInt8]) {
+        writing.withLock { _ in _ = try? bytes.withUnsafeBytes { try System.sendAll(socket, $0) } }
     }
 
     /// Tells the parent why the host will not serve it, and returns the exit status.
@@ -151,4 +164,30 @@ final class HostSession: Sendable {
 private struct ConcurrentReal<Real>: @unchecked Sendable {
     let value: Real
     init(_ value: Real) { self.value = value }
+}
+
+/// Replies waiting to be written together.
+private struct ReplyBatch {
+    private var first: _WireWriter?
+    private var more: [UInt8] = []
+
+    mutating func add(_ reply: _WireWriter) {
+        if first == nil {
+            first = reply
+        } else {
+            if more.isEmpty { more = first!.bytes }
+            more += reply.bytes
+        }
+    }
+
+    mutating func flush(to session: HostSession) {
+        guard let first else { return }
+        if more.isEmpty {
+            session.send(first)
+        } else {
+            session.send(more)
+            more.removeAll(keepingCapacity: true)
+        }
+        self.first = nil
+    }
 }

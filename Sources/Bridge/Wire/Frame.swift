@@ -14,10 +14,9 @@ package enum FrameKind: UInt8, Sendable {
     case threw = 6
     /// Parent to host: the caller of this call id no longer waits for it.
     case cancel = 7
-    /// Parent to host: run the stop hook and exit.
+    /// Parent to host: run the stop hook and exit. The parent learns of the exit from the
+    /// socket's end. (9, a "stopped" reply nobody needed, is retired.)
     case stop = 8
-    /// Host to parent: the stop hook returned; the host exits next.
-    case stopped = 9
 }
 
 /// One message on the bridge's socket.
