@@ -12,17 +12,17 @@ struct Timing {
     }
 }
 
-/// Times `rounds` runs of `body`, after `warmUp` untimed ones (a tenth of `rounds` by default).
-func measure(_ rounds: Int, warmUp: Int? = nil, _ body: () async throws -> Void) async rethrows -> Timing {
-    try await measure(rounds, warmUp: warmUp, excluding: { (_: Void) in }, body)
+/// Times `rounds` runs of `body`, after `warmUp` untimed ones (none by default).
+func time(_ rounds: Int, warmUp: Int = 0, _ body: () async throws -> Void) async rethrows -> [Duration] {
+    try await time(rounds, warmUp: warmUp, excluding: { (_: Void) in }, body)
 }
 
 /// Times `rounds` runs of `body`; `cleanUp` gets what each returned and is not timed.
-func measure<Value>(
-    _ rounds: Int, warmUp: Int? = nil, excluding cleanUp: (Value) async -> Void, _ body: () async throws -> Value
-) async rethrows -> Timing {
+func time<Value>(
+    _ rounds: Int, warmUp: Int = 0, excluding cleanUp: (Value) async -> Void, _ body: () async throws -> Value
+) async rethrows -> [Duration] {
     let clock = ContinuousClock()
-    for _ in 0..<(warmUp ?? rounds / 10) { await cleanUp(try await body()) }
+    for _ in 0..<warmUp { await cleanUp(try await body()) }
     var samples: [Duration] = []
     samples.reserveCapacity(rounds)
     for _ in 0..<rounds {
@@ -31,5 +31,5 @@ func measure<Value>(
         samples.append(clock.now - start)
         await cleanUp(value)
     }
-    return Timing(samples)
+    return samples
 }

@@ -57,20 +57,41 @@ func measureAll(_ placement: Placement) async throws -> Figures {
     var figures = Figures()
 
     let peer = try await placement.startingChildren { try RawPeer.start() }
-    figures.floor = try await measure(rounds) { try peer.exchange(byteCount: smallText.utf8.count) }
-    figures.rawBulk = try await measure(bulkRounds) { try peer.exchange(byteCount: bulkSize) }
-    peer.end()
-
     let bridge = try await placement.startingChildren { try await Bridge<LocalEcho>.start() }
     let client = bridge.client
-    figures.asyncCall = try await measure(rounds) { _ = try await client.echo(smallText) }
-    figures.blockingCall = try await measure(rounds) { _ = try client.echoBlocking(smallText) }
-    figures.inFlight = try await measureInFlight(tasks: 8, calls: rounds, client)
     let bulk = Data(repeating: 0x5A, count: bulkSize)
-    figures.bridgeBulk = try await measure(bulkRounds) {
-        let echoed = try await client.echoData(bulk)
-        precondition(echoed.count == bulkSize)
+
+    // The floor and the calls are measured in turns, so that all see the same conditions on
+    // a machine whose speed drifts.
+    var samples = (floor: [Duration](), asyncCall: [Duration](), blockingCall: [Duration](), inFlight: [Duration]())
+    var bulkSamples = (raw: [Duration](), bridged: [Duration]())
+    let turns = 10
+    for turn in 0...turns {
+        let warmUp = turn == 0  // the first turn warms up and is not counted
+        let floor = try await time(rounds / turns) { try peer.exchange(byteCount: smallText.utf8.count) }
+        let asyncCall = try await time(rounds / turns) { _ = try await client.echo(smallText) }
+        let blockingCall = try await time(rounds / turns) { _ = try client.echoBlocking(smallText) }
+        let inFlight = try await timePerCallInFlight(tasks: 8, calls: rounds / turns, client)
+        let rawBulk = try await time(bulkRounds / turns) { try peer.exchange(byteCount: bulkSize) }
+        let bridgedBulk = try await time(bulkRounds / turns) {
+            let echoed = try await client.echoData(bulk)
+            precondition(echoed.count == bulkSize)
+        }
+        if warmUp { continue }
+        samples.floor += floor
+        samples.asyncCall += asyncCall
+        samples.blockingCall += blockingCall
+        samples.inFlight.append(inFlight)
+        bulkSamples.raw += rawBulk
+        bulkSamples.bridged += bridgedBulk
     }
+    peer.end()
+    figures.floor = Timing(samples.floor)
+    figures.asyncCall = Timing(samples.asyncCall)
+    figures.blockingCall = Timing(samples.blockingCall)
+    figures.inFlight = Timing(samples.inFlight)
+    figures.rawBulk = Timing(bulkSamples.raw)
+    figures.bridgeBulk = Timing(bulkSamples.bridged)
     (figures.clientAllocationsAsync, figures.hostAllocationsAsync) = try await allocationsPerCall(client) {
         _ = try await client.echo(smallText)
     }
@@ -81,42 +102,35 @@ func measureAll(_ placement: Placement) async throws -> Figures {
 
     // Start-up: one-CPU runs everything on CPU 0; two-CPU runs unpinned, as a program would.
     figures.rawStart = try await placement.forStartUp {
-        try await measure(startRounds, warmUp: 2) {
+        Timing(try await time(startRounds, warmUp: 2) {
             let peer = try RawPeer.start()
             try peer.exchange(byteCount: smallText.utf8.count)
             peer.end()
-        }
+        })
     }
     figures.bridgeStart = try await placement.forStartUp {
-        try await measure(startRounds, warmUp: 2, excluding: { (bridge: Bridge<LocalEcho>) in await bridge.stop() }) {
+        Timing(try await time(startRounds, warmUp: 2, excluding: { (bridge: Bridge<LocalEcho>) in await bridge.stop() }) {
             let bridge = try await Bridge<LocalEcho>.start()
             _ = try await bridge.client.echo(smallText)
             return bridge
-        }
+        })
     }
     return figures
 }
 
 /// Time per call with `tasks` tasks calling at once, `calls` calls in all.
-func measureInFlight(tasks: Int, calls: Int, _ client: EchoClient) async throws -> Timing {
-    func run(_ count: Int) async throws -> Duration {
-        let clock = ContinuousClock()
-        let start = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<tasks {
-                group.addTask {
-                    for _ in 0..<count / tasks { _ = try await client.echo(smallText) }
-                }
+func timePerCallInFlight(tasks: Int, calls: Int, _ client: EchoClient) async throws -> Duration {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<tasks {
+            group.addTask {
+                for _ in 0..<calls / tasks { _ = try await client.echo(smallText) }
             }
-            try await group.waitForAll()
         }
-        return (clock.now - start) / count
+        try await group.waitForAll()
     }
-    _ = try await run(calls / 10)
-    // Five runs; the median of their per-call times.
-    var samples: [Duration] = []
-    for _ in 0..<5 { samples.append(try await run(calls)) }
-    return Timing(samples)
+    return (clock.now - start) / calls
 }
 
 /// Heap allocations per call in this process and in the host, over `rounds` calls.

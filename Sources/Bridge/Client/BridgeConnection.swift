@@ -17,12 +17,15 @@ public final class _BridgeConnection: Sendable {
         case thread(BlockingReply)
         /// The caller holds the reading role and will read this reply itself.
         case reading
+        /// The caller has not suspended yet: the reply is kept for it.
+        case early
+        case arrived(Frame)
 
         func resume(with result: Result<Frame, any Error>) {
             switch self {
             case .task(let continuation): continuation.resume(with: result)
             case .thread(let reply): reply.deliver(.reply(result))
-            case .reading: break
+            case .reading, .early, .arrived: break
             }
         }
     }
@@ -84,7 +87,8 @@ public final class _BridgeConnection: Sendable {
     private nonisolated(unsafe) let frames: FrameReader
     private let wakeUp: WakeUpSignal
     private let state = Mutex(State())
-    private let writing = Mutex(())
+    /// Frames waiting to be written, and who writes them.
+    private let outbox = Mutex(Outbox())
     private let nextCallID = Atomic<UInt32>(1)
 
     /// - Parameters:
@@ -123,19 +127,27 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
+        try Task.checkCancellation()
         var frame = try Self.callFrame(interface, method, arguments)
         let signature = interface.signatures[method]
         let callID = newCallID()
-        let reply: Frame
-        if try takeReading(callID, method: signature) {
+        let (readsOwnReply, othersInFlight) = try register(callID, method: signature)
+        // A caller that will block its thread reading must not leave its frame to a task
+        // that needs a pool thread to run.
+        if othersInFlight && !readsOwnReply {
+            await sendTogether(&frame, callID: callID)
+        } else {
             send(&frame, kind: .call, callID: callID)
+        }
+        let reply: Frame
+        if readsOwnReply {
             switch readOwnReply(callID, method: signature, waitingAtMost: Self.ownReplyWait) {
             case .reply(let frame): reply = frame
             case .ended(let error): throw error
             case .timedOut: reply = try await awaitReply(callID, method: signature, handingOverReading: true)
             }
         } else {
-            reply = try await awaitReply(callID, method: signature, sending: frame, kind: .call)
+            reply = try await awaitReply(callID, method: signature, handingOverReading: false)
         }
         return try decodeReply(reply, method: signature, result)
     }
@@ -181,7 +193,10 @@ public final class _BridgeConnection: Sendable {
 
     /// Sends the hello frame and waits for the host's answer to it.
     package func handshake(_ hello: Hello) async throws -> Frame {
-        try await awaitReply(0, method: nil, sending: try _WireWriter.helloFrame(hello), kind: .hello)
+        var frame = try _WireWriter.helloFrame(hello)
+        _ = try register(0, method: nil)
+        send(&frame, kind: .hello, callID: 0)
+        return try await awaitReply(0, method: nil, handingOverReading: false)
     }
 
     /// Sends a frame with call id 0 and no payload (stop), ignoring a closed connection.
@@ -209,6 +224,32 @@ public final class _BridgeConnection: Sendable {
     }
 
     // MARK: The reading role
+
+    /// Registers a call made by a task: as the reader if it is the only call (the handshake
+    /// leaves reading to the reader thread), else as a waiter that has not suspended yet.
+    /// - Returns: Whether the caller took the reading role, and whether other calls wait.
+    private func register(_ callID: UInt32, method: String?) throws(BridgeError) -> (readsOwnReply: Bool, othersInFlight: Bool) {
+        let (registration, handOff) = try state.withLock { state throws(BridgeError) in
+            if let closure = state.closure { throw closure.error(for: method) }
+            let othersInFlight = !state.pending.isEmpty
+            guard state.reader == .nobody else {
+                state.pending[callID] = Pending(waiter: .early, method: method)
+                return ((false, othersInFlight), HandOff.nothing)
+            }
+            // Only a lone caller reads: one that blocks a pool thread while other tasks wait to
+            // run would keep them from sending their calls together.
+            if othersInFlight || method == nil {
+                state.pending[callID] = Pending(waiter: .early, method: method)
+                state.reader = .thread
+                return ((false, othersInFlight), .wakeThread)
+            }
+            state.reader = .caller(callID)
+            state.pending[callID] = Pending(waiter: .reading, method: method)
+            return ((true, othersInFlight), .nothing)
+        }
+        perform(handOff)
+        return registration
+    }
 
     /// Registers a call whose caller will read its own reply, if nobody reads now.
     /// - Returns: Whether the caller took the reading role (and registered).
@@ -280,50 +321,28 @@ public final class _BridgeConnection: Sendable {
     }
 
     /// Waits, suspended, for the reply to `callID`, which another party reads.
-    /// - Parameters:
-    ///   - frame: The request to send once the waiter is registered.
-    ///   - kind: The request's frame kind.
-    private func awaitReply(_ callID: UInt32, method: String?, sending frame: consuming _WireWriter, kind: FrameKind) async throws -> Frame {
-        var frame = frame
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let registered = state.withLock { state -> Result<HandOff, BridgeError> in
-                    if let closure = state.closure { return .failure(closure.error(for: method)) }
-                    state.pending[callID] = Pending(waiter: .task(continuation), method: method)
-                    guard state.reader == .nobody else { return .success(.nothing) }
-                    state.reader = .thread
-                    return .success(.wakeThread)
-                }
-                switch registered {
-                case .failure(let error):
-                    continuation.resume(throwing: error)
-                case .success(let handOff):
-                    if Task.isCancelled {
-                        cancel(callID)
-                    } else {
-                        send(&frame, kind: kind, callID: callID)
-                    }
-                    perform(handOff)
-                }
-            }
-        } onCancel: {
-            cancel(callID)
-        }
-    }
-
-    /// Waits, suspended, for the reply to `callID` after reading for it ran out of time: the
-    /// caller gives up the reading role and someone else reads the reply.
-    private func awaitReply(_ callID: UInt32, method: String, handingOverReading: Bool) async throws -> Frame {
+    /// - Parameter handingOverReading: The caller holds the reading role, and gives it up
+    ///   because its reply is slow to come.
+    private func awaitReply(_ callID: UInt32, method: String?, handingOverReading: Bool) async throws -> Frame {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let (handOff, cancelled) = state.withLock { state -> (HandOff, Bool) in
-                    // Only cancellation removes the entry of a caller that holds the role.
-                    guard state.pending[callID] != nil else { return (Self.handOff(&state), true) }
-                    state.pending[callID]!.waiter = .task(continuation)
-                    return (Self.handOff(&state), false)
+                let (handOff, ready) = state.withLock { state -> (HandOff, Result<Frame, any Error>?) in
+                    let ready: Result<Frame, any Error>?
+                    switch state.pending[callID]?.waiter {
+                    case .arrived(let frame)?:
+                        state.pending.removeValue(forKey: callID)
+                        ready = .success(frame)
+                    case nil:
+                        // Taken away by cancellation or by the end of the connection.
+                        ready = .failure(state.closure?.error(for: method) ?? CancellationError())
+                    default:
+                        state.pending[callID]!.waiter = .task(continuation)
+                        ready = nil
+                    }
+                    return (handingOverReading ? Self.handOff(&state) : .nothing, ready)
                 }
                 perform(handOff)
-                if cancelled { continuation.resume(throwing: CancellationError()) }
+                if let ready { continuation.resume(with: ready) }
             }
         } onCancel: {
             cancel(callID)
@@ -362,8 +381,17 @@ public final class _BridgeConnection: Sendable {
     /// cancelled call and is dropped.
     private func deliver(_ frame: Frame) {
         let waiter = state.withLock { state -> Waiter? in
-            guard let pending = state.pending.removeValue(forKey: frame.callID) else { return nil }
-            if case .thread = pending.waiter { state.blockedCallers -= 1 }
+            guard let pending = state.pending[frame.callID] else { return nil }
+            switch pending.waiter {
+            case .early:
+                state.pending[frame.callID]!.waiter = .arrived(frame)
+                return nil
+            case .thread:
+                state.blockedCallers -= 1
+            default:
+                break
+            }
+            state.pending.removeValue(forKey: frame.callID)
             return pending.waiter
         }
         waiter?.resume(with: .success(frame))
@@ -373,20 +401,79 @@ public final class _BridgeConnection: Sendable {
     /// caller that reads its own reply notices when its wait runs out.
     private func cancel(_ callID: UInt32) {
         let waiter = state.withLock { state -> Waiter? in
-            guard case .task = state.pending[callID]?.waiter else { return nil }
-            return state.pending.removeValue(forKey: callID)?.waiter
+            switch state.pending[callID]?.waiter {
+            case .task?, .early?, .arrived?: state.pending.removeValue(forKey: callID)?.waiter
+            default: nil
+            }
         }
         guard let waiter else { return }
+        // A caller that has not suspended yet finds its entry gone when it does.
         waiter.resume(with: .failure(CancellationError()))
         var frame = _WireWriter.frame()
         send(&frame, kind: .cancel, callID: callID)
     }
 
-    /// Writes a frame. A failed write needs no handling here: it means the host's end is
-    /// closed, and whoever reads, seeing the same, fails every waiting call.
+    /// Sends a frame now, or, while another thread writes, leaves it to that writer. A failed
+    /// write needs no handling here: it means the host's end is closed, and whoever reads,
+    /// seeing the same, fails every waiting call.
     private func send(_ frame: inout _WireWriter, kind: FrameKind, callID: UInt32) {
         frame.setFrameHeader(kind, callID: callID)
-        writing.withLock { _ in _ = try? socket.send(frame) }
+        let writer = outbox.withLock { outbox -> (writesFrame: Bool, batch: [UInt8])? in
+            if outbox.writing {
+                outbox.frames += frame.bytes
+                return nil
+            }
+            outbox.writing = true
+            let writesFrame = outbox.frames.isEmpty
+            if !writesFrame { outbox.frames += frame.bytes }
+            return (writesFrame, outbox.takeSpare())
+        }
+        guard let (writesFrame, batch) = writer else { return }
+        if writesFrame { _ = try? socket.send(frame) }
+        writeOutbox(using: batch)
+    }
+
+    /// Sends a call while others are in flight: the frame waits in the outbox while the
+    /// tasks that are ready to run get to add theirs, and the batch goes in one write, which
+    /// the host answers with one write.
+    private func sendTogether(_ frame: inout _WireWriter, callID: UInt32) async {
+        frame.setFrameHeader(.call, callID: callID)
+        let schedules = outbox.withLock { outbox -> Bool in
+            outbox.frames += frame.bytes
+            guard !outbox.flushScheduled && !outbox.writing else { return false }
+            outbox.flushScheduled = true
+            return true
+        }
+        guard schedules else { return }
+        await Task.yield()
+        let batch = outbox.withLock { outbox -> [UInt8]? in
+            outbox.flushScheduled = false
+            guard !outbox.writing else { return nil }
+            outbox.writing = true
+            return outbox.takeSpare()
+        }
+        if let batch { writeOutbox(using: batch) }
+    }
+
+    /// Writes what the outbox holds until it is empty, as its one writer, so that frames
+    /// never interleave on the socket and no sender waits for another's write.
+    /// - Parameter batch: An empty buffer whose storage the writer reuses.
+    private func writeOutbox(using batch: consuming [UInt8]) {
+        var batch = batch
+        while true {
+            let done = outbox.withLock { outbox -> Bool in
+                guard !outbox.frames.isEmpty else {
+                    outbox.writing = false
+                    outbox.spare = batch
+                    return true
+                }
+                swap(&outbox.frames, &batch)
+                return false
+            }
+            if done { return }
+            _ = try? batch.withUnsafeBytes { try System.sendAll(socket, $0) }
+            batch.removeAll(keepingCapacity: true)
+        }
     }
 
     private func decodeReply<Result>(_ reply: Frame, method: String, _ decode: (inout _WireReader) throws -> Result) throws -> Result {
@@ -499,6 +586,22 @@ public final class _BridgeConnection: Sendable {
             pending.waiter.resume(with: .failure(closure.error(for: pending.method)))
         }
         return closure.error(for: nil)
+    }
+}
+
+/// Frames waiting to be written, and who writes them.
+private struct Outbox: Sendable {
+    var frames: [UInt8] = []
+    /// A thread is writing, and writes whatever is added before it finishes.
+    var writing = false
+    /// A task will write the outbox once the tasks ready to run have added their calls.
+    var flushScheduled = false
+    /// The writer's second buffer, kept so that writing allocates nothing.
+    var spare: [UInt8] = []
+
+    mutating func takeSpare() -> [UInt8] {
+        defer { spare = [] }
+        return spare
     }
 }
 

@@ -106,16 +106,35 @@ package enum System {
         }
     }
 
-    /// Waits until `descriptor` is readable (or at end of file), at most `timeout`; false
-    /// if the time ran out first.
-    package static func waitUntilReadable(_ descriptor: FileDescriptor, timeout: Duration) -> Bool {
-        let milliseconds = CInt(clamping: (timeout.components.seconds * 1000) + timeout.components.attoseconds / 1_000_000_000_000_000)
-        var entry = pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0)
+    /// What a read from a socket got.
+    package enum Received {
+        case bytes(Int)
+        /// The peer closed its end, or the connection broke.
+        case endOfFile
+        /// The socket's receive timeout ran out.
+        case timedOut
+    }
+
+    /// Reads at most `buffer.count` bytes from a socket.
+    package static func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer) -> Received {
         while true {
-            let ready = platformPoll(&entry, 1, milliseconds)
-            if ready >= 0 { return ready > 0 }
-            if errno != EINTR { return true }  // let the read that follows report the error
+            let count = platformRead(socket.rawValue, buffer.baseAddress, buffer.count)
+            if count > 0 { return .bytes(count) }
+            if count == 0 { return .endOfFile }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .timedOut
+            default: return .endOfFile
+            }
         }
+    }
+
+    /// Makes reads from `socket` give up after `timeout` (`SO_RCVTIMEO`); nil waits for ever.
+    package static func setReceiveTimeout(_ socket: FileDescriptor, _ timeout: Duration?) {
+        let (seconds, attoseconds) = timeout?.components ?? (0, 0)
+        var value = timeval(tv_sec: .init(seconds), tv_usec: .init(attoseconds / 1_000_000_000_000))
+        if timeout != nil && seconds == 0 && value.tv_usec == 0 { value.tv_usec = 1 }  // 0 means never
+        _ = setsockopt(socket.rawValue, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Waits until `wakeUp` is signalled or, if `watching` is given, the peer of that socket

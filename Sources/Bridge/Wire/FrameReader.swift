@@ -14,6 +14,8 @@ package final class FrameReader {
     private let buffer: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
+    /// The receive timeout the socket has now; nil for none.
+    private var receiveTimeout: Duration?
 
     package init(_ descriptor: FileDescriptor, bufferSize: Int = 64 << 10) {
         self.descriptor = descriptor
@@ -42,11 +44,18 @@ package final class FrameReader {
     /// bytes are here, the rest is waited for however long it takes); nil waits for ever.
     /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's.
     package func next(waitingAtMost timeout: Duration?) throws(BridgeError) -> FrameArrival {
-        if let timeout, start == end, !System.waitUntilReadable(descriptor, timeout: timeout) {
-            return .timedOut
+        // The socket's own receive timeout: cheaper than polling before each read. It is set
+        // only between frames, and changed only when a reader wants another one.
+        if start == end, timeout != receiveTimeout {
+            System.setReceiveTimeout(descriptor, timeout)
+            receiveTimeout = timeout
         }
         while end - start < Frame.headerSize {
-            guard fill() else { return .closed }
+            switch fill(timingOut: timeout != nil && start == end) {
+            case .bytes: continue
+            case .endOfFile: return .closed
+            case .timedOut: return .timedOut
+            }
         }
         let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
         let rawKind = buffer[start + 4]
@@ -72,8 +81,7 @@ package final class FrameReader {
             }
             var filled = buffered
             while filled < payloadSize {
-                let read = (try? System.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: target[filled...]))) ?? 0
-                guard read > 0 else {
+                guard case .bytes(let read) = receive(into: UnsafeMutableRawBufferPointer(rebasing: target[filled...]), timingOut: false) else {
                     complete = false
                     break
                 }
@@ -85,8 +93,9 @@ package final class FrameReader {
         return complete ? .frame(Frame(kind: kind, callID: callID, payload: payload)) : .closed
     }
 
-    /// Reads more bytes into the buffer; false at end of file.
-    private func fill() -> Bool {
+    /// Reads more bytes into the buffer.
+    /// - Parameter timingOut: Whether running out of time ends the read; otherwise it waits on.
+    private func fill(timingOut: Bool) -> System.Received {
         if start > 0 {
             if start < end {
                 buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start)
@@ -94,9 +103,16 @@ package final class FrameReader {
             end -= start
             start = 0
         }
-        let read = (try? System.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))) ?? 0
-        guard read > 0 else { return false }
-        end += read
-        return true
+        let received = receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]), timingOut: timingOut)
+        if case .bytes(let count) = received { end += count }
+        return received
+    }
+
+    private func receive(into target: UnsafeMutableRawBufferPointer, timingOut: Bool) -> System.Received {
+        while true {
+            let received = System.receive(descriptor, into: target)
+            if case .timedOut = received, !timingOut { continue }
+            return received
+        }
     }
 }
