@@ -137,9 +137,11 @@ final class HostSession: Sendable {
         return frame
     }
 
-    fileprivate func send(_ frame: _WireWriter) {
+    fileprivate func send(_ frame: consuming _WireWriter) {
+        var frame = frame
         // A failed write means the parent is gone; the next read sees it and ends the host.
         writing.withLock { _ in _ = try? socket.send(frame) }
+        LargeBuffers.recycle(frame.takeBytes())
     }
 
     fileprivate func send(_ bytes: [UInt8]) {
@@ -181,13 +183,12 @@ private struct ReplyBatch {
     }
 
     mutating func flush(to session: HostSession) {
-        guard let first else { return }
+        guard let first = first.take() else { return }
         if more.isEmpty {
-            session.send(first)
+            session.send(consume first)
         } else {
             session.send(more)
             more.removeAll(keepingCapacity: true)
         }
-        self.first = nil
     }
 }

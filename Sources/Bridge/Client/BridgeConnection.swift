@@ -137,7 +137,7 @@ public final class _BridgeConnection: Sendable {
         if othersInFlight && !readsOwnReply {
             await sendTogether(&frame, callID: callID)
         } else {
-            send(&frame, kind: .call, callID: callID)
+            send(consume frame, kind: .call, callID: callID, holdingReadingRole: readsOwnReply)
         }
         let reply: Frame
         if readsOwnReply {
@@ -167,7 +167,7 @@ public final class _BridgeConnection: Sendable {
             let reply = BlockingReply()
             if try !takeReadingOrWait(callID, method: signature, on: reply) { blocked = reply }
         }
-        send(&frame, kind: .call, callID: callID)
+        send(consume frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil)
         while let reply = blocked {
             switch reply.wait() {
             case .reply(let delivered): return try decodeReply(try delivered.get(), method: signature, result)
@@ -195,14 +195,14 @@ public final class _BridgeConnection: Sendable {
     package func handshake(_ hello: Hello) async throws -> Frame {
         var frame = try _WireWriter.helloFrame(hello)
         _ = try register(0, method: nil)
-        send(&frame, kind: .hello, callID: 0)
+        send(consume frame, kind: .hello, callID: 0)
         return try await awaitReply(0, method: nil, handingOverReading: false)
     }
 
     /// Sends a frame with call id 0 and no payload (stop), ignoring a closed connection.
     package func sendControl(_ kind: FrameKind) {
         var frame = _WireWriter.frame()
-        send(&frame, kind: kind, callID: 0)
+        send(consume frame, kind: kind, callID: 0)
     }
 
     /// Makes every later call fail with `BridgeError.stopped`; calls already sent still get
@@ -410,13 +410,16 @@ public final class _BridgeConnection: Sendable {
         // A caller that has not suspended yet finds its entry gone when it does.
         waiter.resume(with: .failure(CancellationError()))
         var frame = _WireWriter.frame()
-        send(&frame, kind: .cancel, callID: callID)
+        send(consume frame, kind: .cancel, callID: callID)
     }
 
     /// Sends a frame now, or, while another thread writes, leaves it to that writer. A failed
     /// write needs no handling here: it means the host's end is closed, and whoever reads,
     /// seeing the same, fails every waiting call.
-    private func send(_ frame: inout _WireWriter, kind: FrameKind, callID: UInt32) {
+    /// - Parameter holdingReadingRole: The caller reads for everyone; it must keep reading
+    ///   while the socket takes no more (see `write(_:holdingReadingRole:)`).
+    private func send(_ frame: consuming _WireWriter, kind: FrameKind, callID: UInt32, holdingReadingRole: Bool = false) {
+        var frame = frame
         frame.setFrameHeader(kind, callID: callID)
         let writer = outbox.withLock { outbox -> (writesFrame: Bool, batch: [UInt8])? in
             if outbox.writing {
@@ -429,8 +432,11 @@ public final class _BridgeConnection: Sendable {
             return (writesFrame, outbox.takeSpare())
         }
         guard let (writesFrame, batch) = writer else { return }
-        if writesFrame { _ = try? socket.send(frame) }
-        writeOutbox(using: batch)
+        if writesFrame {
+            frame.bytes.withUnsafeBytes { write($0, holdingReadingRole: holdingReadingRole) }
+            LargeBuffers.recycle(frame.takeBytes())
+        }
+        writeOutbox(using: batch, holdingReadingRole: holdingReadingRole)
     }
 
     /// Sends a call while others are in flight: the frame waits in the outbox while the
@@ -452,13 +458,13 @@ public final class _BridgeConnection: Sendable {
             outbox.writing = true
             return outbox.takeSpare()
         }
-        if let batch { writeOutbox(using: batch) }
+        if let batch { writeOutbox(using: batch, holdingReadingRole: false) }
     }
 
     /// Writes what the outbox holds until it is empty, as its one writer, so that frames
     /// never interleave on the socket and no sender waits for another's write.
     /// - Parameter batch: An empty buffer whose storage the writer reuses.
-    private func writeOutbox(using batch: consuming [UInt8]) {
+    private func writeOutbox(using batch: consuming [UInt8], holdingReadingRole: Bool) {
         var batch = batch
         while true {
             let done = outbox.withLock { outbox -> Bool in
@@ -471,8 +477,33 @@ public final class _BridgeConnection: Sendable {
                 return false
             }
             if done { return }
-            _ = try? batch.withUnsafeBytes { try System.sendAll(socket, $0) }
+            batch.withUnsafeBytes { write($0, holdingReadingRole: holdingReadingRole) }
             batch.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Writes all of `bytes`. A writer that also reads for everyone must not just wait for
+    /// room: the host may be waiting too, to write replies that nobody else would read. So
+    /// while the socket takes no more, it reads and delivers frames.
+    private func write(_ bytes: UnsafeRawBufferPointer, holdingReadingRole: Bool) {
+        guard holdingReadingRole else {
+            _ = try? System.sendAll(socket, bytes)
+            return
+        }
+        var written = 0
+        while written < bytes.count {
+            switch System.sendWithoutWaiting(socket, UnsafeRawBufferPointer(rebasing: bytes[written...])) {
+            case .bytes(let count):
+                written += count
+            case .failed:
+                return  // the read that follows sees the end
+            case .wouldBlock:
+                guard System.waitUntilReadableOrWritable(socket) else { continue }
+                // The caller's own reply cannot come before its call is written, so every
+                // frame read here is someone else's.
+                guard case .frame(let frame)? = try? frames.next(waitingAtMost: nil) else { return }
+                deliver(frame)
+            }
         }
     }
 

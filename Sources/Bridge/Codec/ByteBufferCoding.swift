@@ -14,7 +14,17 @@ extension Data: DirectWireEncodable, DirectWireDecodable {
 
     static func readWire(from reader: inout _WireReader) throws(WireFormatError) -> Self {
         let range = try reader.readBytes(as: Data.self)
-        return reader.bytes.withUnsafeBufferPointer { Data(buffer: UnsafeBufferPointer(rebasing: $0[range])) }
+        let bytes = reader.bytes
+        guard range.count >= LargeBuffers.threshold else {
+            return bytes.withUnsafeBufferPointer { Data(buffer: UnsafeBufferPointer(rebasing: $0[range])) }
+        }
+        // A large value shares the frame's storage instead of copying it. The pointer stays
+        // valid after the closure: the deallocator holds the array, so its storage lives as
+        // long as the `Data`, and nothing mutates it in place (a writer would copy first).
+        let base = bytes.withUnsafeBufferPointer { $0.baseAddress! }
+        return Data(
+            bytesNoCopy: UnsafeMutableRawPointer(mutating: base + range.lowerBound), count: range.count,
+            deallocator: .custom { _, _ in LargeBuffers.recycle(bytes) })
     }
 }
 

@@ -35,6 +35,13 @@ public struct _WireWriter: Sendable {
         try bytes.withUnsafeMutableBytes(body)
     }
 
+    /// Moves the bytes out, leaving the writer empty; for handing a sent frame's storage on.
+    package mutating func takeBytes() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &bytes)
+        return taken
+    }
+
     /// Drops everything written after `count` bytes; undoes a failed encode.
     mutating func truncate(to count: Int) {
         bytes.removeSubrange(count...)
@@ -48,6 +55,11 @@ public struct _WireWriter: Sendable {
         if raw.count <= 16 {
             for byte in raw { bytes.append(byte) }
         } else {
+            if raw.count >= LargeBuffers.threshold && bytes.capacity - bytes.count < raw.count {
+                var larger = LargeBuffers.take(capacity: bytes.count + raw.count + Self.typicalCallSize)
+                larger += bytes
+                bytes = larger
+            }
             bytes.append(contentsOf: raw)
         }
     }

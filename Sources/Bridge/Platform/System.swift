@@ -137,6 +137,40 @@ package enum System {
         _ = setsockopt(socket.rawValue, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// What a send that must not wait did.
+    package enum Sent {
+        case bytes(Int)
+        /// The socket takes no more for now.
+        case wouldBlock
+        /// The peer is gone, or the socket broke.
+        case failed
+    }
+
+    /// Sends what the socket takes now of `bytes`, without waiting for room.
+    package static func sendWithoutWaiting(_ socket: FileDescriptor, _ bytes: UnsafeRawBufferPointer) -> Sent {
+        while true {
+            #if canImport(Glibc)
+            let count = Glibc.send(socket.rawValue, bytes.baseAddress, bytes.count, CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT))
+            #else
+            let count = Darwin.send(socket.rawValue, bytes.baseAddress, bytes.count, MSG_DONTWAIT)
+            #endif
+            if count >= 0 { return .bytes(count) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .failed
+            }
+        }
+    }
+
+    /// Waits until `socket` has bytes to read or room to write.
+    /// - Returns: Whether it has bytes to read (or reached its end).
+    package static func waitUntilReadableOrWritable(_ socket: FileDescriptor) -> Bool {
+        var entry = pollfd(fd: socket.rawValue, events: Int16(POLLIN | POLLOUT), revents: 0)
+        while platformPoll(&entry, 1, -1) < 0 && errno == EINTR {}
+        return entry.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0
+    }
+
     /// Waits until `wakeUp` is signalled or, if `watching` is given, the peer of that socket
     /// closes its end. Data arriving on `watching` does not end the wait.
     /// - Returns: Whether the socket's peer closed (or the socket failed).

@@ -71,26 +71,38 @@ package final class FrameReader {
             throw .malformedMessage("unknown frame kind \(rawKind)")
         }
         start += Frame.headerSize
-        let buffered = min(end - start, payloadSize)
         var complete = true
-        let payload = [UInt8](unsafeUninitializedCapacity: payloadSize) { payload, count in
-            let target = UnsafeMutableRawBufferPointer(payload)
-            if buffered > 0 {
-                target.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: buffered)
-                start += buffered
+        let payload: [UInt8]
+        if payloadSize >= LargeBuffers.threshold {
+            var reused = LargeBuffers.take(count: payloadSize)
+            reused.withUnsafeMutableBytes { complete = readPayload(into: $0) }
+            payload = reused
+        } else {
+            payload = [UInt8](unsafeUninitializedCapacity: payloadSize) { payload, count in
+                complete = readPayload(into: UnsafeMutableRawBufferPointer(payload))
+                count = payloadSize
             }
-            var filled = buffered
-            while filled < payloadSize {
-                guard case .bytes(let read) = receive(into: UnsafeMutableRawBufferPointer(rebasing: target[filled...]), timingOut: false) else {
-                    complete = false
-                    break
-                }
-                filled += read
-            }
-            count = filled
         }
         // A frame cut short is a peer that died while writing: the same as a closed connection.
         return complete ? .frame(Frame(kind: kind, callID: callID, payload: payload)) : .closed
+    }
+
+    /// Fills `target` with the payload: first what is buffered, then straight from the socket.
+    /// - Returns: False if the connection ended first.
+    private func readPayload(into target: UnsafeMutableRawBufferPointer) -> Bool {
+        let buffered = min(end - start, target.count)
+        if buffered > 0 {
+            target.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: buffered)
+            start += buffered
+        }
+        var filled = buffered
+        while filled < target.count {
+            guard case .bytes(let read) = receive(into: UnsafeMutableRawBufferPointer(rebasing: target[filled...]), timingOut: false) else {
+                return false
+            }
+            filled += read
+        }
+        return true
     }
 
     /// Reads more bytes into the buffer.

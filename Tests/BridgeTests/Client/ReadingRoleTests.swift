@@ -1,0 +1,121 @@
+import Bridge
+import Foundation
+import Testing
+
+/// A host for the call path's edges: large values that reuse buffers, and replies slower than
+/// the time a caller reads for itself before it hands reading over.
+protocol Mirror: Bridged {
+    func reversed(_ data: Data) async throws -> Data
+    func reversedBlocking(_ data: Data) throws -> Data
+    func echo(_ text: String, afterMilliseconds delay: Int) async throws -> String
+    func echoBlocking(_ text: String, afterMilliseconds delay: Int) throws -> String
+    /// Creates a file at `marker`, then answers after `delay`.
+    func mark(_ marker: String, thenAnswerAfterMilliseconds delay: Int) async throws -> String
+}
+
+final class LocalMirror: Mirror {
+    init() {}
+    func reversed(_ data: Data) async throws -> Data { Data(data.reversed()) }
+    func reversedBlocking(_ data: Data) throws -> Data { Data(data.reversed()) }
+
+    func echo(_ text: String, afterMilliseconds delay: Int) async throws -> String {
+        try await Task.sleep(for: .milliseconds(delay))
+        return text
+    }
+
+    func echoBlocking(_ text: String, afterMilliseconds delay: Int) throws -> String {
+        usleep(UInt32(delay) * 1_000)
+        return text
+    }
+
+    func mark(_ marker: String, thenAnswerAfterMilliseconds delay: Int) async throws -> String {
+        FileManager.default.createFile(atPath: marker, contents: nil)
+        try await Task.sleep(for: .milliseconds(delay))
+        return "answered"
+    }
+}
+
+/// A megabyte or so whose every byte depends on `seed` and its position.
+private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
+    Data((0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ seed &* 7) })
+}
+
+@Suite struct ReadingRoleTests {
+    @Test func largeValuesStayIntactWhileLaterCallsReuseBuffers() async throws {
+        try await withBridge(LocalMirror.self) { mirror in
+            var kept: [(sent: Data, received: Data)] = []
+            for seed in 0..<6 {
+                let sent = pattern(seed)
+                let received = seed.isMultiple(of: 2) ? try await mirror.reversed(sent) : try mirror.reversedBlocking(sent)
+                kept.append((sent, received))
+                // Dropping some results returns their buffers for reuse by the next calls.
+                if seed == 3 { kept.removeFirst(2) }
+            }
+            for (sent, received) in kept {
+                #expect(received == Data(sent.reversed()))
+            }
+        }
+    }
+
+    @Test func largeValuesFromManyTasksAtOnce() async throws {
+        try await withBridge(LocalMirror.self) { mirror in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for seed in 0..<8 {
+                    group.addTask {
+                        let sent = pattern(seed, count: 300_000 + seed)
+                        return try await mirror.reversed(sent) == Data(sent.reversed())
+                    }
+                }
+                for try await intact in group { #expect(intact) }
+            }
+        }
+    }
+
+    @Test func slowRepliesReachACallerThatHandedReadingOver() async throws {
+        try await withBridge(LocalMirror.self) { mirror in
+            // Slower than a caller reads for itself, so the reader thread delivers the reply.
+            let slow = try await mirror.echo("slow", afterMilliseconds: 50)
+            let quick = try await mirror.echo("quick", afterMilliseconds: 0)
+            let slowBlocking = try mirror.echoBlocking("slow, blocking", afterMilliseconds: 50)
+            let quickAgain = try await mirror.echo("quick again", afterMilliseconds: 0)
+            #expect([slow, quick, slowBlocking, quickAgain] == ["slow", "quick", "slow, blocking", "quick again"])
+        }
+    }
+
+    @Test func blockedCallersTakeOverReadingFromEachOther() async throws {
+        try await withBridge(LocalMirror.self) { mirror in
+            // Threads outside the concurrency pool, each blocked until its own reply: the one
+            // that reads hands reading to another when its reply arrives.
+            let answers = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        try await onOwnThread { try mirror.echoBlocking("thread \(index)", afterMilliseconds: 5) }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.sorted() == (0..<6).map { "thread \($0)" })
+        }
+    }
+
+    @Test func cancellingACallInFlightFailsItAndLeavesTheClientUsable() async throws {
+        let directory = try TemporaryDirectory()
+        let marker = directory.path + "/running"
+        try await withBridge(LocalMirror.self) { mirror in
+            let call = Task { try await mirror.mark(marker, thenAnswerAfterMilliseconds: 500) }
+            // Cancelled once the host runs it: its caller has sent it and waits for the reply.
+            #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: marker) })
+            call.cancel()
+            await #expect(throws: CancellationError.self) { try await call.value }
+            let after = try await mirror.echo("after", afterMilliseconds: 0)
+            #expect(after == "after")
+        }
+    }
+}
+
+/// Runs `body` on a new thread, outside the concurrency pool, and returns what it returned.
+private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
