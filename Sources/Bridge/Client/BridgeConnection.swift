@@ -144,7 +144,7 @@ public final class _BridgeConnection: Sendable {
             switch readOwnReply(callID, method: signature, waitingAtMost: Self.ownReplyWait) {
             case .reply(let frame): reply = frame
             case .ended(let error): throw error
-            case .timedOut: reply = try await awaitReply(callID, method: signature, handingOverReading: true)
+            case .handOver: reply = try await awaitReply(callID, method: signature, handingOverReading: true)
             }
         } else {
             reply = try await awaitReply(callID, method: signature, handingOverReading: false)
@@ -177,7 +177,7 @@ public final class _BridgeConnection: Sendable {
         switch readOwnReply(callID, method: signature, waitingAtMost: nil) {
         case .reply(let frame): return try decodeReply(frame, method: signature, result)
         case .ended(let error): throw error
-        case .timedOut: preconditionFailure("a read without a time limit timed out")
+        case .handOver: preconditionFailure("a caller that reads without a time limit handed reading over")
         }
     }
 
@@ -281,26 +281,31 @@ public final class _BridgeConnection: Sendable {
 
     private enum OwnReply {
         case reply(Frame)
-        case timedOut
+        /// The caller still holds the reading role and must hand it over.
+        case handOver
         case ended(BridgeError)
     }
 
     /// Reads, as the holder of the reading role, until `callID`'s reply arrives, delivering
     /// every other frame to its waiter; then hands the role on.
-    /// - Parameter timeout: How long to wait for each frame; on running out the caller still
-    ///   holds the role.
+    /// - Parameter timeout: How long to wait for each frame, for a caller on the concurrency
+    ///   pool. Such a caller hands reading over when time runs out, and also when the
+    ///   connection ends, because ending reaps the host, which may take a moment of waiting
+    ///   that belongs on the reader thread.
     private func readOwnReply(_ callID: UInt32, method: String, waitingAtMost timeout: Duration?) -> OwnReply {
         while true {
             let arrival: FrameArrival
             do {
                 arrival = try frames.next(waitingAtMost: timeout)
             } catch {
+                if timeout != nil { return .handOver }
                 return .ended(end(because: error).naming(method))
             }
             switch arrival {
             case .timedOut:
-                return .timedOut
+                return .handOver
             case .closed:
+                if timeout != nil { return .handOver }
                 return .ended(end(because: nil).naming(method))
             case .frame(let frame) where frame.callID == callID:
                 // Replies that came in the same read go to their waiters now, rather than
@@ -322,7 +327,7 @@ public final class _BridgeConnection: Sendable {
 
     /// Waits, suspended, for the reply to `callID`, which another party reads.
     /// - Parameter handingOverReading: The caller holds the reading role, and gives it up
-    ///   because its reply is slow to come.
+    ///   because its reply is slow to come or the connection is ending.
     private func awaitReply(_ callID: UInt32, method: String?, handingOverReading: Bool) async throws -> Frame {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

@@ -37,15 +37,14 @@ import Testing
         let waiting = (0..<4).map { _ in Task { try await client.hang() } }
         let blocking = Task.detached { try client.run(["x"]) }
         kill(bridge.processID, SIGKILL)
-        let clock = ContinuousClock()
-        let start = clock.now
+        // How fast is a benchmark's question (a timed test fails when the suite loads the
+        // machine); here: every call fails, none hangs, each names the signal.
         for task in waiting {
             await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL), method: "hang() async throws")) {
                 try await task.value
             }
         }
         await #expect(throws: BridgeError.self) { try await blocking.value }
-        #expect(clock.now - start < .seconds(1))
         #expect(bridge.termination == .signaled(SIGKILL))
         await bridge.stop()
     }
