@@ -5,9 +5,13 @@ import Synchronization
 /// parent goes away.
 final class HostSession: Sendable {
     private let socket: FileDescriptor
+    private let parent: ProcessID
     private let writing = Mutex(())
 
-    init(socket: FileDescriptor) { self.socket = socket }
+    init(socket: FileDescriptor, parent: ProcessID) {
+        self.socket = socket
+        self.parent = parent
+    }
 
     /// Serves until the parent stops the host or goes away; returns the exit status.
     func run() async -> Int32 {
@@ -43,6 +47,13 @@ final class HostSession: Sendable {
     private func serve<Real: BridgeHostable>(_ type: Real.Type, hello: Hello, reader: FrameReader) async -> Int32 {
         if let mismatch = hello.mismatch(with: Real.BridgeClient._bridgeInterface) {
             return refuse(.interfaceMismatch(mismatch))
+        }
+        if let user = hello.user {
+            do {
+                try IdentitySwitch(user: user, group: hello.group).apply(parent: parent)
+            } catch {
+                return refuse(error)
+            }
         }
         if let directory = hello.workingDirectory {
             do {

@@ -46,9 +46,7 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
     ///   `options.startTimeout`, `.interfaceMismatch` for a host built from other source.
     public static func start(_ options: BridgeOptions = .init()) async throws -> Bridge {
         try Task.checkCancellation()
-        if options.user != nil || options.group != nil {
-            throw BridgeError.startFailed("BridgeOptions.user and .group are not supported by this version yet; start the bridge without them")
-        }
+        try options.checkIdentitySwitch()
         let connection = try await HostLauncher.launch(options)
         let host = connection.host
         let outcome = OneShot<Bool>()  // true: the host answered; false: the watchdog fired
@@ -65,7 +63,7 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
                     realType: _mangledTypeName(Real.self) ?? "",
                     realTypeName: String(reflecting: Real.self),
                     interface: Real.BridgeClient._bridgeInterface,
-                    workingDirectory: options.workingDirectory))
+                    options: options))
             outcome.set(true)
         } catch let error as BridgeError {
             await end(connection)

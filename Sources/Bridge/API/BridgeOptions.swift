@@ -5,9 +5,15 @@ public struct BridgeOptions: Sendable {
     /// The host's whole environment; nil inherits the parent's. A dictionary replaces the
     /// parent's environment rather than adding to it.
     public var environment: [String: String]?
-    /// The user to switch to in the host, by name or numeric id.
+    /// The user the host switches to before the real type is created, by name or numeric id;
+    /// nil keeps the parent's.
+    ///
+    /// The host sets its supplementary groups (the user's, from the group database), then its
+    /// group id, then its user id, checks that it cannot switch back to root, and only then
+    /// creates the real type. Only a parent running as root can set this.
     public var user: String?
-    /// The group to switch to in the host, by name or numeric id.
+    /// The group the host switches to, by name or numeric id; nil uses the primary group of
+    /// `user`. Setting it needs `user` as well: a host that stays root could switch back.
     public var group: String?
     /// A host executable to start instead of this binary.
     public var executable: String?
@@ -35,5 +41,19 @@ public struct BridgeOptions: Sendable {
         self.executable = executable
         self.startTimeout = startTimeout
         self.stopTimeout = stopTimeout
+    }
+}
+
+extension BridgeOptions {
+    /// Fails early, in the parent, when `user` and `group` ask for a switch that cannot happen.
+    func checkIdentitySwitch() throws(BridgeError) {
+        guard user != nil || group != nil else { return }
+        guard let user else {
+            throw .startFailed("BridgeOptions.group '\(group ?? "")' is set without .user: a host that stays root could switch back to any group; set .user too")
+        }
+        let uid = System.effectiveUserID
+        guard uid == 0 else {
+            throw .startFailed("this process runs as uid \(uid), not root, so its host cannot switch to user '\(user)'; run the parent as root, or leave BridgeOptions.user and .group nil")
+        }
     }
 }

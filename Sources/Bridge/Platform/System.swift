@@ -10,6 +10,8 @@ import Darwin
 import CBridge
 
 package typealias ProcessID = pid_t
+package typealias UserID = uid_t
+package typealias GroupID = gid_t
 
 /// The system calls the bridge needs, each retried on `EINTR` and failing with `SystemError`.
 package enum System {
@@ -180,6 +182,114 @@ package enum System {
     /// Asks for SIGKILL when the thread that started this process ends (Linux only).
     package static func dieWithParent() throws(SystemError) {
         guard cbridge_set_parent_death_signal(SIGKILL) == 0 else { throw SystemError("prctl(PR_SET_PDEATHSIG)", code: errno) }
+    }
+
+    // MARK: Users and groups
+
+    package static var userID: UserID { getuid() }
+    package static var effectiveUserID: UserID { geteuid() }
+    package static var groupID: GroupID { getgid() }
+    package static var effectiveGroupID: GroupID { getegid() }
+
+    /// A user as the user database (`/etc/passwd`, NSS) describes it.
+    package struct UserEntry: Sendable, Equatable {
+        package var name: String
+        package var id: UserID
+        /// The user's primary group.
+        package var groupID: GroupID
+    }
+
+    /// The user called `name`, or nil if the user database has none.
+    package static func user(named name: String) throws(SystemError) -> UserEntry? {
+        try lookUpUser("getpwnam_r(\(name))") { entry, buffer, count, result in
+            getpwnam_r(name, entry, buffer, count, result)
+        }
+    }
+
+    /// The user whose id is `id`, or nil if the user database has none.
+    package static func user(id: UserID) throws(SystemError) -> UserEntry? {
+        try lookUpUser("getpwuid_r(\(id))") { entry, buffer, count, result in
+            getpwuid_r(id, entry, buffer, count, result)
+        }
+    }
+
+    private static func lookUpUser(
+        _ call: String,
+        _ lookUp: (UnsafeMutablePointer<passwd>, UnsafeMutablePointer<CChar>, Int, UnsafeMutablePointer<UnsafeMutablePointer<passwd>?>) -> CInt
+    ) throws(SystemError) -> UserEntry? {
+        var entry = passwd()
+        var size = 1024
+        while true {
+            var buffer = [CChar](repeating: 0, count: size)
+            var result: UnsafeMutablePointer<passwd>?
+            let code = buffer.withUnsafeMutableBufferPointer { lookUp(&entry, $0.baseAddress!, size, &result) }
+            if code == ERANGE, size < 1 << 20 {
+                size *= 4
+                continue
+            }
+            if code == EINTR { continue }
+            // Not found is a zero return with no result (some systems say ENOENT or ESRCH).
+            guard code == 0 || code == ENOENT || code == ESRCH else { throw SystemError(call, code: code) }
+            guard let found = result else { return nil }
+            return UserEntry(name: String(cString: found.pointee.pw_name), id: found.pointee.pw_uid, groupID: found.pointee.pw_gid)
+        }
+    }
+
+    /// The id of the group called `name`, or nil if the group database has none.
+    package static func groupID(named name: String) throws(SystemError) -> GroupID? {
+        var entry = group()
+        var size = 1024
+        while true {
+            var buffer = [CChar](repeating: 0, count: size)
+            var result: UnsafeMutablePointer<group>?
+            let code = buffer.withUnsafeMutableBufferPointer { getgrnam_r(name, &entry, $0.baseAddress!, size, &result) }
+            if code == ERANGE, size < 1 << 20 {
+                size *= 4
+                continue
+            }
+            if code == EINTR { continue }
+            guard code == 0 || code == ENOENT || code == ESRCH else { throw SystemError("getgrnam_r(\(name))", code: code) }
+            return result?.pointee.gr_gid
+        }
+    }
+
+    /// The supplementary groups of this process.
+    package static func supplementaryGroups() -> [GroupID] {
+        let count = getgroups(0, nil)
+        guard count > 0 else { return [] }
+        var groups = [GroupID](repeating: 0, count: Int(count))
+        let filled = getgroups(count, &groups)
+        return Array(groups.prefix(Int(max(filled, 0))))
+    }
+
+    /// Sets the supplementary groups to `user`'s groups in the group database, plus `group`.
+    package static func initializeGroups(user: String, group: GroupID) throws(SystemError) {
+        #if canImport(Glibc)
+        let result = initgroups(user, group)
+        #else
+        let result = initgroups(user, Int32(bitPattern: group))
+        #endif
+        guard result == 0 else { throw SystemError("initgroups(\(user), \(group))", code: errno) }
+    }
+
+    /// Sets the supplementary groups to exactly `groups`.
+    package static func setSupplementaryGroups(_ groups: [GroupID]) throws(SystemError) {
+        #if canImport(Glibc)
+        let result = setgroups(groups.count, groups)
+        #else
+        let result = setgroups(Int32(groups.count), groups)
+        #endif
+        guard result == 0 else { throw SystemError("setgroups(\(groups))", code: errno) }
+    }
+
+    /// Sets the real, effective and saved group ids.
+    package static func setGroupID(_ id: GroupID) throws(SystemError) {
+        guard setgid(id) == 0 else { throw SystemError("setgid(\(id))", code: errno) }
+    }
+
+    /// Sets the real, effective and saved user ids.
+    package static func setUserID(_ id: UserID) throws(SystemError) {
+        guard setuid(id) == 0 else { throw SystemError("setuid(\(id))", code: errno) }
     }
 
     // MARK: Environment and directory

@@ -7,13 +7,18 @@ package struct Hello: Codable, Sendable {
     package var interfaceName: String
     package var signatures: [String]
     package var workingDirectory: String?
+    /// The user and group to switch to before the real type is created, by name or numeric id.
+    package var user: String?
+    package var group: String?
 
-    package init(realType: String, realTypeName: String, interface: _BridgeInterfaceDescription, workingDirectory: String?) {
+    package init(realType: String, realTypeName: String, interface: _BridgeInterfaceDescription, options: BridgeOptions) {
         self.realType = realType
         self.realTypeName = realTypeName
         self.interfaceName = interface.name
         self.signatures = interface.signatures
-        self.workingDirectory = workingDirectory
+        self.workingDirectory = options.workingDirectory
+        self.user = options.user
+        self.group = options.group
     }
 
     /// Why `interface` (the host's) does not serve this parent's interface, or nil if it does.
