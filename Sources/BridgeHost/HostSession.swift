@@ -48,6 +48,7 @@ final class HostSession: Sendable {
         if let mismatch = hello.mismatch(with: Real.BridgeClient._bridgeInterface) {
             return refuse(.interfaceMismatch(mismatch))
         }
+        if hello.linesOfOutput { System.lineBufferStandardOutput() }
         if let user = hello.user {
             do {
                 try IdentitySwitch(user: user, group: hello.group).apply(parent: parent)

@@ -23,12 +23,14 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
     public var termination: HostTermination? { connection.host.termination.value }
 
     private let connection: _BridgeConnection
+    private let output: HostOutputReader?
     private let stopTimeout: Duration
     private let stopping = Mutex<Task<Void, Never>?>(nil)
 
-    private init(connection: _BridgeConnection, stopTimeout: Duration) {
-        self.connection = connection
-        self.client = Real.BridgeClient(_connection: connection)
+    private init(_ launched: HostLauncher.Launched, stopTimeout: Duration) {
+        self.connection = launched.connection
+        self.output = launched.output
+        self.client = Real.BridgeClient(_connection: launched.connection)
         self.stopTimeout = stopTimeout
     }
 
@@ -47,7 +49,8 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
     public static func start(_ options: BridgeOptions = .init()) async throws -> Bridge {
         try Task.checkCancellation()
         try options.checkIdentitySwitch()
-        let connection = try await HostLauncher.launch(options)
+        let launched = try await HostLauncher.launch(options)
+        let connection = launched.connection
         let host = connection.host
         let outcome = OneShot<Bool>()  // true: the host answered; false: the watchdog fired
         let watchdog = Task {
@@ -79,7 +82,7 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
         var payload = answer.payloadReader
         switch answer.kind {
         case .welcome:
-            return Bridge(connection: connection, stopTimeout: options.stopTimeout)
+            return Bridge(launched, stopTimeout: options.stopTimeout)
         case .refused:
             await end(connection)
             throw (try? payload.decode(BridgeError.self)) ?? .malformedMessage("the host refused to start with a reason that could not be read")
@@ -100,10 +103,13 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
     public func stop() async {
         let task = stopping.withLock { running -> Task<Void, Never> in
             if let running { return running }
-            let task = Task { [connection, stopTimeout] in
+            let task = Task { [connection, output, stopTimeout] in
                 connection.beginStopping()
                 connection.sendControl(.stop)
                 await Self.end(connection, after: stopTimeout)
+                // A process the host started may still hold its output open; do not wait for it
+                // longer than for the host.
+                _ = await output?.finished.wait(timeout: stopTimeout)
             }
             running = task
             return task

@@ -23,6 +23,9 @@ public struct BridgeOptions: Sendable {
     /// How long `stop()` waits for the stop hook and a graceful exit before it sends
     /// `SIGTERM`, and again before `SIGKILL`.
     public var stopTimeout: Duration
+    /// Where the host's standard output and standard error go: the parent's (the default),
+    /// nowhere, or to a handler in the parent, line by line.
+    public var output: BridgeOutput
 
     /// Creates options; every argument has a default.
     public init(
@@ -32,7 +35,8 @@ public struct BridgeOptions: Sendable {
         group: String? = nil,
         executable: String? = nil,
         startTimeout: Duration = .seconds(30),
-        stopTimeout: Duration = .seconds(5)
+        stopTimeout: Duration = .seconds(5),
+        output: BridgeOutput = .inherit
     ) {
         self.workingDirectory = workingDirectory
         self.environment = environment
@@ -41,6 +45,7 @@ public struct BridgeOptions: Sendable {
         self.executable = executable
         self.startTimeout = startTimeout
         self.stopTimeout = stopTimeout
+        self.output = output
     }
 }
 

@@ -37,6 +37,34 @@ package enum System {
         return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
     }
 
+    /// A pipe, both ends close-on-exec.
+    /// - Returns: The end to read from and the end to write to.
+    package static func pipe() throws(SystemError) -> (read: FileDescriptor, write: FileDescriptor) {
+        var fds: [CInt] = [-1, -1]
+        guard cbridge_pipe(&fds) == 0 else { throw SystemError("pipe", code: errno) }
+        return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
+    }
+
+    /// Waits until at least one of `descriptors` can be read (or is at end of file).
+    /// - Returns: For each descriptor, whether it is ready.
+    package static func waitReadable(_ descriptors: [FileDescriptor]) throws(SystemError) -> [Bool] {
+        var entries = descriptors.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
+        while true {
+            #if canImport(Glibc)
+            let count = poll(&entries, nfds_t(entries.count), -1)
+            #else
+            let count = Darwin.poll(&entries, nfds_t(entries.count), -1)
+            #endif
+            if count >= 0 { return entries.map { $0.revents != 0 } }
+            if errno != EINTR { throw SystemError("poll", code: errno) }
+        }
+    }
+
+    /// Makes this process's standard output flush at each newline, as it does on a terminal.
+    package static func lineBufferStandardOutput() {
+        cbridge_line_buffer_stdout()
+    }
+
     /// Whether `descriptor` is an open Unix-domain stream socket, the only kind a host serves on.
     package static func isUnixStreamSocket(_ descriptor: FileDescriptor) -> Bool {
         var info = stat()
@@ -136,8 +164,26 @@ package enum System {
         #endif
     }
 
+    /// Where a started host's standard output or standard error goes.
+    package enum SpawnedOutput: Sendable {
+        case inherit
+        case discard
+        case descriptor(FileDescriptor)
+
+        var rawValue: CInt {
+            switch self {
+            case .inherit: CBRIDGE_OUTPUT_INHERIT
+            case .discard: CBRIDGE_OUTPUT_DISCARD
+            case .descriptor(let descriptor): descriptor.rawValue
+            }
+        }
+    }
+
     /// Starts `path` as a host whose bridge socket is `bridge`; see `cbridge_spawn`.
-    package static func spawnHost(path: String, arguments: [String], environment: [String], bridge: FileDescriptor) throws(SystemError) -> ProcessID {
+    package static func spawnHost(
+        path: String, arguments: [String], environment: [String], bridge: FileDescriptor,
+        output: SpawnedOutput = .inherit, error: SpawnedOutput = .inherit
+    ) throws(SystemError) -> ProcessID {
         var pid: ProcessID = 0
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
@@ -145,7 +191,7 @@ package enum System {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let result = cbridge_spawn(&pid, path, argv, envp, bridge.rawValue)
+        let result = cbridge_spawn(&pid, path, argv, envp, bridge.rawValue, output.rawValue, error.rawValue)
         guard result == 0 else { throw SystemError("posix_spawn of \(path)", code: result) }
         return pid
     }

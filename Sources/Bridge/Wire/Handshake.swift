@@ -10,6 +10,8 @@ package struct Hello: Codable, Sendable {
     /// The user and group to switch to before the real type is created, by name or numeric id.
     package var user: String?
     package var group: String?
+    /// Whether the parent reads the host's output line by line, so the host should flush each.
+    package var linesOfOutput: Bool
 
     package init(realType: String, realTypeName: String, interface: _BridgeInterfaceDescription, options: BridgeOptions) {
         self.realType = realType
@@ -19,6 +21,7 @@ package struct Hello: Codable, Sendable {
         self.workingDirectory = options.workingDirectory
         self.user = options.user
         self.group = options.group
+        if case .lines = options.output { linesOfOutput = true } else { linesOfOutput = false }
     }
 
     /// Why `interface` (the host's) does not serve this parent's interface, or nil if it does.
