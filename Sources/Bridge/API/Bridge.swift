@@ -9,10 +9,10 @@ import Synchronization
 /// ```
 ///
 /// The host is this binary started again (or `options.executable`). It creates `Real` with
-/// `init()`, runs its start hook, and serves calls until `stop()`, until this `Bridge` is
-/// released (then the host exits without its stop hook), or until this process dies (then
-/// the host dies too).
-public final class Bridge<Real: BridgeHostable>: Sendable {
+/// `init()` (or `init(configuration:)`, see ``BridgeConfigurable``), runs its start hook, and
+/// serves calls until `stop()`, until this `Bridge` is released (then the host exits without
+/// its stop hook), or until this process dies (then the host dies too).
+public final class Bridge<Real: BridgeStartable>: Sendable {
     /// The typed client: each call runs on the real object in the host.
     public let client: Real.BridgeClient
 
@@ -39,14 +39,42 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
         connection.disconnect()
     }
 
-    /// Starts a host process that creates and serves a `Real`.
+    /// Starts a host process that creates a `Real` with `init()` and serves it.
     ///
-    /// - Parameter options: The host's working directory, environment, executable, timeouts.
+    /// - Parameter options: The host's working directory, environment, user, executable,
+    ///   output, timeouts.
     /// - Returns: A bridge whose `client` is ready for calls.
     /// - Throws: The start hook's error (as itself when it is `Codable`), or `BridgeError`:
     ///   `.startFailed` when the host cannot be started or exits first, `.timedOut` after
     ///   `options.startTimeout`, `.interfaceMismatch` for a host built from other source.
     public static func start(_ options: BridgeOptions = .init()) async throws -> Bridge {
+        if Real.self is any BridgeConfigurable.Type {
+            throw BridgeError.startFailed("\(String(reflecting: Real.self)) needs a configuration; start it with start(configuration:options:)")
+        }
+        return try await start(options, configuration: nil)
+    }
+
+    /// Starts a host process that creates a `Real` with `init(configuration:)` and serves it.
+    ///
+    /// - Parameters:
+    ///   - configuration: Encoded here and decoded in the host, before the real object exists.
+    ///   - options: The host's working directory, environment, user, executable, output,
+    ///     timeouts.
+    /// - Returns: A bridge whose `client` is ready for calls.
+    /// - Throws: What `init(configuration:)` or the start hook threw (as itself when it is
+    ///   `Codable`), or `BridgeError` as ``start(_:)`` does.
+    public static func start(configuration: Real.Configuration, options: BridgeOptions = .init()) async throws -> Bridge
+    where Real: BridgeConfigurable {
+        var writer = _WireWriter()
+        do {
+            try writer.encode(configuration)
+        } catch {
+            throw BridgeError.startFailed("the configuration of \(String(reflecting: Real.self)) could not be encoded: \(error)")
+        }
+        return try await start(options, configuration: writer.bytes)
+    }
+
+    private static func start(_ options: BridgeOptions, configuration: [UInt8]?) async throws -> Bridge {
         try Task.checkCancellation()
         try options.checkIdentitySwitch()
         let launched = try await HostLauncher.launch(options)
@@ -63,10 +91,11 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
         do {
             answer = try await connection.handshake(
                 Hello(
-                    realType: _mangledTypeName(Real.self) ?? "",
-                    realTypeName: String(reflecting: Real.self),
+                    realType: Real.bridgeRealTypeName,
+                    realTypeName: Real.self is any _BridgeServable.Type ? String(reflecting: Real.self) : Real.bridgeRealTypeName,
                     interface: Real.BridgeClient._bridgeInterface,
-                    options: options))
+                    options: options,
+                    configuration: configuration))
             outcome.set(true)
         } catch let error as BridgeError {
             await end(connection)

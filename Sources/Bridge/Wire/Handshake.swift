@@ -1,6 +1,6 @@
 /// The first frame a parent sends: which type to serve, and the interface it will call.
 package struct Hello: Codable, Sendable {
-    /// The real type's mangled name, looked up in the host binary's own metadata.
+    /// The real type's mangled name (or `Module.Type`), looked up in the host binary's own metadata.
     package var realType: String
     /// The real type's name for people.
     package var realTypeName: String
@@ -12,8 +12,13 @@ package struct Hello: Codable, Sendable {
     package var group: String?
     /// Whether the parent reads the host's output line by line, so the host should flush each.
     package var linesOfOutput: Bool
+    /// The real type's configuration, encoded, for a `BridgeConfigurable` type.
+    package var configuration: [UInt8]?
 
-    package init(realType: String, realTypeName: String, interface: _BridgeInterfaceDescription, options: BridgeOptions) {
+    package init(
+        realType: String, realTypeName: String, interface: _BridgeInterfaceDescription, options: BridgeOptions,
+        configuration: [UInt8]? = nil
+    ) {
         self.realType = realType
         self.realTypeName = realTypeName
         self.interfaceName = interface.name
@@ -22,6 +27,7 @@ package struct Hello: Codable, Sendable {
         self.user = options.user
         self.group = options.group
         if case .lines = options.output { linesOfOutput = true } else { linesOfOutput = false }
+        self.configuration = configuration
     }
 
     /// Why `interface` (the host's) does not serve this parent's interface, or nil if it does.
