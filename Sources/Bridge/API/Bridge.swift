@@ -25,13 +25,15 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     private let connection: _BridgeConnection
     private let output: HostOutputReader?
     private let stopTimeout: Duration
+    private let events: (@Sendable (BridgeEvent) -> Void)?
     private let stopping = Mutex<Task<Void, Never>?>(nil)
 
-    private init(_ launched: HostLauncher.Launched, stopTimeout: Duration) {
+    private init(_ launched: HostLauncher.Launched, options: BridgeOptions) {
         self.connection = launched.connection
         self.output = launched.output
         self.client = Real.BridgeClient(_connection: launched.connection)
-        self.stopTimeout = stopTimeout
+        self.stopTimeout = options.stopTimeout
+        self.events = options.events
     }
 
     deinit {
@@ -77,6 +79,8 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     private static func start(_ options: BridgeOptions, configuration: [UInt8]?) async throws -> Bridge {
         try Task.checkCancellation()
         try options.checkIdentitySwitch()
+        let clock = ContinuousClock()
+        let began = clock.now
         let launched = try await HostLauncher.launch(options)
         let connection = launched.connection
         let host = connection.host
@@ -111,7 +115,8 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
         var payload = answer.payloadReader
         switch answer.kind {
         case .welcome:
-            return Bridge(launched, stopTimeout: options.stopTimeout)
+            options.events?(.handshakeCompleted(processID: host.id, duration: clock.now - began))
+            return Bridge(launched, options: options)
         case .refused:
             await end(connection)
             throw (try? payload.decode(BridgeError.self)) ?? .malformedMessage("the host refused to start with a reason that could not be read")
@@ -132,13 +137,15 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     public func stop() async {
         let task = stopping.withLock { running -> Task<Void, Never> in
             if let running { return running }
-            let task = Task { [connection, output, stopTimeout] in
+            let task = Task { [connection, output, stopTimeout, events] in
                 connection.beginStopping()
                 connection.sendControl(.stop)
                 await Self.end(connection, after: stopTimeout)
                 // A process the host started may still hold its output open; do not wait for it
                 // longer than for the host.
                 _ = await output?.finished.wait(timeout: stopTimeout)
+                let host = connection.host
+                events?(.stopped(processID: host.id, termination: host.termination.value ?? .unknown))
             }
             running = task
             return task

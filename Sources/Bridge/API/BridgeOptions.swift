@@ -15,7 +15,8 @@ public struct BridgeOptions: Sendable {
     /// The group the host switches to, by name or numeric id; nil uses the primary group of
     /// `user`. Setting it needs `user` as well: a host that stays root could switch back.
     public var group: String?
-    /// A host executable to start instead of this binary.
+    /// A host executable to start instead of this binary: a path, or a bare name (no `/`) for
+    /// a file next to the running executable, such as another product of the same package.
     public var executable: String?
     /// How long the host may take from being started to serving; then it is killed and
     /// `start` fails.
@@ -26,6 +27,9 @@ public struct BridgeOptions: Sendable {
     /// Where the host's standard output and standard error go: the parent's (the default),
     /// nowhere, or to a handler in the parent, line by line.
     public var output: BridgeOutput
+    /// Called with what the bridge does: host started, handshake completed, stopped, host
+    /// exited. It runs on whichever thread or task the event happens on; keep it quick.
+    public var events: (@Sendable (BridgeEvent) -> Void)?
 
     /// Creates options; every argument has a default.
     public init(
@@ -36,7 +40,8 @@ public struct BridgeOptions: Sendable {
         executable: String? = nil,
         startTimeout: Duration = .seconds(30),
         stopTimeout: Duration = .seconds(5),
-        output: BridgeOutput = .inherit
+        output: BridgeOutput = .inherit,
+        events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
         self.workingDirectory = workingDirectory
         self.environment = environment
@@ -46,6 +51,7 @@ public struct BridgeOptions: Sendable {
         self.startTimeout = startTimeout
         self.stopTimeout = stopTimeout
         self.output = output
+        self.events = events
     }
 }
 

@@ -21,7 +21,14 @@ enum HostLauncher {
             System.close(hostEnd)
             throw BridgeError.startFailed("could not make pipes for the host's output: \(error)")
         }
-        let path = options.executable ?? System.currentExecutablePath()
+        let path: String
+        do {
+            path = try hostExecutable(options.executable)
+        } catch {
+            System.close(parentEnd)
+            System.close(hostEnd)
+            throw error
+        }
         let arguments = [CommandLine.arguments.first ?? path]
         let environment = hostEnvironment(options.environment)
         let pid: ProcessID
@@ -43,9 +50,27 @@ enum HostLauncher {
         pipes.closeHostEnds()
         let output = pipes.reader(options.output)
         output?.start(processID: pid)
-        let connection = _BridgeConnection(socket: parentEnd, host: HostProcess(id: pid))
+        let events = options.events
+        events?(.spawned(processID: pid, executable: options.executable == nil ? System.currentExecutableFile() : path))
+        var onExit: (@Sendable (HostTermination) -> Void)?
+        if let events { onExit = { events(.hostExited(processID: pid, termination: $0)) } }
+        let host = HostProcess(id: pid, onExit: onExit)
+        let connection = _BridgeConnection(socket: parentEnd, host: host)
         connection.startReading()
         return Launched(connection: connection, output: output)
+    }
+
+    /// The file to start: this binary when `executable` is nil; a bare name is looked for next
+    /// to this binary, where SwiftPM puts the other products of a package.
+    private static func hostExecutable(_ executable: String?) throws(BridgeError) -> String {
+        guard let executable else { return System.currentExecutablePath() }
+        guard !executable.contains("/") else { return executable }
+        let directory = System.currentExecutableFile().split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let path = directory + "/" + executable
+        guard System.isExecutableFile(path) else {
+            throw .startFailed("there is no host executable '\(executable)' next to this program (looked for \(path)); build it first (swift build --product \(executable)), or give BridgeOptions.executable a path")
+        }
+        return path
     }
 
     /// The parent's environment (or `replacement`), plus the variable that makes the binary a host.

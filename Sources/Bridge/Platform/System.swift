@@ -179,6 +179,25 @@ package enum System {
         }
     }
 
+    /// The running binary's file, with symbolic links resolved: for messages, and to find
+    /// files next to it.
+    package static func currentExecutableFile() -> String {
+        #if os(Linux)
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return currentExecutablePath() }
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #else
+        return currentExecutablePath()
+        #endif
+    }
+
+    /// Whether `path` is a file this process may execute.
+    package static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+    }
+
     /// Starts `path` as a host whose bridge socket is `bridge`; see `cbridge_spawn`.
     package static func spawnHost(
         path: String, arguments: [String], environment: [String], bridge: FileDescriptor,
