@@ -18,6 +18,7 @@ public enum BridgeEvent: Sendable, Hashable, CustomStringConvertible {
     /// a release of the bridge.
     case hostExited(processID: Int32, termination: HostTermination)
 
+    /// The event in a sentence, for logs.
     public var description: String {
         switch self {
         case .spawned(let pid, let executable): "host \(pid) started from \(executable)"
@@ -39,6 +40,7 @@ public enum BridgeCallOutcome: Sendable, Hashable, CustomStringConvertible {
     /// malformed.
     case failed(BridgeError)
 
+    /// The outcome in words, for logs.
     public var description: String {
         switch self {
         case .returned: "returned"

@@ -36,6 +36,7 @@ public struct BridgeOutputLine: Sendable, Hashable, CustomStringConvertible {
         /// Standard error (descriptor 2).
         case standardError
 
+        /// `stdout` or `stderr`.
         public var description: String {
             switch self {
             case .standardOutput: "stdout"

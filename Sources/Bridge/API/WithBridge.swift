@@ -11,6 +11,7 @@
 /// - Parameters:
 ///   - type: The real type to create in the host.
 ///   - options: How to start the host.
+///   - isolation: The actor `body` runs on; the caller's, by default.
 ///   - body: What to do with the client.
 /// - Returns: What `body` returned.
 /// - Throws: What `Bridge.start(_:)` throws, or what `body` threw.
@@ -35,6 +36,7 @@ public func withBridge<Real: BridgeStartable, Result>(
 ///   - type: The real type to create in the host.
 ///   - configuration: What the host passes to `init(configuration:)`.
 ///   - options: How to start the host.
+///   - isolation: The actor `body` runs on; the caller's, by default.
 ///   - body: What to do with the client.
 /// - Returns: What `body` returned.
 /// - Throws: What `Bridge.start(configuration:options:)` throws, or what `body` threw.

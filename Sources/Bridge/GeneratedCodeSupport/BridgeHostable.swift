@@ -23,6 +23,7 @@ public protocol BridgeStartable: _BridgeSendableMetatype {
 }
 
 extension BridgeStartable {
+    /// The real type's mangled name.
     public static var bridgeRealTypeName: String { _mangledTypeName(Self.self) ?? String(reflecting: Self.self) }
 }
 
@@ -51,6 +52,7 @@ public protocol BridgeHostable: _BridgeServable {
 }
 
 extension BridgeHostable {
+    /// Creates the real object with `init()`; a configuration is ignored.
     public static func _bridgeCreate(configuration: [UInt8]?) throws -> Self { Self() }
 }
 
@@ -81,6 +83,9 @@ public protocol BridgeConfigurable: _BridgeServable {
 }
 
 extension BridgeConfigurable {
+    /// Decodes the configuration and calls `init(configuration:)`.
+    /// - Throws: `BridgeError` when the configuration is missing or cannot be decoded, or what
+    ///   `init(configuration:)` threw.
     public static func _bridgeCreate(configuration: [UInt8]?) throws -> Self {
         guard let configuration else {
             throw BridgeError.startFailed("\(String(reflecting: Self.self)) needs a configuration; start it with start(configuration:options:)")
@@ -100,5 +105,6 @@ extension BridgeConfigurable {
 /// The host's dispatch closures capture the real type's metatype in `@Sendable` closures.
 public typealias _BridgeSendableMetatype = SendableMetatype
 #else
+/// Before Swift 6.2 every metatype is sendable; this stands in for `SendableMetatype`.
 public protocol _BridgeSendableMetatype {}
 #endif
