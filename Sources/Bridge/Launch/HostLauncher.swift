@@ -7,6 +7,7 @@ enum HostLauncher {
     }
 
     static func launch(_ options: BridgeOptions) async throws -> Launched {
+        let path = try hostExecutable(options.executable)
         let (parentEnd, hostEnd): (FileDescriptor, FileDescriptor)
         do {
             (parentEnd, hostEnd) = try System.socketPair()
@@ -20,14 +21,6 @@ enum HostLauncher {
             System.close(parentEnd)
             System.close(hostEnd)
             throw BridgeError.startFailed("could not make pipes for the host's output: \(error)")
-        }
-        let path: String
-        do {
-            path = try hostExecutable(options.executable)
-        } catch {
-            System.close(parentEnd)
-            System.close(hostEnd)
-            throw error
         }
         let arguments = [CommandLine.arguments.first ?? path]
         let environment = hostEnvironment(options.environment)

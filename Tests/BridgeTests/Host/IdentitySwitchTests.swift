@@ -57,39 +57,18 @@ struct IdentitySwitchTests {
         #expect(identity.supplementaryGroups.contains(staff))
     }
 
-    @Test func unknownUserFailsStartNamingIt() async throws {
+    @Test(arguments: [
+        ("no-such-user-7f3a", nil, "there is no user named 'no-such-user-7f3a'"),
+        ("nobody", "no-such-group-7f3a", "there is no group named 'no-such-group-7f3a'"),
+        ("4321", nil, "user id 4321 has no entry in the user database"),
+        (nil, "nogroup", "BridgeOptions.group 'nogroup' is set without .user"),
+        ("root", nil, "could still become root again"),
+    ] as [(String?, String?, String)])
+    func startFailsNamingWhatIsWrong(user: String?, group: String?, message: String) async throws {
         let error = await #expect(throws: BridgeError.self) {
-            try await Bridge<LocalIdentityProbe>.start(.init(user: "no-such-user-7f3a"))
+            try await Bridge<LocalIdentityProbe>.start(.init(user: user, group: group))
         }
-        #expect(error?.description.contains("no user named 'no-such-user-7f3a'") == true)
-    }
-
-    @Test func unknownGroupFailsStartNamingIt() async throws {
-        let error = await #expect(throws: BridgeError.self) {
-            try await Bridge<LocalIdentityProbe>.start(.init(user: "nobody", group: "no-such-group-7f3a"))
-        }
-        #expect(error?.description.contains("no group named 'no-such-group-7f3a'") == true)
-    }
-
-    @Test func numericUserWithoutEntryNeedsAGroup() async throws {
-        let error = await #expect(throws: BridgeError.self) {
-            try await Bridge<LocalIdentityProbe>.start(.init(user: "4321"))
-        }
-        #expect(error?.description.contains("user id 4321 has no entry") == true)
-    }
-
-    @Test func groupWithoutUserFailsStart() async throws {
-        let error = await #expect(throws: BridgeError.self) {
-            try await Bridge<LocalIdentityProbe>.start(.init(group: "nogroup"))
-        }
-        #expect(error?.description.contains("without .user") == true)
-    }
-
-    @Test func switchingToRootIsRefused() async throws {
-        let error = await #expect(throws: BridgeError.self) {
-            try await Bridge<LocalIdentityProbe>.start(.init(user: "root"))
-        }
-        #expect(error?.description.contains("could still become root") == true)
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
     }
 
     @Test func aParentThatIsNotRootCannotSwitch() async throws {
