@@ -13,12 +13,21 @@ import Testing
     static let productsDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
 
     /// Runs `product` (a binary in `directory`, by default next to this test binary) to its end.
-    func run(_ product: String, in directory: URL = productsDirectory, workingDirectory: String? = nil) throws -> Run {
-        let executable = directory.appendingPathComponent(product)
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            Issue.record("\(executable.path) is missing: build the examples first (swift build)")
+    ///
+    /// The waiting happens on a thread of its own: blocking the few threads of Swift's
+    /// concurrency pool would stall every other test of this binary meanwhile.
+    func run(_ product: String, in directory: URL = productsDirectory, workingDirectory: String? = nil) async throws -> Run {
+        guard FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent(product).path) else {
+            Issue.record("\(directory.appendingPathComponent(product).path) is missing: build the examples first (swift build)")
             return Run(status: -1, output: "")
         }
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runBlocking(product, in: directory, workingDirectory: workingDirectory) }) }.start()
+        }
+    }
+
+    private func runBlocking(_ product: String, in directory: URL, workingDirectory: String?) throws -> Run {
+        let executable = directory.appendingPathComponent(product)
         let process = Process()
         process.executableURL = executable
         if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
@@ -38,9 +47,9 @@ import Testing
 
     func isGone(_ pid: Int32) -> Bool { kill(pid, 0) == -1 && errno == ESRCH }
 
-    @Test func isolateWorkingDirectory() throws {
+    @Test func isolateWorkingDirectory() async throws {
         let directory = FileManager.default.temporaryDirectory.resolvingSymlinksInPath().path
-        let run = try run("isolate-cwd", workingDirectory: directory)
+        let run = try await run("isolate-cwd", workingDirectory: directory)
         #expect(run.status == 0, "\(run.output)")
         #expect(run.lines.contains { $0.hasPrefix("first host (pid ") && $0.hasSuffix("/north: 20 files there, 20 of them its own") })
         #expect(run.lines.contains { $0.hasPrefix("second host (pid ") && $0.hasSuffix("/south: 20 files there, 20 of them its own") })
@@ -51,9 +60,9 @@ import Testing
     }
 
     @Test(.enabled(if: geteuid() == 0, "the example drops from root"))
-    func dropPrivileges() throws {
+    func dropPrivileges() async throws {
         let nobody = try #require(getpwnam("nobody")).pointee
-        let run = try run("drop-privileges")
+        let run = try await run("drop-privileges")
         #expect(run.status == 0, "\(run.output)")
         #expect(run.lines.first?.hasSuffix(#"/secret: read "root only""#) == true, "\(run.output)")
         #expect(run.lines.contains { $0.hasPrefix("host as nobody: uid \(nobody.pw_uid), gid \(nobody.pw_gid); ") && $0.hasSuffix("/secret: cannot read it: Permission denied") })
@@ -61,8 +70,8 @@ import Testing
         #expect(run.lines.last == "parent is still uid 0, gid 0")
     }
 
-    @Test func scopedBridges() throws {
-        let run = try run("scoped-bridges")
+    @Test func scopedBridges() async throws {
+        let run = try await run("scoped-bridges")
         #expect(run.status == 0, "\(run.output)")
         let lines = run.lines
         try #require(lines.count == 4, "\(run.output)")
@@ -75,8 +84,8 @@ import Testing
         #expect(hosts.count == 2 && hosts.allSatisfy(isGone))
     }
 
-    @Test func crossTarget() throws {
-        let run = try run("cross-target")
+    @Test func crossTarget() async throws {
+        let run = try await run("cross-target")
         #expect(run.status == 0, "\(run.output)")
         #expect(run.lines.first?.hasSuffix("links LocalVault: false") == true, "the client must not link the real type")
         #expect(run.lines.contains { $0.hasPrefix("started host ") && $0.hasSuffix("/cross-target-host") })
@@ -84,20 +93,20 @@ import Testing
         #expect(run.lines.last == #"host threw VaultError.noSuchSecret("missing"), received as itself"#)
     }
 
-    @Test func crossTargetWithoutItsHostSaysHowToBuildIt() throws {
+    @Test func crossTargetWithoutItsHostSaysHowToBuildIt() async throws {
         // The client alone in a directory: no host executable next to it.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cross-target-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.copyItem(at: Self.productsDirectory.appendingPathComponent("cross-target"), to: directory.appendingPathComponent("cross-target"))
-        let run = try run("cross-target", in: directory)
+        let run = try await run("cross-target", in: directory)
         #expect(run.status == 1)
         #expect(run.output.contains("there is no host executable 'cross-target-host' next to this program"), "\(run.output)")
         #expect(run.output.contains("swift build --product cross-target-host"))
     }
 
-    @Test func hostExecutableRunByHandExplainsItself() throws {
-        let run = try run("cross-target-host")
+    @Test func hostExecutableRunByHandExplainsItself() async throws {
+        let run = try await run("cross-target-host")
         #expect(run.status == 64)
         #expect(run.output.hasPrefix("This executable is a swift-process-bridge host."))
     }
