@@ -33,6 +33,45 @@ let package = Package(
         // to count allocations per call.
         .target(name: "CBenchSupport", path: "Benchmarks/CBenchSupport"),
         .executableTarget(
+            name: "drop-privileges",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/DropPrivileges",
+            plugins: ["BridgeGen"]
+        ),
+        .executableTarget(
+            name: "scoped-bridges",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/ScopedBridges",
+            plugins: ["BridgeGen"]
+        ),
+
+        // Typed clients across targets: the protocol in a library, the real type in a library
+        // that only the host executable links, and a client that starts that executable.
+        .target(
+            name: "VaultInterface",
+            dependencies: ["Bridge"],
+            path: "Examples/CrossTarget/VaultInterface",
+            plugins: ["BridgeGen"]
+        ),
+        .target(
+            name: "VaultHostKit",
+            dependencies: ["Bridge", "VaultInterface"],
+            path: "Examples/CrossTarget/VaultHostKit"
+        ),
+        .executableTarget(
+            name: "cross-target-host",
+            dependencies: ["BridgeHost", "VaultHostKit"],
+            path: "Examples/CrossTarget/cross-target-host"
+        ),
+        // Not a dependency on `cross-target-host`: SwiftPM would link the host's modules, and the
+        // real type, into this client. Build the host first (`swift build`).
+        .executableTarget(
+            name: "cross-target",
+            dependencies: ["Bridge", "VaultInterface"],
+            path: "Examples/CrossTarget/cross-target"
+        ),
+
+        .executableTarget(
             name: "bridge-bench",
             dependencies: ["Bridge", "BridgeHost", "CBenchSupport"],
             path: "Benchmarks/BridgeBench",
@@ -45,6 +84,8 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
         .testTarget(name: "BridgeGeneratorTests", dependencies: ["BridgeGeneratorCore"]),
+        // Runs the examples' binaries as processes; they are built by `swift build`.
+        .testTarget(name: "ExampleTests"),
         .testTarget(name: "BridgeCodecTests", dependencies: ["Bridge"]),
     ]
 )

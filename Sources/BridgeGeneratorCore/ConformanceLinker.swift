@@ -16,10 +16,12 @@ enum ConformanceLinker {
 
         var diagnostics: [Diagnostic] = []
         var linkedByHand: Set<String> = []
+        var configurable: Set<String> = []
         var order: [String] = []
         var chosen: [String: (bridged: BridgedProtocol, site: ConformanceSite)] = [:]
         for site in files.flatMap(\.conformanceSites) {
             if site.inherited.contains(where: { $0.lastComponent == "BridgeHostable" }) { linkedByHand.insert(site.typeName) }
+            if site.inherited.contains(where: { $0.lastComponent == "BridgeConfigurable" }) { configurable.insert(site.typeName) }
             // A client conforms to its protocol too, but it is no real type.
             if site.inherited.contains(where: { $0.lastComponent == "_BridgeClient" }) { continue }
             for inherited in site.inherited {
@@ -82,7 +84,8 @@ enum ConformanceLinker {
                     "'\(typeName)' is more visible than the bridged protocol '\(bridged.name)': linking it would need '\(bridged.name)Client' to be as visible as '\(typeName)'; skipped. Give '\(bridged.name)' at least the access level of '\(typeName)'.",
                     at: site.location))
             } else {
-                links.append(RealTypeLink(typeName: typeName, access: access, protocolName: bridged.name))
+                links.append(RealTypeLink(
+                    typeName: typeName, access: access, protocolName: bridged.name, isConfigurable: configurable.contains(typeName)))
             }
         }
         return (links, diagnostics)

@@ -5,6 +5,9 @@ struct RealTypeLink: Hashable, Sendable {
     /// The access level of the type, which its `BridgeClient` type alias gets.
     var access: AccessLevel
     var protocolName: String
+    /// The type conforms to `BridgeConfigurable` itself, which already makes it servable: the
+    /// link adds only the client.
+    var isConfigurable = false
 }
 
 /// Writes the generated Swift file: for each bridged protocol a client, a host dispatch table
@@ -33,7 +36,7 @@ enum Emitter {
             text += "\n// MARK: - Real types\n"
             for link in links {
                 text += "\n"
-                text += "extension \(link.typeName): BridgeHostable {\n"
+                text += "extension \(link.typeName)\(link.isConfigurable ? "" : ": BridgeHostable") {\n"
                 text += "    \(link.access.generatedModifier)typealias BridgeClient = \(link.protocolName)Client\n"
                 text += "}\n"
             }
@@ -176,7 +179,7 @@ enum Emitter {
     static func hostableConformance(of bridged: BridgedProtocol) -> String {
         let access = bridged.access.generatedModifier
         let name = bridged.name
-        var text = "extension BridgeHostable where Self: \(name), BridgeClient == \(name)Client {\n"
+        var text = "extension _BridgeServable where Self: \(name), BridgeClient == \(name)Client {\n"
         text += "    \(access)static var _bridgeMethods: [_BridgeMethod<Self>] { _bridge\(name)Methods }\n"
         text += "}\n"
         return text

@@ -6,13 +6,14 @@ import Foundation
 @_cdecl("swift_process_bridge_host_main")
 func hostMain() {
     let descriptor: FileDescriptor
+    let parent: ProcessID
     do {
-        descriptor = try HostEntry.takeBridgeSocket()
+        (descriptor, parent) = try HostEntry.takeBridgeSocket()
     } catch {
         HostEntry.fail(error.description)
     }
     Task.detached {
-        let status = await HostSession(socket: descriptor).run()
+        let status = await HostSession(socket: descriptor, parent: parent).run()
         System.exit(status)
     }
     // The main thread drains the main queue, for real types that use the main actor. Not
@@ -27,7 +28,8 @@ func hostMain() {
 package enum HostEntry {
     /// Reads and removes the host variable, checks the descriptor it names, and arranges for
     /// this process to die with its parent.
-    static func takeBridgeSocket() throws(HostEntryError) -> FileDescriptor {
+    /// - Returns: The bridge's socket and the parent's process id.
+    static func takeBridgeSocket() throws(HostEntryError) -> (FileDescriptor, ProcessID) {
         guard let value = System.environmentValue(System.hostVariable) else {
             throw HostEntryError("\(System.hostVariable) is not set")
         }
@@ -52,7 +54,7 @@ package enum HostEntry {
         guard System.parentProcessID == parent else {
             throw HostEntryError("the parent process \(parent) is gone")
         }
-        return descriptor
+        return (descriptor, parent)
     }
 
     static func fail(_ message: String) -> Never {

@@ -5,9 +5,13 @@ import Synchronization
 /// parent goes away.
 final class HostSession: Sendable {
     private let socket: FileDescriptor
+    private let parent: ProcessID
     private let writing = Mutex(())
 
-    init(socket: FileDescriptor) { self.socket = socket }
+    init(socket: FileDescriptor, parent: ProcessID) {
+        self.socket = socket
+        self.parent = parent
+    }
 
     /// Serves until the parent stops the host or goes away; returns the exit status.
     func run() async -> Int32 {
@@ -33,16 +37,24 @@ final class HostSession: Sendable {
         } catch {
             return refuse(.malformedMessage("the hello could not be decoded: \(error)"))
         }
-        guard let type = _typeByName(hello.realType) as? any BridgeHostable.Type else {
+        guard let type = RealTypeLookup.servable(named: hello.realType) else {
             return refuse(.interfaceMismatch(
                 "this host executable has no bridged type '\(hello.realTypeName)'; it must be built from the same source as the caller"))
         }
         return await serve(type, hello: hello, reader: reader)
     }
 
-    private func serve<Real: BridgeHostable>(_ type: Real.Type, hello: Hello, reader: FrameReader) async -> Int32 {
+    private func serve<Real: _BridgeServable>(_ type: Real.Type, hello: Hello, reader: FrameReader) async -> Int32 {
         if let mismatch = hello.mismatch(with: Real.BridgeClient._bridgeInterface) {
             return refuse(.interfaceMismatch(mismatch))
+        }
+        if hello.linesOfOutput { System.lineBufferStandardOutput() }
+        if let user = hello.user {
+            do {
+                try IdentitySwitch(user: user, group: hello.group).apply(parent: parent)
+            } catch {
+                return refuse(error)
+            }
         }
         if let directory = hello.workingDirectory {
             do {
@@ -51,14 +63,13 @@ final class HostSession: Sendable {
                 return refuse(.startFailed("the host could not enter its working directory: \(error)"))
             }
         }
-        let real = Real()
-        if let lifecycle = real as? any BridgeLifecycle {
-            do {
-                try await lifecycle.bridgeDidStart()
-            } catch {
-                reply(.threw, callID: 0) { try $0.encode(ErrorEnvelope(error)) }
-                return 1
-            }
+        let real: Real
+        do {
+            real = try Real._bridgeCreate(configuration: hello.configuration)
+            if let lifecycle = real as? any BridgeLifecycle { try await lifecycle.bridgeDidStart() }
+        } catch {
+            reply(.threw, callID: 0) { try $0.encode(ErrorEnvelope(error)) }
+            return 1
         }
         reply(.welcome, callID: 0) { _ in }
 

@@ -27,7 +27,19 @@ char **cbridge_environment(void) {
 #endif
 }
 
-int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge) {
+// Points descriptor `target` (1 or 2) of the child at `source`: a descriptor, /dev/null, or
+// the parent's own.
+static int cbridge_redirect(posix_spawn_file_actions_t *actions, int source, int target) {
+    if (source == CBRIDGE_OUTPUT_DISCARD) return posix_spawn_file_actions_addopen(actions, target, "/dev/null", O_WRONLY, 0);
+    if (source >= 0) return posix_spawn_file_actions_adddup2(actions, source, target);
+#if defined(__APPLE__)
+    return posix_spawn_file_actions_addinherit_np(actions, target);
+#else
+    return 0;
+#endif
+}
+
+int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int output, int error) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     int result = posix_spawn_file_actions_init(&actions);
@@ -62,9 +74,9 @@ int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const 
     }
     if ((result = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)) != 0) goto done;
     if ((result = posix_spawn_file_actions_adddup2(&actions, bridge, CBRIDGE_HOST_DESCRIPTOR)) != 0) goto done;
+    if ((result = cbridge_redirect(&actions, output, 1)) != 0) goto done;
+    if ((result = cbridge_redirect(&actions, error, 2)) != 0) goto done;
 #if defined(__APPLE__)
-    if ((result = posix_spawn_file_actions_addinherit_np(&actions, 1)) != 0) goto done;
-    if ((result = posix_spawn_file_actions_addinherit_np(&actions, 2)) != 0) goto done;
     if ((result = posix_spawn_file_actions_addinherit_np(&actions, CBRIDGE_HOST_DESCRIPTOR)) != 0) goto done;
 #else
     if ((result = posix_spawn_file_actions_addclosefrom_np(&actions, CBRIDGE_HOST_DESCRIPTOR + 1)) != 0) goto done;
@@ -75,6 +87,21 @@ done:
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     return result;
+}
+
+int cbridge_pipe(int fds[2]) {
+#if defined(__linux__)
+    return pipe2(fds, O_CLOEXEC);
+#else
+    if (pipe(fds) != 0) return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
+}
+
+void cbridge_line_buffer_stdout(void) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
 int cbridge_set_parent_death_signal(int signal) {

@@ -103,7 +103,7 @@ import Testing
             }
         }
 
-        extension BridgeHostable where Self: Sandbox, BridgeClient == SandboxClient {
+        extension _BridgeServable where Self: Sandbox, BridgeClient == SandboxClient {
             public static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeSandboxMethods }
         }
 
@@ -294,7 +294,7 @@ import Testing
             }
         }
 
-        extension BridgeHostable where Self: Store, BridgeClient == StoreClient {
+        extension _BridgeServable where Self: Store, BridgeClient == StoreClient {
             static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeStoreMethods }
         }
 
@@ -383,7 +383,7 @@ import Testing
             }
         }
 
-        extension BridgeHostable where Self: Clock, BridgeClient == ClockClient {
+        extension _BridgeServable where Self: Clock, BridgeClient == ClockClient {
             public static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeClockMethods }
         }
 
@@ -418,7 +418,7 @@ import Testing
             }
         }
 
-        extension BridgeHostable where Self: Counter, BridgeClient == CounterClient {
+        extension _BridgeServable where Self: Counter, BridgeClient == CounterClient {
             package static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeCounterMethods }
         }
 
@@ -528,7 +528,7 @@ import Testing
             }
         }
 
-        extension BridgeHostable where Self: Pinger, BridgeClient == PingerClient {
+        extension _BridgeServable where Self: Pinger, BridgeClient == PingerClient {
             static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgePingerMethods }
         }
 
@@ -610,6 +610,33 @@ import Testing
             }
 
             extension Foreign: BridgeHostable {
+                typealias BridgeClient = PingerClient
+            }
+
+            """))
+    }
+
+    @Test func configurableRealTypeGetsOnlyItsClient() {
+        let source = """
+            protocol Pinger: Bridged { func ping() async throws }
+            final class Configured: Pinger, BridgeConfigurable {
+                init(configuration: Int) {}
+                func ping() async throws {}
+            }
+            struct Later {}
+            extension Later: Pinger, BridgeConfigurable { func ping() async throws {} }
+            """
+        let (output, diagnostics) = Generator.generate(files: [("P.swift", source)])
+        #expect(diagnostics.isEmpty)
+        // `BridgeConfigurable` already makes the type servable; `BridgeHostable` would ask for `init()`.
+        #expect(output.hasSuffix("""
+            // MARK: - Real types
+
+            extension Configured {
+                typealias BridgeClient = PingerClient
+            }
+
+            extension Later {
                 typealias BridgeClient = PingerClient
             }
 

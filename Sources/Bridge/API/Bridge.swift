@@ -9,10 +9,10 @@ import Synchronization
 /// ```
 ///
 /// The host is this binary started again (or `options.executable`). It creates `Real` with
-/// `init()`, runs its start hook, and serves calls until `stop()`, until this `Bridge` is
-/// released (then the host exits without its stop hook), or until this process dies (then
-/// the host dies too).
-public final class Bridge<Real: BridgeHostable>: Sendable {
+/// `init()` (or `init(configuration:)`, see ``BridgeConfigurable``), runs its start hook, and
+/// serves calls until `stop()`, until this `Bridge` is released (then the host exits without
+/// its stop hook), or until this process dies (then the host dies too).
+public final class Bridge<Real: BridgeStartable>: Sendable {
     /// The typed client: each call runs on the real object in the host.
     public let client: Real.BridgeClient
 
@@ -23,13 +23,17 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
     public var termination: HostTermination? { connection.host.termination.value }
 
     private let connection: _BridgeConnection
+    private let output: HostOutputReader?
     private let stopTimeout: Duration
+    private let events: (@Sendable (BridgeEvent) -> Void)?
     private let stopping = Mutex<Task<Void, Never>?>(nil)
 
-    private init(connection: _BridgeConnection, stopTimeout: Duration) {
-        self.connection = connection
-        self.client = Real.BridgeClient(_connection: connection)
-        self.stopTimeout = stopTimeout
+    private init(_ launched: HostLauncher.Launched, options: BridgeOptions) {
+        self.connection = launched.connection
+        self.output = launched.output
+        self.client = Real.BridgeClient(_connection: launched.connection)
+        self.stopTimeout = options.stopTimeout
+        self.events = options.events
     }
 
     deinit {
@@ -37,19 +41,48 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
         connection.disconnect()
     }
 
-    /// Starts a host process that creates and serves a `Real`.
+    /// Starts a host process that creates a `Real` with `init()` and serves it.
     ///
-    /// - Parameter options: The host's working directory, environment, executable, timeouts.
+    /// - Parameter options: The host's working directory, environment, user, executable,
+    ///   output, timeouts.
     /// - Returns: A bridge whose `client` is ready for calls.
     /// - Throws: The start hook's error (as itself when it is `Codable`), or `BridgeError`:
     ///   `.startFailed` when the host cannot be started or exits first, `.timedOut` after
     ///   `options.startTimeout`, `.interfaceMismatch` for a host built from other source.
     public static func start(_ options: BridgeOptions = .init()) async throws -> Bridge {
-        try Task.checkCancellation()
-        if options.user != nil || options.group != nil {
-            throw BridgeError.startFailed("BridgeOptions.user and .group are not supported by this version yet; start the bridge without them")
+        if Real.self is any BridgeConfigurable.Type {
+            throw BridgeError.startFailed("\(String(reflecting: Real.self)) needs a configuration; start it with start(configuration:options:)")
         }
-        let connection = try await HostLauncher.launch(options)
+        return try await start(options, configuration: nil)
+    }
+
+    /// Starts a host process that creates a `Real` with `init(configuration:)` and serves it.
+    ///
+    /// - Parameters:
+    ///   - configuration: Encoded here and decoded in the host, before the real object exists.
+    ///   - options: The host's working directory, environment, user, executable, output,
+    ///     timeouts.
+    /// - Returns: A bridge whose `client` is ready for calls.
+    /// - Throws: What `init(configuration:)` or the start hook threw (as itself when it is
+    ///   `Codable`), or `BridgeError` as ``start(_:)`` does.
+    public static func start(configuration: Real.Configuration, options: BridgeOptions = .init()) async throws -> Bridge
+    where Real: BridgeConfigurable {
+        var writer = _WireWriter()
+        do {
+            try writer.encode(configuration)
+        } catch {
+            throw BridgeError.startFailed("the configuration of \(String(reflecting: Real.self)) could not be encoded: \(error)")
+        }
+        return try await start(options, configuration: writer.bytes)
+    }
+
+    private static func start(_ options: BridgeOptions, configuration: [UInt8]?) async throws -> Bridge {
+        try Task.checkCancellation()
+        try options.checkIdentitySwitch()
+        let clock = ContinuousClock()
+        let began = clock.now
+        let launched = try await HostLauncher.launch(options)
+        let connection = launched.connection
         let host = connection.host
         let outcome = OneShot<Bool>()  // true: the host answered; false: the watchdog fired
         let watchdog = Task {
@@ -62,10 +95,11 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
         do {
             answer = try await connection.handshake(
                 Hello(
-                    realType: _mangledTypeName(Real.self) ?? "",
-                    realTypeName: String(reflecting: Real.self),
+                    realType: Real.bridgeRealTypeName,
+                    realTypeName: Real.self is any _BridgeServable.Type ? String(reflecting: Real.self) : Real.bridgeRealTypeName,
                     interface: Real.BridgeClient._bridgeInterface,
-                    workingDirectory: options.workingDirectory))
+                    options: options,
+                    configuration: configuration))
             outcome.set(true)
         } catch let error as BridgeError {
             await end(connection)
@@ -81,7 +115,8 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
         var payload = answer.payloadReader
         switch answer.kind {
         case .welcome:
-            return Bridge(connection: connection, stopTimeout: options.stopTimeout)
+            options.events?(.handshakeCompleted(processID: host.id, duration: clock.now - began))
+            return Bridge(launched, options: options)
         case .refused:
             await end(connection)
             throw (try? payload.decode(BridgeError.self)) ?? .malformedMessage("the host refused to start with a reason that could not be read")
@@ -102,10 +137,15 @@ public final class Bridge<Real: BridgeHostable>: Sendable {
     public func stop() async {
         let task = stopping.withLock { running -> Task<Void, Never> in
             if let running { return running }
-            let task = Task { [connection, stopTimeout] in
+            let task = Task { [connection, output, stopTimeout, events] in
                 connection.beginStopping()
                 connection.sendControl(.stop)
                 await Self.end(connection, after: stopTimeout)
+                // A process the host started may still hold its output open; do not wait for it
+                // longer than for the host.
+                _ = await output?.finished.wait(timeout: stopTimeout)
+                let host = connection.host
+                events?(.stopped(processID: host.id, termination: host.termination.value ?? .unknown))
             }
             running = task
             return task

@@ -12,7 +12,9 @@ public protocol BridgeLifecycle {
 }
 
 extension BridgeLifecycle {
+    /// Does nothing.
     public func bridgeDidStart() async throws {}
+    /// Does nothing.
     public func bridgeWillStop() async {}
 }
 

@@ -5,11 +5,18 @@ public struct BridgeOptions: Sendable {
     /// The host's whole environment; nil inherits the parent's. A dictionary replaces the
     /// parent's environment rather than adding to it.
     public var environment: [String: String]?
-    /// The user to switch to in the host, by name or numeric id.
+    /// The user the host switches to before the real type is created, by name or numeric id;
+    /// nil keeps the parent's.
+    ///
+    /// The host sets its supplementary groups (the user's, from the group database), then its
+    /// group id, then its user id, checks that it cannot switch back to root, and only then
+    /// creates the real type. Only a parent running as root can set this.
     public var user: String?
-    /// The group to switch to in the host, by name or numeric id.
+    /// The group the host switches to, by name or numeric id; nil uses the primary group of
+    /// `user`. Setting it needs `user` as well: a host that stays root could switch back.
     public var group: String?
-    /// A host executable to start instead of this binary.
+    /// A host executable to start instead of this binary: a path, or a bare name (no `/`) for
+    /// a file next to the running executable, such as another product of the same package.
     public var executable: String?
     /// How long the host may take from being started to serving; then it is killed and
     /// `start` fails.
@@ -17,6 +24,12 @@ public struct BridgeOptions: Sendable {
     /// How long `stop()` waits for the stop hook and a graceful exit before it sends
     /// `SIGTERM`, and again before `SIGKILL`.
     public var stopTimeout: Duration
+    /// Where the host's standard output and standard error go: the parent's (the default),
+    /// nowhere, or to a handler in the parent, line by line.
+    public var output: BridgeOutput
+    /// Called with what the bridge does: host started, handshake completed, stopped, host
+    /// exited. It runs on whichever thread or task the event happens on; keep it quick.
+    public var events: (@Sendable (BridgeEvent) -> Void)?
 
     /// Creates options; every argument has a default.
     public init(
@@ -26,7 +39,9 @@ public struct BridgeOptions: Sendable {
         group: String? = nil,
         executable: String? = nil,
         startTimeout: Duration = .seconds(30),
-        stopTimeout: Duration = .seconds(5)
+        stopTimeout: Duration = .seconds(5),
+        output: BridgeOutput = .inherit,
+        events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
         self.workingDirectory = workingDirectory
         self.environment = environment
@@ -35,5 +50,21 @@ public struct BridgeOptions: Sendable {
         self.executable = executable
         self.startTimeout = startTimeout
         self.stopTimeout = stopTimeout
+        self.output = output
+        self.events = events
+    }
+}
+
+extension BridgeOptions {
+    /// Fails early, in the parent, when `user` and `group` ask for a switch that cannot happen.
+    func checkIdentitySwitch() throws(BridgeError) {
+        guard user != nil || group != nil else { return }
+        guard let user else {
+            throw .startFailed("BridgeOptions.group '\(group ?? "")' is set without .user: a host that stays root could switch back to any group; set .user too")
+        }
+        let uid = System.effectiveUserID
+        guard uid == 0 else {
+            throw .startFailed("this process runs as uid \(uid), not root, so its host cannot switch to user '\(user)'; run the parent as root, or leave BridgeOptions.user and .group nil")
+        }
     }
 }

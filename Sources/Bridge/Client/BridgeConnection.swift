@@ -614,8 +614,14 @@ public final class _BridgeConnection: Sendable {
             state.ended = true
             state.reader = .nobody
             state.blockedCallers = 0
-            defer { state.pending = [:] }
-            return (closure, Array(state.pending.values))
+            // A reply that arrived before its caller suspended is still that caller's.
+            let failed = state.pending.values.filter {
+                if case .arrived = $0.waiter { false } else { true }
+            }
+            state.pending = state.pending.filter {
+                if case .arrived = $0.value.waiter { true } else { false }
+            }
+            return (closure, failed)
         }
         System.signal(wakeUp)  // the reader thread exits
         for pending in failed {

@@ -18,6 +18,7 @@ public enum BridgeError: Error, Sendable, Hashable, Codable, CustomStringConvert
     /// The bridge was stopped; calls need a new bridge.
     case stopped(method: String?)
 
+    /// What went wrong and what to do about it.
     public var description: String {
         switch self {
         case .startFailed(let reason):

@@ -7,6 +7,7 @@ public enum HostTermination: Sendable, Hashable, Codable, CustomStringConvertibl
     /// The host is gone but its status could not be read (it was reaped elsewhere).
     case unknown
 
+    /// How the host ended, as the end of a sentence: "exited with status 3".
     public var description: String {
         switch self {
         case .exited(let status): "exited with status \(status)"

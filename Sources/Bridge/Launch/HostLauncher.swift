@@ -1,6 +1,13 @@
 /// Starts a host process with the bridge's socket as its descriptor 3.
 enum HostLauncher {
-    static func launch(_ options: BridgeOptions) async throws -> _BridgeConnection {
+    /// A started host: the connection to it, and the reader of its output if the parent reads it.
+    struct Launched {
+        var connection: _BridgeConnection
+        var output: HostOutputReader?
+    }
+
+    static func launch(_ options: BridgeOptions) async throws -> Launched {
+        let path = try hostExecutable(options.executable)
         let (parentEnd, hostEnd): (FileDescriptor, FileDescriptor)
         let wakeUp: WakeUpSignal
         do {
@@ -15,25 +22,58 @@ enum HostLauncher {
         } catch {
             throw BridgeError.startFailed("\(error)")
         }
-        let path = options.executable ?? System.currentExecutablePath()
+        let pipes: OutputPipes
+        do {
+            pipes = try OutputPipes(options.output)
+        } catch {
+            System.close(parentEnd)
+            System.close(hostEnd)
+            System.close(wakeUp)
+            throw BridgeError.startFailed("could not make pipes for the host's output: \(error)")
+        }
         let arguments = [CommandLine.arguments.first ?? path]
         let environment = hostEnvironment(options.environment)
         let pid: ProcessID
         do {
-            pid = try await LaunchThread.shared.run {
-                try System.spawnHost(path: path, arguments: arguments, environment: environment, bridge: hostEnd)
+            pid = try await LaunchThread.shared.run { [pipes] in
+                try System.spawnHost(
+                    path: path, arguments: arguments, environment: environment, bridge: hostEnd,
+                    output: pipes.hostOutput, error: pipes.hostError)
             }
         } catch {
             System.close(parentEnd)
             System.close(hostEnd)
             System.close(wakeUp)
+            pipes.closeAll()
             throw BridgeError.startFailed("could not start '\(path)': \(error)")
         }
-        // The host must hold the only copy of its end, so that its death closes the socket.
+        // The host must hold the only copy of its ends, so that its death closes the socket
+        // and the pipes.
         System.close(hostEnd)
-        let connection = _BridgeConnection(socket: parentEnd, wakeUp: wakeUp, host: HostProcess(id: pid))
+        pipes.closeHostEnds()
+        let output = pipes.reader(options.output)
+        output?.start(processID: pid)
+        let events = options.events
+        events?(.spawned(processID: pid, executable: options.executable == nil ? System.currentExecutableFile() : path))
+        var onExit: (@Sendable (HostTermination) -> Void)?
+        if let events { onExit = { events(.hostExited(processID: pid, termination: $0)) } }
+        let host = HostProcess(id: pid, onExit: onExit)
+        let connection = _BridgeConnection(socket: parentEnd, wakeUp: wakeUp, host: host)
         connection.startReading()
-        return connection
+        return Launched(connection: connection, output: output)
+    }
+
+    /// The file to start: this binary when `executable` is nil; a bare name is looked for next
+    /// to this binary, where SwiftPM puts the other products of a package.
+    private static func hostExecutable(_ executable: String?) throws(BridgeError) -> String {
+        guard let executable else { return System.currentExecutablePath() }
+        guard !executable.contains("/") else { return executable }
+        let directory = System.currentExecutableFile().split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let path = directory + "/" + executable
+        guard System.isExecutableFile(path) else {
+            throw .startFailed("there is no host executable '\(executable)' next to this program (looked for \(path)); build it first (swift build --product \(executable)), or give BridgeOptions.executable a path")
+        }
+        return path
     }
 
     /// The parent's environment (or `replacement`), plus the variable that makes the binary a host.
@@ -42,5 +82,53 @@ enum HostLauncher {
         environment.removeAll { $0.hasPrefix(System.hostVariable + "=") }
         environment.append("\(System.hostVariable)=\(System.hostDescriptor.rawValue):\(System.currentProcessID)")
         return environment
+    }
+}
+
+/// The pipes that carry a host's standard output and error to the parent, when it reads them.
+private struct OutputPipes: Sendable {
+    private var output: (read: FileDescriptor, write: FileDescriptor)?
+    private var error: (read: FileDescriptor, write: FileDescriptor)?
+    private var discard = false
+
+    init(_ mode: BridgeOutput) throws(SystemError) {
+        switch mode {
+        case .inherit:
+            break
+        case .discard:
+            discard = true
+        case .lines:
+            output = try System.pipe()
+            do {
+                error = try System.pipe()
+            } catch {
+                closeAll()
+                throw error
+            }
+        }
+    }
+
+    var hostOutput: System.SpawnedOutput { Self.hostEnd(output, discard: discard) }
+    var hostError: System.SpawnedOutput { Self.hostEnd(error, discard: discard) }
+
+    private static func hostEnd(_ pipe: (read: FileDescriptor, write: FileDescriptor)?, discard: Bool) -> System.SpawnedOutput {
+        if let pipe { return .descriptor(pipe.write) }
+        return discard ? .discard : .inherit
+    }
+
+    func closeHostEnds() {
+        for pipe in [output, error].compactMap({ $0 }) { System.close(pipe.write) }
+    }
+
+    func closeAll() {
+        for pipe in [output, error].compactMap({ $0 }) {
+            System.close(pipe.read)
+            System.close(pipe.write)
+        }
+    }
+
+    func reader(_ mode: BridgeOutput) -> HostOutputReader? {
+        guard case .lines(let handler) = mode, let output, let error else { return nil }
+        return HostOutputReader(output: output.read, error: error.read, handler: handler)
     }
 }

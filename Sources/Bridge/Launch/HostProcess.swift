@@ -10,7 +10,13 @@ package final class HostProcess: Sendable {
     /// Set once, by the thread that reaps the process.
     package let termination = OneShot<HostTermination>()
 
-    package init(id: ProcessID) { self.id = id }
+    /// Called with the termination just before it is set.
+    private let onExit: (@Sendable (HostTermination) -> Void)?
+
+    package init(id: ProcessID, onExit: (@Sendable (HostTermination) -> Void)? = nil) {
+        self.id = id
+        self.onExit = onExit
+    }
 
     /// Reaps the process after its end of the socket closed. The kernel closes descriptors
     /// a moment before the process becomes reapable, so this polls briefly; a host that closed
@@ -20,7 +26,7 @@ package final class HostProcess: Sendable {
         var waited: UInt32 = 0
         while waited < 1_000_000 {
             if let status = System.reap(id, block: false) {
-                termination.set(status)
+                finish(status)
                 return
             }
             usleep(delay)
@@ -28,7 +34,13 @@ package final class HostProcess: Sendable {
             delay = min(delay * 2, 20_000)
         }
         System.signal(id, System.killSignal)
-        termination.set(System.reap(id, block: true) ?? .unknown)
+        finish(System.reap(id, block: true) ?? .unknown)
+    }
+
+    /// Reports the end before publishing it, so that whoever waits for it sees the report first.
+    private func finish(_ status: HostTermination) {
+        onExit?(status)
+        termination.set(status)
     }
 
     /// Sends `signal` unless the process was already reaped (its id may belong to another

@@ -10,6 +10,8 @@ import Darwin
 import CBridge
 
 package typealias ProcessID = pid_t
+package typealias UserID = uid_t
+package typealias GroupID = gid_t
 
 /// The system calls the bridge needs, each retried on `EINTR` and failing with `SystemError`.
 package enum System {
@@ -33,6 +35,34 @@ package enum System {
         for fd in fds { _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<CInt>.size)) }
         #endif
         return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
+    }
+
+    /// A pipe, both ends close-on-exec.
+    /// - Returns: The end to read from and the end to write to.
+    package static func pipe() throws(SystemError) -> (read: FileDescriptor, write: FileDescriptor) {
+        var fds: [CInt] = [-1, -1]
+        guard cbridge_pipe(&fds) == 0 else { throw SystemError("pipe", code: errno) }
+        return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
+    }
+
+    /// Waits until at least one of `descriptors` can be read (or is at end of file).
+    /// - Returns: For each descriptor, whether it is ready.
+    package static func waitReadable(_ descriptors: [FileDescriptor]) throws(SystemError) -> [Bool] {
+        var entries = descriptors.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
+        while true {
+            #if canImport(Glibc)
+            let count = poll(&entries, nfds_t(entries.count), -1)
+            #else
+            let count = Darwin.poll(&entries, nfds_t(entries.count), -1)
+            #endif
+            if count >= 0 { return entries.map { $0.revents != 0 } }
+            if errno != EINTR { throw SystemError("poll", code: errno) }
+        }
+    }
+
+    /// Makes this process's standard output flush at each newline, as it does on a terminal.
+    package static func lineBufferStandardOutput() {
+        cbridge_line_buffer_stdout()
     }
 
     /// Whether `descriptor` is an open Unix-domain stream socket, the only kind a host serves on.
@@ -243,8 +273,45 @@ package enum System {
         #endif
     }
 
+    /// Where a started host's standard output or standard error goes.
+    package enum SpawnedOutput: Sendable {
+        case inherit
+        case discard
+        case descriptor(FileDescriptor)
+
+        var rawValue: CInt {
+            switch self {
+            case .inherit: CBRIDGE_OUTPUT_INHERIT
+            case .discard: CBRIDGE_OUTPUT_DISCARD
+            case .descriptor(let descriptor): descriptor.rawValue
+            }
+        }
+    }
+
+    /// The running binary's file, with symbolic links resolved: for messages, and to find
+    /// files next to it.
+    package static func currentExecutableFile() -> String {
+        #if os(Linux)
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return currentExecutablePath() }
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #else
+        return currentExecutablePath()
+        #endif
+    }
+
+    /// Whether `path` is a file this process may execute.
+    package static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+    }
+
     /// Starts `path` as a host whose bridge socket is `bridge`; see `cbridge_spawn`.
-    package static func spawnHost(path: String, arguments: [String], environment: [String], bridge: FileDescriptor) throws(SystemError) -> ProcessID {
+    package static func spawnHost(
+        path: String, arguments: [String], environment: [String], bridge: FileDescriptor,
+        output: SpawnedOutput = .inherit, error: SpawnedOutput = .inherit
+    ) throws(SystemError) -> ProcessID {
         var pid: ProcessID = 0
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
@@ -252,7 +319,7 @@ package enum System {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let result = cbridge_spawn(&pid, path, argv, envp, bridge.rawValue)
+        let result = cbridge_spawn(&pid, path, argv, envp, bridge.rawValue, output.rawValue, error.rawValue)
         guard result == 0 else { throw SystemError("posix_spawn of \(path)", code: result) }
         return pid
     }
@@ -289,6 +356,114 @@ package enum System {
     /// Asks for SIGKILL when the thread that started this process ends (Linux only).
     package static func dieWithParent() throws(SystemError) {
         guard cbridge_set_parent_death_signal(SIGKILL) == 0 else { throw SystemError("prctl(PR_SET_PDEATHSIG)", code: errno) }
+    }
+
+    // MARK: Users and groups
+
+    package static var userID: UserID { getuid() }
+    package static var effectiveUserID: UserID { geteuid() }
+    package static var groupID: GroupID { getgid() }
+    package static var effectiveGroupID: GroupID { getegid() }
+
+    /// A user as the user database (`/etc/passwd`, NSS) describes it.
+    package struct UserEntry: Sendable, Equatable {
+        package var name: String
+        package var id: UserID
+        /// The user's primary group.
+        package var groupID: GroupID
+    }
+
+    /// The user called `name`, or nil if the user database has none.
+    package static func user(named name: String) throws(SystemError) -> UserEntry? {
+        try lookUpUser("getpwnam_r(\(name))") { entry, buffer, count, result in
+            getpwnam_r(name, entry, buffer, count, result)
+        }
+    }
+
+    /// The user whose id is `id`, or nil if the user database has none.
+    package static func user(id: UserID) throws(SystemError) -> UserEntry? {
+        try lookUpUser("getpwuid_r(\(id))") { entry, buffer, count, result in
+            getpwuid_r(id, entry, buffer, count, result)
+        }
+    }
+
+    private static func lookUpUser(
+        _ call: String,
+        _ lookUp: (UnsafeMutablePointer<passwd>, UnsafeMutablePointer<CChar>, Int, UnsafeMutablePointer<UnsafeMutablePointer<passwd>?>) -> CInt
+    ) throws(SystemError) -> UserEntry? {
+        var entry = passwd()
+        var size = 1024
+        while true {
+            var buffer = [CChar](repeating: 0, count: size)
+            var result: UnsafeMutablePointer<passwd>?
+            let code = buffer.withUnsafeMutableBufferPointer { lookUp(&entry, $0.baseAddress!, size, &result) }
+            if code == ERANGE, size < 1 << 20 {
+                size *= 4
+                continue
+            }
+            if code == EINTR { continue }
+            // Not found is a zero return with no result (some systems say ENOENT or ESRCH).
+            guard code == 0 || code == ENOENT || code == ESRCH else { throw SystemError(call, code: code) }
+            guard let found = result else { return nil }
+            return UserEntry(name: String(cString: found.pointee.pw_name), id: found.pointee.pw_uid, groupID: found.pointee.pw_gid)
+        }
+    }
+
+    /// The id of the group called `name`, or nil if the group database has none.
+    package static func groupID(named name: String) throws(SystemError) -> GroupID? {
+        var entry = group()
+        var size = 1024
+        while true {
+            var buffer = [CChar](repeating: 0, count: size)
+            var result: UnsafeMutablePointer<group>?
+            let code = buffer.withUnsafeMutableBufferPointer { getgrnam_r(name, &entry, $0.baseAddress!, size, &result) }
+            if code == ERANGE, size < 1 << 20 {
+                size *= 4
+                continue
+            }
+            if code == EINTR { continue }
+            guard code == 0 || code == ENOENT || code == ESRCH else { throw SystemError("getgrnam_r(\(name))", code: code) }
+            return result?.pointee.gr_gid
+        }
+    }
+
+    /// The supplementary groups of this process.
+    package static func supplementaryGroups() -> [GroupID] {
+        let count = getgroups(0, nil)
+        guard count > 0 else { return [] }
+        var groups = [GroupID](repeating: 0, count: Int(count))
+        let filled = getgroups(count, &groups)
+        return Array(groups.prefix(Int(max(filled, 0))))
+    }
+
+    /// Sets the supplementary groups to `user`'s groups in the group database, plus `group`.
+    package static func initializeGroups(user: String, group: GroupID) throws(SystemError) {
+        #if canImport(Glibc)
+        let result = initgroups(user, group)
+        #else
+        let result = initgroups(user, Int32(bitPattern: group))
+        #endif
+        guard result == 0 else { throw SystemError("initgroups(\(user), \(group))", code: errno) }
+    }
+
+    /// Sets the supplementary groups to exactly `groups`.
+    package static func setSupplementaryGroups(_ groups: [GroupID]) throws(SystemError) {
+        #if canImport(Glibc)
+        let result = setgroups(groups.count, groups)
+        #else
+        let result = setgroups(Int32(groups.count), groups)
+        #endif
+        guard result == 0 else { throw SystemError("setgroups(\(groups))", code: errno) }
+    }
+
+    /// Sets the real, effective and saved group ids.
+    package static func setGroupID(_ id: GroupID) throws(SystemError) {
+        guard setgid(id) == 0 else { throw SystemError("setgid(\(id))", code: errno) }
+    }
+
+    /// Sets the real, effective and saved user ids.
+    package static func setUserID(_ id: UserID) throws(SystemError) {
+        guard setuid(id) == 0 else { throw SystemError("setuid(\(id))", code: errno) }
     }
 
     // MARK: Environment and directory

@@ -26,7 +26,8 @@ package enum FrameKind: UInt8, Sendable {
 package struct Frame: Sendable {
     package static let headerSize = 9
     /// The wire format's version; a host refuses a parent that speaks another.
-    package static let wireVersion: UInt32 = 1
+    /// 2: the hello carries the user, group, output mode and configuration.
+    package static let wireVersion: UInt32 = 2
     /// The largest payload accepted; a larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20
 

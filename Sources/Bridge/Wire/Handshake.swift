@@ -1,19 +1,33 @@
 /// The first frame a parent sends: which type to serve, and the interface it will call.
 package struct Hello: Codable, Sendable {
-    /// The real type's mangled name, looked up in the host binary's own metadata.
+    /// The real type's mangled name (or `Module.Type`), looked up in the host binary's own metadata.
     package var realType: String
     /// The real type's name for people.
     package var realTypeName: String
     package var interfaceName: String
     package var signatures: [String]
     package var workingDirectory: String?
+    /// The user and group to switch to before the real type is created, by name or numeric id.
+    package var user: String?
+    package var group: String?
+    /// Whether the parent reads the host's output line by line, so the host should flush each.
+    package var linesOfOutput: Bool
+    /// The real type's configuration, encoded, for a `BridgeConfigurable` type.
+    package var configuration: [UInt8]?
 
-    package init(realType: String, realTypeName: String, interface: _BridgeInterfaceDescription, workingDirectory: String?) {
+    package init(
+        realType: String, realTypeName: String, interface: _BridgeInterfaceDescription, options: BridgeOptions,
+        configuration: [UInt8]? = nil
+    ) {
         self.realType = realType
         self.realTypeName = realTypeName
         self.interfaceName = interface.name
         self.signatures = interface.signatures
-        self.workingDirectory = workingDirectory
+        self.workingDirectory = options.workingDirectory
+        self.user = options.user
+        self.group = options.group
+        if case .lines = options.output { linesOfOutput = true } else { linesOfOutput = false }
+        self.configuration = configuration
     }
 
     /// Why `interface` (the host's) does not serve this parent's interface, or nil if it does.

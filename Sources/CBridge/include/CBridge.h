@@ -10,14 +10,27 @@
 /// The descriptor number the bridge's socket has in every host.
 #define CBRIDGE_HOST_DESCRIPTOR 3
 
+/// For `cbridge_spawn`'s `output` and `error`: the child keeps the parent's descriptor.
+#define CBRIDGE_OUTPUT_INHERIT (-1)
+/// For `cbridge_spawn`'s `output` and `error`: the child writes to /dev/null.
+#define CBRIDGE_OUTPUT_DISCARD (-2)
+
 /// Starts `path` with `argv` and `envp`; in the child, the descriptor `bridge` becomes
-/// descriptor 3, standard input reads /dev/null, and every other descriptor above 2 is closed.
-/// Returns 0 and sets `*pid`, or an errno value.
-int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge);
+/// descriptor 3, standard input reads /dev/null, standard output and error become `output` and
+/// `error` (a descriptor, or CBRIDGE_OUTPUT_INHERIT or CBRIDGE_OUTPUT_DISCARD), and every
+/// other descriptor above 2 is closed. Returns 0 and sets `*pid`, or an errno value.
+int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int output, int error);
 
 /// Asks the kernel to send `signal` to this process when its parent thread exits (Linux);
 /// returns 0, or -1 with errno set. Does nothing and returns 0 where the call does not exist.
 int cbridge_set_parent_death_signal(int signal);
+
+/// Makes a pipe whose ends are both close-on-exec, atomically where the system can (pipe2).
+/// Returns 0, or -1 with errno set.
+int cbridge_pipe(int fds[2]);
+
+/// Makes C stdio flush standard output at each newline, as on a terminal.
+void cbridge_line_buffer_stdout(void);
 
 /// The process environment (`environ`), which Swift cannot name portably.
 char **cbridge_environment(void);

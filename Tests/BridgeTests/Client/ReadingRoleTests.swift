@@ -9,8 +9,8 @@ protocol Mirror: Bridged {
     func reversedBlocking(_ data: Data) throws -> Data
     func echo(_ text: String, afterMilliseconds delay: Int) async throws -> String
     func echoBlocking(_ text: String, afterMilliseconds delay: Int) throws -> String
-    /// Creates a file at `marker`, then answers after `delay`.
-    func mark(_ marker: String, thenAnswerAfterMilliseconds delay: Int) async throws -> String
+    /// Creates a file at `marker`, then answers once a byte can be read from the FIFO at `release`.
+    func mark(_ marker: String, thenAnswerOnceReleasedBy release: String) async throws -> String
 }
 
 final class LocalMirror: Mirror {
@@ -28,9 +28,12 @@ final class LocalMirror: Mirror {
         return text
     }
 
-    func mark(_ marker: String, thenAnswerAfterMilliseconds delay: Int) async throws -> String {
+    func mark(_ marker: String, thenAnswerOnceReleasedBy release: String) async throws -> String {
         FileManager.default.createFile(atPath: marker, contents: nil)
-        try await Task.sleep(for: .milliseconds(delay))
+        let fifo = open(release, O_RDONLY)  // blocks until the test opens the other end
+        var byte: UInt8 = 0
+        _ = read(fifo, &byte, 1)
+        close(fifo)
         return "answered"
     }
 }
@@ -101,12 +104,19 @@ private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
     @Test func cancellingACallInFlightFailsItAndLeavesTheClientUsable() async throws {
         let directory = try TemporaryDirectory()
         let marker = directory.path + "/running"
+        let release = directory.path + "/release"
+        #expect(mkfifo(release, 0o600) == 0)
         try await withBridge(LocalMirror.self) { mirror in
-            let call = Task { try await mirror.mark(marker, thenAnswerAfterMilliseconds: 500) }
-            // Cancelled once the host runs it: its caller has sent it and waits for the reply.
+            let call = Task { try await mirror.mark(marker, thenAnswerOnceReleasedBy: release) }
+            // Cancelled once the host runs it: its caller has sent it and waits for the reply,
+            // which cannot come before the release below.
             #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: marker) })
             call.cancel()
             await #expect(throws: CancellationError.self) { try await call.value }
+            let fifo = open(release, O_WRONLY)
+            var byte: UInt8 = 1
+            #expect(write(fifo, &byte, 1) == 1)
+            close(fifo)
             let after = try await mirror.echo("after", afterMilliseconds: 0)
             #expect(after == "after")
         }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct HandshakeTests {
     private func hello(_ interface: _BridgeInterfaceDescription, type: String = _mangledTypeName(LocalSandbox.self)!) throws -> _WireWriter {
-        try _WireWriter.helloFrame(Hello(realType: type, realTypeName: "Nope.Missing", interface: interface, workingDirectory: nil))
+        try _WireWriter.helloFrame(Hello(realType: type, realTypeName: "Nope.Missing", interface: interface, options: .init()))
     }
 
     @Test func hostBuiltFromOtherSourceIsRefusedNamingTheMethod() throws {

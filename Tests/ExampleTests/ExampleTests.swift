@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// Runs each example's built binary as a user would and checks what it prints. The binaries
+/// are the package's other products, next to this test binary (`swift build` builds them).
+@Suite struct ExampleTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var lines: [String] { output.split(separator: "\n").map(String.init) }
+    }
+
+    static let productsDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+
+    /// Runs `product` (a binary in `directory`, by default next to this test binary) to its end.
+    ///
+    /// The waiting happens on a thread of its own: blocking the few threads of Swift's
+    /// concurrency pool would stall every other test of this binary meanwhile.
+    func run(_ product: String, in directory: URL = productsDirectory, workingDirectory: String? = nil) async throws -> Run {
+        guard FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent(product).path) else {
+            Issue.record("\(directory.appendingPathComponent(product).path) is missing: build the examples first (swift build)")
+            return Run(status: -1, output: "")
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runBlocking(product, in: directory, workingDirectory: workingDirectory) }) }.start()
+        }
+    }
+
+    private func runBlocking(_ product: String, in directory: URL, workingDirectory: String?) throws -> Run {
+        let executable = directory.appendingPathComponent(product)
+        let process = Process()
+        process.executableURL = executable
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self))
+    }
+
+    /// The integers in `line`, in order.
+    func numbers(in line: String) -> [Int32] {
+        line.split(whereSeparator: { !$0.isNumber }).compactMap { Int32($0) }
+    }
+
+    func isGone(_ pid: Int32) -> Bool { kill(pid, 0) == -1 && errno == ESRCH }
+
+    @Test func isolateWorkingDirectory() async throws {
+        let directory = FileManager.default.temporaryDirectory.resolvingSymlinksInPath().path
+        let run = try await run("isolate-cwd", workingDirectory: directory)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.lines.contains { $0.hasPrefix("first host (pid ") && $0.hasSuffix("/north: 20 files there, 20 of them its own") })
+        #expect(run.lines.contains { $0.hasPrefix("second host (pid ") && $0.hasSuffix("/south: 20 files there, 20 of them its own") })
+        #expect(run.lines.contains { $0.hasPrefix("a parent thread checked its directory ") && $0.hasSuffix("it never changed") })
+        #expect(run.lines.contains("first host refused to enter /no/such/place: the error arrived as itself"))
+        #expect(run.lines.contains("parent still works in \(directory)"))
+        #expect(run.lines.last == "both hosts stopped: exited with status 0, exited with status 0")
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "the example drops from root"))
+    func dropPrivileges() async throws {
+        let nobody = try #require(getpwnam("nobody")).pointee
+        let run = try await run("drop-privileges")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.lines.first?.hasSuffix(#"/secret: read "root only""#) == true, "\(run.output)")
+        #expect(run.lines.contains { $0.hasPrefix("host as nobody: uid \(nobody.pw_uid), gid \(nobody.pw_gid); ") && $0.hasSuffix("/secret: cannot read it: Permission denied") })
+        #expect(run.lines.contains("host tries setuid(0): refused"))
+        #expect(run.lines.last == "parent is still uid 0, gid 0")
+    }
+
+    @Test func scopedBridges() async throws {
+        let run = try await run("scoped-bridges")
+        #expect(run.status == 0, "\(run.output)")
+        let lines = run.lines
+        try #require(lines.count == 4, "\(run.output)")
+        #expect(lines[0].hasPrefix("nested: inner host ") && lines[0].contains("gone after its block: true") && lines[0].hasSuffix("still running: true"))
+        #expect(lines[1].hasPrefix("nested: 4² + 3² = 25; outer host ") && lines[1].hasSuffix("gone: true"))
+        #expect(lines[2] == "concurrent: squares [1, 4, 9] from 3 hosts, all gone: true")
+        #expect(lines[3].hasPrefix("throwing: the block threw GaveUp; host ") && lines[3].hasSuffix("gone: true"))
+        // Checked from here as well: every host the example named is gone.
+        let hosts = numbers(in: lines[0]).prefix(1) + numbers(in: lines[3]).prefix(1)
+        #expect(hosts.count == 2 && hosts.allSatisfy(isGone))
+    }
+
+    @Test func crossTarget() async throws {
+        let run = try await run("cross-target")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.lines.first?.hasSuffix("links LocalVault: false") == true, "the client must not link the real type")
+        #expect(run.lines.contains { $0.hasPrefix("started host ") && $0.hasSuffix("/cross-target-host") })
+        #expect(run.lines.contains { $0.hasPrefix("host ") && $0.hasSuffix(" says: hello from the host-only target") })
+        #expect(run.lines.last == #"host threw VaultError.noSuchSecret("missing"), received as itself"#)
+    }
+
+    @Test func crossTargetWithoutItsHostSaysHowToBuildIt() async throws {
+        // The client alone in a directory: no host executable next to it. A hard link, not a
+        // copy: a copy is open for writing a moment, and a child another test spawns then
+        // would inherit that descriptor and make running the copy fail with "text file busy".
+        let directory = Self.productsDirectory.appendingPathComponent("cross-target-alone-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.linkItem(at: Self.productsDirectory.appendingPathComponent("cross-target"), to: directory.appendingPathComponent("cross-target"))
+        let run = try await run("cross-target", in: directory)
+        #expect(run.status == 1)
+        #expect(run.output.contains("there is no host executable 'cross-target-host' next to this program"), "\(run.output)")
+        #expect(run.output.contains("swift build --product cross-target-host"))
+    }
+
+    @Test func hostExecutableRunByHandExplainsItself() async throws {
+        let run = try await run("cross-target-host")
+        #expect(run.status == 64)
+        #expect(run.output.hasPrefix("This executable is a swift-process-bridge host."))
+    }
+}
