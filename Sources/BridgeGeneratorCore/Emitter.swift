@@ -37,7 +37,6 @@ enum Emitter {
                 section += "\n"
                 section += dispatchTable(of: bridged)
             } else {
-                section += attributeLines(bridged.availability)
                 section += "extension \(bridged.enclosing.joined(separator: ".")) {\n"
                 section += indented(client(of: bridged))
                 section += "}\n"

@@ -135,6 +135,35 @@ import Testing
         ])
     }
 
+    @Test func callbacksTypedThrowsAndTuplesInsideTypesAreRefused() {
+        let source = """
+            protocol Listener: Bridged { func heard(_ text: String) async throws }
+            struct Failure: Error {}
+            protocol Speaker: Bridged {
+                func subscribe(_ listener: any Listener) async throws
+                func typed() throws(Failure) -> Int
+                func never() throws(Never)
+                func pairs(_ list: [(Int, Int)]) async throws
+                func maybe() async throws -> (Int, Int)?
+                func take(_ text: consuming String) async throws
+                var fine: Int { get throws(Swift.Error) }
+            }
+            private enum Hidden {
+                protocol Inner: Bridged { func f() async throws }
+            }
+            """
+        let diagnostics = Generator.generate(files: [("S.swift", source)]).diagnostics.map(\.description)
+        #expect(diagnostics == [
+            "S.swift:4:5: error: parameter 'listener' of 'subscribe' has the type 'any Listener': passing a bridged protocol as a callback is not supported yet. Pass a Codable value, or call back through a separate bridge.",
+            "S.swift:5:5: error: 'typed' uses typed throws 'throws(Failure)': every bridged call can also fail with a 'BridgeError' when the host process dies, which 'Failure' cannot carry. Use plain 'throws'; a Codable error still arrives as itself.",
+            "S.swift:6:5: error: 'never' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'.",
+            "S.swift:7:5: error: parameter 'list' of 'pairs' has the type '[(Int, Int)]', with the tuple '(Int, Int)' inside it: tuples are not Codable, so a bridge carries one only as a whole parameter or result (or inside such a tuple). Use a Codable struct instead.",
+            "S.swift:8:5: error: the result of 'maybe' has the type '(Int, Int)?', with the tuple '(Int, Int)' inside it: tuples are not Codable, so a bridge carries one only as a whole parameter or result (or inside such a tuple). Use a Codable struct instead.",
+            "S.swift:9:5: warning: parameter 'text' of 'take' is 'consuming', which means nothing across a process boundary: the host always gets its own decoded copy. Remove 'consuming'.",
+            "S.swift:13:5: error: bridged protocol 'Hidden.Inner' is inside a type that is private: a bridged protocol must be at least internal, because the generated client lives in another file.",
+        ])
+    }
+
     @Test func duplicateProtocolNamesAreAnError() {
         let source = """
             #if os(Linux)
