@@ -42,12 +42,12 @@ struct CompilationConditions {
         for block in blocks {
             parts += block.earlierConditions.map { ($0, false) }
             if let current = block.currentCondition { parts.append((current, true)) }
+            // Real code nests a few `#if`s; a hostile file could nest thousands and make every
+            // declaration carry a huge condition. Past this many clauses it counts as never compiled.
+            if parts.count > Self.maximumClauses { return "false" }
         }
         if parts.count == 1, parts[0].holds { return parts[0].condition }
         if parts.isEmpty { return nil }
-        // Real code nests a few `#if`s; a hostile file could nest thousands and make every
-        // declaration carry a huge condition. Past this many clauses it counts as never compiled.
-        guard parts.count <= Self.maximumClauses else { return "false" }
         return parts.map { $0.holds ? "(\($0.condition))" : "!(\($0.condition))" }.joined(separator: " && ")
     }
 
