@@ -78,6 +78,13 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
 
+        // Times the generator over a synthetic 200-file target: `swift run -c release generator-bench`.
+        .executableTarget(
+            name: "generator-bench",
+            dependencies: ["BridgeGeneratorCore"],
+            path: "Benchmarks/GeneratorBench"
+        ),
+
         .testTarget(
             name: "BridgeTests",
             dependencies: ["Bridge", "BridgeHost"],

@@ -42,6 +42,15 @@ struct TypeSpelling: Hashable, Sendable {
     var swift: String
     /// The type alone in a wire signature: the tokens with nothing between them and no backticks.
     var signature: String
+    /// The elements when the type is a tuple, which is not Codable and so travels element by
+    /// element; nil for any other type.
+    var tupleElements: [TupleElement]? = nil
+}
+
+/// One element of a tuple type: `label: Type` or `Type`.
+struct TupleElement: Hashable, Sendable {
+    var label: String?
+    var type: TypeSpelling
 }
 
 /// One parameter of a bridged method.
@@ -50,7 +59,13 @@ struct BridgedParameter: Hashable, Sendable {
     var label: String
     /// The name inside the function as written, or nil when the user wrote `_` or no name.
     var name: String?
+    /// For a variadic parameter `Int...`, the element type `Int`.
     var type: TypeSpelling
+    /// Whether it is variadic: it travels as an array of `type`.
+    var isVariadic = false
+
+    /// The type of the parameter's value inside the function: `[Int]` for `Int...`.
+    var valueType: String { isVariadic ? "[\(type.swift)]" : type.swift }
 
     /// The label in a wire signature: no backticks.
     var signatureLabel: String {
@@ -85,6 +100,8 @@ struct BridgedRequirement: Hashable, Sendable {
     /// A method's result type, nil for `Void`; nil for a property.
     var methodResult: TypeSpelling?
     var location: SourceLocation
+    /// The `#if` condition, inside the protocol's body, under which it is declared; nil when always.
+    var condition: String? = nil
 
     /// The requirement's identity on the wire, which the runtime hashes:
     /// `name(label:Type,...) [async] throws [-> Result]` or `var name:Type [async] throws`.
@@ -92,7 +109,7 @@ struct BridgedRequirement: Hashable, Sendable {
         var text: String
         switch kind {
         case .method(let parameters):
-            let list = parameters.map { "\($0.signatureLabel):\($0.type.signature)" }.joined(separator: ",")
+            let list = parameters.map { "\($0.signatureLabel):\($0.type.signature)\($0.isVariadic ? "..." : "")" }.joined(separator: ",")
             text = "\(bareName)(\(list))"
         case .property(let type):
             text = "var \(bareName):\(type.signature)"
@@ -104,17 +121,43 @@ struct BridgedRequirement: Hashable, Sendable {
     }
 }
 
-/// A protocol whose inheritance list names `Bridged`.
+/// A protocol of the target that is bridged: it names `Bridged`, or inherits a protocol that
+/// does; with every requirement its client implements.
 struct BridgedProtocol: Hashable, Sendable {
     var name: String
+    /// The types it is nested in, outermost first; empty at top level.
+    var enclosing: [String] = []
+    /// The access level its client and dispatch table get: its own, limited by the enclosing types'.
     var access: AccessLevel
-    /// The protocols it inherits besides `Bridged`, as written (`Sendable`, `Demo.Other`).
+    /// `@available(...)` attributes that everything generated for it repeats.
+    var availability: [String] = []
+    /// The `#if` condition it is compiled under, or nil when always.
+    var condition: String? = nil
+    /// The protocols it inherits besides `Bridged` and bridged protocols, as written (`Sendable`).
     var otherInheritedNames: [InheritedName]
+    /// The qualified names of every bridged protocol it inherits, directly or not.
+    var ancestors: Set<String> = []
+    /// Its own requirements and, before them, those of the bridged protocols it inherits,
+    /// each signature once.
     var requirements: [BridgedRequirement]
     /// Where its `protocol` keyword is.
     var location: SourceLocation
     /// False when a problem was reported for it: no code is generated then.
     var isValid: Bool
+
+    /// The name generated code uses: `Namespace.Pinger` for a nested protocol. Also the
+    /// protocol's name on the wire.
+    var qualifiedName: String { (enclosing + [name]).joined(separator: ".") }
+
+    /// The client's own name, declared beside the protocol: `PingerClient`.
+    var clientName: String { "\(name)Client" }
+
+    /// The client's name from anywhere: `Namespace.PingerClient`.
+    var qualifiedClientName: String { (enclosing + [clientName]).joined(separator: ".") }
+
+    /// The static property on the protocol that lists its dispatch table, unique in the target:
+    /// `_bridgeNamespace_PingerMethods`.
+    var methodsPropertyName: String { "_bridge\((enclosing + [name]).joined(separator: "_"))Methods" }
 }
 
 /// A name in an inheritance list, with where it is written.

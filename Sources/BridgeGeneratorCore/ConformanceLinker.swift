@@ -6,9 +6,25 @@
 /// client (a public type's conformance to the public `BridgeHostable` needs public witnesses).
 /// A type that cannot be linked gets a warning saying why, and the build goes on.
 enum ConformanceLinker {
-    static func links(files: [ParsedFile], protocols: [BridgedProtocol]) -> (links: [RealTypeLink], diagnostics: [Diagnostic]) {
-        var protocolsByName: [String: BridgedProtocol] = [:]
-        for bridged in protocols where protocolsByName[bridged.name] == nil { protocolsByName[bridged.name] = bridged }
+    static func links(files: [ParsedFile], protocols: [BridgedProtocol], module: String? = nil) -> (links: [RealTypeLink], diagnostics: [Diagnostic]) {
+        var byQualifiedName: [String: BridgedProtocol] = [:]
+        var bySimpleName: [String: [BridgedProtocol]] = [:]
+        for bridged in protocols where byQualifiedName[bridged.qualifiedName] == nil {
+            byQualifiedName[bridged.qualifiedName] = bridged
+            bySimpleName[bridged.name, default: []].append(bridged)
+        }
+        /// The bridged protocol an inheritance entry of `site` names: looked up from the site's
+        /// scope outwards, or by its last name when only one bridged protocol has it.
+        func bridgedProtocol(_ inherited: InheritedName, at site: ConformanceSite) -> BridgedProtocol? {
+            var path = inherited.path
+            if path.count > 1, path.first == module { path.removeFirst() }
+            let scope = site.scope
+            for depth in stride(from: scope.count, through: 0, by: -1) {
+                if let found = byQualifiedName[(scope.prefix(depth) + path).joined(separator: ".")] { return found }
+            }
+            if let candidates = bySimpleName[inherited.lastComponent], candidates.count == 1 { return candidates[0] }
+            return nil
+        }
         var declarations: [String: TypeDeclaration] = [:]
         for declaration in files.flatMap(\.typeDeclarations) where declaration.placement != .local {
             if declarations[declaration.qualifiedName] == nil { declarations[declaration.qualifiedName] = declaration }
@@ -25,11 +41,13 @@ enum ConformanceLinker {
             // A client conforms to its protocol too, but it is no real type.
             if site.inherited.contains(where: { $0.lastComponent == "_BridgeClient" }) { continue }
             for inherited in site.inherited {
-                guard let bridged = protocolsByName[inherited.lastComponent] else { continue }
+                guard let bridged = bridgedProtocol(inherited, at: site) else { continue }
                 if let first = chosen[site.typeName] {
-                    if first.bridged.name != bridged.name {
+                    if bridged.ancestors.contains(first.bridged.qualifiedName) {
+                        chosen[site.typeName] = (bridged, site)  // the more refined protocol serves both
+                    } else if first.bridged.qualifiedName != bridged.qualifiedName && !first.bridged.ancestors.contains(bridged.qualifiedName) {
                         diagnostics.append(.warning(
-                            "'\(site.typeName)' conforms to two bridged protocols, '\(first.bridged.name)' and '\(bridged.name)': a host serves its object through one client, so it is linked to '\(first.bridged.name)Client' only.",
+                            "'\(site.typeName)' conforms to two bridged protocols, '\(first.bridged.qualifiedName)' and '\(bridged.qualifiedName)': a host serves its object through one client, so it is linked to '\(first.bridged.qualifiedClientName)' only. To serve both, declare a bridged protocol that inherits both and conform to it.",
                             at: inherited.location))
                     }
                 } else {
@@ -51,11 +69,10 @@ enum ConformanceLinker {
                 case .local:
                     diagnostics.append(.warning("'\(declaration.name)' is declared inside a function: a bridge cannot start a local type; skipped.", at: site.location))
                     continue
-                case .nested(let enclosing):
-                    diagnostics.append(.warning(
-                        "'\(declaration.name)' is nested in '\(enclosing.joined(separator: "."))': nested types are not linked automatically yet. Link it by hand: extension \(typeName): BridgeHostable { typealias BridgeClient = \(bridged.name)Client }",
-                        at: site.location))
-                    continue
+                case .nested:
+                    // Visible as far as every enclosing type is; generic if any of them is.
+                    (access, isGeneric) = effectiveAccess(of: typeName, in: declarations)
+                    isNonFinalClass = declaration.isNonFinalClass
                 case .topLevel:
                     access = declaration.writtenAccess ?? .internal
                     isGeneric = declaration.isGeneric
@@ -77,22 +94,24 @@ enum ConformanceLinker {
                     at: site.location))
             } else if access < .internal {
                 diagnostics.append(.warning(
-                    "'\(typeName)' is \(access == .private ? "private" : "fileprivate"): the generated code in another file cannot see it, so it is not linked to '\(bridged.name)Client'; skipped. Make it at least internal.",
+                    "'\(typeName)' is \(access == .private ? "private" : "fileprivate"): the generated code in another file cannot see it, so it is not linked to '\(bridged.qualifiedClientName)'; skipped. Make it at least internal.",
                     at: site.location))
             } else if min(access, .public) > bridged.access {
                 diagnostics.append(.warning(
-                    "'\(typeName)' is more visible than the bridged protocol '\(bridged.name)': linking it would need '\(bridged.name)Client' to be as visible as '\(typeName)'; skipped. Give '\(bridged.name)' at least the access level of '\(typeName)'.",
+                    "'\(typeName)' is more visible than the bridged protocol '\(bridged.qualifiedName)': linking it would need '\(bridged.qualifiedClientName)' to be as visible as '\(typeName)'; skipped. Give '\(bridged.qualifiedName)' at least the access level of '\(typeName)'.",
                     at: site.location))
             } else {
                 links.append(RealTypeLink(
-                    typeName: typeName, access: access, protocolName: bridged.name, isConfigurable: configurable.contains(typeName)))
+                    typeName: typeName, access: access, clientName: bridged.qualifiedClientName,
+                    condition: site.condition == bridged.condition ? site.condition : CompilationConditions.joined(bridged.condition, site.condition),
+                    isConfigurable: configurable.contains(typeName)))
             }
         }
         return (links, diagnostics)
     }
 
     private static func genericWarning(_ typeName: String, _ bridged: BridgedProtocol, at location: SourceLocation) -> Diagnostic {
-        .warning("'\(typeName)' conforms to the bridged protocol '\(bridged.name)', but generic types cannot be started by a bridge; skipped.", at: location)
+        .warning("'\(typeName)' conforms to the bridged protocol '\(bridged.qualifiedName)', but generic types cannot be started by a bridge; skipped.", at: location)
     }
 
     /// The access level of a type named by an extension: the lowest along `Outer.Inner`, each

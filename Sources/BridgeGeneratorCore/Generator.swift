@@ -1,9 +1,6 @@
 /// The whole generator as one pure function: source texts in, generated text and diagnostics
 /// out. The command line only reads and writes files around it.
 enum Generator {
-    /// Protocols a bridged protocol may inherit without adding requirements the client lacks.
-    static let harmlessInheritedProtocols: Set<String> = ["Sendable", "Copyable", "Escapable", "SendableMetatype"]
-
     /// Generates the code for the bridged protocols of `files`.
     ///
     /// - Parameters:
@@ -16,47 +13,23 @@ enum Generator {
         let parsed = sortedFiles.map { ProtocolParser.parse(path: $0.path, text: $0.text) }
         var diagnostics = parsed.flatMap(\.diagnostics)
 
-        var protocols: [BridgedProtocol] = []
-        var firstDeclaration: [String: SourceLocation] = [:]
-        for bridged in parsed.flatMap(\.protocols) {
-            if let first = firstDeclaration[bridged.name] {
-                diagnostics.append(.error(
-                    "bridged protocol '\(bridged.name)' is declared more than once (also at \(first.path):\(first.line):\(first.column)); the generator reads both branches of an '#if', so give each declaration its own name.",
-                    at: bridged.location))
-            } else {
-                firstDeclaration[bridged.name] = bridged.location
-                protocols.append(bridged)
-            }
-        }
+        var (protocols, protocolDiagnostics) = ProtocolResolver.bridgedProtocols(files: parsed, module: module)
+        diagnostics += protocolDiagnostics
         // A client the target declares itself (one written by hand before the generator
         // existed) wins over the generated one, which would only collide with it.
         var declaredTypes: [String: SourceLocation] = [:]
-        for declaration in parsed.flatMap(\.typeDeclarations) where declaration.placement == .topLevel {
-            if declaredTypes[declaration.name] == nil { declaredTypes[declaration.name] = declaration.location }
+        for declaration in parsed.flatMap(\.typeDeclarations) where declaration.placement != .local {
+            if declaredTypes[declaration.qualifiedName] == nil { declaredTypes[declaration.qualifiedName] = declaration.location }
         }
         protocols.removeAll { bridged in
-            guard let client = declaredTypes["\(bridged.name)Client"] else { return false }
+            guard let client = declaredTypes[bridged.qualifiedClientName] else { return false }
             diagnostics.append(.warning(
-                "'\(bridged.name)Client' is already declared at \(client.path):\(client.line):\(client.column), so nothing is generated for the bridged protocol '\(bridged.name)'; remove that declaration to use the generated client.",
+                "'\(bridged.qualifiedClientName)' is already declared at \(client.path):\(client.line):\(client.column), so nothing is generated for the bridged protocol '\(bridged.qualifiedName)'; remove that declaration to use the generated client.",
                 at: bridged.location))
             return true
         }
-        let bridgedNames = Set(protocols.map(\.name))
-        for bridged in protocols {
-            for inherited in bridged.otherInheritedNames where !harmlessInheritedProtocols.contains(inherited.lastComponent) {
-                if bridgedNames.contains(inherited.lastComponent) {
-                    diagnostics.append(.error(
-                        "bridged protocol '\(bridged.name)' inherits the bridged protocol '\(inherited.qualifiedName)': inheritance between bridged protocols is not supported yet. Declare the requirements in '\(bridged.name)' itself.",
-                        at: inherited.location))
-                } else {
-                    diagnostics.append(.warning(
-                        "bridged protocol '\(bridged.name)' also inherits '\(inherited.qualifiedName)': the generated '\(bridged.name)Client' implements only the requirements written in '\(bridged.name)', so it compiles only if '\(inherited.qualifiedName)' needs nothing more.",
-                        at: inherited.location))
-                }
-            }
-        }
 
-        let (links, linkDiagnostics) = ConformanceLinker.links(files: parsed, protocols: protocols)
+        let (links, linkDiagnostics) = ConformanceLinker.links(files: parsed, protocols: protocols, module: module)
         diagnostics += linkDiagnostics
         diagnostics = sorted(diagnostics, fileOrder: sortedFiles.map(\.path))
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return ("", diagnostics) }

@@ -1,8 +1,10 @@
 /// What one input file declares that matters to the generator.
 struct ParsedFile: Sendable {
     var path: String
-    /// Every protocol whose inheritance list names `Bridged`, in source order.
-    var protocols: [BridgedProtocol] = []
+    /// The file's tokens, which the requirements of its bridged protocols are read from later.
+    var list: TokenList
+    /// Every protocol declaration, nested ones included, in source order.
+    var protocols: [ProtocolDeclaration] = []
     /// Every class, struct, enum and actor, nested ones included, in source order.
     var typeDeclarations: [TypeDeclaration] = []
     /// Type declarations and top-level extensions, in source order.
@@ -26,15 +28,8 @@ struct ProtocolParser {
         case code
     }
 
-    /// One `#if` block being read: the conditions of its earlier clauses, and the current one
-    /// (nil in `#else`).
-    private struct ConditionalBlock {
-        var earlierConditions: [String] = []
-        var currentCondition: String?
-    }
-
-    /// How many `#if` clauses an import's condition may combine.
-    static let maximumConditionClauses = 32
+    /// How deep in types a protocol may be nested to be read.
+    static let maximumNesting = 32
 
     private let path: String
     private let list: TokenList
@@ -44,7 +39,7 @@ struct ProtocolParser {
     private var openBraceSet: Set<Int> = []
     private var owners: [BraceOwner] = []
     private var bodyOwners: [Int: BraceOwner] = [:]
-    private var conditionalBlocks: [ConditionalBlock] = []
+    private var conditions = CompilationConditions()
 
     /// Parses one file. Never fails: problems in bridged protocols become diagnostics, and
     /// anything else it cannot read is ignored, because the compiler reports it better.
@@ -57,7 +52,7 @@ struct ProtocolParser {
     private init(path: String, list: TokenList) {
         self.path = path
         self.list = list
-        self.file = ParsedFile(path: path)
+        self.file = ParsedFile(path: path, list: list)
     }
 
     private mutating func walk() {
@@ -105,44 +100,12 @@ struct ProtocolParser {
         var end = index + 1
         while let token = list[end], token.line == directive.line { end += 1 }
         let condition = end > index + 1 ? list.spelled((index + 1)..<end) : "false"
-        switch directive.text {
-        case "#if":
-            conditionalBlocks.append(ConditionalBlock(currentCondition: condition))
-        case "#elseif":
-            guard var block = conditionalBlocks.popLast() else { return end }
-            if let current = block.currentCondition { block.earlierConditions.append(current) }
-            block.currentCondition = condition
-            conditionalBlocks.append(block)
-        case "#else":
-            guard var block = conditionalBlocks.popLast() else { return index + 1 }
-            if let current = block.currentCondition { block.earlierConditions.append(current) }
-            block.currentCondition = nil
-            conditionalBlocks.append(block)
-            return index + 1
-        case "#endif":
-            _ = conditionalBlocks.popLast()
-            return index + 1
-        default:
-            return index + 1
-        }
-        return end
+        conditions.apply(directive.text, condition: condition)
+        return directive.text == "#if" || directive.text == "#elseif" ? end : index + 1
     }
 
-    /// The condition under which the current position is compiled, or nil when always:
-    /// `#else` after `#if A` is `!(A)`, nested blocks join their conditions with `&&`.
-    private var currentCondition: String? {
-        var parts: [(condition: String, holds: Bool)] = []
-        for block in conditionalBlocks {
-            parts += block.earlierConditions.map { ($0, false) }
-            if let current = block.currentCondition { parts.append((current, true)) }
-        }
-        if parts.count == 1, parts[0].holds { return parts[0].condition }
-        if parts.isEmpty { return nil }
-        // Real code nests a few `#if`s; a hostile file could nest thousands and make every
-        // import carry a huge condition. Past this many clauses the import is left out.
-        guard parts.count <= Self.maximumConditionClauses else { return "false" }
-        return parts.map { $0.holds ? "(\($0.condition))" : "!(\($0.condition))" }.joined(separator: " && ")
-    }
+    /// The condition under which the current position is compiled, or nil when always.
+    private var currentCondition: String? { conditions.current }
 
     // MARK: - Declarations
 
@@ -185,52 +148,15 @@ struct ProtocolParser {
         let name = list.tokens[index + 1].bareName
         let header = readTypeHeader(from: index + 2)
         if let body = header.body { bodyOwners[body] = .type(name: name) }
-        guard header.inherited.contains(where: { $0.path == ["Bridged"] || $0.path == ["Bridge", "Bridged"] }) else { return }
-
-        let here = location(index)
-        var problems: [Diagnostic] = []
-        let access = declarationPrefix(before: index).access ?? .internal
-        if access < .internal {
-            problems.append(.error("a bridged protocol must be at least internal: the generated client lives in another file", at: here))
-        }
-        if header.isGeneric {
-            problems.append(.error("bridged protocol '\(name)' has primary associated types: its client must be one concrete type. Remove the '<...>' after its name.", at: here))
-        }
-        switch placement {
-        case .topLevel:
-            break
-        case .nested(let enclosing):
-            problems.append(.error("bridged protocol '\(name)' is nested in '\(enclosing.joined(separator: "."))': nested bridged protocols are not supported yet. Declare it at top level.", at: here))
-        case .local:
-            problems.append(.error("bridged protocol '\(name)' must be declared at top level.", at: here))
-        }
-        for inherited in header.inherited where ["AnyObject", "class", "Actor", "AnyActor", "DistributedActor"].contains(inherited.qualifiedName) {
-            problems.append(.error("bridged protocol '\(name)' is class-bound ('\(inherited.qualifiedName)'): its generated client is a struct. Remove '\(inherited.qualifiedName)'.", at: inherited.location))
-        }
-        let others = header.inherited.filter {
-            $0.path != ["Bridged"] && $0.path != ["Bridge", "Bridged"]
-                && !["AnyObject", "class", "Actor", "AnyActor", "DistributedActor"].contains($0.qualifiedName)
-        }
-
-        var requirements: [BridgedRequirement] = []
-        if let body = header.body {
-            if let close = list.partner[body] {
-                var parser = RequirementParser(list: list, path: path)
-                parser.parse((body + 1)..<close)
-                requirements = parser.requirements
-                problems += parser.diagnostics
-            } else {
-                // Without its `}` the body would be the rest of the file; the compiler reports
-                // the real mistake, which is usually elsewhere.
-                problems.append(.error("bridged protocol '\(name)' has no closing '}'.", at: here))
-            }
-        } else {
-            problems.append(.error("bridged protocol '\(name)' has no body: expected '{' after its inheritance list.", at: here))
-        }
-        file.diagnostics += problems
-        file.protocols.append(BridgedProtocol(
-            name: name, access: access, otherInheritedNames: others, requirements: requirements,
-            location: here, isValid: !problems.contains { $0.severity == .error }))
+        // Real code nests types a few levels deep; thousands of levels are an unclosed brace
+        // repeated, and looking names up through them would take quadratic time.
+        guard owners.count <= Self.maximumNesting else { return }
+        let prefix = declarationPrefix(before: index)
+        file.protocols.append(ProtocolDeclaration(
+            name: name, placement: placement, writtenAccess: prefix.access,
+            availability: prefix.attributes.filter { $0.hasPrefix("@available") },
+            isGeneric: header.isGeneric, inherited: header.inherited, body: header.body,
+            location: location(index), condition: currentCondition))
     }
 
     private mutating func readTypeDeclaration(at index: Int) {
@@ -242,7 +168,7 @@ struct ProtocolParser {
             name: name, placement: placement, writtenAccess: prefix.access,
             isGeneric: header.isGeneric,
             isNonFinalClass: list.tokens[index].text == "class" && !prefix.modifiers.contains("final"),
-            inherited: header.inherited, location: location(index))
+            inherited: header.inherited, location: location(index), condition: currentCondition)
         file.typeDeclarations.append(declaration)
         file.conformanceSites.append(.declaration(declaration))
     }
@@ -269,7 +195,7 @@ struct ProtocolParser {
         guard placement == .topLevel else { return }
         file.conformanceSites.append(.extension(ExtensionDeclaration(
             extendedName: extendedName, hasGenericArguments: hasGenericArguments,
-            inherited: header.inherited, location: location(index))))
+            inherited: header.inherited, location: location(index), condition: currentCondition)))
     }
 
     private mutating func readImport(at index: Int) {
@@ -409,10 +335,11 @@ struct ProtocolParser {
 
     /// The attributes and modifiers written before the keyword at `index`: where they start,
     /// and the access level among them.
-    private func declarationPrefix(before index: Int) -> (start: Int, access: AccessLevel?, modifiers: Set<String>) {
+    private func declarationPrefix(before index: Int) -> (start: Int, access: AccessLevel?, modifiers: Set<String>, attributes: [String]) {
         var start = index
         var access: AccessLevel?
         var modifiers: Set<String> = []
+        var attributes: [String] = []
         while true {
             let previous = start - 1
             guard let token = list[previous] else { break }
@@ -422,10 +349,12 @@ struct ProtocolParser {
                 start = previous
             } else if token.kind == .identifier, list.isPunctuation(previous - 1, "@") {
                 start = previous - 1  // an attribute without arguments
+                attributes.insert(list.spelled(start..<(previous + 1)), at: 0)
             } else if token.isPunctuation(")"), let open = list.partner[previous], open < previous,
                       let name = list[open - 1], name.kind == .identifier {
                 if list.isPunctuation(open - 2, "@") {
                     start = open - 2  // an attribute with arguments
+                    attributes.insert(list.spelled(start..<(previous + 1)), at: 0)
                 } else if Keywords.declarationModifiers.contains(name.text) {
                     start = open - 1  // `private(set)`, `nonisolated(unsafe)`: not the declaration's access
                 } else {
@@ -435,6 +364,6 @@ struct ProtocolParser {
                 break
             }
         }
-        return (start, access, modifiers)
+        return (start, access, modifiers, attributes)
     }
 }

@@ -6,13 +6,18 @@
 struct RequirementParser {
     let list: TokenList
     let path: String
+    /// Names of the target's bridged protocols, which an `any P` parameter names when it means
+    /// a callback.
+    let bridgedNames: Set<String>
     /// The requirements that passed every check, in declaration order.
     private(set) var requirements: [BridgedRequirement] = []
     private(set) var diagnostics: [Diagnostic] = []
+    private var conditions = CompilationConditions()
 
-    init(list: TokenList, path: String) {
+    init(list: TokenList, path: String, bridgedNames: Set<String> = []) {
         self.list = list
         self.path = path
+        self.bridgedNames = bridgedNames
     }
 
     mutating func parse(_ body: Range<Int>) {
@@ -29,14 +34,19 @@ struct RequirementParser {
         }
     }
 
-    /// Skips `#if condition`, `#else`, `#endif` (both branches are read as present) and
-    /// `#warning(...)`-like directives.
-    private func indexAfterDirective(at index: Int, end: Int) -> Int {
+    /// Reads `#if condition`, `#else`, `#endif` (both branches are read as present, each
+    /// requirement keeping its condition) and skips `#warning(...)`-like directives.
+    private mutating func indexAfterDirective(at index: Int, end: Int) -> Int {
         let directive = list.tokens[index]
         if directive.text == "#if" || directive.text == "#elseif" {
             var next = index + 1
             while next < end, let token = list[next], token.line == directive.line { next += 1 }
+            conditions.apply(directive.text, condition: next > index + 1 ? list.spelled((index + 1)..<next) : "false")
             return next
+        }
+        if directive.text == "#else" || directive.text == "#endif" {
+            conditions.apply(directive.text, condition: "")
+            return index + 1
         }
         if list.isPunctuation(index + 1, "("), let after = list.indexAfterGroup(at: index + 1), after <= end {
             return after
@@ -82,7 +92,7 @@ struct RequirementParser {
         }
         var reader = RequirementReader(
             list: list, path: path, start: first, keyword: index, end: end,
-            attributes: attributes, modifiers: modifiers)
+            attributes: attributes, modifiers: modifiers, bridgedNames: bridgedNames)
         let next: Int
         switch keyword.text {
         case "func":
@@ -106,7 +116,9 @@ struct RequirementParser {
             next = reader.indexOfNextRequirement(after: index)
         }
         diagnostics += reader.problems.map { .error($0, at: location(first)) }
-        if reader.problems.isEmpty, let requirement = reader.requirement {
+        diagnostics += reader.warnings.map { .warning($0, at: location(first)) }
+        if reader.problems.isEmpty, var requirement = reader.requirement {
+            requirement.condition = conditions.current
             requirements.append(requirement)
         }
         return next
@@ -135,11 +147,17 @@ private struct RequirementReader {
     let end: Int
     let attributes: [String]
     let modifiers: [String]
+    let bridgedNames: Set<String>
     var problems: [String] = []
+    /// Legal but probably not what the author meant.
+    var warnings: [String] = []
     /// The requirement, when it could be read; bridged only when there are no problems.
     var requirement: BridgedRequirement?
 
-    init(list: TokenList, path: String, start: Int, keyword: Int, end: Int, attributes: [String], modifiers: [String]) {
+    init(
+        list: TokenList, path: String, start: Int, keyword: Int, end: Int, attributes: [String], modifiers: [String],
+        bridgedNames: Set<String>
+    ) {
         self.list = list
         self.path = path
         self.start = start
@@ -147,6 +165,7 @@ private struct RequirementReader {
         self.end = end
         self.attributes = attributes
         self.modifiers = modifiers
+        self.bridgedNames = bridgedNames
     }
 
     private func token(_ index: Int) -> Token? {
@@ -164,6 +183,18 @@ private struct RequirementReader {
                 break
             }
         }
+    }
+
+    /// What is wrong with `throws(E)`, nil when nothing: `throws(any Error)` is plain `throws`,
+    /// `throws(Never)` does not throw at all.
+    ///
+    /// Any other `E` is refused: every bridged call can also fail with a `BridgeError` (the
+    /// host died, the connection broke), which a `throws(E)` requirement has no way to report.
+    private func typedThrowsProblem(_ name: String, errorType: Range<Int>) -> (message: String, isNever: Bool)? {
+        let written = list.compact(errorType)
+        if ["anyError", "anySwift.Error", "Error", "Swift.Error"].contains(written) { return nil }
+        if written == "Never" || written == "Swift.Never" { return (notThrowing(name), true) }
+        return ("'\(name)' uses typed throws 'throws(\(list.spelled(errorType)))': every bridged call can also fail with a 'BridgeError' when the host process dies, which '\(list.spelled(errorType))' cannot carry. Use plain 'throws'; a Codable error still arrives as itself.", false)
     }
 
     private func notThrowing(_ name: String) -> String {
@@ -217,7 +248,10 @@ private struct RequirementReader {
                 index += 1
                 if list.isPunctuation(index, "("), list[index]?.line == effect.line,
                    let after = list.indexAfterGroup(at: index), after <= end {
-                    problems.append("'\(name)' uses typed throws: a bridged call can also fail with a 'BridgeError' when the host process dies. Use plain 'throws'.")
+                    if let problem = typedThrowsProblem(name, errorType: (index + 1)..<(after - 1)) {
+                        isThrowing = !problem.isNever
+                        if !problem.isNever { problems.append(problem.message) }
+                    }
                     index = after
                 }
             case "rethrows":
@@ -320,15 +354,21 @@ private struct RequirementReader {
             return written.text == "_" ? nil : written.text
         }()
         let subject = name.map { "parameter '\($0)' of '\(function)'" } ?? "parameter \(number) of '\(function)'"
-        let annotation = readTypeAnnotation(from: index + 1, limit: range.upperBound, stops: ["="])
+        var annotation = readTypeAnnotation(from: index + 1, limit: range.upperBound, stops: ["="])
         problems += checkType(annotation, subject: subject)
         if annotation.specifiers.contains("inout") {
             problems.append("\(subject) is 'inout': the host cannot write into the caller's memory. Return the new value instead.")
         }
-        if let last = list[annotation.core.upperBound - 1], !annotation.core.isEmpty, last.isPunctuation("...") {
-            problems.append("\(subject) is variadic: a variadic argument cannot be forwarded. Use an array ('[T]') instead.")
+        var isVariadic = false
+        if let last = list[annotation.core.upperBound - 1], annotation.core.count > 1, last.isPunctuation("...") {
+            isVariadic = true  // travels as an array of the element type
+            annotation.core = annotation.core.lowerBound..<(annotation.core.upperBound - 1)
         }
-        return BridgedParameter(label: first.text, name: name, type: spelling(of: annotation))
+        let passing = annotation.specifiers.filter { ["borrowing", "consuming", "sending", "__owned", "__shared"].contains($0) }
+        if let specifier = passing.first {
+            warnings.append("\(subject) is '\(specifier)', which means nothing across a process boundary: the host always gets its own decoded copy. Remove '\(specifier)'.")
+        }
+        return BridgedParameter(label: first.text, name: name, type: spelling(of: annotation), isVariadic: isVariadic)
     }
 
     // MARK: var
@@ -381,8 +421,11 @@ private struct RequirementReader {
                 isAsync = true
             case "throws" where inGetter:
                 isThrowing = true
-                if list.isPunctuation(index + 1, "("), list[index + 1]?.line == word.line {
-                    problems.append("'\(name)' uses typed throws: a bridged call can also fail with a 'BridgeError' when the host process dies. Use plain 'throws'.")
+                if list.isPunctuation(index + 1, "("), list[index + 1]?.line == word.line,
+                   let after = list.indexAfterGroup(at: index + 1), after < afterAccessors,
+                   let problem = typedThrowsProblem(name, errorType: (index + 2)..<(after - 1)) {
+                    isThrowing = !problem.isNever
+                    if !problem.isNever { problems.append(problem.message) }
                 }
             default:
                 break
@@ -470,9 +513,53 @@ private struct RequirementReader {
     }
 
     private func spelling(of annotation: TypeAnnotation) -> TypeSpelling {
+        var spelling = typeSpelling(annotation.core)
+        spelling.declared = list.spelled(annotation.whole)
+        return spelling
+    }
+
+    /// The type in `range`, its elements read when it is a tuple.
+    private func typeSpelling(_ range: Range<Int>) -> TypeSpelling {
         TypeSpelling(
-            declared: list.spelled(annotation.whole), swift: list.spelled(annotation.core),
-            signature: list.compact(annotation.core))
+            declared: list.spelled(range), swift: list.spelled(range), signature: list.compact(range),
+            tupleElements: tupleElements(range).map { elements in
+                elements.map { TupleElement(label: $0.label, type: typeSpelling($0.type)) }
+            })
+    }
+
+    /// The elements of the tuple type that fills `range` exactly, `(a: Int, String)`; nil when
+    /// it is no tuple: a parenthesized type `(Int)` or `()` is none.
+    private func tupleElements(_ range: Range<Int>) -> [(label: String?, type: Range<Int>)]? {
+        guard range.count >= 2, list.isPunctuation(range.lowerBound, "("),
+              list.partner[range.lowerBound] == range.upperBound - 1 else { return nil }
+        var elements: [(label: String?, type: Range<Int>)] = []
+        var elementStart = range.lowerBound + 1
+        var index = elementStart
+        let close = range.upperBound - 1
+        var angles = 0
+        func finish() {
+            guard elementStart < index else { return }
+            if list.isIdentifier(elementStart), list.isPunctuation(elementStart + 1, ":") {
+                elements.append((list[elementStart]?.text, (elementStart + 2)..<index))
+            } else {
+                elements.append((nil, elementStart..<index))
+            }
+        }
+        while index < close {
+            if let after = list.indexAfterGroup(at: index), after <= close {
+                index = after
+                continue
+            }
+            if list.isPunctuation(index, "<") { angles += 1 }
+            if list.isPunctuation(index, ">"), angles > 0 { angles -= 1 }
+            if angles == 0, list.isPunctuation(index, ",") {
+                finish()
+                elementStart = index + 1
+            }
+            index += 1
+        }
+        finish()
+        return elements.count >= 2 ? elements : nil
     }
 
     /// The problems of a parameter, result or property type that no bridge can carry.
@@ -480,12 +567,16 @@ private struct RequirementReader {
         guard !annotation.core.isEmpty else { return ["cannot read \(subject): expected a type."] }
         var problems: [String] = []
         let tokens = annotation.core.map { list.tokens[$0] }
+        let written = list.spelled(annotation.core)
         if annotation.attributes.contains(where: { $0.hasPrefix("@escaping") || $0.hasPrefix("@autoclosure") })
             || tokens.contains(where: { $0.isPunctuation("->") }) {
             problems.append("\(subject) is a closure: closures cannot cross a process boundary; pass a Codable value instead.")
         }
-        if tokens.contains(where: { ["some", "any", "Any", "AnyObject"].contains($0.text) && $0.kind == .identifier || $0.isPunctuation("&") }) {
-            problems.append("\(subject) has the type '\(list.spelled(annotation.core))': existential and opaque types cannot be bridged; use a concrete Codable type.")
+        if let position = tokens.firstIndex(where: { ["some", "any"].contains($0.text) && $0.kind == .identifier }),
+           position + 1 < tokens.count, bridgedNames.contains(tokens[position + 1].bareName) {
+            problems.append("\(subject) has the type '\(written)': passing a bridged protocol as a callback is not supported yet. Pass a Codable value, or call back through a separate bridge.")
+        } else if tokens.contains(where: { ["some", "any", "Any", "AnyObject"].contains($0.text) && $0.kind == .identifier || $0.isPunctuation("&") }) {
+            problems.append("\(subject) has the type '\(written)': existential and opaque types cannot be bridged; use a concrete Codable type.")
         }
         if tokens.contains(where: { $0.isWord("Self") }) {
             problems.append("\(subject) uses 'Self': the client and the real type are different types. Use a concrete Codable type.")
@@ -493,7 +584,27 @@ private struct RequirementReader {
         if tokens.last?.isPunctuation("!") ?? false {
             problems.append("\(subject) is an implicitly unwrapped optional: use an optional ('T?') instead.")
         }
+        if problems.isEmpty, let nested = nestedTuple(in: annotation.core) {
+            problems.append("\(subject) has the type '\(written)', with the tuple '\(list.spelled(nested))' inside it: tuples are not Codable, so a bridge carries one only as a whole parameter or result (or inside such a tuple). Use a Codable struct instead.")
+        }
         return problems
+    }
+
+    /// A tuple that stands inside another type (`[(Int, Int)]`, `(Int, Int)?`), where the
+    /// generated code cannot take it apart.
+    private func nestedTuple(in range: Range<Int>) -> Range<Int>? {
+        if let elements = tupleElements(range) {
+            for element in elements {
+                if let nested = nestedTuple(in: element.type) { return nested }
+            }
+            return nil
+        }
+        for index in range where list.isPunctuation(index, "(") {
+            if let close = list.partner[index], close < range.upperBound, index != range.lowerBound || close != range.upperBound - 1 {
+                return index..<(close + 1)
+            }
+        }
+        return nil
     }
 
     // MARK: Moving on

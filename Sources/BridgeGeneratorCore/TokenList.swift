@@ -1,6 +1,6 @@
 /// The tokens of one file that carry meaning (no comments), each bracket paired with its
 /// partner, with reading helpers that never go out of bounds.
-struct TokenList {
+struct TokenList: Sendable {
     let tokens: [Token]
     /// For `(`, `[`, `{` and their closers: the index of the partner; nil when unbalanced.
     let partner: [Int?]

@@ -21,6 +21,8 @@ struct TypeDeclaration: Hashable, Sendable {
     var inherited: [InheritedName]
     /// Where its keyword is.
     var location: SourceLocation
+    /// The `#if` condition it is compiled under, or nil when always.
+    var condition: String?
 
     /// The name other files use: `Outer.Inner` for a nested type.
     var qualifiedName: String {
@@ -38,6 +40,8 @@ struct ExtensionDeclaration: Hashable, Sendable {
     var inherited: [InheritedName]
     /// Where its keyword is.
     var location: SourceLocation
+    /// The `#if` condition it is compiled under, or nil when always.
+    var condition: String?
 }
 
 /// A place that can make a type conform to a protocol, in source order.
@@ -56,6 +60,24 @@ enum ConformanceSite: Hashable, Sendable {
         switch self {
         case .declaration(let declaration): declaration.location
         case .extension(let declaration): declaration.location
+        }
+    }
+
+    var condition: String? {
+        switch self {
+        case .declaration(let declaration): declaration.condition
+        case .extension(let declaration): declaration.condition
+        }
+    }
+
+    /// The names of the scope its inheritance list is read in, outermost first: the enclosing
+    /// types of a declaration, the extended type of an extension.
+    var scope: [String] {
+        switch self {
+        case .declaration(let declaration):
+            if case .nested(let enclosing) = declaration.placement { return enclosing }
+            return []
+        case .extension(let declaration): return declaration.extendedName.split(separator: ".").map(String.init)
         }
     }
 

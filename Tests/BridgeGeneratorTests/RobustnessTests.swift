@@ -1,7 +1,7 @@
 import Testing
 @testable import BridgeGeneratorCore
 
-/// The generator never crashes or hangs, whatever it reads: a few hundred mutated and
+/// The generator never crashes or hangs, whatever it reads: a few thousand mutated and
 /// truncated sources from a fixed seed, and hand-made hostile ones. The tests finishing is the
 /// proof of termination; the checks make sure that the results still make sense.
 @Suite struct RobustnessTests {
@@ -24,6 +24,9 @@ import Testing
         GoldenTests.memoryStoreSource,
         GoldenTests.servicesSource,
         GoldenTests.toolSource,
+        AcceptedConstructsGoldenTests.nestedSource,
+        AcceptedConstructsGoldenTests.chainSource,
+        AcceptedConstructsGoldenTests.shapesSource,
         DiagnosticTests.workerLines.joined(separator: "\n"),
         ##"""
         let s = "a \("b \("c")" + ")") d" + #"raw "\#(x)" "# + """
@@ -53,7 +56,7 @@ import Testing
         var bytes = source
         for _ in 0..<Int.random(in: 1...4, using: &generator) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0...bytes.count, using: &generator)
-            switch Int.random(in: 0..<5, using: &generator) {
+            switch Int.random(in: 0..<7, using: &generator) {
             case 0:  // truncate
                 bytes.removeSubrange(position...)
             case 1:  // delete a range
@@ -64,6 +67,15 @@ import Testing
             case 3:  // duplicate a range
                 let end = min(bytes.count, position + Int.random(in: 1...80, using: &generator))
                 if position < end { bytes.insert(contentsOf: bytes[position..<end], at: position) }
+            case 4:  // shuffle the words of a stretch: tokens in the wrong order, brackets unbalanced
+                let end = min(bytes.count, position + Int.random(in: 2...200, using: &generator))
+                guard position < end else { break }
+                var words = bytes[position..<end].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+                words.shuffle(using: &generator)
+                bytes.replaceSubrange(position..<end, with: Array(words.joined(separator: [UInt8(ascii: " ")])))
+            case 5:  // a run of binary junk
+                let junk = (0..<Int.random(in: 1...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                bytes.insert(contentsOf: junk, at: position)
             default:  // overwrite a byte with anything
                 if position < bytes.count { bytes[position] = UInt8.random(in: 0...255, using: &generator) }
             }
@@ -71,8 +83,9 @@ import Testing
         return bytes
     }
 
-    /// What must hold for any input.
-    static func checkResult(of text: String, path: String) {
+    /// What must hold for any input; returns whether the input had errors.
+    @discardableResult
+    static func checkResult(of text: String, path: String) -> Bool {
         let lineCount = text.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") || $1 == UInt8(ascii: "\r") ? 1 : 0) }
         let (output, diagnostics) = Generator.generate(files: [(path, text)], module: "Demo")
         for diagnostic in diagnostics {
@@ -92,16 +105,18 @@ import Testing
             end = token.end
         }
         #expect(end <= text.utf8.count)
+        return hasErrors
     }
 
+    /// A few thousand mutants: truncated, cut, spliced with fragments, duplicated stretches,
+    /// shuffled words, binary junk.
     @Test func mutatedSourcesNeverCrashOrHang() {
         var generator = SeededGenerator(state: 0x00B1_D6E5_2026)
         var outcomes: [Bool] = []
-        for round in 0..<400 {
+        for round in 0..<3_000 {
             let source = Self.seedSources[round % Self.seedSources.count]
             let mutant = String(decoding: Self.mutate(Array(source.utf8), using: &generator), as: UTF8.self)
-            Self.checkResult(of: mutant, path: "Mutant\(round).swift")
-            outcomes.append(Generator.generate(files: [("M.swift", mutant)]).diagnostics.contains { $0.severity == .error })
+            outcomes.append(Self.checkResult(of: mutant, path: "Mutant\(round).swift"))
         }
         // The mutations must exercise both outcomes, or the test proves little.
         #expect(outcomes.contains(true) && outcomes.contains(false))

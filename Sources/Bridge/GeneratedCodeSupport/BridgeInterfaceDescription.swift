@@ -45,3 +45,16 @@ package struct StableHash {
         value = value &* 0x0000_0100_0000_01b3
     }
 }
+
+extension _BridgeInterfaceDescription {
+    /// The position of `signature` in `signatures`, for a requirement under `#if` whose position
+    /// depends on which conditions hold. Used by generated code only.
+    ///
+    /// - Parameter signature: A signature that the generated code appended under the same condition.
+    public func _index(of signature: String) -> Int {
+        guard let index = signatures.firstIndex(of: signature) else {
+            preconditionFailure("'\(signature)' is not a requirement of the bridged protocol '\(name)'; regenerate the client.")
+        }
+        return index
+    }
+}

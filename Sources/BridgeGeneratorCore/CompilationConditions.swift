@@ -1,0 +1,60 @@
+/// The `#if` blocks open at a point of a file, and the condition under which that point is
+/// compiled.
+///
+/// The generator reads every branch of an `#if` as present; what it generates from a branch
+/// gets the branch's condition back, so that a requirement or import from `#if os(macOS)` is
+/// not generated into a Linux build.
+struct CompilationConditions {
+    /// One `#if` block being read: the conditions of its earlier clauses, and the current one
+    /// (nil in `#else`).
+    private struct Block {
+        var earlierConditions: [String] = []
+        var currentCondition: String?
+    }
+
+    /// How many `#if` clauses a condition may combine before the point counts as never compiled.
+    static let maximumClauses = 32
+
+    private var blocks: [Block] = []
+
+    /// Applies the directive `#if`, `#elseif`, `#else` or `#endif`; `condition` is the text after
+    /// `#if` and `#elseif`. Other directives change nothing.
+    mutating func apply(_ directive: String, condition: String) {
+        switch directive {
+        case "#if":
+            blocks.append(Block(currentCondition: condition))
+        case "#elseif", "#else":
+            guard var block = blocks.popLast() else { return }
+            if let current = block.currentCondition { block.earlierConditions.append(current) }
+            block.currentCondition = directive == "#else" ? nil : condition
+            blocks.append(block)
+        case "#endif":
+            _ = blocks.popLast()
+        default:
+            break
+        }
+    }
+
+    /// The condition under which the current point is compiled, or nil when always:
+    /// `#else` after `#if A` is `!(A)`, nested blocks join their conditions with `&&`.
+    var current: String? {
+        var parts: [(condition: String, holds: Bool)] = []
+        for block in blocks {
+            parts += block.earlierConditions.map { ($0, false) }
+            if let current = block.currentCondition { parts.append((current, true)) }
+            // Real code nests a few `#if`s; a hostile file could nest thousands and make every
+            // declaration carry a huge condition. Past this many clauses it counts as never compiled.
+            if parts.count > Self.maximumClauses { return "false" }
+        }
+        if parts.count == 1, parts[0].holds { return parts[0].condition }
+        if parts.isEmpty { return nil }
+        return parts.map { $0.holds ? "(\($0.condition))" : "!(\($0.condition))" }.joined(separator: " && ")
+    }
+
+    /// `inner` under `outer`: both must hold.
+    static func joined(_ outer: String?, _ inner: String?) -> String? {
+        guard let outer else { return inner }
+        guard let inner else { return outer }
+        return "(\(outer)) && (\(inner))"
+    }
+}

@@ -1,0 +1,225 @@
+/// Decides which protocols of the target are bridged, reads their requirements, and gathers
+/// for each the requirements of the bridged protocols it inherits.
+///
+/// A protocol is bridged when its inheritance list names `Bridged` or a bridged protocol of
+/// the target, directly or through a chain; inherited names are looked up the way Swift looks
+/// them up from the protocol's place, innermost enclosing type first.
+struct ProtocolResolver {
+    /// Protocols a bridged protocol may inherit without adding requirements the client lacks.
+    static let harmlessInheritedProtocols: Set<String> = ["Sendable", "Copyable", "Escapable", "SendableMetatype"]
+
+    private let files: [ParsedFile]
+    private let module: String?
+    /// Every protocol declaration of the target: (file index, declaration).
+    private let declarations: [(file: Int, declaration: ProtocolDeclaration)]
+    /// The first declaration of each qualified name.
+    private let byQualifiedName: [String: Int]
+    /// For each declaration, the declarations its inheritance list names.
+    private let parents: [[Int]]
+    private let isBridged: [Bool]
+    /// The access level written on each type the target declares (nil: none written), by qualified name.
+    private let typeAccess: [String: AccessLevel?]
+
+    private init(files: [ParsedFile], module: String?) {
+        self.files = files
+        self.module = module
+        let declarations: [(file: Int, declaration: ProtocolDeclaration)] = files.enumerated().flatMap { file, parsed in
+            parsed.protocols.map { (file: file, declaration: $0) }
+        }
+        var byQualifiedName: [String: Int] = [:]
+        for (index, entry) in declarations.enumerated() where byQualifiedName[entry.declaration.qualifiedName] == nil {
+            byQualifiedName[entry.declaration.qualifiedName] = index
+        }
+        self.declarations = declarations
+        self.byQualifiedName = byQualifiedName
+        let parents = declarations.map { entry in
+            entry.declaration.inherited.filter { !$0.isBridged }.compactMap {
+                Self.resolve($0, from: entry.declaration.enclosing, module: module, in: byQualifiedName)
+            }
+        }
+        self.parents = parents
+        var typeAccess: [String: AccessLevel?] = [:]
+        for file in files {
+            for declaration in file.typeDeclarations where declaration.placement != .local {
+                let name = declaration.qualifiedName
+                if typeAccess[name] == nil { typeAccess[name] = .some(declaration.writtenAccess) }
+            }
+        }
+        self.typeAccess = typeAccess
+        // Bridged-ness flows from parents to children; a chain of n needs n rounds, and a
+        // round that changes nothing ends it (cycles included).
+        var isBridged = declarations.map(\.declaration.namesBridged)
+        var changed = true
+        while changed {
+            changed = false
+            for index in declarations.indices where !isBridged[index] && parents[index].contains(where: { isBridged[$0] }) {
+                isBridged[index] = true
+                changed = true
+            }
+        }
+        self.isBridged = isBridged
+    }
+
+    /// The declaration that `name`, written inside `enclosing`, refers to, if the target declares it.
+    private static func resolve(_ name: InheritedName, from enclosing: [String], module: String?, in byQualifiedName: [String: Int]) -> Int? {
+        var path = name.path
+        if path.count > 1, path.first == module { path.removeFirst() }
+        for depth in stride(from: enclosing.count, through: 0, by: -1) {
+            if let found = byQualifiedName[(enclosing.prefix(depth) + path).joined(separator: ".")] { return found }
+        }
+        return nil
+    }
+
+    /// The bridged protocols of `files`, in file and source order, and every problem found in them.
+    static func bridgedProtocols(files: [ParsedFile], module: String?) -> (protocols: [BridgedProtocol], diagnostics: [Diagnostic]) {
+        ProtocolResolver(files: files, module: module).resolveAll()
+    }
+
+    private func resolveAll() -> (protocols: [BridgedProtocol], diagnostics: [Diagnostic]) {
+        let bridgedNames = Set(declarations.indices.filter { isBridged[$0] }.map { declarations[$0].declaration.name })
+        var diagnostics: [Diagnostic] = []
+        var own: [Int: BridgedProtocol] = [:]
+        var order: [Int] = []
+        var firstDeclaration: [String: SourceLocation] = [:]
+        for index in declarations.indices where isBridged[index] {
+            let (file, declaration) = declarations[index]
+            if let first = firstDeclaration[declaration.qualifiedName] {
+                diagnostics.append(.error(
+                    "bridged protocol '\(declaration.qualifiedName)' is declared more than once (also at \(first.path):\(first.line):\(first.column)); the generator reads both branches of an '#if', so give each declaration its own name.",
+                    at: declaration.location))
+                continue
+            }
+            firstDeclaration[declaration.qualifiedName] = declaration.location
+            let (bridged, problems) = read(declaration, parents: parents[index], in: files[file], bridgedNames: bridgedNames)
+            diagnostics += problems
+            own[index] = bridged
+            order.append(index)
+        }
+
+        var complete: [Int: [BridgedRequirement]] = [:]
+        var ancestors: [Int: Set<String>] = [:]
+        var protocols: [BridgedProtocol] = []
+        for index in order {
+            guard var bridged = own[index] else { continue }
+            var visiting: Set<Int> = []
+            bridged.requirements = allRequirements(of: index, own: own, complete: &complete, visiting: &visiting)
+            visiting = []
+            bridged.ancestors = bridgedAncestors(of: index, memo: &ancestors, visiting: &visiting)
+            if bridged.requirements.isEmpty, bridged.isValid {
+                diagnostics.append(.warning(
+                    "bridged protocol '\(bridged.qualifiedName)' has no requirements: its client can call nothing in the host. Add 'func' or 'var' requirements, or remove 'Bridged'.",
+                    at: bridged.location))
+            }
+            protocols.append(bridged)
+        }
+        return (protocols, diagnostics)
+    }
+
+    /// The requirements of the bridged parents of `index`, depth first, then its own; each
+    /// signature once, the first one kept.
+    private func allRequirements(
+        of index: Int, own: [Int: BridgedProtocol], complete: inout [Int: [BridgedRequirement]], visiting: inout Set<Int>
+    ) -> [BridgedRequirement] {
+        if let done = complete[index] { return done }
+        guard let bridged = own[index], visiting.insert(index).inserted else { return [] }  // a cycle: the compiler reports it
+        var requirements: [BridgedRequirement] = []
+        var seen: Set<String> = []
+        for parent in parents[index] where isBridged[parent] {
+            for requirement in allRequirements(of: parent, own: own, complete: &complete, visiting: &visiting)
+            where seen.insert(requirement.signature).inserted {
+                requirements.append(requirement)
+            }
+        }
+        for requirement in bridged.requirements where seen.insert(requirement.signature).inserted {
+            requirements.append(requirement)
+        }
+        complete[index] = requirements
+        return requirements
+    }
+
+    /// The qualified names of the bridged protocols that `index` inherits, directly or not.
+    private func bridgedAncestors(of index: Int, memo: inout [Int: Set<String>], visiting: inout Set<Int>) -> Set<String> {
+        if let done = memo[index] { return done }
+        guard visiting.insert(index).inserted else { return [] }
+        var names: Set<String> = []
+        for parent in parents[index] where isBridged[parent] {
+            names.insert(declarations[parent].declaration.qualifiedName)
+            names.formUnion(bridgedAncestors(of: parent, memo: &memo, visiting: &visiting))
+        }
+        memo[index] = names
+        return names
+    }
+
+    /// Checks one bridged protocol and reads its own requirements.
+    private func read(
+        _ declaration: ProtocolDeclaration, parents: [Int], in file: ParsedFile, bridgedNames: Set<String>
+    ) -> (BridgedProtocol, [Diagnostic]) {
+        let name = declaration.qualifiedName
+        let here = declaration.location
+        var problems: [Diagnostic] = []
+        let access = min(declaration.writtenAccess ?? .internal, enclosingAccess(declaration.enclosing))
+        if access < .internal {
+            let what = declaration.writtenAccess.map { $0 < .internal } ?? false ? "is" : "is inside a type that is"
+            problems.append(.error("bridged protocol '\(name)' \(what) \(access == .private ? "private" : "fileprivate"): a bridged protocol must be at least internal, because the generated client lives in another file.", at: here))
+        }
+        if declaration.isGeneric {
+            problems.append(.error("bridged protocol '\(name)' has primary associated types: its client must be one concrete type. Remove the '<...>' after its name.", at: here))
+        }
+        if declaration.placement == .local {
+            problems.append(.error("bridged protocol '\(name)' is declared inside a function: declare it at top level or inside a type.", at: here))
+        }
+        var others: [InheritedName] = []
+        for inherited in declaration.inherited where !inherited.isBridged {
+            if inherited.isClassBound {
+                problems.append(.error("bridged protocol '\(name)' is class-bound ('\(inherited.qualifiedName)'): its generated client is a struct. Remove '\(inherited.qualifiedName)'.", at: inherited.location))
+                continue
+            }
+            if let parent = Self.resolve(inherited, from: declaration.enclosing, module: module, in: byQualifiedName), isBridged[parent] {
+                continue  // its requirements are gathered into the client
+            }
+            others.append(inherited)
+            guard !Self.harmlessInheritedProtocols.contains(inherited.lastComponent) else { continue }
+            problems.append(.warning(
+                "bridged protocol '\(name)' also inherits '\(inherited.qualifiedName)', which is not bridged: the generated '\(declaration.name)Client' implements only bridged requirements, so it compiles only if '\(inherited.qualifiedName)' needs nothing more. Make '\(inherited.qualifiedName)' bridged to have its requirements called in the host.",
+                at: inherited.location))
+        }
+
+        var requirements: [BridgedRequirement] = []
+        if let body = declaration.body {
+            if let close = file.list.partner[body] {
+                var parser = RequirementParser(list: file.list, path: file.path, bridgedNames: bridgedNames)
+                parser.parse((body + 1)..<close)
+                requirements = parser.requirements
+                problems += parser.diagnostics
+            } else {
+                // Without its `}` the body would be the rest of the file; the compiler reports
+                // the real mistake, which is usually elsewhere.
+                problems.append(.error("bridged protocol '\(name)' has no closing '}'.", at: here))
+            }
+        } else {
+            problems.append(.error("bridged protocol '\(name)' has no body: expected '{' after its inheritance list.", at: here))
+        }
+        let bridged = BridgedProtocol(
+            name: declaration.name, enclosing: declaration.enclosing,
+            access: access,
+            availability: declaration.availability, condition: declaration.condition,
+            otherInheritedNames: others, requirements: requirements, location: here,
+            isValid: !problems.contains { $0.severity == .error })
+        return (bridged, problems)
+    }
+
+    /// The lowest access level along the enclosing types that the target declares: members
+    /// generated in their extensions cannot be more visible than that.
+    private func enclosingAccess(_ enclosing: [String]) -> AccessLevel {
+        guard !enclosing.isEmpty else { return .open }
+        var access = AccessLevel.open
+        var prefix: [String] = []
+        for component in enclosing {
+            prefix.append(component)
+            if let written = typeAccess[prefix.joined(separator: ".")] {
+                access = min(access, written ?? .internal)
+            }
+        }
+        return access
+    }
+}
