@@ -8,9 +8,7 @@ public enum BridgeEvent: Sendable, Hashable, CustomStringConvertible {
     case spawned(processID: Int32, executable: String)
     /// The host answered the handshake and serves: `duration` since `start` began.
     case handshakeCompleted(processID: Int32, duration: Duration)
-    /// A call returned, threw or failed after `duration`.
-    ///
-    /// Reserved: this version does not send it yet.
+    /// A call returned, threw, failed or was cancelled after `duration`, as its caller saw it.
     case call(method: String, duration: Duration, outcome: BridgeCallOutcome)
     /// `stop()` finished: the host ended this way and was reaped.
     case stopped(processID: Int32, termination: HostTermination)
@@ -39,6 +37,18 @@ public enum BridgeCallOutcome: Sendable, Hashable, CustomStringConvertible {
     /// The bridge failed the call: the host died, the bridge was stopped, a message was
     /// malformed.
     case failed(BridgeError)
+    /// The calling task was cancelled before the reply came.
+    case cancelled
+
+    /// The outcome of a call that threw `error` to its caller.
+    init(_ error: any Error) {
+        switch error {
+        case is CancellationError: self = .cancelled
+        case BridgeError.remoteError(let typeName, _): self = .threw(typeName: typeName)
+        case let error as BridgeError: self = .failed(error)
+        default: self = .threw(typeName: String(reflecting: type(of: error)))
+        }
+    }
 
     /// The outcome in words, for logs.
     public var description: String {
@@ -46,6 +56,7 @@ public enum BridgeCallOutcome: Sendable, Hashable, CustomStringConvertible {
         case .returned: "returned"
         case .threw(let typeName): "threw \(typeName)"
         case .failed(let error): "failed: \(error)"
+        case .cancelled: "cancelled"
         }
     }
 }

@@ -86,6 +86,7 @@ public final class _BridgeConnection: Sendable {
     /// Used only by the party that holds the reading role.
     private nonisolated(unsafe) let frames: FrameReader
     private let wakeUp: WakeUpSignal
+    private let events: (@Sendable (BridgeEvent) -> Void)?
     private let state = Mutex(State())
     /// Frames waiting to be written, and who writes them.
     private let outbox = Mutex(Outbox())
@@ -94,11 +95,13 @@ public final class _BridgeConnection: Sendable {
     /// - Parameters:
     ///   - socket: The parent's end of the bridge; the connection owns it.
     ///   - wakeUp: The reader thread's wake-up signal; the connection owns it.
-    package init(socket: FileDescriptor, wakeUp: WakeUpSignal, host: HostProcess) {
+    ///   - events: Told of each call, if set.
+    package init(socket: FileDescriptor, wakeUp: WakeUpSignal, host: HostProcess, events: (@Sendable (BridgeEvent) -> Void)? = nil) {
         self.socket = socket
         self.host = host
         self.frames = FrameReader(socket)
         self.wakeUp = wakeUp
+        self.events = events
     }
 
     deinit {
@@ -126,6 +129,24 @@ public final class _BridgeConnection: Sendable {
         _ method: Int,
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
+    ) async throws -> Result {
+        guard let events else { return try await exchange(interface, method, arguments, result) }
+        let start = ContinuousClock.now
+        do {
+            let value = try await exchange(interface, method, arguments, result)
+            events(.call(method: interface.signatures[method], duration: .now - start, outcome: .returned))
+            return value
+        } catch {
+            events(.call(method: interface.signatures[method], duration: .now - start, outcome: BridgeCallOutcome(error)))
+            throw error
+        }
+    }
+
+    private func exchange<Result>(
+        _ interface: _BridgeInterfaceDescription,
+        _ method: Int,
+        _ arguments: (inout _WireWriter) throws -> Void,
+        _ result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
         try Task.checkCancellation()
         var frame = try Self.callFrame(interface, method, arguments)
@@ -158,6 +179,24 @@ public final class _BridgeConnection: Sendable {
         _ method: Int,
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
+    ) throws -> Result {
+        guard let events else { return try exchangeBlocking(interface, method, arguments, result) }
+        let start = ContinuousClock.now
+        do {
+            let value = try exchangeBlocking(interface, method, arguments, result)
+            events(.call(method: interface.signatures[method], duration: .now - start, outcome: .returned))
+            return value
+        } catch {
+            events(.call(method: interface.signatures[method], duration: .now - start, outcome: BridgeCallOutcome(error)))
+            throw error
+        }
+    }
+
+    private func exchangeBlocking<Result>(
+        _ interface: _BridgeInterfaceDescription,
+        _ method: Int,
+        _ arguments: (inout _WireWriter) throws -> Void,
+        _ result: (inout _WireReader) throws -> Result
     ) throws -> Result {
         var frame = try Self.callFrame(interface, method, arguments)
         let signature = interface.signatures[method]

@@ -12,23 +12,59 @@ import Testing
         #expect(try await bridge.client.add(1, 2) == 3)
         await bridge.stop()
         let all = events.all
-        try #require(all.count == 4, "\(all)")
+        try #require(all.count == 5, "\(all)")
         #expect(all[0] == .spawned(processID: pid, executable: Self.testBinary))
         guard case .handshakeCompleted(pid, let duration) = all[1] else {
             Issue.record("expected the handshake second, got \(all[1])")
             return
         }
         #expect(duration > .zero && duration < .seconds(30))
-        #expect(all[2] == .hostExited(processID: pid, termination: .exited(0)))
-        #expect(all[3] == .stopped(processID: pid, termination: .exited(0)))
-        #expect(all[3].description == "host \(pid) stopped: it exited with status 0")
+        guard case .call("add(_:Int,_:Int) async throws -> Int", _, .returned) = all[2] else {
+            Issue.record("expected the call third, got \(all[2])")
+            return
+        }
+        #expect(all[3] == .hostExited(processID: pid, termination: .exited(0)))
+        #expect(all[4] == .stopped(processID: pid, termination: .exited(0)))
+        #expect(all[4].description == "host \(pid) stopped: it exited with status 0")
+    }
+
+    @Test func eachCallIsReportedWithHowItEnded() async throws {
+        let events = Collector<BridgeEvent>()
+        let bridge = try await Bridge<LocalSandbox>.start(.init(events: { events.append($0) }))
+        let sandbox = bridge.client
+        _ = try sandbox.run(["a", "b"])
+        await #expect(throws: SandboxError.self) { try await sandbox.fail(path: "/nowhere") }
+        await #expect(throws: BridgeError.self) { try await sandbox.failOpaquely() }
+        let cancelled = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await sandbox.add(1, 1)
+        }
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        await #expect(throws: BridgeError.self) { try await sandbox.exit(status: 7) }
+        await bridge.stop()
+
+        let calls = events.all.compactMap { event -> (String, BridgeCallOutcome)? in
+            guard case .call(let method, let duration, let outcome) = event else { return nil }
+            #expect(duration >= .zero)
+            return (method, outcome)
+        }
+        try #require(calls.count == 5, "\(calls)")
+        #expect(calls[0].0 == "run(_:[String]) throws -> Int32" && calls[0].1 == .returned)
+        #expect(calls[1].0 == "fail(path:String) async throws" && calls[1].1 == .threw(typeName: String(reflecting: SandboxError.self)))
+        guard case .threw = calls[2].1 else {
+            Issue.record("an error that is not Codable is the real object's too, got \(calls[2].1)")
+            return
+        }
+        #expect(calls[3].1 == .cancelled)
+        #expect(calls[4].1 == .failed(.hostExited(processID: bridge.processID, termination: .exited(7), method: "exit(status:Int32) async throws")))
     }
 
     @Test func aHostThatDiesIsReportedWithoutAStop() async throws {
         let events = Collector<BridgeEvent>()
         let bridge = try await Bridge<LocalSandbox>.start(.init(events: { events.append($0) }))
         await #expect(throws: BridgeError.self) { try await bridge.client.raise(signal: SIGKILL) }
-        #expect(events.all.last == .hostExited(processID: bridge.processID, termination: .signaled(SIGKILL)))
+        #expect(events.all.contains(.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL))))
+        #expect(!events.all.contains { if case .stopped = $0 { true } else { false } })
         await bridge.stop()
     }
 
