@@ -51,7 +51,11 @@ struct Figures {
     var hostAllocationsAsync = 0.0
     var clientAllocationsBlocking = 0.0
     var hostAllocationsBlocking = 0.0
+    /// Medians of the per-turn ratios: calls over the floor; bridged bandwidth over raw.
+    var ratios = (asyncCall: 0.0, blockingCall: 0.0, inFlight: 0.0, bulk: 0.0)
 }
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 func measureAll(_ placement: Placement) async throws -> Figures {
     var figures = Figures()
@@ -65,6 +69,9 @@ func measureAll(_ placement: Placement) async throws -> Figures {
     // a machine whose speed drifts.
     var samples = (floor: [Duration](), asyncCall: [Duration](), blockingCall: [Duration](), inFlight: [Duration]())
     var bulkSamples = (raw: [Duration](), bridged: [Duration]())
+    // Each turn's median over that turn's floor; the report gives the median of these, which
+    // a drift of the machine's speed between turns does not move.
+    var ratios = (asyncCall: [Double](), blockingCall: [Double](), inFlight: [Double](), bulk: [Double]())
     let turns = 10
     for turn in 0...turns {
         let warmUp = turn == 0  // the first turn warms up and is not counted
@@ -78,6 +85,11 @@ func measureAll(_ placement: Placement) async throws -> Figures {
             precondition(echoed.count == bulkSize)
         }
         if warmUp { continue }
+        let floorMedian = Timing(floor).median
+        ratios.asyncCall.append(Timing(asyncCall).median / floorMedian)
+        ratios.blockingCall.append(Timing(blockingCall).median / floorMedian)
+        ratios.inFlight.append(Timing([inFlight]).median / floorMedian)
+        ratios.bulk.append(Timing(rawBulk).median / Timing(bridgedBulk).median)
         samples.floor += floor
         samples.asyncCall += asyncCall
         samples.blockingCall += blockingCall
@@ -92,6 +104,7 @@ func measureAll(_ placement: Placement) async throws -> Figures {
     figures.inFlight = Timing(samples.inFlight)
     figures.rawBulk = Timing(bulkSamples.raw)
     figures.bridgeBulk = Timing(bulkSamples.bridged)
+    figures.ratios = (median(ratios.asyncCall), median(ratios.blockingCall), median(ratios.inFlight), median(ratios.bulk))
     (figures.clientAllocationsAsync, figures.hostAllocationsAsync) = try await allocationsPerCall(client) {
         _ = try await client.echo(smallText)
     }
@@ -150,17 +163,17 @@ func allocationsPerCall(_ client: EchoClient, _ call: () async throws -> Void) a
 
 func report(_ name: String, _ figures: Figures) {
     func us(_ t: Timing) -> String { String(format: "%8.2f µs  p99 %8.2f µs", t.median, t.p99) }
-    func ratio(_ t: Timing, _ floor: Timing) -> String { String(format: "%5.2fx floor", t.median / floor.median) }
+    func ratio(_ value: Double) -> String { String(format: "%5.2fx floor", value) }
     func bandwidth(_ t: Timing) -> Double { Double(2 * bulkSize) / (t.median * 1e-6) / 1e9 }
     func pad(_ text: String) -> String { text.padding(toLength: 36, withPad: " ", startingAt: 0) }
     let floor = figures.floor
     print("\n\(name)")
     print(pad("raw socketpair ping-pong (floor)") + us(floor))
-    print(pad("async throws call, String") + us(figures.asyncCall) + "  " + ratio(figures.asyncCall, floor))
-    print(pad("blocking throws call, String") + us(figures.blockingCall) + "  " + ratio(figures.blockingCall, floor))
-    print(pad("8 calls in flight, per call") + String(format: "%8.2f µs", figures.inFlight.median) + String(repeating: " ", count: 17) + "  " + ratio(figures.inFlight, floor))
+    print(pad("async throws call, String") + us(figures.asyncCall) + "  " + ratio(figures.ratios.asyncCall))
+    print(pad("blocking throws call, String") + us(figures.blockingCall) + "  " + ratio(figures.ratios.blockingCall))
+    print(pad("8 calls in flight, per call") + String(format: "%8.2f µs", figures.inFlight.median) + String(repeating: " ", count: 17) + "  " + ratio(figures.ratios.inFlight))
     print(pad("1 MiB echo, raw") + String(format: "%8.2f GB/s  (%.0f µs)", bandwidth(figures.rawBulk), figures.rawBulk.median))
-    print(pad("1 MiB Data echo, bridged") + String(format: "%8.2f GB/s  (%.0f µs)  %5.2fx raw", bandwidth(figures.bridgeBulk), figures.bridgeBulk.median, bandwidth(figures.bridgeBulk) / bandwidth(figures.rawBulk)))
+    print(pad("1 MiB Data echo, bridged") + String(format: "%8.2f GB/s  (%.0f µs)  %5.2fx raw", bandwidth(figures.bridgeBulk), figures.bridgeBulk.median, figures.ratios.bulk))
     print(pad("spawn to first echo, raw") + String(format: "%8.2f ms", figures.rawStart.median / 1000))
     print(pad("start() to first reply, bridged") + String(format: "%8.2f ms", figures.bridgeStart.median / 1000) + String(repeating: " ", count: 17) + "  " + String(format: "%5.2fx raw", figures.bridgeStart.median / figures.rawStart.median))
     if malloc_counter_is_counting() != 0 {
@@ -169,7 +182,7 @@ func report(_ name: String, _ figures: Figures) {
     }
 }
 
-print("bridge-bench: \(rounds) rounds (1 MiB: \(bulkRounds), start-up: \(startRounds)); medians; \(ProcessInfo.processInfo.activeProcessorCount) CPUs visible")
+print("bridge-bench: \(rounds) rounds (1 MiB: \(bulkRounds), start-up: \(startRounds)) in 10 turns; medians; ratios are medians of per-turn ratios; \(ProcessInfo.processInfo.activeProcessorCount) CPUs visible")
 let twoCPUsAvailable = Placement.twoCPUs.isAvailable  // read before anything is pinned
 report("client and host on one CPU", try await measureAll(.oneCPU))
 if twoCPUsAvailable {
