@@ -1,14 +1,21 @@
 import Bridge
 import Foundation
 
-/// The floor: a copy of this binary, started the way a host is (its socket is descriptor 3),
-/// that echoes length-prefixed messages with no codec and no bridge.
+/// The size of the large messages. Declared here, not in main.swift: a global there is set by
+/// top-level code, which never runs in a host.
+let bulkSize = 1 << 20
+
+/// The floor: a raw echo of length-prefixed messages, with no codec and no bridge. Either a
+/// thread in the bridge's own host, over a second socket (the same two processes as the
+/// bridged calls), or a copy of this binary started the way a host is (its socket is
+/// descriptor 3), for timing start-up.
 final class RawPeer {
     private let socket: Int32
-    private let process: pid_t
+    /// The started copy; nil for an echo thread in a bridge host.
+    private let process: pid_t?
     private let message: UnsafeMutableRawBufferPointer
 
-    private init(socket: Int32, process: pid_t) {
+    private init(socket: Int32, process: pid_t?) {
         self.socket = socket
         self.process = process
         message = .allocate(byteCount: 4 + bulkSize, alignment: 8)
@@ -40,25 +47,70 @@ final class RawPeer {
         }
     }
 
-    /// Closes the socket, which ends the peer, and reaps it.
-    func end() {
-        close(socket)
-        _ = System.reap(process, block: true)
+    /// Connects to the echo a bridge host listens for at `path` (see `listen(at:)`).
+    static func connect(to path: String) throws -> RawPeer {
+        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = unixAddress(path)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw SystemError("connect", code: errno) }
+        return RawPeer(socket: socket, process: nil)
     }
 
-    /// The peer's side: echoes each complete message in one write; exits at end of file.
+    /// In a bridge host: listens at `path` and serves one connection from a thread of its own.
+    static func listen(at path: String) throws {
+        let listener = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = unixAddress(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, Glibc.listen(listener, 1) == 0 else { throw SystemError("bind", code: errno) }
+        Thread {
+            let socket = accept(listener, nil, nil)
+            close(listener)
+            unlink(path)
+            serveUntilClosed(socket)
+            close(socket)
+        }.start()
+    }
+
+    private static func unixAddress(_ path: String) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8.prefix(raw.count - 1))
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        return address
+    }
+
+    /// Closes the socket, which ends the peer, and reaps a started copy.
+    func end() {
+        close(socket)
+        if let process { _ = System.reap(process, block: true) }
+    }
+
+    /// A started copy's side: echoes until the socket closes, then exits.
     static func serve(on socket: Int32) -> Never {
+        serveUntilClosed(socket)
+        exit(0)
+    }
+
+    /// Echoes each complete message in one write, until the socket closes.
+    private static func serveUntilClosed(_ socket: Int32) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 + 2 * bulkSize, alignment: 8)
         var end = 0
         while true {
             let count = read(socket, buffer.baseAddress! + end, buffer.count - end)
-            if count <= 0 { exit(0) }
+            if count <= 0 { return }
             end += count
             var start = 0
             while end - start >= 4 {
                 let total = 4 + Int(buffer.load(fromByteOffset: start, as: UInt32.self))
                 guard end - start >= total else { break }
-                guard (try? writeAll(socket, UnsafeRawBufferPointer(rebasing: buffer[start..<start + total]))) != nil else { exit(0) }
+                guard (try? writeAll(socket, UnsafeRawBufferPointer(rebasing: buffer[start..<start + total]))) != nil else { return }
                 start += total
             }
             buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start)

@@ -1,6 +1,7 @@
-// Measures the bridge against floors taken in the same run: raw socketpair exchanges between
-// this binary and a copy of it, with no codec and no bridge. Every figure is printed twice:
-// with the client and the host on one CPU, and on two.
+// Measures the bridge against floors taken in the same run: raw socket exchanges between the
+// same two processes (this one and the bridge's host, over a second socket), with no codec
+// and no bridge; start-up against spawning a copy of this binary that echoes. Every figure
+// is printed twice: with the client and the host on one CPU, and on two.
 //
 //     swift run -c release bridge-bench
 //     BRIDGE_BENCH_ROUNDS=100000 swift run -c release bridge-bench
@@ -14,6 +15,8 @@ protocol Echo: Bridged {
     func echoData(_ data: Data) async throws -> Data
     /// The host's own allocation count, for allocations per call on the host side.
     func allocations() async throws -> UInt
+    /// Starts the floor's raw echo in the host: a thread that serves one connection at `path`.
+    func listenForRawEcho(at path: String) async throws
 }
 
 final class LocalEcho: Echo {
@@ -22,9 +25,8 @@ final class LocalEcho: Echo {
     func echoBlocking(_ text: String) throws -> String { text }
     func echoData(_ data: Data) async throws -> Data { data }
     func allocations() async throws -> UInt { malloc_counter_allocations() }
+    func listenForRawEcho(at path: String) async throws { try RawPeer.listen(at: path) }
 }
-
-let bulkSize = 1 << 20
 
 // A copy of this binary started with this variable is the raw peer: it echoes every
 // length-prefixed message it reads on descriptor 3, in one write.
@@ -60,9 +62,11 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 func measureAll(_ placement: Placement) async throws -> Figures {
     var figures = Figures()
 
-    let peer = try await placement.startingChildren { try RawPeer.start() }
     let bridge = try await placement.startingChildren { try await Bridge<LocalEcho>.start() }
     let client = bridge.client
+    let echoPath = "/tmp/bridge-bench-\(getpid())-\(bridge.processID).sock"
+    try await client.listenForRawEcho(at: echoPath)
+    let peer = try RawPeer.connect(to: echoPath)
     let bulk = Data(repeating: 0x5A, count: bulkSize)
 
     // The floor and the calls are measured in turns, so that all see the same conditions on
@@ -168,7 +172,7 @@ func report(_ name: String, _ figures: Figures) {
     func pad(_ text: String) -> String { text.padding(toLength: 36, withPad: " ", startingAt: 0) }
     let floor = figures.floor
     print("\n\(name)")
-    print(pad("raw socketpair ping-pong (floor)") + us(floor))
+    print(pad("raw socket ping-pong (floor)") + us(floor))
     print(pad("async throws call, String") + us(figures.asyncCall) + "  " + ratio(figures.ratios.asyncCall))
     print(pad("blocking throws call, String") + us(figures.blockingCall) + "  " + ratio(figures.ratios.blockingCall))
     print(pad("8 calls in flight, per call") + String(format: "%8.2f µs", figures.inFlight.median) + String(repeating: " ", count: 17) + "  " + ratio(figures.ratios.inFlight))

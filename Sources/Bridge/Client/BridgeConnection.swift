@@ -198,7 +198,7 @@ public final class _BridgeConnection: Sendable {
         _ arguments: (inout _WireWriter) throws -> Void,
         _ result: (inout _WireReader) throws -> Result
     ) throws -> Result {
-        var frame = try Self.callFrame(interface, method, arguments)
+        let frame = try Self.callFrame(interface, method, arguments)
         let signature = interface.signatures[method]
         let callID = newCallID()
         var blocked: BlockingReply?
@@ -232,7 +232,7 @@ public final class _BridgeConnection: Sendable {
 
     /// Sends the hello frame and waits for the host's answer to it.
     package func handshake(_ hello: Hello) async throws -> Frame {
-        var frame = try _WireWriter.helloFrame(hello)
+        let frame = try _WireWriter.helloFrame(hello)
         _ = try register(0, method: nil)
         send(consume frame, kind: .hello, callID: 0)
         return try await awaitReply(0, method: nil, handingOverReading: false)
@@ -240,8 +240,7 @@ public final class _BridgeConnection: Sendable {
 
     /// Sends a frame with call id 0 and no payload (stop), ignoring a closed connection.
     package func sendControl(_ kind: FrameKind) {
-        var frame = _WireWriter.frame()
-        send(consume frame, kind: kind, callID: 0)
+        send(_WireWriter.frame(), kind: kind, callID: 0)
     }
 
     /// Makes every later call fail with `BridgeError.stopped`; calls already sent still get
@@ -453,8 +452,7 @@ public final class _BridgeConnection: Sendable {
         guard let waiter else { return }
         // A caller that has not suspended yet finds its entry gone when it does.
         waiter.resume(with: .failure(CancellationError()))
-        var frame = _WireWriter.frame()
-        send(consume frame, kind: .cancel, callID: callID)
+        send(_WireWriter.frame(), kind: .cancel, callID: callID)
     }
 
     /// Sends a frame now, or, while another thread writes, leaves it to that writer. A failed

@@ -29,7 +29,7 @@ final class LocalMirror: Mirror {
     }
 
     func mark(_ marker: String, thenAnswerOnceReleasedBy release: String) async throws -> String {
-        FileManager.default.createFile(atPath: marker, contents: nil)
+        _ = FileManager.default.createFile(atPath: marker, contents: nil)
         let fifo = open(release, O_RDONLY)  // blocks until the test opens the other end
         var byte: UInt8 = 0
         _ = read(fifo, &byte, 1)
