@@ -73,7 +73,7 @@ final class HostSession: Sendable {
         }
         reply(.welcome, callID: 0) { _ in }
 
-        let methods = Dictionary(Real._bridgeMethods.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let methods = DispatchTable(Real._bridgeMethods, boundTo: real)
         let concurrent = real is any BridgeConcurrentCalls
         // Replies to calls that arrived together leave together: one write for the batch.
         var batch = ReplyBatch()
@@ -91,11 +91,9 @@ final class HostSession: Sendable {
                 switch frame.kind {
                 case .call:
                     if concurrent {
-                        // The type said it is Sendable by conforming to BridgeConcurrentCalls.
-                        let shared = ConcurrentReal(real)
-                        calls.addTask { self.send(await self.perform(frame, on: shared.value, methods: methods)) }
+                        calls.addTask { self.send(await self.perform(frame, methods)) }
                     } else {
-                        batch.add(await perform(frame, on: real, methods: methods))
+                        batch.add(await perform(frame, methods))
                     }
                 case .cancel:
                     break  // Calls run to completion; the parent has stopped waiting already.
@@ -112,7 +110,7 @@ final class HostSession: Sendable {
     }
 
     /// Runs one call; returns its reply frame, header filled in.
-    private func perform<Real>(_ frame: Frame, on real: Real, methods: [UInt64: _BridgeMethod<Real>]) async -> _WireWriter {
+    private func perform(_ frame: Frame, _ methods: DispatchTable) async -> _WireWriter {
         var arguments = frame.payloadReader
         guard let id = try? arguments.readUInt64LittleEndian(), let method = methods[id] else {
             return replyFrame(.threw, callID: frame.callID) {
@@ -121,7 +119,7 @@ final class HostSession: Sendable {
         }
         var result = _WireWriter.frame()
         do {
-            try await method.invoke(real, &arguments, &result)
+            try await method(&arguments, &result)
         } catch {
             return replyFrame(.threw, callID: frame.callID) { try $0.encode(ErrorEnvelope(error)) }
         }
@@ -172,13 +170,41 @@ final class HostSession: Sendable {
     }
 }
 
-/// A real type that conforms to `BridgeConcurrentCalls`, and so to `Sendable`, which the
-/// generic code that serves it cannot see statically.
-private struct ConcurrentReal<Real>: @unchecked Sendable {
-    let value: Real
-    init(_ value: Real) { self.value = value }
+/// The real object's methods by wire id, each bound to the object, so that serving a call
+/// does not depend on the real type: the per-call path is compiled once rather than run
+/// through generic metadata.
+private struct DispatchTable: Sendable {
+    typealias Method = @Sendable (inout _WireReader, inout _WireWriter) async throws -> Void
+
+    private let indexByID: [UInt64: Int]
+    private let methods: [Method]
+
+    /// - Parameter real: Called from one task at a time, or, for a type that conforms to
+    ///   `BridgeConcurrentCalls` (and so to `Sendable`), from several.
+    init<Real>(_ methods: [_BridgeMethod<Real>], boundTo real: Real) {
+        let shared = UncheckedSendable(real)
+        var indexByID: [UInt64: Int] = [:]
+        for (index, method) in methods.enumerated() where indexByID[method.id] == nil {
+            indexByID[method.id] = index
+        }
+        self.indexByID = indexByID
+        self.methods = methods.map { method in
+            let invoke = method.invoke
+            return { arguments, result in try await invoke(shared.value, &arguments, &result) }
+        }
+    }
+
+    subscript(id: UInt64) -> Method? {
+        indexByID[id].map { methods[$0] }
+    }
 }
 
+/// The real object, which the serving loop hands to one call at a time unless its type
+/// conforms to `BridgeConcurrentCalls`; the compiler cannot see either from generic code.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
 /// Replies waiting to be written together.
 private struct ReplyBatch {
     private var first: _WireWriter?

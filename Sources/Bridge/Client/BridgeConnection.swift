@@ -130,47 +130,18 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
-        guard let events else { return try await exchange(interface, method, arguments, result) }
-        let start = ContinuousClock.now
+        let start = events == nil ? nil : ContinuousClock.now
         do {
-            let value = try await exchange(interface, method, arguments, result)
-            events(.call(method: interface.signatures[method], duration: .now - start, outcome: .returned))
+            try Task.checkCancellation()
+            let signature = interface.signatures[method]
+            let reply = try await exchange(try Self.callFrame(interface, method, arguments), method: signature)
+            let value = try decodeReply(reply, method: signature, result)
+            if let start { report(interface.signatures[method], since: start, .returned) }
             return value
         } catch {
-            events(.call(method: interface.signatures[method], duration: .now - start, outcome: BridgeCallOutcome(error)))
+            if let start { report(interface.signatures[method], since: start, BridgeCallOutcome(error)) }
             throw error
         }
-    }
-
-    private func exchange<Result>(
-        _ interface: _BridgeInterfaceDescription,
-        _ method: Int,
-        _ arguments: (inout _WireWriter) throws -> Void,
-        _ result: (inout _WireReader) throws -> Result
-    ) async throws -> Result {
-        try Task.checkCancellation()
-        var frame = try Self.callFrame(interface, method, arguments)
-        let signature = interface.signatures[method]
-        let callID = newCallID()
-        let (readsOwnReply, othersInFlight) = try register(callID, method: signature)
-        // A caller that will block its thread reading must not leave its frame to a task
-        // that needs a pool thread to run.
-        if othersInFlight && !readsOwnReply {
-            await sendTogether(&frame, callID: callID)
-        } else {
-            send(consume frame, kind: .call, callID: callID, holdingReadingRole: readsOwnReply)
-        }
-        let reply: Frame
-        if readsOwnReply {
-            switch readOwnReply(callID, method: signature, waitingAtMost: Self.ownReplyWait) {
-            case .reply(let frame): reply = frame
-            case .ended(let error): throw error
-            case .handOver: reply = try await awaitReply(callID, method: signature, handingOverReading: true)
-            }
-        } else {
-            reply = try await awaitReply(callID, method: signature, handingOverReading: false)
-        }
-        return try decodeReply(reply, method: signature, result)
     }
 
     /// Calls a method and blocks the calling thread until its reply arrives.
@@ -180,41 +151,61 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) throws -> Result {
-        guard let events else { return try exchangeBlocking(interface, method, arguments, result) }
-        let start = ContinuousClock.now
+        let start = events == nil ? nil : ContinuousClock.now
         do {
-            let value = try exchangeBlocking(interface, method, arguments, result)
-            events(.call(method: interface.signatures[method], duration: .now - start, outcome: .returned))
+            let signature = interface.signatures[method]
+            let reply = try exchangeBlocking(try Self.callFrame(interface, method, arguments), method: signature)
+            let value = try decodeReply(reply, method: signature, result)
+            if let start { report(interface.signatures[method], since: start, .returned) }
             return value
         } catch {
-            events(.call(method: interface.signatures[method], duration: .now - start, outcome: BridgeCallOutcome(error)))
+            if let start { report(interface.signatures[method], since: start, BridgeCallOutcome(error)) }
             throw error
         }
     }
 
-    private func exchangeBlocking<Result>(
-        _ interface: _BridgeInterfaceDescription,
-        _ method: Int,
-        _ arguments: (inout _WireWriter) throws -> Void,
-        _ result: (inout _WireReader) throws -> Result
-    ) throws -> Result {
-        let frame = try Self.callFrame(interface, method, arguments)
-        let signature = interface.signatures[method]
+    private func report(_ method: String, since start: ContinuousClock.Instant, _ outcome: BridgeCallOutcome) {
+        events?(.call(method: method, duration: .now - start, outcome: outcome))
+    }
+
+    /// Sends a call and waits for its reply, reading it itself when it is the only call.
+    private func exchange(_ frame: consuming _WireWriter, method signature: String) async throws -> Frame {
+        var frame = frame
+        let callID = newCallID()
+        let (readsOwnReply, othersInFlight) = try register(callID, method: signature)
+        // A caller that will block its thread reading must not leave its frame to a task
+        // that needs a pool thread to run.
+        if othersInFlight && !readsOwnReply {
+            await sendTogether(&frame, callID: callID)
+        } else {
+            send(consume frame, kind: .call, callID: callID, holdingReadingRole: readsOwnReply)
+        }
+        guard readsOwnReply else { return try await awaitReply(callID, method: signature, handingOverReading: false) }
+        switch readOwnReply(callID, method: signature, waitingAtMost: Self.ownReplyWait) {
+        case .reply(let frame): return frame
+        case .ended(let error): throw error
+        case .handOver: return try await awaitReply(callID, method: signature, handingOverReading: true)
+        }
+    }
+
+    /// Sends a call and blocks until its reply arrives, reading it itself unless another
+    /// caller reads.
+    private func exchangeBlocking(_ frame: consuming _WireWriter, method signature: String) throws -> Frame {
         let callID = newCallID()
         var blocked: BlockingReply?
         if try !takeReading(callID, method: signature) {
             let reply = BlockingReply()
             if try !takeReadingOrWait(callID, method: signature, on: reply) { blocked = reply }
         }
-        send(consume frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil)
+        send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil)
         while let reply = blocked {
             switch reply.wait() {
-            case .reply(let delivered): return try decodeReply(try delivered.get(), method: signature, result)
+            case .reply(let delivered): return try delivered.get()
             case .lead: blocked = nil
             }
         }
         switch readOwnReply(callID, method: signature, waitingAtMost: nil) {
-        case .reply(let frame): return try decodeReply(frame, method: signature, result)
+        case .reply(let frame): return frame
         case .ended(let error): throw error
         case .handOver: preconditionFailure("a caller that reads without a time limit handed reading over")
         }
