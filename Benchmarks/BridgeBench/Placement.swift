@@ -19,29 +19,20 @@ enum Placement {
     /// Runs `body`, which starts processes, so that they land on the host's CPU; this
     /// process stays on CPU 0.
     func startingChildren<T>(_ body: () async throws -> T) async rethrows -> T {
-        switch self {
-        case .oneCPU:
-            Self.pinProcess(to: 0b01)
-            return try await body()
-        case .twoCPUs:
-            Self.pinProcess(to: 0b10)
-            defer { Self.pinProcess(to: 0b01) }
-            return try await body()
-        }
+        try await withChildren(on: self == .oneCPU ? 0b01 : 0b10, body)
     }
 
     /// Runs `body`, which starts processes and times their start-up: on CPU 0 alone, or
     /// unpinned, as a program would run.
     func forStartUp<T>(_ body: () async throws -> T) async rethrows -> T {
-        switch self {
-        case .oneCPU:
-            Self.pinProcess(to: 0b01)
-            return try await body()
-        case .twoCPUs:
-            Self.pinProcess(to: Self.allowed)
-            defer { Self.pinProcess(to: 0b01) }
-            return try await body()
-        }
+        try await withChildren(on: self == .oneCPU ? 0b01 : Self.allowed, body)
+    }
+
+    /// Runs `body` with this process on the CPUs in `mask`, then back on CPU 0.
+    private func withChildren<T>(on mask: UInt, _ body: () async throws -> T) async rethrows -> T {
+        Self.pinProcess(to: mask)
+        defer { Self.pinProcess(to: 0b01) }
+        return try await body()
     }
 
     /// Pins every thread of this process; threads started later inherit from their creator.
