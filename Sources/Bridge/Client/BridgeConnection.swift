@@ -85,6 +85,9 @@ public final class _BridgeConnection: Sendable {
     private let socket: FileDescriptor
     /// Used only by the party that holds the reading role.
     private nonisolated(unsafe) let frames: FrameReader
+    /// The role holder's own reply when it came while the holder was still writing; used only
+    /// by the party that holds the reading role.
+    private nonisolated(unsafe) var replyReadWhileWriting: Frame?
     private let wakeUp: WakeUpSignal
     private let events: (@Sendable (BridgeEvent) -> Void)?
     private let state = Mutex(State())
@@ -325,7 +328,11 @@ public final class _BridgeConnection: Sendable {
         while true {
             let arrival: FrameArrival
             do {
-                arrival = try frames.next(waitingAtMost: timeout)
+                if let early = replyReadWhileWriting.take() {
+                    arrival = .frame(early)
+                } else {
+                    arrival = try frames.next(waitingAtMost: timeout)
+                }
             } catch {
                 if timeout != nil { return .handOver }
                 return .ended(end(because: error).naming(method))
@@ -450,8 +457,9 @@ public final class _BridgeConnection: Sendable {
     /// write needs no handling here: it means the host's end is closed, and whoever reads,
     /// seeing the same, fails every waiting call.
     /// - Parameter holdingReadingRole: The caller reads for everyone; it must keep reading
-    ///   while the socket takes no more (see `write(_:holdingReadingRole:)`).
+    ///   while the socket takes no more (see `write(_:readingFor:)`).
     private func send(_ frame: consuming _WireWriter, kind: FrameKind, callID: UInt32, holdingReadingRole: Bool = false) {
+        let reader = holdingReadingRole ? callID : nil
         var frame = frame
         frame.setFrameHeader(kind, callID: callID)
         let writer = outbox.withLock { outbox -> (writesFrame: Bool, batch: [UInt8])? in
@@ -466,10 +474,10 @@ public final class _BridgeConnection: Sendable {
         }
         guard let (writesFrame, batch) = writer else { return }
         if writesFrame {
-            frame.bytes.withUnsafeBytes { write($0, holdingReadingRole: holdingReadingRole) }
+            frame.bytes.withUnsafeBytes { write($0, readingFor: reader) }
             LargeBuffers.recycle(frame.takeBytes())
         }
-        writeOutbox(using: batch, holdingReadingRole: holdingReadingRole)
+        writeOutbox(using: batch, readingFor: reader)
     }
 
     /// Sends a call while others are in flight: the frame waits in the outbox while the
@@ -491,13 +499,14 @@ public final class _BridgeConnection: Sendable {
             outbox.writing = true
             return outbox.takeSpare()
         }
-        if let batch { writeOutbox(using: batch, holdingReadingRole: false) }
+        if let batch { writeOutbox(using: batch, readingFor: nil) }
     }
 
     /// Writes what the outbox holds until it is empty, as its one writer, so that frames
     /// never interleave on the socket and no sender waits for another's write.
     /// - Parameter batch: An empty buffer whose storage the writer reuses.
-    private func writeOutbox(using batch: consuming [UInt8], holdingReadingRole: Bool) {
+    /// - Parameter reader: The call id of the writer's own call if it holds the reading role.
+    private func writeOutbox(using batch: consuming [UInt8], readingFor reader: UInt32?) {
         var batch = batch
         while true {
             let done = outbox.withLock { outbox -> Bool in
@@ -510,16 +519,19 @@ public final class _BridgeConnection: Sendable {
                 return false
             }
             if done { return }
-            batch.withUnsafeBytes { write($0, holdingReadingRole: holdingReadingRole) }
+            batch.withUnsafeBytes { write($0, readingFor: reader) }
             batch.removeAll(keepingCapacity: true)
         }
     }
 
     /// Writes all of `bytes`. A writer that also reads for everyone must not just wait for
     /// room: the host may be waiting too, to write replies that nobody else would read. So
-    /// while the socket takes no more, it reads and delivers frames.
-    private func write(_ bytes: UnsafeRawBufferPointer, holdingReadingRole: Bool) {
-        guard holdingReadingRole else {
+    /// while the socket takes no more, it reads: frames for others go to their waiters; its
+    /// own reply (its call may be written already, with others' frames still to go) is kept
+    /// for `readOwnReply`.
+    /// - Parameter reader: The call id of the writer's own call if it holds the reading role.
+    private func write(_ bytes: UnsafeRawBufferPointer, readingFor reader: UInt32?) {
+        guard let reader else {
             _ = try? System.sendAll(socket, bytes)
             return
         }
@@ -532,10 +544,12 @@ public final class _BridgeConnection: Sendable {
                 return  // the read that follows sees the end
             case .wouldBlock:
                 guard System.waitUntilReadableOrWritable(socket) else { continue }
-                // The caller's own reply cannot come before its call is written, so every
-                // frame read here is someone else's.
                 guard case .frame(let frame)? = try? frames.next(waitingAtMost: nil) else { return }
-                deliver(frame)
+                if frame.callID == reader {
+                    replyReadWhileWriting = frame
+                } else {
+                    deliver(frame)
+                }
             }
         }
     }
