@@ -78,6 +78,15 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
 
+        // Counts what start/stop cycles and long runs of calls leave behind:
+        // `swift run -c release bridge-soak cycles 1000`, `... calls 1000000`.
+        .executableTarget(
+            name: "bridge-soak",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Benchmarks/BridgeSoak",
+            plugins: ["BridgeGen"]
+        ),
+
         // Times the generator over a synthetic 200-file target: `swift run -c release generator-bench`.
         .executableTarget(
             name: "generator-bench",
