@@ -87,6 +87,15 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
 
+        // The frame reader and the codec under libFuzzer (scripts/fuzz.sh); built plainly, it
+        // replays inputs: `swift run bridge-fuzz Fuzz/corpus`.
+        .executableTarget(
+            name: "bridge-fuzz",
+            dependencies: ["Bridge", "CFuzzerDriver"],
+            path: "Fuzz/BridgeFuzz"
+        ),
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+
         // Times the generator over a synthetic 200-file target: `swift run -c release generator-bench`.
         .executableTarget(
             name: "generator-bench",
