@@ -82,6 +82,11 @@ package final class FrameReader {
             var reused = LargeBuffers.take(count: payloadSize)
             reused.withUnsafeMutableBytes { complete = readPayload(into: $0) }
             payload = reused
+        } else if payloadSize == 0 {
+            // Not through `unsafeUninitializedCapacity`: for no capacity it hands out the shared
+            // empty array, and setting its count writes to that global from every reader thread
+            // at once (a race ThreadSanitizer reports).
+            payload = []
         } else {
             payload = [UInt8](unsafeUninitializedCapacity: payloadSize) { payload, count in
                 complete = readPayload(into: UnsafeMutableRawBufferPointer(payload))
