@@ -11,29 +11,14 @@ struct SoakFailure: Error, CustomStringConvertible {
     var description: String
 }
 
-func census() throws -> ProcessCensus {
-    guard let census = ProcessCensus.take() else { throw SoakFailure(description: "/proc/self could not be read; bridge-soak runs on Linux only") }
-    return census
-}
-
 func residentMemory(of processID: Int32? = nil) -> String {
     guard let bytes = ProcessCensus.residentMemory(of: processID) else { return "unreadable" }
     return String(format: "%.1f MiB", Double(bytes) / Double(1 << 20))
 }
 
-/// The census once the last bridge's reader thread, which may still be returning after its
-/// host was reaped, has had a moment to go: three equal counts in a row, or a second.
-func settledCensus() async throws -> ProcessCensus {
-    let deadline = ContinuousClock.now + .seconds(1)
-    var current = try census()
-    var repeats = 0
-    while repeats < 2, ContinuousClock.now < deadline {
-        try await Task.sleep(for: .milliseconds(2))
-        let next = try census()
-        repeats = next == current ? repeats + 1 : 0
-        current = next
-    }
-    return current
+func settledCensus(atMost limit: ProcessCensus? = nil) async throws -> ProcessCensus {
+    guard let census = await ProcessCensus.settled(atMost: limit) else { throw SoakFailure(description: "/proc/self could not be read; bridge-soak runs on Linux only") }
+    return census
 }
 
 func cycles(_ count: Int) async throws {
@@ -51,11 +36,9 @@ func cycles(_ count: Int) async throws {
         }
     }
     let elapsed = clock.now - began
-    let after = try await settledCensus()
+    let after = try await settledCensus(atMost: before)
     print("after \(count) cycles (\(elapsed)): \(after)")
-    guard after.descriptors <= before.descriptors, after.threads <= before.threads,
-          after.children <= before.children, after.zombies == 0
-    else { throw SoakFailure(description: "the counts grew: leak") }
+    guard after.isNoLarger(than: before), after.zombies == 0 else { throw SoakFailure(description: "the counts grew: leak") }
     print("no growth")
 }
 

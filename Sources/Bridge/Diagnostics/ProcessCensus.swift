@@ -38,6 +38,31 @@ package struct ProcessCensus: Codable, Hashable, Sendable, CustomStringConvertib
         return ProcessCensus(descriptors: descriptors.count, threads: threads.count, children: children, zombies: zombies)
     }
 
+    /// The census once what is on its way out is gone, such as the reader thread of a bridge
+    /// that just stopped, which may still be returning after its host was reaped: the first
+    /// census no larger than `limit`, or, without a limit, three equal ones in a row. After
+    /// `timeout`, whatever it is then.
+    /// - Returns: Nil where there is no `/proc`.
+    package static func settled(atMost limit: ProcessCensus? = nil, within timeout: Duration = .seconds(1)) async -> ProcessCensus? {
+        let deadline = ContinuousClock.now + timeout
+        guard var census = take() else { return nil }
+        var repeats = 0
+        while ContinuousClock.now < deadline {
+            if let limit, census.isNoLarger(than: limit) { break }
+            if limit == nil, repeats == 2 { break }
+            try? await Task.sleep(for: .milliseconds(2))
+            guard let next = take() else { return nil }
+            repeats = next == census ? repeats + 1 : 0
+            census = next
+        }
+        return census
+    }
+
+    /// Whether no count is larger than `other`'s.
+    package func isNoLarger(than other: ProcessCensus) -> Bool {
+        descriptors <= other.descriptors && threads <= other.threads && children <= other.children && zombies <= other.zombies
+    }
+
     /// The state letter and parent pid of a `/proc/<pid>/stat` line.
     private static func stateAndParent(_ stat: String) -> (Character, ProcessID)? {
         // The command name, in parentheses, may contain spaces and parentheses: the fields

@@ -95,21 +95,8 @@ final class LocalHygieneProbe: HygieneProbe {
         }
     }
 
-    /// The census once the last bridge's reader thread, which may still be returning after
-    /// its host was reaped, is gone: the first that is no larger than `limit`, or else three
-    /// equal ones in a row; after a second, whatever it is.
     private static func settledCensus(atMost limit: ProcessCensus? = nil) async throws -> ProcessCensus {
-        let deadline = ContinuousClock.now + .seconds(1)
-        var census = try census()
-        var repeats = 0
-        while ContinuousClock.now < deadline {
-            if let limit, census.isNoLarger(than: limit) { break }
-            if limit == nil, repeats == 2 { break }
-            try await Task.sleep(for: .milliseconds(2))
-            let next = try Self.census()
-            repeats = next == census ? repeats + 1 : 0
-            census = next
-        }
+        guard let census = await ProcessCensus.settled(atMost: limit) else { throw ProbeError("/proc could not be read") }
         return census
     }
 
@@ -131,8 +118,3 @@ struct ProbeError: Error, Codable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-extension ProcessCensus {
-    func isNoLarger(than other: ProcessCensus) -> Bool {
-        descriptors <= other.descriptors && threads <= other.threads && children <= other.children && zombies <= other.zombies
-    }
-}
