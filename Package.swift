@@ -78,6 +78,24 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
 
+        // Counts what start/stop cycles and long runs of calls leave behind:
+        // `swift run -c release bridge-soak cycles 1000`, `... calls 1000000`.
+        .executableTarget(
+            name: "bridge-soak",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Benchmarks/BridgeSoak",
+            plugins: ["BridgeGen"]
+        ),
+
+        // The frame reader and the codec under libFuzzer (scripts/fuzz.sh); built plainly, it
+        // replays inputs: `swift run bridge-fuzz Fuzz/corpus`.
+        .executableTarget(
+            name: "bridge-fuzz",
+            dependencies: ["Bridge", "CFuzzerDriver"],
+            path: "Fuzz/BridgeFuzz"
+        ),
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+
         // Times the generator over a synthetic 200-file target: `swift run -c release generator-bench`.
         .executableTarget(
             name: "generator-bench",

@@ -45,6 +45,7 @@ final class HostSession: Sendable {
     }
 
     private func serve<Real: _BridgeServable>(_ type: Real.Type, hello: Hello, reader: FrameReader) async -> Int32 {
+        reader.maximumPayloadSize = hello.maximumMessageSize
         if let mismatch = hello.mismatch(with: Real.BridgeClient._bridgeInterface) {
             return refuse(.interfaceMismatch(mismatch))
         }
@@ -73,7 +74,7 @@ final class HostSession: Sendable {
         }
         reply(.welcome, callID: 0) { _ in }
 
-        let methods = DispatchTable(Real._bridgeMethods, boundTo: real)
+        let methods = DispatchTable(Real._bridgeMethods, boundTo: real, resultLimit: hello.maximumMessageSize)
         let concurrent = real is any BridgeConcurrentCalls
         // Replies to calls that arrived together leave together: one write for the batch.
         var batch = ReplyBatch()
@@ -119,9 +120,16 @@ final class HostSession: Sendable {
         }
         var result = _WireWriter.frame()
         do {
-            try await method(&arguments, &result)
+            try await method.invoke(&arguments, &result)
         } catch {
             return replyFrame(.threw, callID: frame.callID) { try $0.encode(ErrorEnvelope(error)) }
+        }
+        do {
+            try result.checkPayloadSize(limit: methods.resultLimit, method: method.signature)
+        } catch {
+            return replyFrame(.threw, callID: frame.callID) {
+                try $0.encode(ErrorEnvelope(BridgeError.resultTooLarge(method: method.signature, size: result.bytes.count - Frame.headerSize, limit: methods.resultLimit)))
+            }
         }
         result.setFrameHeader(.returned, callID: frame.callID)
         return result
@@ -174,14 +182,20 @@ final class HostSession: Sendable {
 /// does not depend on the real type: the per-call path is compiled once rather than run
 /// through generic metadata.
 private struct DispatchTable: Sendable {
-    typealias Method = @Sendable (inout _WireReader, inout _WireWriter) async throws -> Void
+    struct Method: Sendable {
+        var signature: String
+        var invoke: @Sendable (inout _WireReader, inout _WireWriter) async throws -> Void
+    }
 
     private let indexByID: [UInt64: Int]
     private let methods: [Method]
+    /// The largest result a call may send back (`BridgeOptions.maximumMessageSize`).
+    let resultLimit: Int
 
     /// - Parameter real: Called from one task at a time, or, for a type that conforms to
     ///   `BridgeConcurrentCalls` (and so to `Sendable`), from several.
-    init<Real>(_ methods: [_BridgeMethod<Real>], boundTo real: Real) {
+    init<Real>(_ methods: [_BridgeMethod<Real>], boundTo real: Real, resultLimit: Int) {
+        self.resultLimit = resultLimit
         let shared = UncheckedSendable(real)
         var indexByID: [UInt64: Int] = [:]
         for (index, method) in methods.enumerated() where indexByID[method.id] == nil {
@@ -190,7 +204,7 @@ private struct DispatchTable: Sendable {
         self.indexByID = indexByID
         self.methods = methods.map { method in
             let invoke = method.invoke
-            return { arguments, result in try await invoke(shared.value, &arguments, &result) }
+            return Method(signature: method.signature) { arguments, result in try await invoke(shared.value, &arguments, &result) }
         }
     }
 

@@ -79,6 +79,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     private static func start(_ options: BridgeOptions, configuration: [UInt8]?) async throws -> Bridge {
         try Task.checkCancellation()
         try options.checkIdentitySwitch()
+        try options.checkMaximumMessageSize()
         let clock = ContinuousClock()
         let began = clock.now
         let launched = try await HostLauncher.launch(options)

@@ -27,6 +27,15 @@ public struct BridgeOptions: Sendable {
     /// Where the host's standard output and standard error go: the parent's (the default),
     /// nowhere, or to a handler in the parent, line by line.
     public var output: BridgeOutput
+    /// The largest message, in bytes: a call's arguments, or its result. The default,
+    /// ``defaultMaximumMessageSize``, lets 64 MiB of data through with room for the call
+    /// around it; the most is 256 MiB.
+    ///
+    /// A message over the limit is refused, never half sent: a call whose arguments are too
+    /// large fails with ``BridgeError/messageTooLarge(method:size:limit:)`` naming the method,
+    /// and the bridge stays usable. A frame over the limit that arrives anyway ends the
+    /// connection with the same error.
+    public var maximumMessageSize: Int
     /// Called with what the bridge does: host started, handshake completed, stopped, host
     /// exited. It runs on whichever thread or task the event happens on; keep it quick.
     public var events: (@Sendable (BridgeEvent) -> Void)?
@@ -41,6 +50,7 @@ public struct BridgeOptions: Sendable {
         startTimeout: Duration = .seconds(30),
         stopTimeout: Duration = .seconds(5),
         output: BridgeOutput = .inherit,
+        maximumMessageSize: Int = BridgeOptions.defaultMaximumMessageSize,
         events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
         self.workingDirectory = workingDirectory
@@ -51,11 +61,24 @@ public struct BridgeOptions: Sendable {
         self.startTimeout = startTimeout
         self.stopTimeout = stopTimeout
         self.output = output
+        self.maximumMessageSize = maximumMessageSize
         self.events = events
     }
+
+    /// 64 MiB and 64 KiB: 64 MiB of arguments or result, plus room for the method and the
+    /// lengths around them.
+    public static let defaultMaximumMessageSize = (64 << 20) + (64 << 10)
 }
 
 extension BridgeOptions {
+    /// Fails early when `maximumMessageSize` is outside what a frame can carry.
+    func checkMaximumMessageSize() throws(BridgeError) {
+        let range = Frame.minimumPayloadLimit...Frame.maximumPayloadSize
+        guard range.contains(maximumMessageSize) else {
+            throw .startFailed("BridgeOptions.maximumMessageSize is \(maximumMessageSize) bytes; set it between \(range.lowerBound) and \(range.upperBound) bytes")
+        }
+    }
+
     /// Fails early, in the parent, when `user` and `group` ask for a switch that cannot happen.
     func checkIdentitySwitch() throws(BridgeError) {
         guard user != nil || group != nil else { return }

@@ -90,6 +90,7 @@ public final class _BridgeConnection: Sendable {
     private nonisolated(unsafe) var replyReadWhileWriting: Frame?
     private let wakeUp: WakeUpSignal
     private let events: (@Sendable (BridgeEvent) -> Void)?
+    private let maximumMessageSize: Int
     private let state = Mutex(State())
     /// Frames waiting to be written, and who writes them.
     private let outbox = Mutex(Outbox())
@@ -98,11 +99,16 @@ public final class _BridgeConnection: Sendable {
     /// - Parameters:
     ///   - socket: The parent's end of the bridge; the connection owns it.
     ///   - wakeUp: The reader thread's wake-up signal; the connection owns it.
+    ///   - maximumMessageSize: The largest payload sent or accepted.
     ///   - events: Told of each call, if set.
-    package init(socket: FileDescriptor, wakeUp: WakeUpSignal, host: HostProcess, events: (@Sendable (BridgeEvent) -> Void)? = nil) {
+    package init(
+        socket: FileDescriptor, wakeUp: WakeUpSignal, host: HostProcess,
+        maximumMessageSize: Int = Frame.maximumPayloadSize, events: (@Sendable (BridgeEvent) -> Void)? = nil
+    ) {
         self.socket = socket
         self.host = host
-        self.frames = FrameReader(socket)
+        self.maximumMessageSize = maximumMessageSize
+        self.frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
         self.wakeUp = wakeUp
         self.events = events
     }
@@ -137,7 +143,7 @@ public final class _BridgeConnection: Sendable {
         do {
             try Task.checkCancellation()
             let signature = interface.signatures[method]
-            let reply = try await exchange(try Self.callFrame(interface, method, arguments), method: signature)
+            let reply = try await exchange(try callFrame(interface, method, arguments), method: signature)
             let value = try decodeReply(reply, method: signature, result)
             if let start { report(interface.signatures[method], since: start, .returned) }
             return value
@@ -157,7 +163,7 @@ public final class _BridgeConnection: Sendable {
         let start = events == nil ? nil : ContinuousClock.now
         do {
             let signature = interface.signatures[method]
-            let reply = try exchangeBlocking(try Self.callFrame(interface, method, arguments), method: signature)
+            let reply = try exchangeBlocking(try callFrame(interface, method, arguments), method: signature)
             let value = try decodeReply(reply, method: signature, result)
             if let start { report(interface.signatures[method], since: start, .returned) }
             return value
@@ -215,12 +221,15 @@ public final class _BridgeConnection: Sendable {
     }
 
     /// A call frame: the method's id, then its arguments; the header is filled in on sending.
-    private static func callFrame(
+    /// - Throws: `BridgeError.messageTooLarge` for arguments over the limit: nothing is sent,
+    ///   and the connection stays usable.
+    private func callFrame(
         _ interface: _BridgeInterfaceDescription, _ method: Int, _ arguments: (inout _WireWriter) throws -> Void
     ) throws -> _WireWriter {
         var frame = _WireWriter.frame()
         frame.writeUInt64LittleEndian(interface.methodIDs[method])
         try arguments(&frame)
+        try frame.checkPayloadSize(limit: maximumMessageSize, method: interface.signatures[method])
         return frame
     }
 

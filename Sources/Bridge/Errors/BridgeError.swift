@@ -17,6 +17,14 @@ public enum BridgeError: Error, Sendable, Hashable, Codable, CustomStringConvert
     case remoteError(typeName: String, description: String)
     /// The bridge was stopped; calls need a new bridge.
     case stopped(method: String?)
+    /// A message of `size` bytes is over `limit`, the connection's
+    /// ``BridgeOptions/maximumMessageSize``. With a method, that call was refused before it was
+    /// sent, and the bridge stays usable; without one, such a message arrived and the connection
+    /// was closed.
+    case messageTooLarge(method: String?, size: Int, limit: Int)
+    /// The result of `method` takes `size` bytes, over `limit`: the host sent this error
+    /// instead, and the bridge stays usable.
+    case resultTooLarge(method: String, size: Int, limit: Int)
 
     /// What went wrong and what to do about it.
     public var description: String {
@@ -38,6 +46,12 @@ public enum BridgeError: Error, Sendable, Hashable, Codable, CustomStringConvert
         case .stopped(let method):
             "Bridge was stopped" + (method.map { " before '\($0)' could complete" } ?? "")
                 + "; start a new bridge to make calls."
+        case .messageTooLarge(let method?, let size, let limit):
+            "Bridge refused to send '\(method)': its arguments take \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize); pass less per call, or raise the limit."
+        case .messageTooLarge(nil, let size, let limit):
+            "Bridge received a message of \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize), and closed the connection; return less per call, or raise the limit."
+        case .resultTooLarge(let method, let size, let limit):
+            "Bridge host did not send the result of '\(method)': it takes \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize); return less per call, or raise the limit."
         }
     }
 }

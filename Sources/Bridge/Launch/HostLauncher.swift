@@ -58,7 +58,8 @@ enum HostLauncher {
         var onExit: (@Sendable (HostTermination) -> Void)?
         if let events { onExit = { events(.hostExited(processID: pid, termination: $0)) } }
         let host = HostProcess(id: pid, onExit: onExit)
-        let connection = _BridgeConnection(socket: parentEnd, wakeUp: wakeUp, host: host, events: options.events)
+        let connection = _BridgeConnection(
+            socket: parentEnd, wakeUp: wakeUp, host: host, maximumMessageSize: options.maximumMessageSize, events: options.events)
         connection.startReading()
         return Launched(connection: connection, output: output)
     }

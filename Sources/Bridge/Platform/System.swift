@@ -494,6 +494,40 @@ package enum System {
     package static func exit(_ code: CInt) -> Never {
         platformExit(code)
     }
+
+    // MARK: Census
+
+    /// The names in a directory, without `.` and `..`; nil if it cannot be read (no `/proc`).
+    package static func directoryEntries(_ path: String) -> [String]? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// A small file's text, such as one under `/proc`, whose size `stat` does not tell; nil if
+    /// it cannot be read.
+    package static func readSmallFile(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { _ = platformClose(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { platformRead(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes += chunk.prefix(count)
+            } else if count == 0 || errno != EINTR {
+                return count == 0 ? String(decoding: bytes, as: UTF8.self) : nil
+            }
+        }
+    }
 }
 
 #if canImport(Glibc)

@@ -27,9 +27,13 @@ package struct Frame: Sendable {
     package static let headerSize = 9
     /// The wire format's version; a host refuses a parent that speaks another.
     /// 2: the hello carries the user, group, output mode and configuration.
-    package static let wireVersion: UInt32 = 2
-    /// The largest payload accepted; a larger frame ends the connection.
+    /// 3: the hello carries the maximum message size.
+    package static let wireVersion: UInt32 = 3
+    /// The largest payload a reader accepts unless told otherwise, and the most
+    /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20
+    /// The least `BridgeOptions.maximumMessageSize` may be: room for any hello.
+    package static let minimumPayloadLimit = 64 << 10
 
     package var kind: FrameKind
     package var callID: UInt32
@@ -48,6 +52,15 @@ package struct Frame: Sendable {
 extension _WireWriter {
     /// A writer whose bytes start with room for a frame header.
     package static func frame() -> _WireWriter { _WireWriter(reserving: Frame.headerSize) }
+
+    /// Throws if the payload written so far is over `limit`: for a sender, so that an
+    /// oversized message fails its call instead of ending the connection at the reader.
+    /// - Parameter method: The call, to name in the error.
+    /// - Throws: `BridgeError.messageTooLarge` naming the method, the size and the limit.
+    package func checkPayloadSize(limit: Int, method: String) throws(BridgeError) {
+        let size = bytes.count - Frame.headerSize
+        guard size <= limit else { throw .messageTooLarge(method: method, size: size, limit: limit) }
+    }
 
     /// Fills in the header that `frame()` left room for.
     package mutating func setFrameHeader(_ kind: FrameKind, callID: UInt32) {

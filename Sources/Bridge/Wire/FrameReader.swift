@@ -16,10 +16,14 @@ package final class FrameReader {
     private var end = 0
     /// The receive timeout the socket has now; nil for none.
     private var receiveTimeout: Duration?
+    /// The largest payload accepted: a larger frame ends the connection before its payload is
+    /// read or any memory is set aside for it. A host sets it from the hello.
+    package var maximumPayloadSize: Int
 
-    package init(_ descriptor: FileDescriptor, bufferSize: Int = 64 << 10) {
+    package init(_ descriptor: FileDescriptor, bufferSize: Int = 64 << 10, maximumPayloadSize: Int = Frame.maximumPayloadSize) {
         self.descriptor = descriptor
         self.buffer = .allocate(byteCount: bufferSize, alignment: 8)
+        self.maximumPayloadSize = maximumPayloadSize
     }
 
     deinit { buffer.deallocate() }
@@ -42,7 +46,8 @@ package final class FrameReader {
 
     /// The next frame, waiting at most `timeout` for it to start arriving (once its first
     /// bytes are here, the rest is waited for however long it takes); nil waits for ever.
-    /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's.
+    /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's,
+    ///   `.messageTooLarge` for a frame over `maximumPayloadSize`.
     package func next(waitingAtMost timeout: Duration?) throws(BridgeError) -> FrameArrival {
         // The socket's own receive timeout: cheaper than polling before each read. It is set
         // only between frames, and changed only when a reader wants another one.
@@ -64,8 +69,8 @@ package final class FrameReader {
             throw .malformedMessage("a frame declares \(length) bytes, fewer than its own header")
         }
         let payloadSize = length - (Frame.headerSize - 4)
-        guard payloadSize <= Frame.maximumPayloadSize else {
-            throw .malformedMessage("a frame of \(payloadSize) bytes is over the limit of \(Frame.maximumPayloadSize) bytes")
+        guard payloadSize <= maximumPayloadSize else {
+            throw .messageTooLarge(method: nil, size: payloadSize, limit: maximumPayloadSize)
         }
         guard let kind = FrameKind(rawValue: rawKind) else {
             throw .malformedMessage("unknown frame kind \(rawKind)")
@@ -77,6 +82,11 @@ package final class FrameReader {
             var reused = LargeBuffers.take(count: payloadSize)
             reused.withUnsafeMutableBytes { complete = readPayload(into: $0) }
             payload = reused
+        } else if payloadSize == 0 {
+            // Not through `unsafeUninitializedCapacity`: for no capacity it hands out the shared
+            // empty array, and setting its count writes to that global from every reader thread
+            // at once (a race ThreadSanitizer reports).
+            payload = []
         } else {
             payload = [UInt8](unsafeUninitializedCapacity: payloadSize) { payload, count in
                 complete = readPayload(into: UnsafeMutableRawBufferPointer(payload))

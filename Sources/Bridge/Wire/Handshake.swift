@@ -14,6 +14,8 @@ package struct Hello: Codable, Sendable {
     package var linesOfOutput: Bool
     /// The real type's configuration, encoded, for a `BridgeConfigurable` type.
     package var configuration: [UInt8]?
+    /// The largest payload either side sends or accepts (`BridgeOptions.maximumMessageSize`).
+    package var maximumMessageSize: Int
 
     package init(
         realType: String, realTypeName: String, interface: _BridgeInterfaceDescription, options: BridgeOptions,
@@ -28,6 +30,7 @@ package struct Hello: Codable, Sendable {
         self.group = options.group
         if case .lines = options.output { linesOfOutput = true } else { linesOfOutput = false }
         self.configuration = configuration
+        self.maximumMessageSize = options.maximumMessageSize
     }
 
     /// Why `interface` (the host's) does not serve this parent's interface, or nil if it does.

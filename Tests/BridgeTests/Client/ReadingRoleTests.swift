@@ -7,6 +7,7 @@ import Testing
 protocol Mirror: Bridged {
     func reversed(_ data: Data) async throws -> Data
     func reversedBlocking(_ data: Data) throws -> Data
+    func filled(count: Int) async throws -> Data
     func echo(_ text: String, afterMilliseconds delay: Int) async throws -> String
     func echoBlocking(_ text: String, afterMilliseconds delay: Int) throws -> String
     /// Creates a file at `marker`, then answers once a byte can be read from the FIFO at `release`.
@@ -17,6 +18,7 @@ final class LocalMirror: Mirror {
     init() {}
     func reversed(_ data: Data) async throws -> Data { Data(data.reversed()) }
     func reversedBlocking(_ data: Data) throws -> Data { Data(data.reversed()) }
+    func filled(count: Int) async throws -> Data { Data(repeating: 7, count: count) }
 
     func echo(_ text: String, afterMilliseconds delay: Int) async throws -> String {
         try await Task.sleep(for: .milliseconds(delay))

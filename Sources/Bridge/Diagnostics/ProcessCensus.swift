@@ -1,0 +1,93 @@
+/// What this process holds that a bridge could leak: open descriptors, threads, child
+/// processes, and children that exited and were never reaped. Read from `/proc`, so Linux only.
+///
+/// Used by the hygiene tests and by `bridge-soak`; not part of the public API.
+package struct ProcessCensus: Codable, Hashable, Sendable, CustomStringConvertible {
+    package var descriptors: Int
+    package var threads: Int
+    /// Children that run (or stopped), zombies not included.
+    package var children: Int
+    package var zombies: Int
+
+    package init(descriptors: Int, threads: Int, children: Int, zombies: Int) {
+        self.descriptors = descriptors
+        self.threads = threads
+        self.children = children
+        self.zombies = zombies
+    }
+
+    /// Counts what this process holds now; nil where there is no `/proc`.
+    package static func take() -> ProcessCensus? {
+        // Listing /proc/self/fd opens one descriptor of its own; it is closed again before the
+        // next census, so it counts the same in each.
+        guard let descriptors = System.directoryEntries("/proc/self/fd"),
+              let threads = System.directoryEntries("/proc/self/task"),
+              let processes = System.directoryEntries("/proc")
+        else { return nil }
+        let me = System.currentProcessID
+        var children = 0
+        var zombies = 0
+        for name in processes where name.first?.isNumber == true {
+            // A process may end between the listing and the read: then it is nobody's child.
+            guard let stat = System.readSmallFile("/proc/\(name)/stat"),
+                  let (state, parent) = Self.stateAndParent(stat),
+                  parent == me
+            else { continue }
+            if state == "Z" { zombies += 1 } else { children += 1 }
+        }
+        return ProcessCensus(descriptors: descriptors.count, threads: threads.count, children: children, zombies: zombies)
+    }
+
+    /// The census once what is on its way out is gone, such as the reader thread of a bridge
+    /// that just stopped, which may still be returning after its host was reaped: the first
+    /// census no larger than `limit`, or, without a limit, three equal ones in a row. After
+    /// `timeout`, whatever it is then.
+    /// - Returns: Nil where there is no `/proc`.
+    package static func settled(atMost limit: ProcessCensus? = nil, within timeout: Duration = .seconds(1)) async -> ProcessCensus? {
+        let deadline = ContinuousClock.now + timeout
+        guard var census = take() else { return nil }
+        var repeats = 0
+        while ContinuousClock.now < deadline {
+            if let limit, census.isNoLarger(than: limit) { break }
+            if limit == nil, repeats == 2 { break }
+            try? await Task.sleep(for: .milliseconds(2))
+            guard let next = take() else { return nil }
+            repeats = next == census ? repeats + 1 : 0
+            census = next
+        }
+        return census
+    }
+
+    /// Whether no count is larger than `other`'s.
+    package func isNoLarger(than other: ProcessCensus) -> Bool {
+        descriptors <= other.descriptors && threads <= other.threads && children <= other.children && zombies <= other.zombies
+    }
+
+    /// The state letter and parent pid of a `/proc/<pid>/stat` line.
+    private static func stateAndParent(_ stat: String) -> (Character, ProcessID)? {
+        // The command name, in parentheses, may contain spaces and parentheses: the fields
+        // start after the last ')'.
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 1, let state = fields[0].first, let parent = ProcessID(fields[1]) else { return nil }
+        return (state, parent)
+    }
+
+    /// A process's resident memory in bytes (`VmRSS` in `/proc/<pid>/status`); nil if it
+    /// cannot be read.
+    /// - Parameter processID: The process; nil for this one.
+    package static func residentMemory(of processID: ProcessID? = nil) -> Int? {
+        let path = "/proc/\(processID.map(String.init) ?? "self")/status"
+        guard let status = System.readSmallFile(path),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
+        // "VmRSS:     12345 kB"
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count >= 2, let kibibytes = Int(fields[1]) else { return nil }
+        return kibibytes * 1024
+    }
+
+    package var description: String {
+        "\(descriptors) descriptors, \(threads) threads, \(children) children, \(zombies) zombies"
+    }
+}

@@ -1,0 +1,28 @@
+import Bridge
+import Testing
+
+/// Starting and stopping bridges leaks nothing, and calls hold memory flat. Both run in a
+/// probe host: the other tests run in parallel in this process and would move its counts.
+@Suite struct HygieneTests {
+    @Test func startStopCyclesLeakNoDescriptorThreadOrChild() async throws {
+        let census = try await withBridge(LocalHygieneProbe.self) { probe in
+            try await probe.cycleBridges(200, warmUp: 20)
+        }
+        // The census sees a running bridge, so it would see one left behind.
+        #expect(census.during.children == census.before.children + 1)
+        #expect(census.during.descriptors > census.before.descriptors)
+        #expect(census.during.threads > census.before.threads)
+
+        #expect(census.after.isNoLarger(than: census.before), "before: \(census.before); after: \(census.after)")
+        #expect(census.after.zombies == 0)
+    }
+
+    @Test func twentyThousandCallsHoldMemoryFlat() async throws {
+        let memory = try await withBridge(LocalHygieneProbe.self) { probe in
+            try await probe.soak(calls: 20_000, warmUp: 2_000)
+        }
+        let limit = 32 << 20
+        #expect(memory.after - memory.before < limit, "the parent grew from \(memory.before) to \(memory.after) bytes")
+        #expect(memory.hostAfter - memory.hostBefore < limit, "the host grew from \(memory.hostBefore) to \(memory.hostAfter) bytes")
+    }
+}

@@ -1,0 +1,120 @@
+import Bridge
+import Foundation
+
+/// The bridge that the hygiene probe starts, stops and calls.
+protocol Echo: Bridged {
+    func echoText(_ text: String) async throws -> String
+    func echoData(_ data: Data) async throws -> Data
+}
+
+final class Echoer: Echo {
+    init() {}
+
+    func echoText(_ text: String) async throws -> String { text }
+
+    func echoData(_ data: Data) async throws -> Data { data }
+}
+
+/// What `HygieneProbe.cycleBridges` counted.
+struct CycleCensus: Codable, Sendable {
+    /// After the warm-up.
+    var before: ProcessCensus
+    /// While the last bridge ran.
+    var during: ProcessCensus
+    /// After the last stop, once the counts settled (or a second passed).
+    var after: ProcessCensus
+}
+
+/// Resident memory, in bytes, around a soak.
+struct SoakMemory: Codable, Sendable {
+    var before: Int
+    var after: Int
+    var hostBefore: Int
+    var hostAfter: Int
+}
+
+/// Counts and soaks in a host of its own, so that the tests running in parallel in the test
+/// process do not disturb what it counts: it is the parent of the bridges it starts.
+protocol HygieneProbe: Bridged {
+    func cycleBridges(_ cycles: Int, warmUp: Int) async throws -> CycleCensus
+    /// Makes `warmUp`, then `calls` calls to one `Echoer` bridge from 8 tasks, half of them
+    /// with small strings, half with 64 KiB of data.
+    func soak(calls: Int, warmUp: Int) async throws -> SoakMemory
+}
+
+final class LocalHygieneProbe: HygieneProbe {
+    init() {}
+
+    func cycleBridges(_ cycles: Int, warmUp: Int) async throws -> CycleCensus {
+        for _ in 0..<warmUp { try await startCallStop() }
+        let before = try await Self.settledCensus()
+        var during = before
+        for _ in 0..<cycles {
+            try await startCallStop { during = try Self.census() }
+        }
+        let after = try await Self.settledCensus(atMost: before)
+        return CycleCensus(before: before, during: during, after: after)
+    }
+
+    func soak(calls: Int, warmUp: Int) async throws -> SoakMemory {
+        let bridge = try await Bridge<Echoer>.start()
+        let echo = bridge.client
+        try await Self.calls(warmUp, on: echo)
+        let before = try Self.residentMemory(of: nil)
+        let hostBefore = try Self.residentMemory(of: bridge.processID)
+        try await Self.calls(calls, on: echo)
+        let after = try Self.residentMemory(of: nil)
+        let hostAfter = try Self.residentMemory(of: bridge.processID)
+        await bridge.stop()
+        return SoakMemory(before: before, after: after, hostBefore: hostBefore, hostAfter: hostAfter)
+    }
+
+    private func startCallStop(whileRunning body: () throws -> Void = {}) async throws {
+        let bridge = try await Bridge<Echoer>.start()
+        _ = try await bridge.client.echoText("cycle")
+        try body()
+        await bridge.stop()
+    }
+
+    private static func calls(_ count: Int, on echo: Echoer.BridgeClient) async throws {
+        let block = Data(repeating: 0xA5, count: 64 << 10)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for index in stride(from: task, to: count, by: 8) {
+                        if index % 2 == 0 {
+                            let text = "call \(index)"
+                            guard try await echo.echoText(text) == text else { throw ProbeError("echoText(\(index)) came back changed") }
+                        } else {
+                            guard try await echo.echoData(block) == block else { throw ProbeError("echoData(\(index)) came back changed") }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private static func settledCensus(atMost limit: ProcessCensus? = nil) async throws -> ProcessCensus {
+        guard let census = await ProcessCensus.settled(atMost: limit) else { throw ProbeError("/proc could not be read") }
+        return census
+    }
+
+    private static func census() throws -> ProcessCensus {
+        guard let census = ProcessCensus.take() else { throw ProbeError("/proc could not be read") }
+        return census
+    }
+
+    private static func residentMemory(of processID: Int32?) throws -> Int {
+        guard let bytes = ProcessCensus.residentMemory(of: processID) else {
+            throw ProbeError("VmRSS of \(processID.map { "pid \($0)" } ?? "this process") could not be read")
+        }
+        return bytes
+    }
+}
+
+struct ProbeError: Error, Codable, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
