@@ -36,6 +36,12 @@ public struct BridgeOptions: Sendable {
     /// and the bridge stays usable. A frame over the limit that arrives anyway ends the
     /// connection with the same error.
     public var maximumMessageSize: Int
+    /// How long a call waits for its reply; nil (the default) waits as long as the host lives.
+    ///
+    /// A call out of time fails with ``BridgeError/timedOut(_:)`` naming the method; the host is
+    /// told, but a call it already runs is not stopped, and the bridge stays usable. A limit
+    /// costs each async call a timer task.
+    public var callTimeout: Duration?
     /// Called with what the bridge does: host started, handshake completed, stopped, host
     /// exited. It runs on whichever thread or task the event happens on; keep it quick.
     public var events: (@Sendable (BridgeEvent) -> Void)?
@@ -51,6 +57,7 @@ public struct BridgeOptions: Sendable {
         stopTimeout: Duration = .seconds(5),
         output: BridgeOutput = .inherit,
         maximumMessageSize: Int = BridgeOptions.defaultMaximumMessageSize,
+        callTimeout: Duration? = nil,
         events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
         self.workingDirectory = workingDirectory
@@ -62,6 +69,7 @@ public struct BridgeOptions: Sendable {
         self.stopTimeout = stopTimeout
         self.output = output
         self.maximumMessageSize = maximumMessageSize
+        self.callTimeout = callTimeout
         self.events = events
     }
 

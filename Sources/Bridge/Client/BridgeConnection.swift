@@ -20,12 +20,14 @@ public final class _BridgeConnection: Sendable {
         /// The caller has not suspended yet: the reply is kept for it.
         case early
         case arrived(Frame)
+        /// The caller gave up (cancelled, or out of time) before it suspended.
+        case abandoned(any Error)
 
         func resume(with result: Result<Frame, any Error>) {
             switch self {
             case .task(let continuation): continuation.resume(with: result)
             case .thread(let reply): reply.deliver(.reply(result))
-            case .reading, .early, .arrived: break
+            case .reading, .early, .arrived, .abandoned: break
             }
         }
     }
@@ -91,6 +93,7 @@ public final class _BridgeConnection: Sendable {
     private let wakeUp: WakeUpSignal
     private let events: (@Sendable (BridgeEvent) -> Void)?
     private let maximumMessageSize: Int
+    private let callTimeout: Duration?
     private let state = Mutex(State())
     /// Frames waiting to be written, and who writes them.
     private let outbox = Mutex(Outbox())
@@ -100,13 +103,16 @@ public final class _BridgeConnection: Sendable {
     ///   - socket: The parent's end of the bridge; the connection owns it.
     ///   - wakeUp: The reader thread's wake-up signal; the connection owns it.
     ///   - maximumMessageSize: The largest payload sent or accepted.
+    ///   - callTimeout: How long a call waits for its reply before it fails; nil waits for ever.
     ///   - events: Told of each call, if set.
     package init(
         socket: FileDescriptor, wakeUp: WakeUpSignal, host: HostProcess,
-        maximumMessageSize: Int = Frame.maximumPayloadSize, events: (@Sendable (BridgeEvent) -> Void)? = nil
+        maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
+        events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
         self.socket = socket
         self.host = host
+        self.callTimeout = callTimeout
         self.maximumMessageSize = maximumMessageSize
         self.frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
         self.wakeUp = wakeUp
@@ -180,6 +186,7 @@ public final class _BridgeConnection: Sendable {
     /// Sends a call and waits for its reply, reading it itself when it is the only call.
     private func exchange(_ frame: consuming _WireWriter, method signature: String) async throws -> Frame {
         var frame = frame
+        let deadline = callTimeout.map { ContinuousClock.now + $0 }
         let callID = newCallID()
         let (readsOwnReply, othersInFlight) = try register(callID, method: signature)
         // A caller that will block its thread reading must not leave its frame to a task
@@ -189,17 +196,20 @@ public final class _BridgeConnection: Sendable {
         } else {
             send(consume frame, kind: .call, callID: callID, holdingReadingRole: readsOwnReply)
         }
-        guard readsOwnReply else { return try await awaitReply(callID, method: signature, handingOverReading: false) }
-        switch readOwnReply(callID, method: signature, waitingAtMost: Self.ownReplyWait) {
+        guard readsOwnReply else {
+            return try await awaitReply(callID, method: signature, handingOverReading: false, until: deadline)
+        }
+        switch readOwnReply(callID, method: signature, waitingAtMost: Self.ownReplyWait, until: deadline) {
         case .reply(let frame): return frame
         case .ended(let error): throw error
-        case .handOver: return try await awaitReply(callID, method: signature, handingOverReading: true)
+        case .handOver: return try await awaitReply(callID, method: signature, handingOverReading: true, until: deadline)
         }
     }
 
     /// Sends a call and blocks until its reply arrives, reading it itself unless another
     /// caller reads.
     private func exchangeBlocking(_ frame: consuming _WireWriter, method signature: String) throws -> Frame {
+        let deadline = callTimeout.map { ContinuousClock.now + $0 }
         let callID = newCallID()
         var blocked: BlockingReply?
         if try !takeReading(callID, method: signature) {
@@ -207,17 +217,45 @@ public final class _BridgeConnection: Sendable {
             if try !takeReadingOrWait(callID, method: signature, on: reply) { blocked = reply }
         }
         send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil)
+        var waitingUntil = deadline
         while let reply = blocked {
-            switch reply.wait() {
-            case .reply(let delivered): return try delivered.get()
-            case .lead: blocked = nil
+            switch reply.wait(until: waitingUntil) {
+            case .reply(let delivered)?: return try delivered.get()
+            case .lead?: blocked = nil
+            case nil:
+                if giveUpWaiting(callID) { throw timedOut(signature) }
+                // The reply, or the reading role, is being handed over right now: take it.
+                waitingUntil = nil
             }
         }
-        switch readOwnReply(callID, method: signature, waitingAtMost: nil) {
+        switch readOwnReply(callID, method: signature, waitingAtMost: nil, until: deadline) {
         case .reply(let frame): return frame
         case .ended(let error): throw error
-        case .handOver: preconditionFailure("a caller that reads without a time limit handed reading over")
+        case .handOver:
+            // Out of time, still holding the reading role.
+            let handOff = state.withLock { state in
+                state.pending.removeValue(forKey: callID)
+                return Self.handOff(&state)
+            }
+            perform(handOff)
+            throw timedOut(signature)
         }
+    }
+
+    /// A blocked caller ran out of time: it stops waiting unless its reply or the reading
+    /// role was just handed to it.
+    /// - Returns: Whether it stopped waiting.
+    private func giveUpWaiting(_ callID: UInt32) -> Bool {
+        state.withLock { state in
+            guard case .thread = state.pending[callID]?.waiter else { return false }
+            state.pending.removeValue(forKey: callID)
+            state.blockedCallers -= 1
+            return true
+        }
+    }
+
+    private func timedOut(_ method: String) -> BridgeError {
+        .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.")
     }
 
     /// A call frame: the method's id, then its arguments; the header is filled in on sending.
@@ -329,28 +367,39 @@ public final class _BridgeConnection: Sendable {
 
     /// Reads, as the holder of the reading role, until `callID`'s reply arrives, delivering
     /// every other frame to its waiter; then hands the role on.
-    /// - Parameter timeout: How long to wait for each frame, for a caller on the concurrency
-    ///   pool. Such a caller hands reading over when time runs out, and also when the
-    ///   connection ends, because ending reaps the host, which may take a moment of waiting
-    ///   that belongs on the reader thread.
-    private func readOwnReply(_ callID: UInt32, method: String, waitingAtMost timeout: Duration?) -> OwnReply {
+    /// - Parameters:
+    ///   - timeout: How long to wait for each frame, for a caller on the concurrency pool.
+    ///     Such a caller hands reading over when time runs out, and also when the connection
+    ///     ends, because ending reaps the host, which may take a moment of waiting that
+    ///     belongs on the reader thread.
+    ///   - deadline: When the call runs out of time; then the caller still holds the role.
+    private func readOwnReply(
+        _ callID: UInt32, method: String, waitingAtMost timeout: Duration?, until deadline: ContinuousClock.Instant?
+    ) -> OwnReply {
+        let onPool = timeout != nil
         while true {
+            var wait = timeout
+            if let deadline {
+                let left = deadline - .now
+                guard left > .zero else { return .handOver }
+                wait = min(wait ?? left, left)
+            }
             let arrival: FrameArrival
             do {
                 if let early = replyReadWhileWriting.take() {
                     arrival = .frame(early)
                 } else {
-                    arrival = try frames.next(waitingAtMost: timeout)
+                    arrival = try frames.next(waitingAtMost: wait)
                 }
             } catch {
-                if timeout != nil { return .handOver }
+                if onPool { return .handOver }
                 return .ended(end(because: error).naming(method))
             }
             switch arrival {
             case .timedOut:
-                return .handOver
+                if onPool || deadline.map({ $0 <= .now }) == true { return .handOver }
             case .closed:
-                if timeout != nil { return .handOver }
+                if onPool { return .handOver }
                 return .ended(end(because: nil).naming(method))
             case .frame(let frame) where frame.callID == callID:
                 // Replies that came in the same read go to their waiters now, rather than
@@ -373,8 +422,19 @@ public final class _BridgeConnection: Sendable {
     /// Waits, suspended, for the reply to `callID`, which another party reads.
     /// - Parameter handingOverReading: The caller holds the reading role, and gives it up
     ///   because its reply is slow to come or the connection is ending.
-    private func awaitReply(_ callID: UInt32, method: String?, handingOverReading: Bool) async throws -> Frame {
-        try await withTaskCancellationHandler {
+    ///   - deadline: When the call fails with `BridgeError.timedOut`.
+    private func awaitReply(
+        _ callID: UInt32, method: String?, handingOverReading: Bool, until deadline: ContinuousClock.Instant? = nil
+    ) async throws -> Frame {
+        // Only calls with a time limit pay for a timer.
+        let timer = deadline.map { deadline in
+            Task { [self] in
+                try await Task.sleep(until: deadline)
+                abandon(callID, because: timedOut(method ?? "the handshake"))
+            }
+        }
+        defer { timer?.cancel() }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let (handOff, ready) = state.withLock { state -> (HandOff, Result<Frame, any Error>?) in
                     let ready: Result<Frame, any Error>?
@@ -382,6 +442,9 @@ public final class _BridgeConnection: Sendable {
                     case .arrived(let frame)?:
                         state.pending.removeValue(forKey: callID)
                         ready = .success(frame)
+                    case .abandoned(let error)?:
+                        state.pending.removeValue(forKey: callID)
+                        ready = .failure(error)
                     case nil:
                         // Taken away by cancellation or by the end of the connection.
                         ready = .failure(state.closure?.error(for: method) ?? CancellationError())
@@ -436,6 +499,8 @@ public final class _BridgeConnection: Sendable {
             case .early:
                 state.pending[frame.callID]!.waiter = .arrived(frame)
                 return nil
+            case .abandoned:
+                return nil  // its caller, about to suspend, removes it
             case .thread:
                 state.blockedCallers -= 1
             default:
@@ -450,15 +515,25 @@ public final class _BridgeConnection: Sendable {
     /// The caller stopped waiting: it gets `CancellationError` now, and the host is told. A
     /// caller that reads its own reply notices when its wait runs out.
     private func cancel(_ callID: UInt32) {
+        abandon(callID, because: CancellationError())
+    }
+
+    /// Fails a task's call with `error` now, and tells the host; a reply already here wins.
+    private func abandon(_ callID: UInt32, because error: any Error) {
         let waiter = state.withLock { state -> Waiter? in
             switch state.pending[callID]?.waiter {
-            case .task?, .early?, .arrived?: state.pending.removeValue(forKey: callID)?.waiter
-            default: nil
+            case .task?:
+                return state.pending.removeValue(forKey: callID)?.waiter
+            case .early?:
+                // The caller finds this when it suspends.
+                state.pending[callID]!.waiter = .abandoned(error)
+                return .early
+            default:
+                return nil
             }
         }
         guard let waiter else { return }
-        // A caller that has not suspended yet finds its entry gone when it does.
-        waiter.resume(with: .failure(CancellationError()))
+        waiter.resume(with: .failure(error))
         send(_WireWriter.frame(), kind: .cancel, callID: callID)
     }
 
@@ -665,13 +740,16 @@ public final class _BridgeConnection: Sendable {
             state.ended = true
             state.reader = .nobody
             state.blockedCallers = 0
-            // A reply that arrived before its caller suspended is still that caller's.
-            let failed = state.pending.values.filter {
-                if case .arrived = $0.waiter { false } else { true }
+            // A reply that arrived, or an error, before its caller suspended is still that
+            // caller's.
+            func isKept(_ pending: Pending) -> Bool {
+                switch pending.waiter {
+                case .arrived, .abandoned: true
+                default: false
+                }
             }
-            state.pending = state.pending.filter {
-                if case .arrived = $0.value.waiter { true } else { false }
-            }
+            let failed = state.pending.values.filter { !isKept($0) }
+            state.pending = state.pending.filter { isKept($0.value) }
             return (closure, failed)
         }
         System.signal(wakeUp)  // the reader thread exits
@@ -714,8 +792,15 @@ private final class BlockingReply: Sendable {
         ready.signal()
     }
 
-    func wait() -> Delivery {
-        ready.wait()
+    /// The delivery, or nil if `deadline` passed first.
+    func wait(until deadline: ContinuousClock.Instant?) -> Delivery? {
+        if let deadline {
+            let left = deadline - .now
+            let nanoseconds = max(0, left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000)
+            guard ready.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return nil }
+        } else {
+            ready.wait()
+        }
         return delivery.withLock { $0! }
     }
 }

@@ -59,7 +59,8 @@ enum HostLauncher {
         if let events { onExit = { events(.hostExited(processID: pid, termination: $0)) } }
         let host = HostProcess(id: pid, onExit: onExit)
         let connection = _BridgeConnection(
-            socket: parentEnd, wakeUp: wakeUp, host: host, maximumMessageSize: options.maximumMessageSize, events: options.events)
+            socket: parentEnd, wakeUp: wakeUp, host: host, maximumMessageSize: options.maximumMessageSize,
+            callTimeout: options.callTimeout, events: options.events)
         connection.startReading()
         return Launched(connection: connection, output: output)
     }
