@@ -78,34 +78,36 @@ final class HostSession: Sendable {
         let concurrent = real is any BridgeConcurrentCalls
         // Replies to calls that arrived together leave together: one write for the batch.
         var batch = ReplyBatch()
-        return await withTaskGroup(of: Void.self) { calls in
-            while true {
-                if !reader.hasBufferedFrame { batch.flush(to: self) }
-                let frame: Frame?
-                do {
-                    frame = try reader.next()
-                } catch {
-                    return complain("\(error)")
+        let incoming = Incoming(reader)
+        let running = RunningCalls()
+        while true {
+            if !incoming.hasMore { batch.flush(to: self) }
+            let frame: Frame?
+            do {
+                frame = try incoming.next()
+            } catch {
+                return complain("\(error)")
+            }
+            // The parent closed its end without a stop: it is gone, or let the bridge go.
+            guard let frame else { return 0 }
+            switch frame.kind {
+            case .call:
+                if concurrent {
+                    running.start(frame.callID) { await self.perform(frame, methods) } whenDone: { self.send($0) }
+                } else {
+                    batch.add(await perform(frame, methods))
                 }
-                // The parent closed its end without a stop: it is gone, or let the bridge go.
-                guard let frame else { return 0 }
-                switch frame.kind {
-                case .call:
-                    if concurrent {
-                        calls.addTask { self.send(await self.perform(frame, methods)) }
-                    } else {
-                        batch.add(await perform(frame, methods))
-                    }
-                case .cancel:
-                    break  // Calls run to completion; the parent has stopped waiting already.
-                case .stop:
-                    batch.flush(to: self)
-                    await calls.waitForAll()
-                    if let lifecycle = real as? any BridgeLifecycle { await lifecycle.bridgeWillStop() }
-                    return 0
-                default:
-                    return complain("the parent sent a \(frame.kind) frame, which only a host sends")
-                }
+            case .cancel:
+                // A call that runs in a task of its own is cancelled; one that runs in turn
+                // has ended by now, or was skipped if the cancel came before it started.
+                running.cancel(frame.callID)
+            case .stop:
+                batch.flush(to: self)
+                await running.waitForAll()
+                if let lifecycle = real as? any BridgeLifecycle { await lifecycle.bridgeWillStop() }
+                return 0
+            default:
+                return complain("the parent sent a \(frame.kind) frame, which only a host sends")
             }
         }
     }
@@ -240,6 +242,53 @@ private struct ReplyBatch {
         } else {
             session.send(more)
             more.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
+/// The frames the serving loop takes, in order, except calls the parent cancelled before they
+/// started: a call whose cancel is already buffered behind it (seen without a system call) is
+/// skipped. Its cancel still comes through, and finds nothing to cancel.
+private struct Incoming {
+    private let reader: FrameReader
+
+    init(_ reader: FrameReader) { self.reader = reader }
+
+    /// Whether a frame can be taken without waiting.
+    var hasMore: Bool { reader.hasBufferedFrame }
+
+    func next() throws(BridgeError) -> Frame? {
+        while true {
+            guard let frame = try reader.next() else { return nil }
+            guard frame.kind == .call, reader.hasBufferedFrame, reader.buffersFrame(.cancel, callID: frame.callID) else {
+                return frame
+            }
+        }
+    }
+}
+
+/// Calls that run in tasks of their own, for a real type that takes calls concurrently, so
+/// that a cancel from the parent reaches the task of its call.
+private final class RunningCalls: Sendable {
+    private let tasks = Mutex<[UInt32: Task<Void, Never>]>([:])
+
+    func start(_ callID: UInt32, _ call: @escaping @Sendable () async -> _WireWriter, whenDone reply: @escaping @Sendable (consuming _WireWriter) -> Void) {
+        tasks.withLock { tasks in
+            // Registered under the lock before it can finish and remove itself.
+            tasks[callID] = Task {
+                reply(await call())
+                _ = self.tasks.withLock { $0.removeValue(forKey: callID) }
+            }
+        }
+    }
+
+    func cancel(_ callID: UInt32) {
+        tasks.withLock { $0[callID] }?.cancel()
+    }
+
+    func waitForAll() async {
+        while let task = tasks.withLock({ $0.values.first }) {
+            await task.value
         }
     }
 }

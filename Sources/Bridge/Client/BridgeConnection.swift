@@ -223,7 +223,10 @@ public final class _BridgeConnection: Sendable {
             case .reply(let delivered)?: return try delivered.get()
             case .lead?: blocked = nil
             case nil:
-                if giveUpWaiting(callID) { throw timedOut(signature) }
+                if giveUpWaiting(callID) {
+                    send(_WireWriter.frame(), kind: .cancel, callID: callID)
+                    throw timedOut(signature)
+                }
                 // The reply, or the reading role, is being handed over right now: take it.
                 waitingUntil = nil
             }
@@ -238,6 +241,7 @@ public final class _BridgeConnection: Sendable {
                 return Self.handOff(&state)
             }
             perform(handOff)
+            send(_WireWriter.frame(), kind: .cancel, callID: callID)
             throw timedOut(signature)
         }
     }
