@@ -6,7 +6,7 @@ import Synchronization
 final class HostSession: Sendable {
     private let socket: FileDescriptor
     private let parent: ProcessID
-    private let writing = Mutex(())
+    private let writing = Locked(())
 
     init(socket: FileDescriptor, parent: ProcessID) {
         self.socket = socket
@@ -78,7 +78,7 @@ final class HostSession: Sendable {
         let concurrent = real is any BridgeConcurrentCalls
         // Replies to calls that arrived together leave together: one write for the batch.
         var batch = ReplyBatch()
-        let incoming = Incoming(reader)
+        var incoming = Incoming(reader)
         let running = RunningCalls()
         while true {
             if !incoming.hasMore { batch.flush(to: self) }
@@ -247,17 +247,23 @@ private struct ReplyBatch {
 }
 
 /// The frames the serving loop takes, in order, except calls the parent cancelled before they
-/// started: a call whose cancel is already buffered behind it (seen without a system call) is
-/// skipped. Its cancel still comes through, and finds nothing to cancel.
+/// started: a call whose cancel is already buffered behind it is skipped. Its cancel still
+/// comes through, and finds nothing to cancel.
 private struct Incoming {
     private let reader: FrameReader
+    private var lastTaken = ContinuousClock.now
 
     init(_ reader: FrameReader) { self.reader = reader }
 
     /// Whether a frame can be taken without waiting.
     var hasMore: Bool { reader.hasBufferedFrame }
 
-    func next() throws(BridgeError) -> Frame? {
+    mutating func next() throws(BridgeError) -> Frame? {
+        // After a slow call, what the parent sent meanwhile (cancels among it) is fetched now,
+        // without waiting; after quick ones the buffer is fresh enough, and the read is saved.
+        let now = ContinuousClock.now
+        if now - lastTaken > .milliseconds(1) { reader.fillWithoutWaiting() }
+        defer { lastTaken = .now }
         while true {
             guard let frame = try reader.next() else { return nil }
             guard frame.kind == .call, reader.hasBufferedFrame, reader.buffersFrame(.cancel, callID: frame.callID) else {
@@ -270,7 +276,7 @@ private struct Incoming {
 /// Calls that run in tasks of their own, for a real type that takes calls concurrently, so
 /// that a cancel from the parent reaches the task of its call.
 private final class RunningCalls: Sendable {
-    private let tasks = Mutex<[UInt32: Task<Void, Never>]>([:])
+    private let tasks = Locked<[UInt32: Task<Void, Never>]>([:])
 
     func start(_ callID: UInt32, _ call: @escaping @Sendable () async -> _WireWriter, whenDone reply: @escaping @Sendable (consuming _WireWriter) -> Void) {
         tasks.withLock { tasks in

@@ -26,7 +26,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     private let output: HostOutputReader?
     private let stopTimeout: Duration
     private let events: (@Sendable (BridgeEvent) -> Void)?
-    private let stopping = Mutex<Task<Void, Never>?>(nil)
+    private let stopping = Locked<Task<Void, Never>?>(nil)
 
     private init(_ launched: HostLauncher.Launched, options: BridgeOptions) {
         self.connection = launched.connection

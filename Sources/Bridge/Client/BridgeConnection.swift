@@ -94,9 +94,9 @@ public final class _BridgeConnection: Sendable {
     private let events: (@Sendable (BridgeEvent) -> Void)?
     private let maximumMessageSize: Int
     private let callTimeout: Duration?
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Frames waiting to be written, and who writes them.
-    private let outbox = Mutex(Outbox())
+    private let outbox = Locked(Outbox())
     private let nextCallID = Atomic<UInt32>(1)
 
     /// - Parameters:
@@ -788,7 +788,7 @@ private final class BlockingReply: Sendable {
         case lead
     }
 
-    private let delivery = Mutex<Delivery?>(nil)
+    private let delivery = Locked<Delivery?>(nil)
     private let ready = DispatchSemaphore(value: 0)
 
     func deliver(_ delivery: Delivery) {

@@ -8,7 +8,7 @@ package enum LargeBuffers {
     /// The size from which buffers are pooled and `Data` is decoded without a copy.
     package static let threshold = 64 << 10
     private static let keptAtMost = 4
-    private static let pool = Mutex<[[UInt8]]>([])
+    private static let pool = Locked<[[UInt8]]>([])
 
     /// An empty array with room for at least `capacity` bytes, reused if one is kept.
     package static func take(capacity: Int) -> [UInt8] {

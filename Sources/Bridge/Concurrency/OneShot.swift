@@ -8,7 +8,7 @@ package final class OneShot<Value: Sendable>: Sendable {
         var waiters: [Int: CheckedContinuation<Value?, Never>] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     package init() {}
 

@@ -10,7 +10,7 @@ import Synchronization
 final class LaunchThread: Sendable {
     static let shared = LaunchThread()
 
-    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    private let jobs = Locked<[@Sendable () -> Void]>([])
     private let wakeUp = DispatchSemaphore(value: 0)
 
     private init() {

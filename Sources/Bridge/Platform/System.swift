@@ -159,6 +159,24 @@ package enum System {
         }
     }
 
+    /// Reads what a socket holds now, at most `buffer.count` bytes, without waiting.
+    package static func receiveWithoutWaiting(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer) -> Received {
+        while true {
+            #if canImport(Glibc)
+            let count = recv(socket.rawValue, buffer.baseAddress, buffer.count, CInt(MSG_DONTWAIT))
+            #else
+            let count = recv(socket.rawValue, buffer.baseAddress, buffer.count, MSG_DONTWAIT)
+            #endif
+            if count > 0 { return .bytes(count) }
+            if count == 0 { return .endOfFile }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .timedOut
+            default: return .endOfFile
+            }
+        }
+    }
+
     /// Makes reads from `socket` give up after `timeout` (`SO_RCVTIMEO`); nil waits for ever.
     package static func setReceiveTimeout(_ socket: FileDescriptor, _ timeout: Duration?) {
         let (seconds, attoseconds) = timeout?.components ?? (0, 0)
@@ -252,6 +270,27 @@ package enum System {
         #else
         _ = Darwin.shutdown(descriptor.rawValue, SHUT_RDWR)
         #endif
+    }
+
+    // MARK: Locks
+
+    /// A platform mutex, for `Locked`.
+    package typealias PlatformLock = UnsafeMutablePointer<pthread_mutex_t>
+
+    package static func makeLock() -> PlatformLock {
+        let lock = PlatformLock.allocate(capacity: 1)
+        lock.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(lock, nil)
+        return lock
+    }
+
+    package static func lock(_ lock: PlatformLock) { pthread_mutex_lock(lock) }
+    package static func unlock(_ lock: PlatformLock) { pthread_mutex_unlock(lock) }
+
+    package static func destroy(_ lock: PlatformLock) {
+        pthread_mutex_destroy(lock)
+        lock.deinitialize(count: 1)
+        lock.deallocate()
     }
 
     // MARK: Processes

@@ -37,6 +37,15 @@ package final class FrameReader {
         }
     }
 
+    /// Reads what the socket holds now into the buffer, if there is room, without waiting.
+    package func fillWithoutWaiting() {
+        compact()
+        guard end < buffer.count else { return }
+        if case .bytes(let count) = System.receiveWithoutWaiting(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...])) {
+            end += count
+        }
+    }
+
     /// Whether a frame of `kind` for `callID` is among the whole frames already buffered.
     package func buffersFrame(_ kind: FrameKind, callID: UInt32) -> Bool {
         var offset = start
@@ -133,16 +142,20 @@ package final class FrameReader {
     /// Reads more bytes into the buffer.
     /// - Parameter timingOut: Whether running out of time ends the read; otherwise it waits on.
     private func fill(timingOut: Bool) -> System.Received {
-        if start > 0 {
-            if start < end {
-                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start)
-            }
-            end -= start
-            start = 0
-        }
+        compact()
         let received = receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]), timingOut: timingOut)
         if case .bytes(let count) = received { end += count }
         return received
+    }
+
+    /// Moves what is buffered to the start of the buffer, making room behind it.
+    private func compact() {
+        guard start > 0 else { return }
+        if start < end {
+            buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start)
+        }
+        end -= start
+        start = 0
     }
 
     private func receive(into target: UnsafeMutableRawBufferPointer, timingOut: Bool) -> System.Received {
