@@ -3,6 +3,7 @@
 //
 //     swift run -c release bridge-soak cycles 1000     # start/stop cycles: descriptors, threads, zombies
 //     swift run -c release bridge-soak calls 1000000   # one bridge, calls from 8 tasks: resident memory
+//     swift run -c release bridge-soak crashes 20      # how soon pending calls fail when the host dies
 import Bridge
 import Foundation
 
@@ -79,18 +80,23 @@ func calls(_ count: Int) async throws {
     await bridge.stop()
 }
 
-let arguments = CommandLine.arguments.dropFirst()
-guard arguments.count == 2, let count = Int(arguments.last!), count > 0,
-      ["cycles", "calls"].contains(arguments.first!)
-else {
-    FileHandle.standardError.write(Data("usage: bridge-soak cycles <count> | bridge-soak calls <count>\n".utf8))
-    exit(64)
-}
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = "usage: bridge-soak cycles <count> | bridge-soak calls <count> | bridge-soak crashes [rounds]\n"
 do {
-    if arguments.first == "cycles" {
-        try await cycles(count)
-    } else {
-        try await calls(count)
+    switch (arguments.first, arguments.count) {
+    case ("cycles", 2), ("calls", 2), ("crashes", 1), ("crashes", 2):
+        guard let count = arguments.count == 2 ? Int(arguments[1]) : 20, count > 0 else { fallthrough }
+        switch arguments[0] {
+        case "cycles": try await cycles(count)
+        case "calls": try await calls(count)
+        default: try await crashes(count)
+        }
+    case ("parent", 1):
+        // The child copy that `crashes` kills.
+        try await beParent()
+    default:
+        FileHandle.standardError.write(Data(usage.utf8))
+        exit(64)
     }
 } catch {
     FileHandle.standardError.write(Data("bridge-soak: \(error)\n".utf8))

@@ -17,6 +17,23 @@ import Testing
         #expect(facts.openDescriptors[0] == "/dev/null", "the host does not read the parent's input")
     }
 
+    @Test func theBridgeSocketHasNoNameAnotherProcessCouldConnectTo() async throws {
+        try await withBridge(LocalSandbox.self) { sandbox in
+            let host = try await sandbox.facts().processID
+            // Read from outside the host: its sockets, by descriptor.
+            let sockets = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(host)/fd").compactMap { name -> (Int32, String)? in
+                let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(host)/fd/\(name)")
+                guard let target, target.hasPrefix("socket:[") else { return nil }
+                return (Int32(name)!, String(target.dropFirst("socket:[".count).dropLast()))
+            }
+            #expect(sockets.map(\.0) == [3], "the bridge is the host's only socket")
+            let inode = try #require(sockets.first?.1)
+            // Both ends unnamed, neither a path nor an abstract name: only the family is returned.
+            let unnamed = UInt32(MemoryLayout<sa_family_t>.size)
+            #expect(try await sandbox.addressLengths(of: 3) == [unnamed, unnamed], "socket \(inode) has a name")
+        }
+    }
+
     @Test func hostExitMidCallFailsTheCallWithItsStatus() async throws {
         let bridge = try await Bridge<LocalSandbox>.start()
         await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .exited(3), method: "exit(status:Int32) async throws")) {

@@ -37,6 +37,8 @@ protocol Sandbox: Bridged {
     func raise(signal: Int32) async throws
     func hang() async throws
     func environment() async throws -> [String: String]
+    /// The lengths of the addresses `getsockname` and `getpeername` give for `descriptor`.
+    func addressLengths(of descriptor: Int32) async throws -> [UInt32]
     /// Starts a host of its own and returns its pid; with `frozen`, that host is stopped with
     /// SIGSTOP, so it cannot notice its socket closing and only the parent-death signal can end it.
     func startNestedHost(frozen: Bool) async throws -> Int32
@@ -97,6 +99,17 @@ final class LocalSandbox: Sandbox, BridgeLifecycle {
     }
 
     func environment() async throws -> [String: String] { ProcessInfo.processInfo.environment }
+
+    func addressLengths(of descriptor: Int32) async throws -> [UInt32] {
+        [getsockname, getpeername].map { name in
+            var address = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let result = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { name(descriptor, $0, &length) }
+            }
+            return result == 0 ? length : 0
+        }
+    }
 
     func startNestedHost(frozen: Bool) async throws -> Int32 {
         let bridge = try await Bridge<LocalSandbox>.start()

@@ -1,0 +1,35 @@
+@testable import Bridge
+import Foundation
+
+/// A host started and spoken to frame by frame, to say what no well-behaved parent says.
+final class RawHost {
+    let pid: ProcessID
+    private let socket: FileDescriptor
+    private let reader: FrameReader
+
+    init() throws {
+        let (parentEnd, hostEnd) = try System.socketPair()
+        pid = try System.spawnHost(
+            path: System.currentExecutablePath(), arguments: ["raw-host"],
+            environment: ["\(System.hostVariable)=3:\(getpid())"], bridge: hostEnd)
+        System.close(hostEnd)
+        socket = parentEnd
+        reader = FrameReader(parentEnd)
+    }
+
+    deinit {
+        System.close(socket)
+        System.signal(pid, System.killSignal)
+        _ = System.reap(pid, block: true)
+    }
+
+    /// Sends a frame and reads the answer; nil when the host closed the connection instead.
+    func exchange(_ frame: _WireWriter) throws -> Frame? {
+        try socket.send(frame)
+        return try reader.next()
+    }
+
+    func closeConnection() { System.shutdown(socket) }
+
+    func waitForExit() -> HostTermination? { System.reap(pid, block: true) }
+}

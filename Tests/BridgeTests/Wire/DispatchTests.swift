@@ -1,0 +1,43 @@
+@testable import Bridge
+import Foundation
+import Testing
+
+/// The host runs only what its dispatch table holds, whatever a frame asks for.
+@Suite struct DispatchTests {
+    private func call(id: UInt64, callID: UInt32, _ arguments: (inout _WireWriter) throws -> Void) throws -> _WireWriter {
+        var frame = _WireWriter.frame()
+        frame.writeUInt64LittleEndian(id)
+        try arguments(&frame)
+        frame.setFrameHeader(.call, callID: callID)
+        return frame
+    }
+
+    @Test func unknownMethodIDGetsAnErrorAndRunsNothing() throws {
+        let host = try RawHost()
+        let hello = try _WireWriter.helloFrame(Hello(
+            realType: _mangledTypeName(LocalSandbox.self)!, realTypeName: "LocalSandbox",
+            interface: SandboxClient._bridgeInterface, options: .init()))
+        #expect(try host.exchange(hello)?.kind == .welcome)
+
+        // The arguments of exit(status: 3) under an id one bit away from exit's: had the host
+        // run it, it would exit with 3 instead of answering.
+        let exitID = _BridgeInterfaceDescription.methodID(of: "exit(status:Int32) async throws")
+        let unknown = try #require(try host.exchange(call(id: exitID ^ 1, callID: 7) { try $0.encode(Int32(3)) }))
+        #expect(unknown.kind == .threw)
+        #expect(unknown.callID == 7)
+        var payload = unknown.payloadReader
+        let error = try payload.decode(ErrorEnvelope.self).error as? BridgeError
+        #expect(error == .interfaceMismatch("the host has no method for this call"))
+
+        // Still serving, and the real object is untouched.
+        let sum = try #require(try host.exchange(call(id: _BridgeInterfaceDescription.methodID(of: "add(_:Int,_:Int) async throws -> Int"), callID: 8) {
+            try $0.encode(2)
+            try $0.encode(3)
+        }))
+        #expect(sum.kind == .returned)
+        var result = sum.payloadReader
+        #expect(try result.decode(Int.self) == 5)
+        host.closeConnection()
+        #expect(host.waitForExit() == .exited(0))
+    }
+}
