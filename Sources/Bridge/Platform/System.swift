@@ -146,27 +146,16 @@ package enum System {
     }
 
     /// Reads at most `buffer.count` bytes from a socket.
-    package static func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer) -> Received {
+    /// - Parameter waiting: Whether to wait for bytes (up to the socket's receive timeout);
+    ///   without waiting, a socket with nothing to read gives `.timedOut` at once.
+    package static func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, waiting: Bool = true) -> Received {
+        #if canImport(Glibc)
+        let flags = waiting ? 0 : CInt(MSG_DONTWAIT)
+        #else
+        let flags = waiting ? 0 : MSG_DONTWAIT
+        #endif
         while true {
-            let count = platformRead(socket.rawValue, buffer.baseAddress, buffer.count)
-            if count > 0 { return .bytes(count) }
-            if count == 0 { return .endOfFile }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .timedOut
-            default: return .endOfFile
-            }
-        }
-    }
-
-    /// Reads what a socket holds now, at most `buffer.count` bytes, without waiting.
-    package static func receiveWithoutWaiting(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer) -> Received {
-        while true {
-            #if canImport(Glibc)
-            let count = recv(socket.rawValue, buffer.baseAddress, buffer.count, CInt(MSG_DONTWAIT))
-            #else
-            let count = recv(socket.rawValue, buffer.baseAddress, buffer.count, MSG_DONTWAIT)
-            #endif
+            let count = recv(socket.rawValue, buffer.baseAddress, buffer.count, flags)
             if count > 0 { return .bytes(count) }
             if count == 0 { return .endOfFile }
             switch errno {

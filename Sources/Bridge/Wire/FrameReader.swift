@@ -41,7 +41,7 @@ package final class FrameReader {
     package func fillWithoutWaiting() {
         compact()
         guard end < buffer.count else { return }
-        if case .bytes(let count) = System.receiveWithoutWaiting(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...])) {
+        if case .bytes(let count) = System.receive(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]), waiting: false) {
             end += count
         }
     }

@@ -38,14 +38,7 @@ private struct Gate {
 
     /// Lets the held call go, if the host holds one at this gate.
     /// - Returns: Whether a call was held here.
-    func release() -> Bool {
-        let fifo = Glibc.open(path, O_WRONLY | O_NONBLOCK)  // fails at once with no reader
-        guard fifo >= 0 else { return false }
-        var byte: UInt8 = 1
-        _ = write(fifo, &byte, 1)
-        close(fifo)
-        return true
-    }
+    func release() -> Bool { releaseFIFO(path) }
 
     /// Lets the held call go once the host holds it.
     func open() async {

@@ -115,10 +115,7 @@ private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
             #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: marker) })
             call.cancel()
             await #expect(throws: CancellationError.self) { try await call.value }
-            let fifo = open(release, O_WRONLY)
-            var byte: UInt8 = 1
-            #expect(write(fifo, &byte, 1) == 1)
-            close(fifo)
+            #expect(await eventually(within: .seconds(10)) { releaseFIFO(release) })
             let after = try await mirror.echo("after", afterMilliseconds: 0)
             #expect(after == "after")
         }

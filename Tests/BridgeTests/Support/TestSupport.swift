@@ -59,3 +59,15 @@ func eventually(within timeout: Duration, _ condition: () -> Bool) async -> Bool
     }
     return condition()
 }
+
+/// Writes a byte into the FIFO at `path` if a reader has it open, without waiting (a host call
+/// held at the FIFO then goes on).
+/// - Returns: Whether a reader was there.
+func releaseFIFO(_ path: String) -> Bool {
+    let fifo = open(path, O_WRONLY | O_NONBLOCK)  // fails at once with no reader
+    guard fifo >= 0 else { return false }
+    var byte: UInt8 = 1
+    _ = write(fifo, &byte, 1)
+    close(fifo)
+    return true
+}
