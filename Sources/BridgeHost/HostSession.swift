@@ -1,5 +1,4 @@
 import Bridge
-import Synchronization
 
 /// Serves one parent on the bridge socket: the handshake, then calls until stop or until the
 /// parent goes away.

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A real object of type `Real` running in its own host process, and the client that calls it.
 ///

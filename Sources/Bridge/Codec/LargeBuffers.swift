@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Byte arrays of 64 KiB or more, kept after use so that large frames reuse memory the process
 /// already touched. Fresh large allocations are what makes a megabyte slow: the allocator

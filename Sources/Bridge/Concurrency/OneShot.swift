@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A value that is set once and that any number of tasks or threads can wait for.
 package final class OneShot<Value: Sendable>: Sendable {
