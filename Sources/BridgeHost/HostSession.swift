@@ -111,12 +111,20 @@ final class HostSession: Sendable {
         }
     }
 
+    /// Why a call frame names no method of this host: the caller and the host disagree about the
+    /// interface in a way the handshake could not see.
+    static func noSuchMethod(_ frame: Frame) -> String {
+        var payload = frame.payloadReader
+        let id = (try? payload.readUInt64LittleEndian()).map { "0x" + String($0, radix: 16) } ?? "(missing)"
+        return "the host has no method with id \(id); build the caller and the host from the same source"
+    }
+
     /// Runs one call; returns its reply frame, header filled in.
     private func perform(_ frame: Frame, _ methods: DispatchTable) async -> _WireWriter {
         var arguments = frame.payloadReader
         guard let id = try? arguments.readUInt64LittleEndian(), let method = methods[id] else {
             return replyFrame(.threw, callID: frame.callID) {
-                try $0.encode(ErrorEnvelope(BridgeError.interfaceMismatch("the host has no method for this call")))
+                try $0.encode(ErrorEnvelope(BridgeError.interfaceMismatch(Self.noSuchMethod(frame))))
             }
         }
         var result = _WireWriter.frame()

@@ -223,10 +223,7 @@ public final class _BridgeConnection: Sendable {
             case .reply(let delivered)?: return try delivered.get()
             case .lead?: blocked = nil
             case nil:
-                if giveUpWaiting(callID) {
-                    send(_WireWriter.frame(), kind: .cancel, callID: callID)
-                    throw timedOut(signature)
-                }
+                if giveUpWaiting(callID) { throw abandonedForTime(callID, signature) }
                 // The reply, or the reading role, is being handed over right now: take it.
                 waitingUntil = nil
             }
@@ -236,14 +233,15 @@ public final class _BridgeConnection: Sendable {
         case .ended(let error): throw error
         case .handOver:
             // Out of time, still holding the reading role.
-            let handOff = state.withLock { state in
-                state.pending.removeValue(forKey: callID)
-                return Self.handOff(&state)
-            }
-            perform(handOff)
-            send(_WireWriter.frame(), kind: .cancel, callID: callID)
-            throw timedOut(signature)
+            stopReading(for: callID)
+            throw abandonedForTime(callID, signature)
         }
+    }
+
+    /// Tells the host a blocked caller gave up on its call; returns the caller's error.
+    private func abandonedForTime(_ callID: UInt32, _ method: String) -> BridgeError {
+        send(_WireWriter.frame(), kind: .cancel, callID: callID)
+        return timedOut(method)
     }
 
     /// A blocked caller ran out of time: it stops waiting unless its reply or the reading
@@ -411,11 +409,7 @@ public final class _BridgeConnection: Sendable {
                 while frames.hasBufferedFrame, case .frame(let other)? = try? frames.next(waitingAtMost: nil) {
                     deliver(other)
                 }
-                let handOff = state.withLock { state in
-                    state.pending.removeValue(forKey: callID)
-                    return Self.handOff(&state)
-                }
-                perform(handOff)
+                stopReading(for: callID)
                 return .reply(frame)
             case .frame(let frame):
                 deliver(frame)
@@ -434,7 +428,7 @@ public final class _BridgeConnection: Sendable {
         let timer = deadline.map { deadline in
             Task { [self] in
                 try await Task.sleep(until: deadline)
-                abandon(callID, because: timedOut(method ?? "the handshake"))
+                abandon(callID, because: timedOut(method ?? ""))  // the handshake has no deadline
             }
         }
         defer { timer?.cancel() }
@@ -464,6 +458,15 @@ public final class _BridgeConnection: Sendable {
         } onCancel: {
             cancel(callID)
         }
+    }
+
+    /// Ends the call of the caller that holds the reading role, and hands the role on.
+    private func stopReading(for callID: UInt32) {
+        let handOff = state.withLock { state in
+            state.pending.removeValue(forKey: callID)
+            return Self.handOff(&state)
+        }
+        perform(handOff)
     }
 
     /// Gives up the reading role: to a blocked caller if one waits, else to the reader thread
