@@ -29,7 +29,8 @@ final class RawPeer {
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else { fatalError("socketpair failed") }
         let process = try System.spawnHost(
             path: System.currentExecutablePath(), arguments: ["bridge-bench-peer"],
-            environment: ["BRIDGE_BENCH_ECHO=1"], bridge: FileDescriptor(rawValue: fds[1]))
+            environment: ["BRIDGE_BENCH_ECHO=1"], bridge: FileDescriptor(rawValue: fds[1]),
+            side: FileDescriptor(rawValue: fds[1]))
         close(fds[1])
         return RawPeer(socket: fds[0], process: process)
     }

@@ -5,15 +5,15 @@ import Foundation
 /// started as a host, so no user code runs first. It never returns.
 @_cdecl("swift_process_bridge_host_main")
 func hostMain() {
-    let descriptor: FileDescriptor
+    let sockets: (bridge: FileDescriptor, side: FileDescriptor)
     let parent: ProcessID
     do {
-        (descriptor, parent) = try HostEntry.takeBridgeSocket()
+        (sockets, parent) = try HostEntry.takeBridgeSockets()
     } catch {
         HostEntry.fail(error.description)
     }
     Task.detached {
-        let status = await HostSession(socket: descriptor, parent: parent).run()
+        let status = await HostSession(socket: sockets.bridge, side: sockets.side, parent: parent).run()
         System.exit(status)
     }
     // The main thread drains the main queue, for real types that use the main actor. Not
@@ -26,10 +26,10 @@ func hostMain() {
 
 /// How a process started as a host takes over its socket.
 package enum HostEntry {
-    /// Reads and removes the host variable, checks the descriptor it names, and arranges for
-    /// this process to die with its parent.
-    /// - Returns: The bridge's socket and the parent's process id.
-    static func takeBridgeSocket() throws(HostEntryError) -> (FileDescriptor, ProcessID) {
+    /// Reads and removes the host variable, checks the descriptor it names and the side
+    /// channel's after it, and arranges for this process to die with its parent.
+    /// - Returns: The bridge's socket, the side channel's, and the parent's process id.
+    static func takeBridgeSockets() throws(HostEntryError) -> ((bridge: FileDescriptor, side: FileDescriptor), ProcessID) {
         guard let value = System.environmentValue(System.hostVariable) else {
             throw HostEntryError("\(System.hostVariable) is not set")
         }
@@ -41,10 +41,12 @@ package enum HostEntry {
             throw HostEntryError("\(System.hostVariable)='\(value)' is not '<descriptor>:<parent pid>'")
         }
         let descriptor = FileDescriptor(rawValue: number)
-        guard System.isUnixStreamSocket(descriptor) else {
-            throw HostEntryError("\(System.hostVariable) names descriptor \(number), which is not a Unix stream socket")
+        let side = FileDescriptor(rawValue: number + 1)
+        for socket in [descriptor, side] where !System.isUnixStreamSocket(socket) {
+            throw HostEntryError("\(System.hostVariable) names descriptor \(number) for the bridge and \(number + 1) for its side channel, but \(socket.rawValue) is not a Unix stream socket")
         }
         System.setCloseOnExec(descriptor)
+        System.setCloseOnExec(side)
         do {
             try System.dieWithParent()
         } catch {
@@ -54,7 +56,7 @@ package enum HostEntry {
         guard System.parentProcessID == parent else {
             throw HostEntryError("the parent process \(parent) is gone")
         }
-        return (descriptor, parent)
+        return ((descriptor, side), parent)
     }
 
     static func fail(_ message: String) -> Never {

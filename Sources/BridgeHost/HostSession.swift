@@ -1,14 +1,18 @@
 import Bridge
 
 /// Serves one parent on the bridge socket: the handshake, then calls until stop or until the
-/// parent goes away.
+/// parent goes away. The side channel brings the parent's cancels, and carries the host's calls
+/// to objects the parent passed.
 final class HostSession: Sendable {
     private let socket: FileDescriptor
+    private let sideSocket: FileDescriptor
     private let parent: ProcessID
     private let writing = Locked(())
+    private let calls = RunningCalls()
 
-    init(socket: FileDescriptor, parent: ProcessID) {
+    init(socket: FileDescriptor, side: FileDescriptor, parent: ProcessID) {
         self.socket = socket
+        self.sideSocket = side
         self.parent = parent
     }
 
@@ -71,96 +75,50 @@ final class HostSession: Sendable {
             reply(.threw, callID: 0) { try $0.encode(ErrorEnvelope(error)) }
             return 1
         }
+        let side: _BridgeConnection
+        do {
+            side = try sideChannel(maximumMessageSize: hello.maximumMessageSize)
+        } catch {
+            return refuse(.startFailed("the host could not read its side channel: \(error)"))
+        }
         reply(.welcome, callID: 0) { _ in }
 
-        let methods = DispatchTable(Real._bridgeMethods, boundTo: real, resultLimit: hello.maximumMessageSize)
-        let concurrent = real is any BridgeConcurrentCalls
-        // Replies to calls that arrived together leave together: one write for the batch.
-        var batch = ReplyBatch()
-        var incoming = Incoming(reader)
-        let running = RunningCalls()
+        let loop = ServingLoop(
+            session: self, reader: reader, side: side,
+            methods: BoundMethods(Real._bridgeMethods, boundTo: real, resultLimit: hello.maximumMessageSize),
+            concurrent: real is any BridgeConcurrentCalls)
+        // A cancel interrupts the call in turn by cancelling the task that runs it; serving goes
+        // on in a fresh task.
         while true {
-            if !incoming.hasMore { batch.flush(to: self) }
-            let frame: Frame?
-            do {
-                frame = try incoming.next()
-            } catch {
-                return complain("\(error)")
+            let serving = CancellableTask()
+            calls.serve(cancellingWith: serving.cancel)
+            let task = Task { await loop.serve() }
+            serving.set(task)
+            guard let status = await task.value else { continue }
+            if status == 0, let lifecycle = real as? any BridgeLifecycle, loop.stopped {
+                await lifecycle.bridgeWillStop()
             }
-            // The parent closed its end without a stop: it is gone, or let the bridge go.
-            guard let frame else { return 0 }
-            switch frame.kind {
-            case .call:
-                if concurrent {
-                    running.start(frame.callID) { await self.perform(frame, methods) } whenDone: { self.send($0) }
-                } else {
-                    batch.add(await perform(frame, methods))
-                }
-            case .cancel:
-                // A call that runs in a task of its own is cancelled; one that runs in turn
-                // has ended by now, or was skipped if the cancel came before it started.
-                running.cancel(frame.callID)
-            case .stop:
-                batch.flush(to: self)
-                await running.waitForAll()
-                if let lifecycle = real as? any BridgeLifecycle { await lifecycle.bridgeWillStop() }
-                return 0
-            default:
-                return complain("the parent sent a \(frame.kind) frame, which only a host sends")
-            }
+            return status
         }
     }
 
-    /// Why a call frame names no method of this host: the caller and the host disagree about the
-    /// interface in a way the handshake could not see.
-    static func noSuchMethod(_ frame: Frame) -> String {
-        var payload = frame.payloadReader
-        let id = (try? payload.readUInt64LittleEndian()).map { "0x" + String($0, radix: 16) } ?? "(missing)"
-        return "the host has no method with id \(id); build the caller and the host from the same source"
+    /// The host's end of the side channel: the parent's cancels reach `calls` through it.
+    private func sideChannel(maximumMessageSize: Int) throws -> _BridgeConnection {
+        let calls = calls
+        let side = _BridgeConnection(
+            socket: sideSocket, wakeUp: try System.makeWakeUpSignal(), peer: ParentProcess(id: parent),
+            otherFrames: { frame in
+                if frame.kind == .cancel { calls.cancel(frame.callID) }
+            },
+            maximumMessageSize: maximumMessageSize)
+        side.startReading()
+        return side
     }
 
-    /// Runs one call; returns its reply frame, header filled in.
-    private func perform(_ frame: Frame, _ methods: DispatchTable) async -> _WireWriter {
-        var arguments = frame.payloadReader
-        guard let id = try? arguments.readUInt64LittleEndian(), let method = methods[id] else {
-            return replyFrame(.threw, callID: frame.callID) {
-                try $0.encode(ErrorEnvelope(BridgeError.interfaceMismatch(Self.noSuchMethod(frame))))
-            }
-        }
-        var result = _WireWriter.frame()
-        do {
-            try await method.invoke(&arguments, &result)
-        } catch {
-            return replyFrame(.threw, callID: frame.callID) { try $0.encode(ErrorEnvelope(error)) }
-        }
-        do {
-            try result.checkPayloadSize(limit: methods.resultLimit, method: method.signature)
-        } catch {
-            return replyFrame(.threw, callID: frame.callID) {
-                try $0.encode(ErrorEnvelope(BridgeError.resultTooLarge(method: method.signature, size: result.bytes.count - Frame.headerSize, limit: methods.resultLimit)))
-            }
-        }
-        result.setFrameHeader(.returned, callID: frame.callID)
-        return result
-    }
+    fileprivate var runningCalls: RunningCalls { calls }
 
     private func reply(_ kind: FrameKind, callID: UInt32, _ payload: (inout _WireWriter) throws -> Void) {
-        send(replyFrame(kind, callID: callID, payload))
-    }
-
-    /// A reply frame, header filled in; a payload that cannot be encoded becomes an error reply.
-    private func replyFrame(_ kind: FrameKind, callID: UInt32, _ payload: (inout _WireWriter) throws -> Void) -> _WireWriter {
-        var frame = _WireWriter.frame()
-        var kind = kind
-        do {
-            try payload(&frame)
-        } catch {
-            frame = _WireWriter.frame()
-            kind = .threw
-            try? frame.encode(ErrorEnvelope(BridgeError.malformedMessage("the host could not encode its reply: \(error)")))
-        }
-        frame.setFrameHeader(kind, callID: callID)
-        return frame
+        send(CallServing.replyFrame(kind, callID: callID, payload))
     }
 
     fileprivate func send(_ frame: consuming _WireWriter) {
@@ -181,53 +139,12 @@ final class HostSession: Sendable {
     }
 
     /// Reports a broken conversation on standard error and returns the exit status.
-    private func complain(_ message: String) -> Int32 {
+    fileprivate func complain(_ message: String) -> Int32 {
         FileDescriptor.standardError.write("swift-process-bridge host: \(message); exiting.\n")
         return 65  // EX_DATAERR
     }
 }
 
-/// The real object's methods by wire id, each bound to the object, so that serving a call
-/// does not depend on the real type: the per-call path is compiled once rather than run
-/// through generic metadata.
-private struct DispatchTable: Sendable {
-    struct Method: Sendable {
-        var signature: String
-        var invoke: @Sendable (inout _WireReader, inout _WireWriter) async throws -> Void
-    }
-
-    private let indexByID: [UInt64: Int]
-    private let methods: [Method]
-    /// The largest result a call may send back (`BridgeOptions.maximumMessageSize`).
-    let resultLimit: Int
-
-    /// - Parameter real: Called from one task at a time, or, for a type that conforms to
-    ///   `BridgeConcurrentCalls` (and so to `Sendable`), from several.
-    init<Real>(_ methods: [_BridgeMethod<Real>], boundTo real: Real, resultLimit: Int) {
-        self.resultLimit = resultLimit
-        let shared = UncheckedSendable(real)
-        var indexByID: [UInt64: Int] = [:]
-        for (index, method) in methods.enumerated() where indexByID[method.id] == nil {
-            indexByID[method.id] = index
-        }
-        self.indexByID = indexByID
-        self.methods = methods.map { method in
-            let invoke = method.invoke
-            return Method(signature: method.signature) { arguments, result in try await invoke(shared.value, &arguments, &result) }
-        }
-    }
-
-    subscript(id: UInt64) -> Method? {
-        indexByID[id].map { methods[$0] }
-    }
-}
-
-/// The real object, which the serving loop hands to one call at a time unless its type
-/// conforms to `BridgeConcurrentCalls`; the compiler cannot see either from generic code.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
 /// Replies waiting to be written together.
 private struct ReplyBatch {
     private var first: _WireWriter?
@@ -253,55 +170,104 @@ private struct ReplyBatch {
     }
 }
 
-/// The frames the serving loop takes, in order, except calls the parent cancelled before they
-/// started: a call whose cancel is already buffered behind it is skipped. Its cancel still
-/// comes through, and finds nothing to cancel.
-private struct Incoming {
+/// The loop that takes the parent's frames and runs its calls. It outlives the task that runs
+/// it: when a cancel interrupts the call in turn, a fresh task carries on where it stopped.
+private final class ServingLoop: @unchecked Sendable {  // used by one task at a time
+    private let session: HostSession
     private let reader: FrameReader
-    private var lastTaken = ContinuousClock.now
+    private let side: _BridgeConnection
+    private let methods: BoundMethods
+    private let concurrent: Bool
+    /// Replies to calls that arrived together leave together: one write for the batch.
+    private var batch = ReplyBatch()
+    /// The parent asked the host to stop (rather than leaving).
+    private(set) var stopped = false
 
-    init(_ reader: FrameReader) { self.reader = reader }
+    init(session: HostSession, reader: FrameReader, side: _BridgeConnection, methods: BoundMethods, concurrent: Bool) {
+        self.session = session
+        self.reader = reader
+        self.side = side
+        self.methods = methods
+        self.concurrent = concurrent
+    }
 
-    /// Whether a frame can be taken without waiting.
-    var hasMore: Bool { reader.hasBufferedFrame }
-
-    mutating func next() throws(BridgeError) -> Frame? {
-        // After a slow call, what the parent sent meanwhile (cancels among it) is fetched now,
-        // without waiting; after quick ones the buffer is fresh enough, and the read is saved.
-        let now = ContinuousClock.now
-        if now - lastTaken > .milliseconds(1) { reader.fillWithoutWaiting() }
-        defer { lastTaken = .now }
+    /// Serves until the parent stops the host or goes away, and returns the exit status; or
+    /// returns nil when a cancel interrupted the call in turn, for a fresh task to go on.
+    func serve() async -> Int32? {
+        let calls = session.runningCalls
         while true {
-            guard let frame = try reader.next() else { return nil }
-            guard frame.kind == .call, reader.hasBufferedFrame, reader.buffersFrame(.cancel, callID: frame.callID) else {
-                return frame
+            if !reader.hasBufferedFrame { batch.flush(to: session) }
+            let frame: Frame?
+            do {
+                frame = try reader.next()
+            } catch {
+                return session.complain("\(error)")
+            }
+            // The parent closed its end without a stop: it is gone, or let the bridge go.
+            guard let frame else { return 0 }
+            switch frame.kind {
+            case .call:
+                let callID = frame.callID
+                guard var request = CallServing.request(in: frame), request.objectID == 0 else {
+                    let object = CallServing.request(in: frame).map { "object \($0.objectID)" } ?? "no object"
+                    batch.add(CallServing.error(BridgeError.interfaceMismatch("a call on the bridge socket names \(object), and only the real object (0) is served there; build the caller and the host from the same source"), callID: callID))
+                    continue
+                }
+                request.arguments.objectSource = side
+                if concurrent {
+                    let (session, methods, request) = (session, methods, request)
+                    calls.start(callID) {
+                        await CallServing.perform(request, callID: callID, on: methods)
+                    } whenDone: { session.send($0) }
+                } else {
+                    // A call cancelled before it started is skipped; nobody waits for its reply.
+                    guard calls.beginInTurn(callID) else { continue }
+                    batch.add(await CallServing.perform(request, callID: callID, on: methods))
+                    calls.endInTurn()
+                    if Task.isCancelled {
+                        batch.flush(to: session)
+                        return nil
+                    }
+                }
+            case .stop:
+                batch.flush(to: session)
+                await calls.waitForAll()
+                // The stop hook, and any task still running, can no longer call the parent.
+                side.refuseCalls(with: .parentGone(method: nil))
+                stopped = true
+                return 0
+            default:
+                return session.complain("the parent sent a \(frame.kind) frame on the bridge socket, where only a host sends it")
             }
         }
     }
 }
 
-/// Calls that run in tasks of their own, for a real type that takes calls concurrently, so
-/// that a cancel from the parent reaches the task of its call.
-private final class RunningCalls: Sendable {
-    private let tasks = Locked<[UInt32: Task<Void, Never>]>([:])
+/// A task that can be cancelled before it exists: the cancel waits for it.
+private final class CancellableTask: Sendable {
+    private let state = Locked<(task: Task<Int32?, Never>?, cancelled: Bool)>((nil, false))
 
-    func start(_ callID: UInt32, _ call: @escaping @Sendable () async -> _WireWriter, whenDone reply: @escaping @Sendable (consuming _WireWriter) -> Void) {
-        tasks.withLock { tasks in
-            // Registered under the lock before it can finish and remove itself.
-            tasks[callID] = Task {
-                reply(await call())
-                _ = self.tasks.withLock { $0.removeValue(forKey: callID) }
-            }
+    func set(_ task: Task<Int32?, Never>) {
+        let cancelled = state.withLock { state in
+            state.task = task
+            return state.cancelled
         }
+        if cancelled { task.cancel() }
     }
 
-    func cancel(_ callID: UInt32) {
-        tasks.withLock { $0[callID] }?.cancel()
-    }
-
-    func waitForAll() async {
-        while let task = tasks.withLock({ $0.values.first }) {
-            await task.value
+    @Sendable func cancel() {
+        let task = state.withLock { state in
+            state.cancelled = true
+            return state.task
         }
+        task?.cancel()
     }
+}
+
+/// The parent, as the host's side channel sees it: when it goes away, the objects it passed
+/// go with it.
+private struct ParentProcess: ConnectionPeer {
+    let id: ProcessID
+    var name: String { "parent \(id)" }
+    func disconnected(malformed: Bool) -> BridgeError { .parentGone(method: nil) }
 }

@@ -16,11 +16,12 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     public let client: Real.BridgeClient
 
     /// The host's process id.
-    public var processID: Int32 { connection.host.id }
+    public var processID: Int32 { host.id }
 
     /// How the host ended, once it has ended and was reaped; nil while it runs.
-    public var termination: HostTermination? { connection.host.termination.value }
+    public var termination: HostTermination? { host.termination.value }
 
+    private let host: HostProcess
     private let connection: _BridgeConnection
     private let output: HostOutputReader?
     private let stopTimeout: Duration
@@ -28,6 +29,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     private let stopping = Locked<Task<Void, Never>?>(nil)
 
     private init(_ launched: HostLauncher.Launched, options: BridgeOptions) {
+        self.host = launched.host
         self.connection = launched.connection
         self.output = launched.output
         self.client = Real.BridgeClient(_connection: launched.connection)
@@ -83,7 +85,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
         let began = clock.now
         let launched = try await HostLauncher.launch(options)
         let connection = launched.connection
-        let host = connection.host
+        let host = launched.host
         let outcome = OneShot<Bool>()  // true: the host answered; false: the watchdog fired
         let watchdog = Task {
             try? await Task.sleep(for: options.startTimeout)
@@ -102,7 +104,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
                     configuration: configuration))
             outcome.set(true)
         } catch let error as BridgeError {
-            await end(connection)
+            await end(host)
             if outcome.value == false {
                 throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed")
             }
@@ -118,13 +120,13 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
             options.events?(.handshakeCompleted(processID: host.id, duration: clock.now - began))
             return Bridge(launched, options: options)
         case .refused:
-            await end(connection)
+            await end(host)
             throw (try? payload.decode(BridgeError.self)) ?? .malformedMessage("the host refused to start with a reason that could not be read")
         case .threw:
-            await end(connection)
+            await end(host)
             throw (try? payload.decode(ErrorEnvelope.self))?.error ?? BridgeError.malformedMessage("the start hook threw an error that could not be read")
         default:
-            await end(connection)
+            await end(host)
             throw BridgeError.malformedMessage("the host answered the handshake with a \(answer.kind) frame")
         }
     }
@@ -137,14 +139,13 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     public func stop() async {
         let task = stopping.withLock { running -> Task<Void, Never> in
             if let running { return running }
-            let task = Task { [connection, output, stopTimeout, events] in
+            let task = Task { [host, connection, output, stopTimeout, events] in
                 connection.beginStopping()
                 connection.sendControl(.stop)
-                await Self.end(connection, after: stopTimeout)
+                await Self.end(host, after: stopTimeout)
                 // A process the host started may still hold its output open; do not wait for it
                 // longer than for the host.
                 _ = await output?.finished.wait(timeout: stopTimeout)
-                let host = connection.host
                 events?(.stopped(processID: host.id, termination: host.termination.value ?? .unknown))
             }
             running = task
@@ -155,8 +156,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
 
     /// Makes sure the host is gone and reaped: waits for it to exit, then terminates and
     /// kills it.
-    private static func end(_ connection: _BridgeConnection, after gracePeriod: Duration = .seconds(1)) async {
-        let host = connection.host
+    private static func end(_ host: HostProcess, after gracePeriod: Duration = .seconds(1)) async {
         if await host.termination.wait(timeout: gracePeriod) != nil { return }
         host.send(System.terminateSignal)
         if await host.termination.wait(timeout: gracePeriod) != nil { return }

@@ -11,6 +11,10 @@ import Synchronization
 /// With its reply in hand it passes the role to a blocked caller that still waits, or to the
 /// connection's reader thread. That thread sleeps otherwise, woken only by such a hand-over or
 /// by the host closing its end, so a host death is seen at once even with no call in flight.
+///
+/// A host calls the objects the parent passed it through a connection of the same kind on the
+/// side channel, where the reader thread reads everything: it also takes the parent's cancels
+/// and stream credits, which come whenever they come.
 public final class _BridgeConnection: Sendable {
     private enum Waiter: Sendable {
         case task(CheckedContinuation<Frame, any Error>)
@@ -83,8 +87,14 @@ public final class _BridgeConnection: Sendable {
     /// one holds a pool thread only briefly.
     private static let ownReplyWait = Duration.milliseconds(1)
 
-    package let host: HostProcess
+    private let peer: any ConnectionPeer
     private let socket: FileDescriptor
+    /// Where cancels go and where passed objects are served from; nil on the host's side.
+    private let side: SideChannel?
+    /// Whether only the reader thread reads, all the time.
+    private let readsOnlyOnThread: Bool
+    /// Takes the frames that are not replies, when only the reader thread reads.
+    private let otherFrames: (@Sendable (Frame) -> Void)?
     /// Used only by the party that holds the reading role.
     private nonisolated(unsafe) let frames: FrameReader
     /// The role holder's own reply when it came while the holder was still writing; used only
@@ -102,21 +112,30 @@ public final class _BridgeConnection: Sendable {
     /// - Parameters:
     ///   - socket: The parent's end of the bridge; the connection owns it.
     ///   - wakeUp: The reader thread's wake-up signal; the connection owns it.
+    ///   - peer: The process at the other end.
+    ///   - side: The parent's end of the side channel, for the connection to a host.
+    ///   - otherFrames: Given, only the reader thread reads, and takes every frame that is not
+    ///     a reply to this connection's calls to this closure.
     ///   - maximumMessageSize: The largest payload sent or accepted.
     ///   - callTimeout: How long a call waits for its reply before it fails; nil waits for ever.
     ///   - events: Told of each call, if set.
     package init(
-        socket: FileDescriptor, wakeUp: WakeUpSignal, host: HostProcess,
+        socket: FileDescriptor, wakeUp: WakeUpSignal, peer: any ConnectionPeer, side: SideChannel? = nil,
+        otherFrames: (@Sendable (Frame) -> Void)? = nil,
         maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
         events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
         self.socket = socket
-        self.host = host
+        self.peer = peer
+        self.side = side
+        self.readsOnlyOnThread = otherFrames != nil
+        self.otherFrames = otherFrames
         self.callTimeout = callTimeout
         self.maximumMessageSize = maximumMessageSize
         self.frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
         self.wakeUp = wakeUp
         self.events = events
+        if readsOnlyOnThread { state.withLock { $0.reader = .thread } }
     }
 
     deinit {
@@ -127,7 +146,7 @@ public final class _BridgeConnection: Sendable {
     /// Starts the thread that reads when no caller does. Call once, before the first call.
     package func startReading() {
         let thread = Thread { [self] in readAsThread() }
-        thread.name = "swift-process-bridge reader \(host.id)"
+        thread.name = "swift-process-bridge reader, \(peer.name)"
         thread.start()
     }
 
@@ -139,9 +158,11 @@ public final class _BridgeConnection: Sendable {
     ///   - method: The method's index in `interface.signatures`.
     ///   - arguments: Encodes the arguments.
     ///   - result: Decodes the result.
+    ///   - object: The object called: the host's real object, or one the parent passed.
     public func call<Result>(
         _ interface: _BridgeInterfaceDescription,
         _ method: Int,
+        on object: _BridgeRemoteObject,
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
@@ -149,7 +170,7 @@ public final class _BridgeConnection: Sendable {
         do {
             try Task.checkCancellation()
             let signature = interface.signatures[method]
-            let reply = try await exchange(try callFrame(interface, method, arguments), method: signature)
+            let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature)
             let value = try decodeReply(reply, method: signature, result)
             if let start { report(interface.signatures[method], since: start, .returned) }
             return value
@@ -163,13 +184,14 @@ public final class _BridgeConnection: Sendable {
     public func callBlocking<Result>(
         _ interface: _BridgeInterfaceDescription,
         _ method: Int,
+        on object: _BridgeRemoteObject,
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) throws -> Result {
         let start = events == nil ? nil : ContinuousClock.now
         do {
             let signature = interface.signatures[method]
-            let reply = try exchangeBlocking(try callFrame(interface, method, arguments), method: signature)
+            let reply = try exchangeBlocking(try callFrame(interface, method, object, arguments), method: signature)
             let value = try decodeReply(reply, method: signature, result)
             if let start { report(interface.signatures[method], since: start, .returned) }
             return value
@@ -240,7 +262,7 @@ public final class _BridgeConnection: Sendable {
 
     /// Tells the host a blocked caller gave up on its call; returns the caller's error.
     private func abandonedForTime(_ callID: UInt32, _ method: String) -> BridgeError {
-        send(_WireWriter.frame(), kind: .cancel, callID: callID)
+        sendCancel(callID)
         return timedOut(method)
     }
 
@@ -260,14 +282,18 @@ public final class _BridgeConnection: Sendable {
         .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.")
     }
 
-    /// A call frame: the method's id, then its arguments; the header is filled in on sending.
+    /// A call frame: the object's id, the method's id, then its arguments; the header is
+    /// filled in on sending. Objects among the arguments are passed through the side channel.
     /// - Throws: `BridgeError.messageTooLarge` for arguments over the limit: nothing is sent,
     ///   and the connection stays usable.
     private func callFrame(
-        _ interface: _BridgeInterfaceDescription, _ method: Int, _ arguments: (inout _WireWriter) throws -> Void
+        _ interface: _BridgeInterfaceDescription, _ method: Int, _ object: _BridgeRemoteObject,
+        _ arguments: (inout _WireWriter) throws -> Void
     ) throws -> _WireWriter {
         var frame = _WireWriter.frame()
+        frame.writeUInt32LittleEndian(object.id)
         frame.writeUInt64LittleEndian(interface.methodIDs[method])
+        frame.objectExporter = side
         try arguments(&frame)
         try frame.checkPayloadSize(limit: maximumMessageSize, method: interface.signatures[method])
         return frame
@@ -434,8 +460,9 @@ public final class _BridgeConnection: Sendable {
         defer { timer?.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let (handOff, ready) = state.withLock { state -> (HandOff, Result<Frame, any Error>?) in
-                    let ready: Result<Frame, any Error>?
+                let (handOff, ready, gaveUp) = state.withLock { state -> (HandOff, Result<Frame, any Error>?, Bool) in
+                    var ready: Result<Frame, any Error>?
+                    var gaveUp = false
                     switch state.pending[callID]?.waiter {
                     case .arrived(let frame)?:
                         state.pending.removeValue(forKey: callID)
@@ -447,12 +474,24 @@ public final class _BridgeConnection: Sendable {
                         // Taken away by cancellation or by the end of the connection.
                         ready = .failure(state.closure?.error(for: method) ?? CancellationError())
                     default:
-                        state.pending[callID]!.waiter = .task(continuation)
-                        ready = nil
+                        // A cancel or a deadline that came while the caller read its own reply
+                        // found no waiter to fail: it fails now, before the caller suspends.
+                        if Task.isCancelled {
+                            ready = .failure(CancellationError())
+                        } else if let deadline, deadline <= .now {
+                            ready = .failure(timedOut(method ?? ""))
+                        }
+                        if ready != nil {
+                            state.pending.removeValue(forKey: callID)
+                            gaveUp = true
+                        } else {
+                            state.pending[callID]!.waiter = .task(continuation)
+                        }
                     }
-                    return (handingOverReading ? Self.handOff(&state) : .nothing, ready)
+                    return (handingOverReading ? Self.handOff(&state) : .nothing, ready, gaveUp)
                 }
                 perform(handOff)
+                if gaveUp { sendCancel(callID) }
                 if let ready { continuation.resume(with: ready) }
             }
         } onCancel: {
@@ -500,6 +539,10 @@ public final class _BridgeConnection: Sendable {
     /// Hands a frame to the caller waiting for it; a reply nobody waits for belongs to a
     /// cancelled call and is dropped.
     private func deliver(_ frame: Frame) {
+        if let otherFrames, frame.kind != .returned && frame.kind != .threw {
+            otherFrames(frame)
+            return
+        }
         let waiter = state.withLock { state -> Waiter? in
             guard let pending = state.pending[frame.callID] else { return nil }
             switch pending.waiter {
@@ -541,7 +584,31 @@ public final class _BridgeConnection: Sendable {
         }
         guard let waiter else { return }
         waiter.resume(with: .failure(error))
-        send(_WireWriter.frame(), kind: .cancel, callID: callID)
+        sendCancel(callID)
+    }
+
+    /// Tells the callee that nobody waits for the call any more: on the side channel, which a
+    /// host reads while it runs calls, when there is one.
+    private func sendCancel(_ callID: UInt32) {
+        if let side {
+            side.send(.cancel, callID: callID)
+        } else {
+            send(_WireWriter.frame(), kind: .cancel, callID: callID)
+        }
+    }
+
+    /// Tells the parent that the host no longer holds the object it passed as `objectID`.
+    package func release(objectID: UInt32) {
+        var frame = _WireWriter.frame()
+        frame.writeUInt32LittleEndian(objectID)
+        send(frame, kind: .release, callID: 0)
+    }
+
+    /// Makes every later call fail with `error`; calls already sent still get their replies.
+    package func refuseCalls(with error: BridgeError) {
+        state.withLock { state in
+            if state.closure == nil { state.closure = .ended(error) }
+        }
     }
 
     /// Sends a frame now, or, while another thread writes, leaves it to that writer. A failed
@@ -670,6 +737,10 @@ public final class _BridgeConnection: Sendable {
     // MARK: The reader thread
 
     private func readAsThread() {
+        if readsOnlyOnThread {
+            _ = readForOthers(untilTheEnd: false)
+            return
+        }
         while true {
             let watching = state.withLock { state -> Bool? in
                 if state.ended { return nil }
@@ -701,7 +772,7 @@ public final class _BridgeConnection: Sendable {
     /// - Returns: False once the connection has ended.
     private func readForOthers(untilTheEnd: Bool) -> Bool {
         while true {
-            if !untilTheEnd && !frames.hasBufferedFrame {
+            if !untilTheEnd && !readsOnlyOnThread && !frames.hasBufferedFrame {
                 let idle = state.withLock { state -> Bool in
                     guard state.pending.isEmpty else { return false }
                     state.reader = .nobody
@@ -727,21 +798,17 @@ public final class _BridgeConnection: Sendable {
     // MARK: The end
 
     /// Ends the connection after the reading role holder saw its end (or a malformed frame):
-    /// reaps the host and fails every waiting call.
+    /// reaps the host, stops serving the objects passed to it, and fails every waiting call.
     /// - Returns: Why the connection ended, for the caller that saw it.
     private func end(because error: BridgeError?) -> BridgeError {
-        if error != nil {
-            // The host sent what it must not: it is not trusted with another call.
-            host.send(System.killSignal)
-        }
-        host.reapAfterDisconnect()
-        let termination = host.termination.value ?? .unknown
+        let disconnected = peer.disconnected(malformed: error != nil)
+        side?.close()
         let (closure, failed) = state.withLock { state -> (Closure, [Pending]) in
             let closure: Closure = switch (error, state.closure) {
             case (let error?, _): .ended(error)
             case (nil, .stopping?): .stopping
             case (nil, .ended(let error)?): .ended(error)
-            case (nil, nil): .ended(.hostExited(processID: host.id, termination: termination, method: nil))
+            case (nil, nil): .ended(disconnected)
             }
             state.closure = closure
             state.ended = true
@@ -818,6 +885,7 @@ extension BridgeError {
         switch self {
         case .hostExited(let pid, let termination, _): .hostExited(processID: pid, termination: termination, method: method)
         case .stopped: .stopped(method: method)
+        case .parentGone: .parentGone(method: method)
         default: self
         }
     }

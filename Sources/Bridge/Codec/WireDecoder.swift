@@ -8,6 +8,8 @@ final class WireDecoder: Decoder {
     /// The end of the container holding the value, or of the input: no read goes past it.
     let end: Int
     let position: DecodingPosition
+    /// See `_WireReader.objectSource`.
+    unowned(unsafe) let objectSource: _BridgeConnection?
 
     /// Where a keyed container of this value expects its next entry: when fields are read in
     /// the order they were written, each lookup is one key comparison instead of a scan.
@@ -22,20 +24,24 @@ final class WireDecoder: Decoder {
     /// never decodes as, say, an empty dictionary.
     @exclusivity(unchecked) private(set) var deferredError: (any Error)?  // one pointer, unlike DecodingError
 
-    init(bytes: [UInt8], start: Int, end: Int, position: DecodingPosition) {
+    init(bytes: [UInt8], start: Int, end: Int, position: DecodingPosition, objectSource: _BridgeConnection?) {
         self.bytes = bytes
         self.start = start
         self.end = end
         self.position = position
+        self.objectSource = objectSource
     }
 
     var codingPath: [any CodingKey] { position.codingPath }
 
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    var userInfo: [CodingUserInfoKey: Any] {
+        guard let objectSource else { return [:] }
+        return [.bridgeObjectSource: objectSource]
+    }
 
     /// A reader of this value's bytes, confined to its container.
     func reader(at offset: Int, end: Int? = nil) -> _WireReader {
-        _WireReader(bytes: bytes, offset: offset, end: end ?? self.end)
+        _WireReader(bytes: bytes, offset: offset, end: end ?? self.end, objectSource: objectSource)
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -90,7 +96,7 @@ final class WireDecoder: Decoder {
     func nested(at offset: Int, end: Int, key: any CodingKey) throws -> WireDecoder {
         let position = DecodingPosition.entry(of: self, key: key)
         try position.checkNesting(at: offset)
-        return WireDecoder(bytes: bytes, start: offset, end: end, position: position)
+        return WireDecoder(bytes: bytes, start: offset, end: end, position: position, objectSource: objectSource)
     }
 }
 
@@ -102,7 +108,7 @@ extension _WireReader {
             return try intrinsicType.decodeIntrinsically(as: type, from: &self, at: position)
         }
         try position.checkNesting(at: offset)
-        let decoder = WireDecoder(bytes: bytes, start: offset, end: end, position: position)
+        let decoder = WireDecoder(bytes: bytes, start: offset, end: end, position: position, objectSource: objectSource)
         let value = try T(from: decoder)
         if let deferredError = decoder.deferredError { throw deferredError }
         do { try skipValue() } catch { throw error.decodingError(codingPath: position.codingPath) }

@@ -43,7 +43,10 @@ final class WireEncoder: Encoder {
 
     var codingPath: [any CodingKey] { position.codingPath }
 
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    var userInfo: [CodingUserInfoKey: Any] {
+        guard let exporter = state.writer.objectExporter else { return [:] }
+        return [.bridgeObjectExporter: exporter]
+    }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         KeyedEncodingContainer(KeyedWireEncodingContainer(encoder: containerOwner(.keyed)))

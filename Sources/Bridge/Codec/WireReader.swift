@@ -9,6 +9,9 @@ public struct _WireReader: Sendable {
     package internal(set) var offset: Int
     /// Reads stop here: the end of the input, or of the container being read.
     let end: Int
+    /// The connection to call objects the parent passed through: set for a call's arguments
+    /// in a host. Unowned: the host's side channel outlives every call.
+    package unowned(unsafe) var objectSource: _BridgeConnection?
 
     /// Creates a reader of `bytes` that starts at `offset`.
     package init(bytes: [UInt8], startingAt offset: Int = 0) {
@@ -16,10 +19,11 @@ public struct _WireReader: Sendable {
         self.init(bytes: bytes, offset: offset, end: bytes.count)
     }
 
-    init(bytes: [UInt8], offset: Int, end: Int) {
+    init(bytes: [UInt8], offset: Int, end: Int, objectSource: _BridgeConnection? = nil) {
         self.bytes = bytes
         self.offset = offset
         self.end = end
+        self.objectSource = objectSource
     }
 
     /// Whether every byte has been read.
@@ -272,6 +276,18 @@ public struct _WireReader: Sendable {
     /// Reads the next value as a `T`; Optionals tell `.some(nil)` from `nil`.
     public mutating func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         try decodeValue(type, at: .root)
+    }
+
+    /// Reads an object the parent passed: a client that calls it in the parent.
+    /// - Throws: `DecodingError` outside a call's arguments in a host.
+    public mutating func decodeObject<Client: _BridgeClient>(_ type: Client.Type) throws -> Client {
+        guard let objectSource else {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: [],
+                debugDescription: "an object (here a \(Client.self)) can only be received as an argument of a call in a bridge's host"))
+        }
+        let id = try readUInt32LittleEndian()
+        return Client(_connection: objectSource, _object: _BridgeRemoteObject(id: id, releasingThrough: objectSource))
     }
 
     /// Reads a `String`.

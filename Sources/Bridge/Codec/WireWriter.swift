@@ -5,6 +5,9 @@
 public struct _WireWriter: Sendable {
     /// Everything written so far.
     package private(set) var bytes: [UInt8]
+    /// Where objects passed as arguments are registered: set for the arguments of a call from
+    /// a bridge's parent. Unowned: the connection outlives the frames it encodes.
+    package unowned(unsafe) var objectExporter: SideChannel?
 
     /// Room for a typical call's arguments, so that small calls grow the buffer at most once.
     private static let typicalCallSize = 64
@@ -161,6 +164,18 @@ public struct _WireWriter: Sendable {
     }
 
     // The fast paths throw only so that generated code can put `try` before every `encode`.
+
+    /// Passes an object to the host: the host gets a client that calls it here.
+    /// - Throws: `EncodingError` outside the arguments of a call from a bridge's parent, and
+    ///   `BridgeError.stopped` once the bridge is stopping.
+    public mutating func encodeObject(_ object: _BridgeExport) throws {
+        guard let objectExporter else {
+            throw EncodingError.invalidValue(object.interface.name, EncodingError.Context(
+                codingPath: [],
+                debugDescription: "an object (here an 'any \(object.interface.name)') can only be passed as an argument of a call from a bridge's parent to its host"))
+        }
+        writeUInt32LittleEndian(try objectExporter.export(object))
+    }
 
     /// Appends a `String`.
     public mutating func encode(_ value: String) throws { writeString(value) }

@@ -25,6 +25,9 @@ public enum BridgeError: Error, Sendable, Hashable, Codable, CustomStringConvert
     /// The result of `method` takes `size` bytes, over `limit`: the host sent this error
     /// instead, and the bridge stays usable.
     case resultTooLarge(method: String, size: Int, limit: Int)
+    /// In a host: the parent no longer serves the objects it passed (callbacks, shared state),
+    /// because its bridge is stopping or it exited. `method` names the call that was waiting.
+    case parentGone(method: String?)
 
     /// What went wrong and what to do about it.
     public var description: String {
@@ -50,6 +53,10 @@ public enum BridgeError: Error, Sendable, Hashable, Codable, CustomStringConvert
             "Bridge refused to send '\(method)': its arguments take \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize); pass less per call, or raise the limit."
         case .messageTooLarge(nil, let size, let limit):
             "Bridge received a message of \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize), and closed the connection; return less per call, or raise the limit."
+        case .parentGone(let method):
+            "The bridge's parent no longer serves the objects it passed to this host"
+                + (method.map { " ('\($0)' cannot complete)" } ?? "")
+                + ": its bridge is stopping, or it exited. Use callbacks and shared state from calls the parent made, not from the stop hook or later."
         case .resultTooLarge(let method, let size, let limit):
             "Bridge host did not send the result of '\(method)': it takes \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize); return less per call, or raise the limit."
         }

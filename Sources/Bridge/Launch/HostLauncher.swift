@@ -1,34 +1,36 @@
-/// Starts a host process with the bridge's socket as its descriptor 3.
+/// Starts a host process with the bridge's socket as its descriptor 3 and the side channel's
+/// as its descriptor 4.
 enum HostLauncher {
     /// A started host: the connection to it, and the reader of its output if the parent reads it.
     struct Launched {
+        var host: HostProcess
         var connection: _BridgeConnection
         var output: HostOutputReader?
     }
 
     static func launch(_ options: BridgeOptions) async throws -> Launched {
         let path = try hostExecutable(options.executable)
-        let (parentEnd, hostEnd): (FileDescriptor, FileDescriptor)
+        // What to close if the launch fails part way.
+        var opened: [@Sendable () -> Void] = []
+        func closeOpened() { opened.forEach { $0() } }
+        let parentEnd, hostEnd, parentSide, hostSide: FileDescriptor
         let wakeUp: WakeUpSignal
         do {
             (parentEnd, hostEnd) = try System.socketPair()
-            do {
-                wakeUp = try System.makeWakeUpSignal()
-            } catch {
-                System.close(parentEnd)
-                System.close(hostEnd)
-                throw error
-            }
+            opened += [{ System.close(parentEnd) }, { System.close(hostEnd) }]
+            (parentSide, hostSide) = try System.socketPair()
+            opened += [{ System.close(parentSide) }, { System.close(hostSide) }]
+            wakeUp = try System.makeWakeUpSignal()
+            opened.append { System.close(wakeUp) }
         } catch {
+            closeOpened()
             throw BridgeError.startFailed("\(error)")
         }
         let pipes: OutputPipes
         do {
             pipes = try OutputPipes(options.output)
         } catch {
-            System.close(parentEnd)
-            System.close(hostEnd)
-            System.close(wakeUp)
+            closeOpened()
             throw BridgeError.startFailed("could not make pipes for the host's output: \(error)")
         }
         let arguments = [CommandLine.arguments.first ?? path]
@@ -37,19 +39,18 @@ enum HostLauncher {
         do {
             pid = try await LaunchThread.shared.run { [pipes] in
                 try System.spawnHost(
-                    path: path, arguments: arguments, environment: environment, bridge: hostEnd,
+                    path: path, arguments: arguments, environment: environment, bridge: hostEnd, side: hostSide,
                     output: pipes.hostOutput, error: pipes.hostError)
             }
         } catch {
-            System.close(parentEnd)
-            System.close(hostEnd)
-            System.close(wakeUp)
+            closeOpened()
             pipes.closeAll()
             throw BridgeError.startFailed("could not start '\(path)': \(error)")
         }
         // The host must hold the only copy of its ends, so that its death closes the socket
         // and the pipes.
         System.close(hostEnd)
+        System.close(hostSide)
         pipes.closeHostEnds()
         let output = pipes.reader(options.output)
         output?.start(processID: pid)
@@ -58,11 +59,12 @@ enum HostLauncher {
         var onExit: (@Sendable (HostTermination) -> Void)?
         if let events { onExit = { events(.hostExited(processID: pid, termination: $0)) } }
         let host = HostProcess(id: pid, onExit: onExit)
+        let side = SideChannel(socket: parentSide, maximumMessageSize: options.maximumMessageSize, hostID: pid)
         let connection = _BridgeConnection(
-            socket: parentEnd, wakeUp: wakeUp, host: host, maximumMessageSize: options.maximumMessageSize,
+            socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, maximumMessageSize: options.maximumMessageSize,
             callTimeout: options.callTimeout, events: options.events)
         connection.startReading()
-        return Launched(connection: connection, output: output)
+        return Launched(host: host, connection: connection, output: output)
     }
 
     /// The file to start: this binary when `executable` is nil; a bare name is looked for next

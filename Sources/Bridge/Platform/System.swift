@@ -17,6 +17,7 @@ package typealias GroupID = gid_t
 package enum System {
     package static let hostVariable = CBRIDGE_HOST_VARIABLE
     package static let hostDescriptor = FileDescriptor(rawValue: CBRIDGE_HOST_DESCRIPTOR)
+    package static let sideDescriptor = FileDescriptor(rawValue: CBRIDGE_SIDE_DESCRIPTOR)
 
     package static func errorText(_ code: CInt) -> String { String(cString: strerror(code)) }
 
@@ -335,9 +336,10 @@ package enum System {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
     }
 
-    /// Starts `path` as a host whose bridge socket is `bridge`; see `cbridge_spawn`.
+    /// Starts `path` as a host whose bridge socket is `bridge` and whose side channel is
+    /// `side`; see `cbridge_spawn`.
     package static func spawnHost(
-        path: String, arguments: [String], environment: [String], bridge: FileDescriptor,
+        path: String, arguments: [String], environment: [String], bridge: FileDescriptor, side: FileDescriptor,
         output: SpawnedOutput = .inherit, error: SpawnedOutput = .inherit
     ) throws(SystemError) -> ProcessID {
         var pid: ProcessID = 0
@@ -347,7 +349,7 @@ package enum System {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let result = cbridge_spawn(&pid, path, argv, envp, bridge.rawValue, output.rawValue, error.rawValue)
+        let result = cbridge_spawn(&pid, path, argv, envp, bridge.rawValue, side.rawValue, output.rawValue, error.rawValue)
         guard result == 0 else { throw SystemError("posix_spawn of \(path)", code: result) }
         return pid
     }

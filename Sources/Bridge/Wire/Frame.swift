@@ -1,4 +1,9 @@
 /// What a frame says. The numbers are part of the wire format: never reuse one.
+///
+/// The bridge socket carries calls from the parent and their replies. The side channel, a
+/// second socket, carries what must not wait behind a running call: the parent's cancels and
+/// stream credits, and calls from the host to objects the parent passed it, with their
+/// replies. "Caller" and "callee" below are the two ends of whichever socket carries the frame.
 package enum FrameKind: UInt8, Sendable {
     /// Parent to host, call id 0: the wire version, the type to serve and its interface.
     case hello = 1
@@ -6,17 +11,28 @@ package enum FrameKind: UInt8, Sendable {
     case welcome = 2
     /// Host to parent, call id 0: the host will not serve this parent; the payload is a `BridgeError`.
     case refused = 3
-    /// Parent to host: the method id, then the arguments.
+    /// Caller to callee: the object id (0 is the real object), the method id, then the arguments.
     case call = 4
-    /// Host to parent: the call returned; the payload is its result.
+    /// Callee to caller: the call returned; the payload is its result.
     case returned = 5
-    /// Host to parent: the call (or, with call id 0, the start hook) threw; the payload is an `ErrorEnvelope`.
+    /// Callee to caller: the call (or, with call id 0, the start hook) threw; the payload is an
+    /// `ErrorEnvelope`. For a stream that has started, the stream ended with that error.
     case threw = 6
-    /// Parent to host: the caller of this call id no longer waits for it.
+    /// Side channel, caller to callee: the caller of this call id no longer waits for it.
     case cancel = 7
     /// Parent to host: run the stop hook and exit. The parent learns of the exit from the
     /// socket's end. (9, a "stopped" reply nobody needed, is retired.)
     case stop = 8
+    /// Side channel, host to parent: the host dropped its last reference to the object whose
+    /// id is the payload; the parent may release it.
+    case release = 10
+    /// Host to parent: the next element of the stream that the call returned.
+    case element = 11
+    /// Host to parent: the stream that the call returned ended without an error.
+    case finished = 12
+    /// Side channel, parent to host: the consumer of the call's stream takes this many more
+    /// elements (a 32-bit count).
+    case credit = 13
 }
 
 /// One message on the bridge's socket.
@@ -28,7 +44,8 @@ package struct Frame: Sendable {
     /// The wire format's version; a host refuses a parent that speaks another.
     /// 2: the hello carries the user, group, output mode and configuration.
     /// 3: the hello carries the maximum message size.
-    package static let wireVersion: UInt32 = 3
+    /// 4: calls name an object; cancels travel on the side channel.
+    package static let wireVersion: UInt32 = 4
     /// The largest payload a reader accepts unless told otherwise, and the most
     /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20

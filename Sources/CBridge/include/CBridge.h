@@ -4,22 +4,26 @@
 #include <sys/types.h>
 
 /// The environment variable that turns a started-again binary into a host. Its value is
-/// "<descriptor>:<parent pid>".
+/// "<descriptor>:<parent pid>"; the side channel's socket is the next descriptor.
 #define CBRIDGE_HOST_VARIABLE "SWIFT_PROCESS_BRIDGE_HOST"
 
 /// The descriptor number the bridge's socket has in every host.
 #define CBRIDGE_HOST_DESCRIPTOR 3
+
+/// The descriptor number the bridge's side channel has in every host: cancels and stream
+/// credits from the parent, calls to objects the parent passed, and their replies.
+#define CBRIDGE_SIDE_DESCRIPTOR 4
 
 /// For `cbridge_spawn`'s `output` and `error`: the child keeps the parent's descriptor.
 #define CBRIDGE_OUTPUT_INHERIT (-1)
 /// For `cbridge_spawn`'s `output` and `error`: the child writes to /dev/null.
 #define CBRIDGE_OUTPUT_DISCARD (-2)
 
-/// Starts `path` with `argv` and `envp`; in the child, the descriptor `bridge` becomes
-/// descriptor 3, standard input reads /dev/null, standard output and error become `output` and
+/// Starts `path` with `argv` and `envp`; in the child, the descriptors `bridge` and `side`
+/// become descriptors 3 and 4, standard input reads /dev/null, standard output and error become `output` and
 /// `error` (a descriptor, or CBRIDGE_OUTPUT_INHERIT or CBRIDGE_OUTPUT_DISCARD), and every
-/// other descriptor above 2 is closed. Returns 0 and sets `*pid`, or an errno value.
-int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int output, int error);
+/// other descriptor above 4 is closed. Returns 0 and sets `*pid`, or an errno value.
+int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int side, int output, int error);
 
 /// Asks the kernel to send `signal` to this process when its parent thread exits (Linux);
 /// returns 0, or -1 with errno set. Does nothing and returns 0 where the call does not exist.

@@ -49,19 +49,50 @@ final class ConcurrentWorker: Worker, BridgeConcurrentCalls, Sendable {
 }
 
 @Suite struct CancellationTests {
-    @Test func cancellingACallCancelsItsTaskInAHostThatRunsCallsConcurrently() async throws {
+    @Test(arguments: [false, true])
+    func cancellingACallCancelsItInTheHost(concurrently: Bool) async throws {
         let directory = try TemporaryDirectory()
         let started = directory.path + "/started"
         let cancelled = directory.path + "/cancelled"
-        try await withBridge(ConcurrentWorker.self) { worker in
+        let cancelAndCheck = { @Sendable (worker: any Worker & Sendable) async throws in
             let call = Task { try await worker.workUntilCancelled(started: started, cancelled: cancelled) }
             #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: started) })
             call.cancel()
             await #expect(throws: CancellationError.self) { try await call.value }
-            // The host's task for the call saw the cancellation: the real object noticed.
+            // The call running in the host saw the cancellation: the real object noticed.
             #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: cancelled) })
+            // The host serves on, and the next call that runs in turn can be cancelled too.
             let answer = try await worker.ping()
             #expect(answer == 1)
+        }
+        if concurrently {
+            try await withBridge(ConcurrentWorker.self) { try await cancelAndCheck($0) }
+        } else {
+            try await withBridge(LocalWorker.self) { worker in
+                try await cancelAndCheck(worker)
+                try FileManager.default.removeItem(atPath: started)
+                try FileManager.default.removeItem(atPath: cancelled)
+                try await cancelAndCheck(worker)
+            }
+        }
+    }
+
+    @Test func aCallQueuedBehindAnInterruptedCallStillRuns() async throws {
+        let directory = try TemporaryDirectory()
+        let started = directory.path + "/started"
+        let cancelled = directory.path + "/cancelled"
+        let marker = directory.path + "/recorded"
+        try await withBridge(LocalWorker.self) { worker in
+            let call = Task { try await worker.workUntilCancelled(started: started, cancelled: cancelled) }
+            #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: started) })
+            let queued = Task { try await worker.ping() }
+            call.cancel()
+            await #expect(throws: CancellationError.self) { try await call.value }
+            let answer = try await queued.value
+            #expect(answer == 1)
+            try worker.record(marker)
+            #expect(FileManager.default.fileExists(atPath: marker))
+            #expect(FileManager.default.fileExists(atPath: cancelled))
         }
     }
 

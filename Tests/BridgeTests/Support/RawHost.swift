@@ -5,20 +5,25 @@ import Foundation
 final class RawHost {
     let pid: ProcessID
     private let socket: FileDescriptor
+    private let side: FileDescriptor
     private let reader: FrameReader
 
     init() throws {
         let (parentEnd, hostEnd) = try System.socketPair()
+        let (parentSide, hostSide) = try System.socketPair()
         pid = try System.spawnHost(
             path: System.currentExecutablePath(), arguments: ["raw-host"],
-            environment: ["\(System.hostVariable)=3:\(getpid())"], bridge: hostEnd)
+            environment: ["\(System.hostVariable)=3:\(getpid())"], bridge: hostEnd, side: hostSide)
         System.close(hostEnd)
+        System.close(hostSide)
         socket = parentEnd
+        side = parentSide
         reader = FrameReader(parentEnd)
     }
 
     deinit {
         System.close(socket)
+        System.close(side)
         System.signal(pid, System.killSignal)
         _ = System.reap(pid, block: true)
     }

@@ -4,8 +4,9 @@ import Testing
 
 /// The host runs only what its dispatch table holds, whatever a frame asks for.
 @Suite struct DispatchTests {
-    private func call(id: UInt64, callID: UInt32, _ arguments: (inout _WireWriter) throws -> Void) throws -> _WireWriter {
+    private func call(object: UInt32 = 0, id: UInt64, callID: UInt32, _ arguments: (inout _WireWriter) throws -> Void) throws -> _WireWriter {
         var frame = _WireWriter.frame()
+        frame.writeUInt32LittleEndian(object)
         frame.writeUInt64LittleEndian(id)
         try arguments(&frame)
         frame.setFrameHeader(.call, callID: callID)
@@ -28,6 +29,13 @@ import Testing
         var payload = unknown.payloadReader
         let error = try payload.decode(ErrorEnvelope.self).error as? BridgeError
         #expect(error == .interfaceMismatch("the host has no method with id 0x\(String(exitID ^ 1, radix: 16)); build the caller and the host from the same source"))
+
+        // exit's own id, on an object the bridge socket does not serve.
+        let elsewhere = try #require(try host.exchange(call(object: 5, id: exitID, callID: 9) { try $0.encode(Int32(3)) }))
+        #expect(elsewhere.kind == .threw)
+        var elsewherePayload = elsewhere.payloadReader
+        let elsewhereError = try elsewherePayload.decode(ErrorEnvelope.self).error as? BridgeError
+        #expect(elsewhereError == .interfaceMismatch("a call on the bridge socket names object 5, and only the real object (0) is served there; build the caller and the host from the same source"))
 
         // Still serving, and the real object is untouched.
         let sum = try #require(try host.exchange(call(id: _BridgeInterfaceDescription.methodID(of: "add(_:Int,_:Int) async throws -> Int"), callID: 8) {

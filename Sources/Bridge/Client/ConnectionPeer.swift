@@ -1,0 +1,23 @@
+/// The process at the other end of a connection, and what its going away means for calls: for
+/// the parent, the host process it reaps; for a host calling objects the parent passed it, the
+/// parent.
+package protocol ConnectionPeer: Sendable {
+    /// Names the peer in thread names.
+    var name: String { get }
+
+    /// The peer's end of the connection closed, or the peer sent a malformed frame.
+    /// - Returns: The error that waiting and later calls fail with.
+    func disconnected(malformed: Bool) -> BridgeError
+}
+
+extension HostProcess: ConnectionPeer {
+    package var name: String { "host \(id)" }
+
+    /// Reaps the host (killing it first if it sent a malformed frame: it is not trusted with
+    /// another call).
+    package func disconnected(malformed: Bool) -> BridgeError {
+        if malformed { send(System.killSignal) }
+        reapAfterDisconnect()
+        return .hostExited(processID: id, termination: termination.value ?? .unknown, method: nil)
+    }
+}

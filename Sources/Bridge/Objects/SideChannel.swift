@@ -1,0 +1,136 @@
+import Foundation
+
+/// The parent's end of a bridge's side channel: it sends what must not wait behind a running
+/// call (cancels, stream credits), and serves the objects the parent passed to the host.
+///
+/// Objects are served by a thread of their own, started with the first object passed, which
+/// reads each call and runs it in a task; calls to passed objects are rare next to calls to the
+/// host, so they take the plain design, not the bridge socket's hand-over of the reading role.
+package final class SideChannel: Sendable {
+    private struct Exports {
+        var objects: [UInt32: BoundMethods] = [:]
+        var nextID: UInt32 = 1
+        var serving = false
+        /// The host went away, or the bridge is stopping: nothing more is served.
+        var closed = false
+    }
+
+    private let socket: FileDescriptor
+    private let writing = Locked(())
+    private let exports = Locked(Exports())
+    private let running = RunningCalls()
+    /// The largest message sent or accepted (`BridgeOptions.maximumMessageSize`).
+    private let maximumMessageSize: Int
+    /// Names the host in the serving thread's name.
+    private let hostID: ProcessID
+
+    /// - Parameters:
+    ///   - socket: The parent's end of the side channel; the side channel owns it.
+    package init(socket: FileDescriptor, maximumMessageSize: Int, hostID: ProcessID) {
+        self.socket = socket
+        self.maximumMessageSize = maximumMessageSize
+        self.hostID = hostID
+    }
+
+    deinit {
+        System.close(socket)
+    }
+
+    /// Sends a frame with no payload, or with the payload `body` writes; a closed channel is
+    /// ignored (the host is gone, and the bridge socket says so).
+    package func send(_ kind: FrameKind, callID: UInt32, _ body: (inout _WireWriter) -> Void = { _ in }) {
+        var frame = _WireWriter.frame()
+        body(&frame)
+        frame.setFrameHeader(kind, callID: callID)
+        send(frame)
+    }
+
+    private func send(_ frame: consuming _WireWriter) {
+        var frame = frame
+        writing.withLock { _ in _ = try? socket.send(frame) }
+        LargeBuffers.recycle(frame.takeBytes())
+    }
+
+    /// Registers an object for the host to call, and starts serving if this is the first.
+    /// - Returns: The id the host calls it by.
+    /// - Throws: `BridgeError.stopped` once the bridge is stopping or the host is gone.
+    package func export(_ export: _BridgeExport) throws(BridgeError) -> UInt32 {
+        let (id, startsServing) = try exports.withLock { exports throws(BridgeError) in
+            guard !exports.closed else { throw BridgeError.stopped(method: nil) }
+            let id = exports.nextID
+            exports.nextID = exports.nextID == .max ? 1 : exports.nextID + 1
+            exports.objects[id] = export.bind(maximumMessageSize)
+            defer { exports.serving = true }
+            return (id, !exports.serving)
+        }
+        if startsServing {
+            let thread = Thread { [self] in serve() }
+            thread.name = "swift-process-bridge objects \(hostID)"
+            thread.start()
+        }
+        return id
+    }
+
+    /// Stops serving passed objects: the host's calls to them fail with
+    /// `BridgeError.parentGone` from now on. Calls to the host are not affected.
+    package func close() {
+        exports.withLock { exports in
+            exports.closed = true
+            exports.objects.removeAll()
+        }
+        System.shutdown(socket)
+        running.cancelAll()
+    }
+
+    /// How many passed objects the host still holds.
+    package var exportedCount: Int { exports.withLock { $0.objects.count } }
+
+    /// Reads the host's calls to passed objects until the channel ends.
+    private func serve() {
+        let frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
+        while true {
+            let frame: Frame?
+            do {
+                frame = try frames.next()
+            } catch {
+                // The host is not trusted with more; the bridge socket sees the rest.
+                FileDescriptor.standardError.write("swift-process-bridge: the host (pid \(hostID)) sent a malformed message on its side channel, which is now closed: \(error)\n")
+                frame = nil
+            }
+            guard let frame else {
+                close()
+                return
+            }
+            switch frame.kind {
+            case .call:
+                serve(frame)
+            case .cancel:
+                running.cancel(frame.callID)
+            case .release:
+                var payload = frame.payloadReader
+                if let id = try? payload.readUInt32LittleEndian() {
+                    _ = exports.withLock { $0.objects.removeValue(forKey: id) }
+                }
+            default:
+                break  // nothing else is the host's to send here
+            }
+        }
+    }
+
+    private func serve(_ frame: Frame) {
+        let callID = frame.callID
+        guard let request = CallServing.request(in: frame) else {
+            send(CallServing.error(BridgeError.malformedMessage("a call to a passed object names no object and method"), callID: callID))
+            return
+        }
+        guard let methods = exports.withLock({ $0.objects[request.objectID] }) else {
+            send(CallServing.error(BridgeError.parentGone(method: nil), callID: callID))
+            return
+        }
+        running.start(callID) {
+            await CallServing.perform(request, callID: callID, on: methods)
+        } whenDone: { [self] reply in
+            send(reply)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// An object's methods by wire id, each bound to the object, so that serving a call does not
+/// depend on the object's type: the per-call path is compiled once rather than run through
+/// generic metadata. The host serves its real object through one; the parent serves each
+/// object it passed to a host through one.
+package struct BoundMethods: Sendable {
+    package struct Method: Sendable {
+        package var signature: String
+        package var invoke: @Sendable (inout _WireReader, inout _WireWriter) async throws -> Void
+    }
+
+    private let indexByID: [UInt64: Int]
+    private let methods: [Method]
+    /// The largest result a call may send back (`BridgeOptions.maximumMessageSize`).
+    package let resultLimit: Int
+
+    /// - Parameter object: Called from one task at a time, or, when the caller knows the
+    ///   object's type is `Sendable`, from several.
+    package init<Object>(_ methods: [_BridgeMethod<Object>], boundTo object: Object, resultLimit: Int) {
+        self.resultLimit = resultLimit
+        let shared = UncheckedSendable(object)
+        var indexByID: [UInt64: Int] = [:]
+        for (index, method) in methods.enumerated() where indexByID[method.id] == nil {
+            indexByID[method.id] = index
+        }
+        self.indexByID = indexByID
+        self.methods = methods.map { method in
+            let invoke = method.invoke
+            return Method(signature: method.signature) { arguments, result in try await invoke(shared.value, &arguments, &result) }
+        }
+    }
+
+    package subscript(id: UInt64) -> Method? {
+        indexByID[id].map { methods[$0] }
+    }
+}
+
+/// An object that the serving code hands to one call at a time unless its type is known to be
+/// `Sendable`; the compiler cannot see either from generic code.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

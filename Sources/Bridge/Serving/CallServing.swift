@@ -1,0 +1,69 @@
+/// How a callee runs a call frame and answers it: the host for calls to its real object, the
+/// parent for calls to objects it passed a host.
+package enum CallServing {
+    /// What a call frame asks for.
+    package struct Request {
+        package var objectID: UInt32
+        package var methodID: UInt64
+        /// The arguments, after the object and method ids.
+        package var arguments: _WireReader
+    }
+
+    /// The object and method a call frame names, or nil when it is too short to name them.
+    package static func request(in frame: Frame) -> Request? {
+        var payload = frame.payloadReader
+        guard let objectID = try? payload.readUInt32LittleEndian(),
+            let methodID = try? payload.readUInt64LittleEndian()
+        else { return nil }
+        return Request(objectID: objectID, methodID: methodID, arguments: payload)
+    }
+
+    /// Runs a call on `methods`; returns its reply frame, header filled in.
+    package static func perform(_ request: Request, callID: UInt32, on methods: BoundMethods) async -> _WireWriter {
+        guard let method = methods[request.methodID] else {
+            return error(BridgeError.interfaceMismatch(noSuchMethod(request.methodID)), callID: callID)
+        }
+        var arguments = request.arguments
+        var result = _WireWriter.frame()
+        do {
+            try await method.invoke(&arguments, &result)
+        } catch {
+            return Self.error(error, callID: callID)
+        }
+        do {
+            try result.checkPayloadSize(limit: methods.resultLimit, method: method.signature)
+        } catch {
+            let size = result.bytes.count - Frame.headerSize
+            return Self.error(BridgeError.resultTooLarge(method: method.signature, size: size, limit: methods.resultLimit), callID: callID)
+        }
+        result.setFrameHeader(.returned, callID: callID)
+        return result
+    }
+
+    /// Why a call names no method of the callee: the caller and the callee disagree about the
+    /// interface in a way the handshake could not see.
+    package static func noSuchMethod(_ id: UInt64?) -> String {
+        let id = id.map { "0x" + String($0, radix: 16) } ?? "(missing)"
+        return "the host has no method with id \(id); build the caller and the host from the same source"
+    }
+
+    /// A reply that carries `error` as the call's.
+    package static func error(_ error: any Error, callID: UInt32) -> _WireWriter {
+        replyFrame(.threw, callID: callID) { try $0.encode(ErrorEnvelope(error)) }
+    }
+
+    /// A reply frame, header filled in; a payload that cannot be encoded becomes an error reply.
+    package static func replyFrame(_ kind: FrameKind, callID: UInt32, _ payload: (inout _WireWriter) throws -> Void) -> _WireWriter {
+        var frame = _WireWriter.frame()
+        var kind = kind
+        do {
+            try payload(&frame)
+        } catch {
+            frame = _WireWriter.frame()
+            kind = .threw
+            try? frame.encode(ErrorEnvelope(BridgeError.malformedMessage("the reply could not be encoded: \(error)")))
+        }
+        frame.setFrameHeader(kind, callID: callID)
+        return frame
+    }
+}
