@@ -118,10 +118,14 @@ enum Emitter {
             text += "    }())\n"
         }
         text += "\n"
+        // `_object` names the object the calls go to: the host's root object, or a callback
+        // object the caller passed to the host. The runtime's `init(_connection:)` makes a root client.
         text += "    \(access)let _connection: _BridgeConnection\n"
+        text += "    \(access)let _object: _BridgeRemoteObject\n"
         text += "\n"
-        text += "    \(access)init(_connection: _BridgeConnection) {\n"
+        text += "    \(access)init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {\n"
         text += "        self._connection = _connection\n"
+        text += "        self._object = _object\n"
         text += "    }\n"
         for (index, requirement) in requirements.enumerated() {
             text += "\n"
@@ -175,7 +179,7 @@ enum Emitter {
     /// An `async` requirement awaits the reply; a plain `throws` one blocks for it.
     private static func call(_ requirement: BridgedRequirement, position: String, arguments: String, result: String) -> String {
         let function = requirement.isAsync ? "try await _connection.call" : "try _connection.callBlocking"
-        return "\(function)(Self._bridgeInterface, \(position), arguments: \(arguments), result: \(result))"
+        return "\(function)(Self._bridgeInterface, \(position), on: _object, arguments: \(arguments), result: \(result))"
     }
 
     /// Statements that encode `value` into `writer`: a tuple, which is not `Codable`, element
