@@ -758,7 +758,9 @@ private struct RequirementReader {
 
     /// The first `any P` or `some P` in `range` whose `P` is a bridged protocol of the target.
     private func bridgedMention(in range: Range<Int>) -> BridgedMention? {
-        for index in range where list.isWord(index, "any") || list.isWord(index, "some") {
+        // After a `.` the word is a name's component, not the keyword: skipping it keeps
+        // `any any.any.any...` linear.
+        for index in range where (list.isWord(index, "any") || list.isWord(index, "some")) && !list.isPunctuation(index - 1, ".") {
             var path: [String] = []
             var next = index + 1
             while next < range.upperBound, list.isIdentifier(next) {
