@@ -672,7 +672,7 @@ private struct RequirementReader {
     }
 
     private func streamNotAsync(_ name: String, isProperty: Bool) -> String {
-        "'\(name)' returns a stream but is not 'async': the caller awaits the host's first reply, which starts the stream. Declare it \(isProperty ? "'{ get async throws }'" : "'async throws'")."
+        "'\(name)' returns a stream but is not 'async': the stream is set up by a call to the host, which the caller must await. Declare it \(isProperty ? "'{ get async throws }'" : "'async throws'")."
     }
 
     /// The kind and generic arguments when `range` is exactly `AsyncThrowingStream<...>` or

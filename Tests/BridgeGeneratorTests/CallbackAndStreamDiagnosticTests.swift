@@ -64,6 +64,22 @@ import Testing
         ])
     }
 
+    @Test func aCallbackWhoseClientIsWrittenByHandIsAnError() {
+        let source = """
+            protocol Progress: Bridged, Sendable { func report(_ fraction: Double) async throws }
+            protocol Job: Bridged { func run(_ reporter: any Progress, _ again: any Progress) async throws }
+            protocol Child: Job { func more() async throws }
+            """
+        let handWritten = "struct ProgressClient: Progress, _BridgeClient { func report(_ fraction: Double) async throws {} }"
+        let (output, diagnostics) = Generator.generate(files: [("Job.swift", source), ("Hand.swift", handWritten)])
+        #expect(output.isEmpty)
+        // Once, though `Child` repeats the requirement and it names `Progress` twice.
+        #expect(diagnostics.map(\.description) == [
+            "Job.swift:1:1: warning: 'ProgressClient' is already declared at Hand.swift:1:1, so nothing is generated for the bridged protocol 'Progress'; remove that declaration to use the generated client.",
+            "Job.swift:2:25: error: 'run' takes a callback 'any Progress', but 'ProgressClient' is already declared at Hand.swift:1:1, so nothing is generated for 'Progress' and the callback cannot be served. Remove that declaration to use the generated client.",
+        ])
+    }
+
     @Test func streamsCrossOnlyAsWholeAsyncResultsThatCanFail() {
         let source = """
             struct Failure: Error, Codable {}
@@ -88,8 +104,8 @@ import Testing
         let (output, diagnostics) = Generator.generate(files: [("S.swift", source)])
         #expect(output.isEmpty)
         #expect(diagnostics.map(\.description) == [
-            "S.swift:3:5: error: 'blocking' returns a stream but is not 'async': the caller awaits the host's first reply, which starts the stream. Declare it 'async throws'.",
-            "S.swift:4:5: error: 'blockingProperty' returns a stream but is not 'async': the caller awaits the host's first reply, which starts the stream. Declare it '{ get async throws }'.",
+            "S.swift:3:5: error: 'blocking' returns a stream but is not 'async': the stream is set up by a call to the host, which the caller must await. Declare it 'async throws'.",
+            "S.swift:4:5: error: 'blockingProperty' returns a stream but is not 'async': the stream is set up by a call to the host, which the caller must await. Declare it '{ get async throws }'.",
             "S.swift:5:5: error: the result of 'unthrowing' has the type 'AsyncStream<Int>': the host can fail or die mid-stream, and an 'AsyncStream' cannot end with an error. Use 'AsyncThrowingStream<Int, any Error>'.",
             "S.swift:6:5: error: the result of 'typed' has the type 'AsyncThrowingStream<Int, Failure>': a bridged stream can also end with a 'BridgeError' when the host fails or dies mid-stream, which 'Failure' cannot carry. Use 'AsyncThrowingStream<Int, any Error>'.",
             "S.swift:7:5: error: the result of 'never' has the type 'AsyncThrowingStream<Int, Never>': a bridged stream can also end with a 'BridgeError' when the host fails or dies mid-stream, which 'Never' cannot carry. Use 'AsyncThrowingStream<Int, any Error>'.",
