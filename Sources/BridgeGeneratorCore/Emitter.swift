@@ -245,14 +245,16 @@ enum Emitter {
 
     static func dispatchTable(of bridged: BridgedProtocol) -> String {
         let access = bridged.access.generatedModifier
-        var text = attributeLines(bridged.availability)
-        text += "extension \(bridged.qualifiedName) {\n"
-        text += "    /// The host dispatch table for `\(bridged.qualifiedName)`, in the order of `\(bridged.qualifiedClientName)._bridgeInterface`.\n"
+        var text = "    /// The host dispatch table for `\(bridged.qualifiedName)`, in the order of `\(bridged.qualifiedClientName)._bridgeInterface`.\n"
         text += "    \(access)static var \(bridged.methodsPropertyName): [_BridgeMethod<Self>] {\n"
         text += dispatchEntries(interfaceOrder(bridged.requirements), element: "_BridgeMethod<Self>")
         text += "    }\n"
-        text += "}\n"
-        return text
+        return extensionBlock(of: bridged, extending: bridged.qualifiedName, text)
+    }
+
+    /// `extension <extended> { <members> }`, under the protocol's `@available` attributes.
+    private static func extensionBlock(of bridged: BridgedProtocol, extending extended: String, _ members: String) -> String {
+        attributeLines(bridged.availability) + "extension \(extended) {\n" + members + "}\n"
     }
 
     /// The dispatch table of a nested protocol, built in its client where the protocol's
@@ -268,12 +270,9 @@ enum Emitter {
 
     private static func dispatchTableForwarder(of bridged: BridgedProtocol) -> String {
         let access = bridged.access.generatedModifier
-        var text = attributeLines(bridged.availability)
-        text += "extension \(bridged.qualifiedName) {\n"
-        text += "    /// The host dispatch table for `\(bridged.qualifiedName)`, in the order of `\(bridged.qualifiedClientName)._bridgeInterface`.\n"
+        var text = "    /// The host dispatch table for `\(bridged.qualifiedName)`, in the order of `\(bridged.qualifiedClientName)._bridgeInterface`.\n"
         text += "    \(access)static var \(bridged.methodsPropertyName): [_BridgeMethod<Self>] { \(bridged.qualifiedClientName)._bridgeDispatchTable(for: Self.self) }\n"
-        text += "}\n"
-        return text
+        return extensionBlock(of: bridged, extending: bridged.qualifiedName, text)
     }
 
     /// The body of a dispatch table getter: an array literal, or statements when some entries
@@ -357,21 +356,15 @@ enum Emitter {
     /// that a protocol no one calls back through gets no member it does not need.
     static func export(of bridged: BridgedProtocol) -> String {
         let access = bridged.access.generatedModifier
-        var text = attributeLines(bridged.availability)
-        text += "extension \(bridged.qualifiedName) {\n"
-        text += "    /// Serves this object to a host that received it as an argument.\n"
+        var text = "    /// Serves this object to a host that received it as an argument.\n"
         text += "    \(access)var _bridgeExport: _BridgeExport { _BridgeExport(self, Self.\(bridged.methodsPropertyName), \(bridged.qualifiedClientName)._bridgeInterface) }\n"
-        text += "}\n"
-        return text
+        return extensionBlock(of: bridged, extending: bridged.qualifiedName, text)
     }
 
     static func hostableConformance(of bridged: BridgedProtocol) -> String {
         let access = bridged.access.generatedModifier
-        var text = attributeLines(bridged.availability)
-        text += "extension _BridgeServable where Self: \(bridged.qualifiedName), BridgeClient == \(bridged.qualifiedClientName) {\n"
-        text += "    \(access)static var _bridgeMethods: [_BridgeMethod<Self>] { \(bridged.methodsPropertyName) }\n"
-        text += "}\n"
-        return text
+        let extended = "_BridgeServable where Self: \(bridged.qualifiedName), BridgeClient == \(bridged.qualifiedClientName)"
+        return extensionBlock(of: bridged, extending: extended, "    \(access)static var _bridgeMethods: [_BridgeMethod<Self>] { \(bridged.methodsPropertyName) }\n")
     }
 
     /// A Swift string literal of `text`.
