@@ -43,8 +43,19 @@ struct TypeSpelling: Hashable, Sendable {
     /// The type alone in a wire signature: the tokens with nothing between them and no backticks.
     var signature: String
     /// The elements when the type is a tuple, which is not Codable and so travels element by
-    /// element; nil for any other type.
+    /// element; nil for any other type. Empty for `Void` as a stream's element.
     var tupleElements: [TupleElement]? = nil
+    /// The bridged protocol when the type is `any P`, a callback object the caller passes.
+    var callback: CallbackType? = nil
+}
+
+/// A bridged protocol of the target that a parameter passes as a callback object (`any
+/// Progress`): the caller serves the object, the host gets a client for it.
+struct CallbackType: Hashable, Sendable {
+    /// The protocol's qualified name: `Namespace.Progress`.
+    var protocolName: String
+    /// Its client's qualified name, which the host decodes and whose interface the caller serves.
+    var clientName: String
 }
 
 /// One element of a tuple type: `label: Type` or `Type`.
@@ -99,6 +110,9 @@ struct BridgedRequirement: Hashable, Sendable {
     }
     /// A method's result type, nil for `Void`; nil for a property.
     var methodResult: TypeSpelling?
+    /// For a result `AsyncThrowingStream<T, any Error>`, `T`, whose values the host sends one by
+    /// one after the reply: `result` is then the stream type as written.
+    var streamElement: TypeSpelling? = nil
     var location: SourceLocation
     /// The `#if` condition, inside the protocol's body, under which it is declared; nil when always.
     var condition: String? = nil

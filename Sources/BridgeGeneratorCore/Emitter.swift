@@ -29,6 +29,10 @@ enum Emitter {
     /// The whole file. With no bridged protocol it is the header alone.
     static func file(protocols: [BridgedProtocol], links: [RealTypeLink], imports: [String]) -> String {
         guard !protocols.isEmpty else { return header }
+        let callbackTypes = Set(protocols.flatMap(\.requirements).flatMap { requirement -> [String] in
+            guard case .method(let parameters) = requirement.kind else { return [] }
+            return parameters.compactMap(\.type.callback?.protocolName)
+        })
         var text = header
         text += "import Bridge\n"
         for line in imports { text += line + "\n" }
@@ -45,6 +49,10 @@ enum Emitter {
                 section += "}\n"
                 section += "\n"
                 section += dispatchTableForwarder(of: bridged)
+            }
+            if callbackTypes.contains(bridged.qualifiedName) {
+                section += "\n"
+                section += export(of: bridged)
             }
             section += "\n"
             section += hostableConformance(of: bridged)
@@ -118,6 +126,8 @@ enum Emitter {
             text += "    }())\n"
         }
         text += "\n"
+        // `_object` names the object the calls go to: the host's root object, or a callback
+        // object the caller passed to the host. The runtime's `init(_connection:)` makes a root client.
         text += "    \(access)let _connection: _BridgeConnection\n"
         text += "    \(access)let _object: _BridgeRemoteObject\n"
         text += "\n"
@@ -147,7 +157,8 @@ enum Emitter {
         }
         text += attributeLines(requirement.attributes, indent: "    ")
         let effects = requirement.isAsync ? "async throws" : "throws"
-        let resultDecoder = requirement.result.map { "{ \(decoding($0, from: "$0")) }" } ?? "{ _ in }"
+        let resultDecoder = requirement.streamElement.map(elementDecoder)
+            ?? requirement.result.map { "{ \(decoding($0, from: "$0")) }" } ?? "{ _ in }"
         switch requirement.kind {
         case .method(let parameters):
             let names = clientParameterNames(parameters)
@@ -174,15 +185,33 @@ enum Emitter {
         return text
     }
 
-    /// An `async` requirement awaits the reply; a plain `throws` one blocks for it.
+    /// An `async` requirement awaits the reply; a plain `throws` one blocks for it. A stream
+    /// (always `async`) returns once the host has started it, and decodes each element with
+    /// `result`.
     private static func call(_ requirement: BridgedRequirement, position: String, arguments: String, result: String) -> String {
+        if requirement.streamElement != nil {
+            return "try await _connection.callStream(Self._bridgeInterface, \(position), on: _object, arguments: \(arguments), element: \(result))"
+        }
         let function = requirement.isAsync ? "try await _connection.call" : "try _connection.callBlocking"
         return "\(function)(Self._bridgeInterface, \(position), on: _object, arguments: \(arguments), result: \(result))"
     }
 
+    /// The closure that decodes one element of a stream: `(inout _WireReader) throws -> T`.
+    private static func elementDecoder(_ element: TypeSpelling) -> String {
+        element.tupleElements?.isEmpty ?? false ? "{ _ in () }" : "{ \(decoding(element, from: "$0")) }"
+    }
+
+    /// The closure that encodes one element of a stream: `(inout _WireWriter, T) throws -> Void`.
+    private static func elementEncoder(_ element: TypeSpelling) -> String {
+        let statements = encoding("$1", element, into: "$0")
+        return statements.isEmpty ? "{ _, _ in }" : "{ " + statements.joined(separator: "; ") + " }"
+    }
+
     /// Statements that encode `value` into `writer`: a tuple, which is not `Codable`, element
-    /// by element. A nil `type` is any Codable value.
+    /// by element; a callback object as a reference the host calls back through. A nil `type`
+    /// is any Codable value.
     private static func encoding(_ value: String, _ type: TypeSpelling?, into writer: String) -> [String] {
+        if type?.callback != nil { return ["try \(writer).encodeObject(\(value)._bridgeExport)"] }
         guard let elements = type?.tupleElements else { return ["try \(writer).encode(\(value))"] }
         return elements.enumerated().flatMap { position, element in
             encoding("\(value).\(position)", element.type, into: writer)
@@ -191,6 +220,7 @@ enum Emitter {
 
     /// An expression that decodes a value of `type` from `reader`; a tuple element by element.
     private static func decoding(_ type: TypeSpelling, from reader: String) -> String {
+        if let callback = type.callback { return "try \(reader).decodeObject(\(callback.clientName).self)" }
         guard let elements = type.tupleElements else { return "try \(reader).decode(\(type.swift).self)" }
         let parts = elements.map { element in
             (element.label.map { "\($0): " } ?? "") + decoding(element.type, from: reader)
@@ -215,14 +245,16 @@ enum Emitter {
 
     static func dispatchTable(of bridged: BridgedProtocol) -> String {
         let access = bridged.access.generatedModifier
-        var text = attributeLines(bridged.availability)
-        text += "extension \(bridged.qualifiedName) {\n"
-        text += "    /// The host dispatch table for `\(bridged.qualifiedName)`, in the order of `\(bridged.qualifiedClientName)._bridgeInterface`.\n"
+        var text = "    /// The host dispatch table for `\(bridged.qualifiedName)`, in the order of `\(bridged.qualifiedClientName)._bridgeInterface`.\n"
         text += "    \(access)static var \(bridged.methodsPropertyName): [_BridgeMethod<Self>] {\n"
         text += dispatchEntries(interfaceOrder(bridged.requirements), element: "_BridgeMethod<Self>")
         text += "    }\n"
-        text += "}\n"
-        return text
+        return extensionBlock(of: bridged, extending: bridged.qualifiedName, text)
+    }
+
+    /// `extension <extended> { <members> }`, under the protocol's `@available` attributes.
+    private static func extensionBlock(of bridged: BridgedProtocol, extending extended: String, _ members: String) -> String {
+        attributeLines(bridged.availability) + "extension \(extended) {\n" + members + "}\n"
     }
 
     /// The dispatch table of a nested protocol, built in its client where the protocol's
@@ -238,12 +270,9 @@ enum Emitter {
 
     private static func dispatchTableForwarder(of bridged: BridgedProtocol) -> String {
         let access = bridged.access.generatedModifier
-        var text = attributeLines(bridged.availability)
-        text += "extension \(bridged.qualifiedName) {\n"
-        text += "    /// The host dispatch table for `\(bridged.qualifiedName)`, in the order of `\(bridged.qualifiedClientName)._bridgeInterface`.\n"
+        var text = "    /// The host dispatch table for `\(bridged.qualifiedName)`, in the order of `\(bridged.qualifiedClientName)._bridgeInterface`.\n"
         text += "    \(access)static var \(bridged.methodsPropertyName): [_BridgeMethod<Self>] { \(bridged.qualifiedClientName)._bridgeDispatchTable(for: Self.self) }\n"
-        text += "}\n"
-        return text
+        return extensionBlock(of: bridged, extending: bridged.qualifiedName, text)
     }
 
     /// The body of a dispatch table getter: an array literal, or statements when some entries
@@ -287,7 +316,9 @@ enum Emitter {
         case .property:
             invocation = "\(tryAwait) real.\(requirement.name)"
         }
-        if let result = requirement.result, result.tupleElements != nil {
+        if let element = requirement.streamElement {
+            text += "\(body)result.attachStream(\(invocation)) \(elementEncoder(element))\n"
+        } else if let result = requirement.result, result.tupleElements != nil {
             text += "\(body)let value = \(invocation)\n"
             text += encoding("value", result, into: "result").map { "\(body)\($0)\n" }.joined()
         } else if requirement.result == nil {
@@ -318,13 +349,22 @@ enum Emitter {
         return ["inout", "var", "let"].contains(label) ? "`\(label)`" : label
     }
 
+    /// What lets a caller pass an object of a protocol as a callback (`any Progress`): it is
+    /// served with the protocol's dispatch table and announced with its client's interface.
+    ///
+    /// Generated only for the protocols that some parameter of the target passes this way, so
+    /// that a protocol no one calls back through gets no member it does not need.
+    static func export(of bridged: BridgedProtocol) -> String {
+        let access = bridged.access.generatedModifier
+        var text = "    /// Serves this object to a host that received it as an argument.\n"
+        text += "    \(access)var _bridgeExport: _BridgeExport { _BridgeExport(self, Self.\(bridged.methodsPropertyName), \(bridged.qualifiedClientName)._bridgeInterface) }\n"
+        return extensionBlock(of: bridged, extending: bridged.qualifiedName, text)
+    }
+
     static func hostableConformance(of bridged: BridgedProtocol) -> String {
         let access = bridged.access.generatedModifier
-        var text = attributeLines(bridged.availability)
-        text += "extension _BridgeServable where Self: \(bridged.qualifiedName), BridgeClient == \(bridged.qualifiedClientName) {\n"
-        text += "    \(access)static var _bridgeMethods: [_BridgeMethod<Self>] { \(bridged.methodsPropertyName) }\n"
-        text += "}\n"
-        return text
+        let extended = "_BridgeServable where Self: \(bridged.qualifiedName), BridgeClient == \(bridged.qualifiedClientName)"
+        return extensionBlock(of: bridged, extending: extended, "    \(access)static var _bridgeMethods: [_BridgeMethod<Self>] { \(bridged.methodsPropertyName) }\n")
     }
 
     /// A Swift string literal of `text`.

@@ -28,6 +28,7 @@ enum Generator {
                 at: bridged.location))
             return true
         }
+        diagnostics += callbacksWithoutGeneratedCode(protocols, declaredTypes: declaredTypes)
 
         let (links, linkDiagnostics) = ConformanceLinker.links(files: parsed, protocols: protocols, module: module)
         diagnostics += linkDiagnostics
@@ -36,6 +37,30 @@ enum Generator {
 
         let imports = importLines(parsed.flatMap(\.imports), module: module)
         return (Emitter.file(protocols: protocols, links: links, imports: imports), diagnostics)
+    }
+
+    /// Errors for callback parameters whose protocol gets no generated code because its client
+    /// is written by hand: the export and the client the generated calls need would be missing.
+    private static func callbacksWithoutGeneratedCode(
+        _ protocols: [BridgedProtocol], declaredTypes: [String: SourceLocation]
+    ) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var reported: Set<[String]> = []  // an inherited requirement is in several protocols
+        for bridged in protocols {
+            for requirement in bridged.requirements {
+                guard case .method(let parameters) = requirement.kind else { continue }
+                for callback in Set(parameters.compactMap(\.type.callback)).sorted(by: { $0.clientName < $1.clientName }) {
+                    let location = requirement.location
+                    guard let client = declaredTypes[callback.clientName],
+                          reported.insert([location.path, "\(location.line)", "\(location.column)", callback.clientName]).inserted
+                    else { continue }
+                    diagnostics.append(.error(
+                        "'\(requirement.name)' takes a callback 'any \(callback.protocolName)', but '\(callback.clientName)' is already declared at \(client.path):\(client.line):\(client.column), so nothing is generated for '\(callback.protocolName)' and the callback cannot be served. Remove that declaration to use the generated client.",
+                        at: requirement.location))
+                }
+            }
+        }
+        return diagnostics
     }
 
     /// Diagnostics in file order, then by line and column; the order they were found breaks ties.

@@ -17,6 +17,8 @@ struct ProtocolResolver {
     /// For each declaration, the declarations its inheritance list names.
     private let parents: [[Int]]
     private let isBridged: [Bool]
+    /// Whether each declaration names `Sendable`, or inherits a protocol of the target that does.
+    private let isSendable: [Bool]
     /// The access level written on each type the target declares (nil: none written), by qualified name.
     private let typeAccess: [String: AccessLevel?]
 
@@ -34,7 +36,7 @@ struct ProtocolResolver {
         self.byQualifiedName = byQualifiedName
         let parents = declarations.map { entry in
             entry.declaration.inherited.filter { !$0.isBridged }.compactMap {
-                Self.resolve($0, from: entry.declaration.enclosing, module: module, in: byQualifiedName)
+                Self.resolve($0.path, from: entry.declaration.enclosing, module: module, in: byQualifiedName)
             }
         }
         self.parents = parents
@@ -46,23 +48,43 @@ struct ProtocolResolver {
             }
         }
         self.typeAccess = typeAccess
-        // Bridged-ness flows from parents to children; a chain of n needs n rounds, and a
-        // round that changes nothing ends it (cycles included).
-        var isBridged = declarations.map(\.declaration.namesBridged)
+        self.isBridged = Self.inheritedFromParents(declarations.map(\.declaration.namesBridged), parents: parents)
+        self.isSendable = Self.inheritedFromParents(
+            declarations.map { $0.declaration.inherited.contains { $0.path == ["Sendable"] || $0.path == ["Swift", "Sendable"] } },
+            parents: parents)
+    }
+
+    /// A property that a protocol has when it or any protocol it inherits has it written.
+    ///
+    /// It flows from parents to children; a chain of n needs n rounds, and a round that changes
+    /// nothing ends it (cycles included).
+    private static func inheritedFromParents(_ written: [Bool], parents: [[Int]]) -> [Bool] {
+        var result = written
         var changed = true
         while changed {
             changed = false
-            for index in declarations.indices where !isBridged[index] && parents[index].contains(where: { isBridged[$0] }) {
-                isBridged[index] = true
+            for index in result.indices where !result[index] && parents[index].contains(where: { result[$0] }) {
+                result[index] = true
                 changed = true
             }
         }
-        self.isBridged = isBridged
+        return result
+    }
+
+    /// The bridged protocol that `path`, written in a requirement of a protocol inside
+    /// `enclosing`, names; nil when it names no bridged protocol of the target.
+    private func bridgedProtocol(named path: [String], from enclosing: [String]) -> BridgedProtocolReference? {
+        guard let index = Self.resolve(path, from: enclosing, module: module, in: byQualifiedName), isBridged[index] else { return nil }
+        let declaration = declarations[index].declaration
+        let client = (declaration.enclosing + ["\(declaration.name)Client"]).joined(separator: ".")
+        return BridgedProtocolReference(
+            callback: CallbackType(protocolName: declaration.qualifiedName, clientName: client),
+            isSendable: isSendable[index])
     }
 
     /// The declaration that `name`, written inside `enclosing`, refers to, if the target declares it.
-    private static func resolve(_ name: InheritedName, from enclosing: [String], module: String?, in byQualifiedName: [String: Int]) -> Int? {
-        var path = name.path
+    private static func resolve(_ written: [String], from enclosing: [String], module: String?, in byQualifiedName: [String: Int]) -> Int? {
+        var path = written
         if path.count > 1, path.first == module { path.removeFirst() }
         for depth in stride(from: enclosing.count, through: 0, by: -1) {
             if let found = byQualifiedName[(enclosing.prefix(depth) + path).joined(separator: ".")] { return found }
@@ -76,7 +98,6 @@ struct ProtocolResolver {
     }
 
     private func resolveAll() -> (protocols: [BridgedProtocol], diagnostics: [Diagnostic]) {
-        let bridgedNames = Set(declarations.indices.filter { isBridged[$0] }.map { declarations[$0].declaration.name })
         var diagnostics: [Diagnostic] = []
         var own: [Int: BridgedProtocol] = [:]
         var order: [Int] = []
@@ -90,7 +111,7 @@ struct ProtocolResolver {
                 continue
             }
             firstDeclaration[declaration.qualifiedName] = declaration.location
-            let (bridged, problems) = read(declaration, parents: parents[index], in: files[file], bridgedNames: bridgedNames)
+            let (bridged, problems) = read(declaration, parents: parents[index], in: files[file])
             diagnostics += problems
             own[index] = bridged
             order.append(index)
@@ -152,7 +173,7 @@ struct ProtocolResolver {
 
     /// Checks one bridged protocol and reads its own requirements.
     private func read(
-        _ declaration: ProtocolDeclaration, parents: [Int], in file: ParsedFile, bridgedNames: Set<String>
+        _ declaration: ProtocolDeclaration, parents: [Int], in file: ParsedFile
     ) -> (BridgedProtocol, [Diagnostic]) {
         let name = declaration.qualifiedName
         let here = declaration.location
@@ -174,7 +195,7 @@ struct ProtocolResolver {
                 problems.append(.error("bridged protocol '\(name)' is class-bound ('\(inherited.qualifiedName)'): its generated client is a struct. Remove '\(inherited.qualifiedName)'.", at: inherited.location))
                 continue
             }
-            if let parent = Self.resolve(inherited, from: declaration.enclosing, module: module, in: byQualifiedName), isBridged[parent] {
+            if let parent = Self.resolve(inherited.path, from: declaration.enclosing, module: module, in: byQualifiedName), isBridged[parent] {
                 continue  // its requirements are gathered into the client
             }
             others.append(inherited)
@@ -187,7 +208,9 @@ struct ProtocolResolver {
         var requirements: [BridgedRequirement] = []
         if let body = declaration.body {
             if let close = file.list.partner[body] {
-                var parser = RequirementParser(list: file.list, path: file.path, bridgedNames: bridgedNames)
+                var parser = RequirementParser(list: file.list, path: file.path) { path in
+                    bridgedProtocol(named: path, from: declaration.enclosing)
+                }
                 parser.parse((body + 1)..<close)
                 requirements = parser.requirements
                 problems += parser.diagnostics

@@ -6,18 +6,18 @@
 struct RequirementParser {
     let list: TokenList
     let path: String
-    /// Names of the target's bridged protocols, which an `any P` parameter names when it means
-    /// a callback.
-    let bridgedNames: Set<String>
+    /// The bridged protocol of the target that a dotted name in a requirement names, if any:
+    /// an `any P` parameter of one is a callback.
+    let bridgedProtocol: ([String]) -> BridgedProtocolReference?
     /// The requirements that passed every check, in declaration order.
     private(set) var requirements: [BridgedRequirement] = []
     private(set) var diagnostics: [Diagnostic] = []
     private var conditions = CompilationConditions()
 
-    init(list: TokenList, path: String, bridgedNames: Set<String> = []) {
+    init(list: TokenList, path: String, bridgedProtocol: @escaping ([String]) -> BridgedProtocolReference? = { _ in nil }) {
         self.list = list
         self.path = path
-        self.bridgedNames = bridgedNames
+        self.bridgedProtocol = bridgedProtocol
     }
 
     mutating func parse(_ body: Range<Int>) {
@@ -92,7 +92,7 @@ struct RequirementParser {
         }
         var reader = RequirementReader(
             list: list, path: path, start: first, keyword: index, end: end,
-            attributes: attributes, modifiers: modifiers, bridgedNames: bridgedNames)
+            attributes: attributes, modifiers: modifiers, bridgedProtocol: bridgedProtocol)
         let next: Int
         switch keyword.text {
         case "func":
@@ -134,6 +134,13 @@ struct RequirementParser {
     }
 }
 
+/// A bridged protocol of the target as a requirement's type names it.
+struct BridgedProtocolReference {
+    var callback: CallbackType
+    /// Its inheritance list, or that of a protocol of the target it inherits, names `Sendable`.
+    var isSendable: Bool
+}
+
 /// Reads one `func` or `var` requirement: its parts, and the problems that keep it from being
 /// bridged, phrased as `<what is wrong>: <why>. <the fix>`.
 private struct RequirementReader {
@@ -147,7 +154,7 @@ private struct RequirementReader {
     let end: Int
     let attributes: [String]
     let modifiers: [String]
-    let bridgedNames: Set<String>
+    let bridgedProtocol: ([String]) -> BridgedProtocolReference?
     var problems: [String] = []
     /// Legal but probably not what the author meant.
     var warnings: [String] = []
@@ -156,7 +163,7 @@ private struct RequirementReader {
 
     init(
         list: TokenList, path: String, start: Int, keyword: Int, end: Int, attributes: [String], modifiers: [String],
-        bridgedNames: Set<String>
+        bridgedProtocol: @escaping ([String]) -> BridgedProtocolReference?
     ) {
         self.list = list
         self.path = path
@@ -165,7 +172,7 @@ private struct RequirementReader {
         self.end = end
         self.attributes = attributes
         self.modifiers = modifiers
-        self.bridgedNames = bridgedNames
+        self.bridgedProtocol = bridgedProtocol
     }
 
     private func token(_ index: Int) -> Token? {
@@ -192,10 +199,13 @@ private struct RequirementReader {
     /// host died, the connection broke), which a `throws(E)` requirement has no way to report.
     private func typedThrowsProblem(_ name: String, errorType: Range<Int>) -> (message: String, isNever: Bool)? {
         let written = list.compact(errorType)
-        if ["anyError", "anySwift.Error", "Error", "Swift.Error"].contains(written) { return nil }
+        if Self.anyErrorSpellings.contains(written) { return nil }
         if written == "Never" || written == "Swift.Never" { return (notThrowing(name), true) }
         return ("'\(name)' uses typed throws 'throws(\(list.spelled(errorType)))': every bridged call can also fail with a 'BridgeError' when the host process dies, which '\(list.spelled(errorType))' cannot carry. Use plain 'throws'; a Codable error still arrives as itself.", false)
     }
+
+    /// `any Error` as `TokenList.compact` writes it, in every spelling.
+    private static let anyErrorSpellings: Set<String> = ["anyError", "anySwift.Error", "Error", "Swift.Error"]
 
     private func notThrowing(_ name: String) -> String {
         "'\(name)' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'."
@@ -265,12 +275,18 @@ private struct RequirementReader {
         if !isThrowing { problems.append(notThrowing(name)) }
 
         var result: TypeSpelling?
+        var streamElement: TypeSpelling?
         if list.isPunctuation(index, "->"), index < end {
             index += 1
             let annotation = readTypeAnnotation(from: index, limit: end, stops: ["{", "="])
-            problems += checkType(annotation, subject: "the result of '\(name)'")
-            if !annotation.core.isEmpty, !["Void", "()", "Swift.Void"].contains(list.compact(annotation.core)) {
-                result = spelling(of: annotation)
+            if let stream = readStream(annotation, name: name, isProperty: false, isAsync: isAsync) {
+                result = stream.type
+                streamElement = stream.element
+            } else {
+                problems += checkType(annotation, subject: "the result of '\(name)'", role: .result(isProperty: false))
+                if !annotation.core.isEmpty, !["Void", "()", "Swift.Void"].contains(list.compact(annotation.core)) {
+                    result = spelling(of: annotation)
+                }
             }
             index = annotation.whole.upperBound
         }
@@ -284,7 +300,7 @@ private struct RequirementReader {
         if let parameters {
             requirement = BridgedRequirement(
                 kind: .method(parameters: parameters), name: name, bareName: nameToken.kind == .identifier ? nameToken.bareName : name,
-                attributes: attributes, isAsync: isAsync, methodResult: result, location: location(start))
+                attributes: attributes, isAsync: isAsync, methodResult: result, streamElement: streamElement, location: location(start))
         }
         return index
     }
@@ -355,7 +371,7 @@ private struct RequirementReader {
         }()
         let subject = name.map { "parameter '\($0)' of '\(function)'" } ?? "parameter \(number) of '\(function)'"
         var annotation = readTypeAnnotation(from: index + 1, limit: range.upperBound, stops: ["="])
-        problems += checkType(annotation, subject: subject)
+        problems += checkType(annotation, subject: subject, role: .parameter)
         if annotation.specifiers.contains("inout") {
             problems.append("\(subject) is 'inout': the host cannot write into the caller's memory. Return the new value instead.")
         }
@@ -368,7 +384,12 @@ private struct RequirementReader {
         if let specifier = passing.first {
             warnings.append("\(subject) is '\(specifier)', which means nothing across a process boundary: the host always gets its own decoded copy. Remove '\(specifier)'.")
         }
-        return BridgedParameter(label: first.text, name: name, type: spelling(of: annotation), isVariadic: isVariadic)
+        var type = spelling(of: annotation)
+        if let mention = bridgedMention(in: annotation.core), mention.isWholeCallback(annotation.core) {
+            type.callback = mention.reference.callback
+            type.signature = "any \(mention.reference.callback.protocolName)"
+        }
+        return BridgedParameter(label: first.text, name: name, type: type, isVariadic: isVariadic)
     }
 
     // MARK: var
@@ -389,7 +410,11 @@ private struct RequirementReader {
             return indexOfNextRequirement(after: keyword)
         }
         let annotation = readTypeAnnotation(from: keyword + 3, limit: end, stops: ["{", "="])
-        problems += checkType(annotation, subject: "property '\(name)'")
+        // Whether the getter is `async` is known only after the accessors: checked there.
+        let stream = readStream(annotation, name: name, isProperty: true, isAsync: true)
+        if stream == nil {
+            problems += checkType(annotation, subject: "property '\(name)'", role: .result(isProperty: true))
+        }
         var index = annotation.whole.upperBound
         guard list.isPunctuation(index, "{"), let afterAccessors = list.indexAfterGroup(at: index), afterAccessors <= end else {
             if introducer == "var" {  // for a `let`, the message above already says what to write
@@ -440,10 +465,13 @@ private struct RequirementReader {
         } else if !hasSetter, !isThrowing {  // a setter cannot throw: the settable error says it all
             problems.append(notThrowing(name))
         }
+        if let stream, stream.element != nil, hasGetter, !hasSetter, !isAsync {
+            problems.append(streamNotAsync(name, isProperty: true))
+        }
         if !annotation.core.isEmpty {
             requirement = BridgedRequirement(
-                kind: .property(type: spelling(of: annotation)), name: name, bareName: nameToken.bareName,
-                attributes: attributes, isAsync: isAsync, methodResult: nil, location: location(start))
+                kind: .property(type: stream?.type ?? spelling(of: annotation)), name: name, bareName: nameToken.bareName,
+                attributes: attributes, isAsync: isAsync, methodResult: nil, streamElement: stream?.element, location: location(start))
         }
         return afterAccessors
     }
@@ -563,7 +591,7 @@ private struct RequirementReader {
     }
 
     /// The problems of a parameter, result or property type that no bridge can carry.
-    private func checkType(_ annotation: TypeAnnotation, subject: String) -> [String] {
+    private func checkType(_ annotation: TypeAnnotation, subject: String, role: TypeRole) -> [String] {
         guard !annotation.core.isEmpty else { return ["cannot read \(subject): expected a type."] }
         var problems: [String] = []
         let tokens = annotation.core.map { list.tokens[$0] }
@@ -572,9 +600,10 @@ private struct RequirementReader {
             || tokens.contains(where: { $0.isPunctuation("->") }) {
             problems.append("\(subject) is a closure: closures cannot cross a process boundary; pass a Codable value instead.")
         }
-        if let position = tokens.firstIndex(where: { ["some", "any"].contains($0.text) && $0.kind == .identifier }),
-           position + 1 < tokens.count, bridgedNames.contains(tokens[position + 1].bareName) {
-            problems.append("\(subject) has the type '\(written)': passing a bridged protocol as a callback is not supported yet. Pass a Codable value, or call back through a separate bridge.")
+        if let problem = streamProblem(in: annotation.core, subject: subject, role: role) {
+            problems.append(problem)
+        } else if let mention = bridgedMention(in: annotation.core) {
+            if let problem = callbackProblem(mention, in: annotation.core, subject: subject, role: role) { problems.append(problem) }
         } else if tokens.contains(where: { ["some", "any", "Any", "AnyObject"].contains($0.text) && $0.kind == .identifier || $0.isPunctuation("&") }) {
             problems.append("\(subject) has the type '\(written)': existential and opaque types cannot be bridged; use a concrete Codable type.")
         }
@@ -588,6 +617,194 @@ private struct RequirementReader {
             problems.append("\(subject) has the type '\(written)', with the tuple '\(list.spelled(nested))' inside it: tuples are not Codable, so a bridge carries one only as a whole parameter or result (or inside such a tuple). Use a Codable struct instead.")
         }
         return problems
+    }
+
+    /// Where a type stands, which decides what it may be.
+    private enum TypeRole {
+        case parameter
+        /// A method's result or a property's type.
+        case result(isProperty: Bool)
+        /// The element type of a streamed result.
+        case streamElement
+    }
+
+    // MARK: Streams
+
+    /// Reads a result or property type that is a stream as a whole, adding its problems; nil
+    /// when it is none, to be checked as any other type. The element is nil when there are
+    /// problems; `Void` is an empty tuple.
+    ///
+    /// Only `AsyncThrowingStream<T, any Error>` is bridged: the host can fail or die
+    /// mid-stream, and the stream must be able to end with that error.
+    private mutating func readStream(
+        _ annotation: TypeAnnotation, name: String, isProperty: Bool, isAsync: Bool
+    ) -> (type: TypeSpelling, element: TypeSpelling?)? {
+        guard let (kind, arguments) = wholeStream(annotation.core) else { return nil }
+        let subject = isProperty ? "property '\(name)'" : "the result of '\(name)'"
+        let written = list.spelled(annotation.core)
+        let element = arguments.first.map { list.spelled($0) } ?? "T"
+        var type = spelling(of: annotation)
+        if kind == "AsyncStream" {
+            problems.append("\(subject) has the type '\(written)': the host can fail or die mid-stream, and an 'AsyncStream' cannot end with an error. Use 'AsyncThrowingStream<\(element), any Error>'.")
+            return (type, nil)
+        }
+        guard arguments.count == 2, !arguments[0].isEmpty else {
+            problems.append("\(subject) has the type '\(written)': a bridged stream is written 'AsyncThrowingStream<T, any Error>', with T the Codable type of its elements.")
+            return (type, nil)
+        }
+        guard Self.anyErrorSpellings.contains(list.compact(arguments[1])) else {
+            problems.append("\(subject) has the type '\(written)': a bridged stream can also end with a 'BridgeError' when the host fails or dies mid-stream, which '\(list.spelled(arguments[1]))' cannot carry. Use 'AsyncThrowingStream<\(element), any Error>'.")
+            return (type, nil)
+        }
+        var elementType: TypeSpelling
+        if ["Void", "()", "Swift.Void"].contains(list.compact(arguments[0])) {
+            elementType = TypeSpelling(declared: "Void", swift: "Void", signature: "Void", tupleElements: [])
+        } else {
+            let elementAnnotation = TypeAnnotation(whole: arguments[0], specifiers: [], attributes: [], core: arguments[0])
+            let elementProblems = checkType(elementAnnotation, subject: "the stream element of '\(name)'", role: .streamElement)
+            problems += elementProblems
+            guard elementProblems.isEmpty else { return (type, nil) }
+            elementType = typeSpelling(arguments[0])
+        }
+        if !isAsync { problems.append(streamNotAsync(name, isProperty: isProperty)) }
+        type.signature = "AsyncThrowingStream<\(elementType.signature)>"
+        return (type, elementType)
+    }
+
+    private func streamNotAsync(_ name: String, isProperty: Bool) -> String {
+        "'\(name)' returns a stream but is not 'async': the stream is set up by a call to the host, which the caller must await. Declare it \(isProperty ? "'{ get async throws }'" : "'async throws'")."
+    }
+
+    /// The kind and generic arguments when `range` is exactly `AsyncThrowingStream<...>` or
+    /// `AsyncStream<...>`, `Swift.` allowed.
+    private func wholeStream(_ range: Range<Int>) -> (kind: String, arguments: [Range<Int>])? {
+        var index = range.lowerBound
+        if list.isWord(index, "Swift"), list.isPunctuation(index + 1, ".") { index += 2 }
+        guard index + 2 < range.upperBound, let name = list[index], name.kind == .identifier,
+              name.bareName == "AsyncThrowingStream" || name.bareName == "AsyncStream",
+              list.isPunctuation(index + 1, "<"), list.isPunctuation(range.upperBound - 1, ">"),
+              let arguments = genericArguments((index + 2)..<(range.upperBound - 1)) else { return nil }
+        return (name.bareName, arguments)
+    }
+
+    /// The comma-separated arguments in `range`, the inside of a `<...>`; nil when a `>` in it
+    /// closes the list early, so `range` is not one argument list.
+    private func genericArguments(_ range: Range<Int>) -> [Range<Int>]? {
+        var arguments: [Range<Int>] = []
+        var argumentStart = range.lowerBound
+        var depth = 0
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if let after = list.indexAfterGroup(at: index), after <= range.upperBound {
+                index = after
+                continue
+            }
+            if list.isPunctuation(index, "<") { depth += 1 }
+            if list.isPunctuation(index, ">") {
+                if depth == 0 { return nil }
+                depth -= 1
+            }
+            if depth == 0, list.isPunctuation(index, ",") {
+                arguments.append(argumentStart..<index)
+                argumentStart = index + 1
+            }
+            index += 1
+        }
+        guard depth == 0 else { return nil }
+        arguments.append(argumentStart..<range.upperBound)
+        return arguments
+    }
+
+    /// What is wrong with a stream anywhere in a type that is not a whole stream result; nil
+    /// when the type names no stream.
+    private func streamProblem(in range: Range<Int>, subject: String, role: TypeRole) -> String? {
+        let streamNames: Set<String> = ["AsyncThrowingStream", "AsyncStream", "AsyncSequence"]
+        guard range.contains(where: { list.tokens[$0].kind == .identifier && streamNames.contains(list.tokens[$0].bareName) }) else {
+            return nil
+        }
+        let written = list.spelled(range)
+        if case .parameter = role {
+            return "\(subject) has the type '\(written)': a stream cannot be passed to the host, only returned from it. Pass an array, or a callback object ('any P' of a bridged protocol) that the host calls for each value."
+        }
+        var index = range.lowerBound
+        if list.isWord(index, "some") || list.isWord(index, "any") {
+            index += 1
+            if list.isWord(index, "Swift"), list.isPunctuation(index + 1, ".") { index += 2 }
+            if list[index]?.bareName == "AsyncSequence", list.isIdentifier(index) {
+                let arguments = list.isPunctuation(index + 1, "<") && list.isPunctuation(range.upperBound - 1, ">")
+                    ? genericArguments((index + 2)..<(range.upperBound - 1)) : nil
+                let element = arguments?.first.flatMap { $0.isEmpty ? nil : list.spelled($0) } ?? "T"
+                return "\(subject) has the type '\(written)': the generated client must return one concrete type. Declare it 'AsyncThrowingStream<\(element), any Error>'."
+            }
+        }
+        return "\(subject) has the type '\(written)': a stream crosses only as the whole result, 'AsyncThrowingStream<T, any Error>', not inside another type. Return the stream alone; put other values in its elements or in another method."
+    }
+
+    // MARK: Callbacks
+
+    /// `any P` or `some P` where `P` is a bridged protocol of the target.
+    private struct BridgedMention {
+        /// `any` or `some`.
+        var keyword: String
+        /// From the keyword through the name.
+        var range: Range<Int>
+        /// The name as written: `Tools.Progress`.
+        var name: String
+        var reference: BridgedProtocolReference
+
+        /// Whether the mention is all of `core`, as `any`: the one form a callback crosses in.
+        func isWholeCallback(_ core: Range<Int>) -> Bool { keyword == "any" && range == core }
+    }
+
+    /// The first `any P` or `some P` in `range` whose `P` is a bridged protocol of the target.
+    private func bridgedMention(in range: Range<Int>) -> BridgedMention? {
+        // After a `.` the word is a name's component, not the keyword: skipping it keeps
+        // `any any.any.any...` linear.
+        for index in range where (list.isWord(index, "any") || list.isWord(index, "some")) && !list.isPunctuation(index - 1, ".") {
+            var path: [String] = []
+            var next = index + 1
+            while next < range.upperBound, list.isIdentifier(next) {
+                path.append(list.tokens[next].bareName)
+                next += 1
+                guard next + 1 < range.upperBound, list.isPunctuation(next, "."), list.isIdentifier(next + 1) else { break }
+                next += 1
+            }
+            if !path.isEmpty, let reference = bridgedProtocol(path) {
+                return BridgedMention(
+                    keyword: list.tokens[index].text, range: index..<next, name: list.spelled((index + 1)..<next), reference: reference)
+            }
+        }
+        return nil
+    }
+
+    /// What is wrong with a type that names a bridged protocol as `any P` or `some P`; nil for
+    /// a parameter that is exactly `any P` of a `Sendable` protocol, a callback.
+    private func callbackProblem(_ mention: BridgedMention, in core: Range<Int>, subject: String, role: TypeRole) -> String? {
+        let written = list.spelled(core)
+        let name = mention.name
+        switch role {
+        case .result(let isProperty):
+            return isProperty
+                ? "\(subject) has the type '\(written)': a bridged property cannot return a callback object; take one from the caller as a parameter of a method instead."
+                : "\(subject) has the type '\(written)': a bridged method cannot return a callback object; pass one from the caller as a parameter instead."
+        case .streamElement:
+            return "\(subject) has the type '\(written)': a bridged stream cannot carry callback objects; pass one from the caller as a parameter instead."
+        case .parameter:
+            break
+        }
+        if mention.keyword == "some" {
+            return "\(subject) has the type '\(written)': an opaque type cannot be bridged. Write 'any \(name)' to pass a callback object."
+        }
+        if mention.isWholeCallback(core) {
+            guard !mention.reference.isSendable else { return nil }
+            let simpleName = mention.reference.callback.protocolName.split(separator: ".").last.map(String.init) ?? name
+            return "\(subject) has the type '\(written)', but '\(name)' is not Sendable: the host calls a callback object from another thread while the caller's code runs. Declare it 'protocol \(simpleName): Bridged, Sendable'."
+        }
+        let any = list.compact(mention.range)
+        if ["(\(any))?", "\(any)?", "Optional<\(any)>", "Swift.Optional<\(any)>"].contains(list.compact(core)) {
+            return "\(subject) has the type '\(written)': a callback cannot be optional, because the host would get a client for nothing. Pass an object whose methods do nothing, or declare a second method without the parameter."
+        }
+        return "\(subject) has the type '\(written)': a callback object crosses only as a parameter of exactly the type 'any \(name)', not inside or combined with another type. Pass each callback object as a parameter of its own."
     }
 
     /// A tuple that stands inside another type (`[(Int, Int)]`, `(Int, Int)?`), where the

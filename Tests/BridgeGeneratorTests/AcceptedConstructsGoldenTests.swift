@@ -44,13 +44,15 @@ import Testing
                     ])
 
                     public let _connection: _BridgeConnection
+                    public let _object: _BridgeRemoteObject
 
-                    public init(_connection: _BridgeConnection) {
+                    public init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                         self._connection = _connection
+                        self._object = _object
                     }
 
                     public func ping(_ item: Item) async throws -> Item {
-                        try await _connection.call(Self._bridgeInterface, 0, arguments: { try $0.encode(item) }, result: { try $0.decode(Item.self) })
+                        try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(item) }, result: { try $0.decode(Item.self) })
                     }
 
                     /// The host dispatch table for `Tools.Pinger`, in the order of `_bridgeInterface`.
@@ -128,13 +130,15 @@ import Testing
                 ])
 
                 let _connection: _BridgeConnection
+                let _object: _BridgeRemoteObject
 
-                init(_connection: _BridgeConnection) {
+                init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                     self._connection = _connection
+                    self._object = _object
                 }
 
                 func base() async throws -> Int {
-                    try await _connection.call(Self._bridgeInterface, 0, arguments: { _ in }, result: { try $0.decode(Int.self) })
+                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                 }
             }
 
@@ -163,17 +167,19 @@ import Testing
                 ])
 
                 let _connection: _BridgeConnection
+                let _object: _BridgeRemoteObject
 
-                init(_connection: _BridgeConnection) {
+                init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                     self._connection = _connection
+                    self._object = _object
                 }
 
                 func base() async throws -> Int {
-                    try await _connection.call(Self._bridgeInterface, 0, arguments: { _ in }, result: { try $0.decode(Int.self) })
+                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                 }
 
                 func middle() throws {
-                    try _connection.callBlocking(Self._bridgeInterface, 1, arguments: { _ in }, result: { _ in })
+                    try _connection.callBlocking(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { _ in })
                 }
             }
 
@@ -206,21 +212,23 @@ import Testing
                 ])
 
                 let _connection: _BridgeConnection
+                let _object: _BridgeRemoteObject
 
-                init(_connection: _BridgeConnection) {
+                init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                     self._connection = _connection
+                    self._object = _object
                 }
 
                 func base() async throws -> Int {
-                    try await _connection.call(Self._bridgeInterface, 0, arguments: { _ in }, result: { try $0.decode(Int.self) })
+                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                 }
 
                 func middle() throws {
-                    try _connection.callBlocking(Self._bridgeInterface, 1, arguments: { _ in }, result: { _ in })
+                    try _connection.callBlocking(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { _ in })
                 }
 
                 func top(_ values: String..., separator: String) async throws -> String {
-                    try await _connection.call(Self._bridgeInterface, 2, arguments: { try $0.encode(values); try $0.encode(separator) }, result: { try $0.decode(String.self) })
+                    try await _connection.call(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(values); try $0.encode(separator) }, result: { try $0.decode(String.self) })
                 }
             }
 
@@ -304,20 +312,22 @@ import Testing
                 }())
 
                 let _connection: _BridgeConnection
+                let _object: _BridgeRemoteObject
 
-                init(_connection: _BridgeConnection) {
+                init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                     self._connection = _connection
+                    self._object = _object
                 }
 
                 func pair(_ value: (Int, label: String)) async throws -> (Int, (Bool, String)) {
-                    try await _connection.call(Self._bridgeInterface, 0, arguments: { try $0.encode(value.0); try $0.encode(value.1) }, result: { (try $0.decode(Int.self), (try $0.decode(Bool.self), try $0.decode(String.self))) })
+                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(value.0); try $0.encode(value.1) }, result: { (try $0.decode(Int.self), (try $0.decode(Bool.self), try $0.decode(String.self))) })
                 }
 
                 #if os(Linux)
                 private static let _bridgeIndex1 = _bridgeInterface._index(of: "var linux:String throws")
                 var linux: String {
                     get throws {
-                        try _connection.callBlocking(Self._bridgeInterface, Self._bridgeIndex1, arguments: { _ in }, result: { try $0.decode(String.self) })
+                        try _connection.callBlocking(Self._bridgeInterface, Self._bridgeIndex1, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
                     }
                 }
                 #endif

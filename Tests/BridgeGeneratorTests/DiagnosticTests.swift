@@ -135,7 +135,7 @@ import Testing
         ])
     }
 
-    @Test func callbacksTypedThrowsAndTuplesInsideTypesAreRefused() {
+    @Test func nonSendableCallbacksTypedThrowsAndTuplesInsideTypesAreRefused() {
         let source = """
             protocol Listener: Bridged { func heard(_ text: String) async throws }
             struct Failure: Error {}
@@ -154,7 +154,7 @@ import Testing
             """
         let diagnostics = Generator.generate(files: [("S.swift", source)]).diagnostics.map(\.description)
         #expect(diagnostics == [
-            "S.swift:4:5: error: parameter 'listener' of 'subscribe' has the type 'any Listener': passing a bridged protocol as a callback is not supported yet. Pass a Codable value, or call back through a separate bridge.",
+            "S.swift:4:5: error: parameter 'listener' of 'subscribe' has the type 'any Listener', but 'Listener' is not Sendable: the host calls a callback object from another thread while the caller's code runs. Declare it 'protocol Listener: Bridged, Sendable'.",
             "S.swift:5:5: error: 'typed' uses typed throws 'throws(Failure)': every bridged call can also fail with a 'BridgeError' when the host process dies, which 'Failure' cannot carry. Use plain 'throws'; a Codable error still arrives as itself.",
             "S.swift:6:5: error: 'never' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'.",
             "S.swift:7:5: error: parameter 'list' of 'pairs' has the type '[(Int, Int)]', with the tuple '(Int, Int)' inside it: tuples are not Codable, so a bridge carries one only as a whole parameter or result (or inside such a tuple). Use a Codable struct instead.",

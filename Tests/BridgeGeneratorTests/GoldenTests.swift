@@ -48,30 +48,32 @@ import Testing
             ])
 
             public let _connection: _BridgeConnection
+            public let _object: _BridgeRemoteObject
 
-            public init(_connection: _BridgeConnection) {
+            public init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                 self._connection = _connection
+                self._object = _object
             }
 
             public func changeDirectory(to path: String) async throws {
-                try await _connection.call(Self._bridgeInterface, 0, arguments: { try $0.encode(path) }, result: { _ in })
+                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(path) }, result: { _ in })
             }
 
             public func currentDirectory() async throws -> String {
-                try await _connection.call(Self._bridgeInterface, 1, arguments: { _ in }, result: { try $0.decode(String.self) })
+                try await _connection.call(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
             }
 
             public func run(_ argv: [String]) throws -> Int32 {
-                try _connection.callBlocking(Self._bridgeInterface, 2, arguments: { try $0.encode(argv) }, result: { try $0.decode(Int32.self) })
+                try _connection.callBlocking(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(argv) }, result: { try $0.decode(Int32.self) })
             }
 
             public func add(_ argument0: Int, _ argument1: Int) async throws -> Int {
-                try await _connection.call(Self._bridgeInterface, 3, arguments: { try $0.encode(argument0); try $0.encode(argument1) }, result: { try $0.decode(Int.self) })
+                try await _connection.call(Self._bridgeInterface, 3, on: _object, arguments: { try $0.encode(argument0); try $0.encode(argument1) }, result: { try $0.decode(Int.self) })
             }
 
             public var name: String {
                 get async throws {
-                    try await _connection.call(Self._bridgeInterface, 4, arguments: { _ in }, result: { try $0.decode(String.self) })
+                    try await _connection.call(Self._bridgeInterface, 4, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
                 }
             }
         }
@@ -210,45 +212,47 @@ import Testing
             ])
 
             let _connection: _BridgeConnection
+            let _object: _BridgeRemoteObject
 
-            init(_connection: _BridgeConnection) {
+            init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                 self._connection = _connection
+                self._object = _object
             }
 
             @discardableResult
             func put(_ item: Item, for key: String) async throws -> Bool {
-                try await _connection.call(Self._bridgeInterface, 0, arguments: { try $0.encode(item); try $0.encode(key) }, result: { try $0.decode(Bool.self) })
+                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(item); try $0.encode(key) }, result: { try $0.decode(Bool.self) })
             }
 
             func put(_ items: [Item]) async throws {
-                try await _connection.call(Self._bridgeInterface, 1, arguments: { try $0.encode(items) }, result: { _ in })
+                try await _connection.call(Self._bridgeInterface, 1, on: _object, arguments: { try $0.encode(items) }, result: { _ in })
             }
 
             func put(value: Int?) async throws {
-                try await _connection.call(Self._bridgeInterface, 2, arguments: { try $0.encode(value) }, result: { _ in })
+                try await _connection.call(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(value) }, result: { _ in })
             }
 
             func get(key: String) throws -> Item? {
-                try _connection.callBlocking(Self._bridgeInterface, 3, arguments: { try $0.encode(key) }, result: { try $0.decode(Item?.self) })
+                try _connection.callBlocking(Self._bridgeInterface, 3, on: _object, arguments: { try $0.encode(key) }, result: { try $0.decode(Item?.self) })
             }
 
             func index(of items: [String: [Int?]], _ argument1: Set<String>) async throws -> Dictionary<String, Int> {
-                try await _connection.call(Self._bridgeInterface, 4, arguments: { try $0.encode(items); try $0.encode(argument1) }, result: { try $0.decode(Dictionary<String, Int>.self) })
+                try await _connection.call(Self._bridgeInterface, 4, on: _object, arguments: { try $0.encode(items); try $0.encode(argument1) }, result: { try $0.decode(Dictionary<String, Int>.self) })
             }
 
             func `default`(for: String, `in` scope: Int) async throws {
-                try await _connection.call(Self._bridgeInterface, 5, arguments: { try $0.encode(`for`); try $0.encode(scope) }, result: { _ in })
+                try await _connection.call(Self._bridgeInterface, 5, on: _object, arguments: { try $0.encode(`for`); try $0.encode(scope) }, result: { _ in })
             }
 
             var count: Int {
                 get throws {
-                    try _connection.callBlocking(Self._bridgeInterface, 6, arguments: { _ in }, result: { try $0.decode(Int.self) })
+                    try _connection.callBlocking(Self._bridgeInterface, 6, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                 }
             }
 
             var items: [Item] {
                 get async throws {
-                    try await _connection.call(Self._bridgeInterface, 7, arguments: { _ in }, result: { try $0.decode([Item].self) })
+                    try await _connection.call(Self._bridgeInterface, 7, on: _object, arguments: { _ in }, result: { try $0.decode([Item].self) })
                 }
             }
         }
@@ -362,13 +366,15 @@ import Testing
             ])
 
             public let _connection: _BridgeConnection
+            public let _object: _BridgeRemoteObject
 
-            public init(_connection: _BridgeConnection) {
+            public init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                 self._connection = _connection
+                self._object = _object
             }
 
             public func now() async throws -> Double {
-                try await _connection.call(Self._bridgeInterface, 0, arguments: { _ in }, result: { try $0.decode(Double.self) })
+                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Double.self) })
             }
         }
 
@@ -396,13 +402,15 @@ import Testing
             ])
 
             package let _connection: _BridgeConnection
+            package let _object: _BridgeRemoteObject
 
-            package init(_connection: _BridgeConnection) {
+            package init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                 self._connection = _connection
+                self._object = _object
             }
 
             package func increment(by step: Int) async throws -> Int {
-                try await _connection.call(Self._bridgeInterface, 0, arguments: { try $0.encode(step) }, result: { try $0.decode(Int.self) })
+                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(step) }, result: { try $0.decode(Int.self) })
             }
         }
 
@@ -507,13 +515,15 @@ import Testing
             ])
 
             let _connection: _BridgeConnection
+            let _object: _BridgeRemoteObject
 
-            init(_connection: _BridgeConnection) {
+            init(_connection: _BridgeConnection, _object: _BridgeRemoteObject) {
                 self._connection = _connection
+                self._object = _object
             }
 
             func ping() async throws {
-                try await _connection.call(Self._bridgeInterface, 0, arguments: { _ in }, result: { _ in })
+                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { _ in })
             }
         }
 

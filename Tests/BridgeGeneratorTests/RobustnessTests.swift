@@ -27,6 +27,8 @@ import Testing
         AcceptedConstructsGoldenTests.nestedSource,
         AcceptedConstructsGoldenTests.chainSource,
         AcceptedConstructsGoldenTests.shapesSource,
+        CallbacksAndStreamsGoldenTests.callbacksSource,
+        CallbacksAndStreamsGoldenTests.streamsSource,
         DiagnosticTests.workerLines.joined(separator: "\n"),
         ##"""
         let s = "a \("b \("c")" + ")") d" + #"raw "\#(x)" "# + """
@@ -147,6 +149,10 @@ import Testing
         add("hashes", String(repeating: "#", count: 120_000) + String(repeating: #"\(#"#, count: 10_000))
         add("regex-like line", "x = " + String(repeating: "(/[", count: 40_000))
         add("nested conditions", String(repeating: "#if A\nimport M\n", count: 5_000))
+        add("long callback name", "protocol P: Bridged, Sendable {\n func f(_ x: any " + String(repeating: "any.", count: 30_000) + "P) async throws\n}")
+        add("nested streams",
+            "protocol P: Bridged {\n func f() async throws -> " + String(repeating: "AsyncThrowingStream<", count: 20_000)
+                + "Int" + String(repeating: ", any Error>", count: 20_000) + "\n}")
         add("modifiers", String(repeating: "public final ", count: 20_000) + "class C: P {}")
         let noise: [UInt8] = (0..<200_000).map { (value: Int) -> UInt8 in UInt8(truncatingIfNeeded: (value &* 2_654_435_761) >> 7) }
         add("binary", String(decoding: noise, as: UTF8.self))
