@@ -183,3 +183,14 @@ struct InheritedName: Hashable, Sendable {
     var lastComponent: String { path.last ?? "" }
     var qualifiedName: String { path.joined(separator: ".") }
 }
+
+extension BridgedProtocol {
+    /// The qualified names of the protocols that some requirement takes as a callback
+    /// (`any P`): their objects live in the parent, which passes them to hosts.
+    static func callbackProtocolNames(in protocols: [BridgedProtocol]) -> Set<String> {
+        Set(protocols.flatMap(\.requirements).flatMap { requirement -> [String] in
+            guard case .method(let parameters) = requirement.kind else { return [] }
+            return parameters.compactMap(\.type.callback?.protocolName)
+        })
+    }
+}

@@ -4,7 +4,9 @@
 /// A link is `extension T: BridgeHostable { typealias BridgeClient = PClient }` in another
 /// file, so the type must be nameable from there, not generic, and no more visible than the
 /// client (a public type's conformance to the public `BridgeHostable` needs public witnesses).
-/// A type that cannot be linked gets a warning saying why, and the build goes on.
+/// A type that cannot be linked gets a warning saying why, and the build goes on. A type that
+/// implements a callback protocol is not linked: it lives in the parent, and a type there need
+/// not have the `init()` that `BridgeHostable` asks for; to host one too, write the link.
 enum ConformanceLinker {
     static func links(files: [ParsedFile], protocols: [BridgedProtocol], module: String? = nil) -> (links: [RealTypeLink], diagnostics: [Diagnostic]) {
         var byQualifiedName: [String: BridgedProtocol] = [:]
@@ -57,9 +59,10 @@ enum ConformanceLinker {
             }
         }
 
+        let callbackProtocols = BridgedProtocol.callbackProtocolNames(in: protocols)
         var links: [RealTypeLink] = []
         for typeName in order where !linkedByHand.contains(typeName) {
-            guard let (bridged, site) = chosen[typeName] else { continue }
+            guard let (bridged, site) = chosen[typeName], !callbackProtocols.contains(bridged.qualifiedName) else { continue }
             let access: AccessLevel
             let isGeneric: Bool
             let isNonFinalClass: Bool

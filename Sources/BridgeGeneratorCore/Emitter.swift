@@ -29,10 +29,7 @@ enum Emitter {
     /// The whole file. With no bridged protocol it is the header alone.
     static func file(protocols: [BridgedProtocol], links: [RealTypeLink], imports: [String]) -> String {
         guard !protocols.isEmpty else { return header }
-        let callbackTypes = Set(protocols.flatMap(\.requirements).flatMap { requirement -> [String] in
-            guard case .method(let parameters) = requirement.kind else { return [] }
-            return parameters.compactMap(\.type.callback?.protocolName)
-        })
+        let callbackTypes = BridgedProtocol.callbackProtocolNames(in: protocols)
         var text = header
         text += "import Bridge\n"
         for line in imports { text += line + "\n" }

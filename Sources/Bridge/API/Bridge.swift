@@ -23,6 +23,9 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
 
     private let host: HostProcess
     private let connection: _BridgeConnection
+
+    /// How many objects passed to the host (callbacks, shared state) the host still holds.
+    package var passedObjectCount: Int { connection.passedObjectCount }
     private let output: HostOutputReader?
     private let stopTimeout: Duration
     private let events: (@Sendable (BridgeEvent) -> Void)?

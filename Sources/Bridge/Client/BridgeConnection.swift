@@ -597,6 +597,9 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
+    /// How many objects passed to the host the host still holds.
+    package var passedObjectCount: Int { side?.exportedCount ?? 0 }
+
     /// Tells the parent that the host no longer holds the object it passed as `objectID`.
     package func release(objectID: UInt32) {
         var frame = _WireWriter.frame()

@@ -112,13 +112,6 @@ private struct Gate {
     }
 }
 
-/// Runs `body` on a new thread, outside the concurrency pool, and returns what it returned.
-private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: body()) }.start()
-    }
-}
-
 extension Result {
     fileprivate var failure: Failure? {
         if case .failure(let error) = self { error } else { nil }

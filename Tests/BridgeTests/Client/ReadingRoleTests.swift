@@ -94,7 +94,7 @@ private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
             let answers = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<6 {
                     group.addTask {
-                        try await onOwnThread { try mirror.echoBlocking("thread \(index)", afterMilliseconds: 5) }
+                        try await onOwnThread { Result { try mirror.echoBlocking("thread \(index)", afterMilliseconds: 5) } }.get()
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -119,12 +119,5 @@ private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
             let after = try await mirror.echo("after", afterMilliseconds: 0)
             #expect(after == "after")
         }
-    }
-}
-
-/// Runs `body` on a new thread, outside the concurrency pool, and returns what it returned.
-private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

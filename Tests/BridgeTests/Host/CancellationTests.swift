@@ -121,10 +121,3 @@ final class ConcurrentWorker: Worker, BridgeConcurrentCalls, Sendable {
         }
     }
 }
-
-/// Runs `body` on a new thread, outside the concurrency pool, and returns what it returned.
-private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: body()) }.start()
-    }
-}

@@ -71,3 +71,11 @@ func releaseFIFO(_ path: String) -> Bool {
     close(fifo)
     return true
 }
+
+/// Runs `body` on a new thread, outside the concurrency pool, and returns what it returned:
+/// for blocking calls, which must not hold the pool's few threads.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}
