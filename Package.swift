@@ -44,6 +44,12 @@ let package = Package(
             path: "Examples/ScopedBridges",
             plugins: ["BridgeGen"]
         ),
+        .executableTarget(
+            name: "progress-callback",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/Callbacks",
+            plugins: ["BridgeGen"]
+        ),
 
         // Typed clients across targets: the protocol in a library, the real type in a library
         // that only the host executable links, and a client that starts that executable.

@@ -84,6 +84,26 @@ import Testing
         #expect(hosts.count == 2 && hosts.allSatisfy(isGone))
     }
 
+    @Test func progressCallback() async throws {
+        let run = try await run("progress-callback")
+        #expect(run.status == 0, "\(run.output)")
+        let lines = run.lines
+        try #require(lines.count == 10, "\(run.output)")
+        #expect(lines[0] == "all files:")
+        #expect(lines[5] == "total: 10 lines")
+        #expect(lines[6] == "until the parent says stop, after 2 files:")
+        #expect(lines[9] == "total: 3 lines")
+        let reports = Array(lines[1...4]) + Array(lines[7...8])
+        let files = ["file1.txt: 1 line ", "file2.txt: 2 lines", "file3.txt: 3 lines", "file4.txt: 4 lines", "file1.txt: 1 line ", "file2.txt: 2 lines"]
+        for (report, file) in zip(reports, files) {
+            #expect(report.contains(" counted \(file)"), "\(report)")
+        }
+        // Each report names the host that counted and the parent that printed: two processes.
+        let processes = reports.map { numbers(in: $0) }.map { ($0.first!, $0.last!) }
+        #expect(Set(processes.map(\.0)).count == 1 && Set(processes.map(\.1)).count == 1)
+        #expect(processes[0].0 != processes[0].1, "the host and the parent are one process")
+    }
+
     @Test func crossTarget() async throws {
         let run = try await run("cross-target")
         #expect(run.status == 0, "\(run.output)")
