@@ -1,5 +1,10 @@
 import Bridge
+import Foundation
 import Testing
+
+/// Whether this binary runs under AddressSanitizer, whose quarantine keeps freed memory (256 MiB
+/// by default) out of reuse on purpose, so that memory cannot stay flat.
+private let runsUnderAddressSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
 
 /// Starting and stopping bridges leaks nothing, and calls hold memory flat. Both run in a
 /// probe host: the other tests run in parallel in this process and would move its counts.
@@ -17,7 +22,8 @@ import Testing
         #expect(census.after.zombies == 0)
     }
 
-    @Test func twentyThousandCallsHoldMemoryFlat() async throws {
+    @Test(.disabled(if: runsUnderAddressSanitizer, "AddressSanitizer's quarantine holds freed memory"))
+    func twentyThousandCallsHoldMemoryFlat() async throws {
         let memory = try await withBridge(LocalHygieneProbe.self) { probe in
             try await probe.soak(calls: 20_000, warmUp: 2_000)
         }
