@@ -7,7 +7,7 @@ final class HostSession: Sendable {
     private let socket: FileDescriptor
     private let sideSocket: FileDescriptor
     private let parent: ProcessID
-    private let writing = Locked(())
+    private let writing = Lock()
     private let calls = RunningCalls()
 
     init(socket: FileDescriptor, side: FileDescriptor, parent: ProcessID) {
@@ -124,12 +124,12 @@ final class HostSession: Sendable {
     fileprivate func send(_ frame: consuming _WireWriter) {
         var frame = frame
         // A failed write means the parent is gone; the next read sees it and ends the host.
-        writing.withLock { _ in _ = try? socket.send(frame) }
+        writing.withLock { _ = try? socket.send(frame) }
         LargeBuffers.recycle(frame.takeBytes())
     }
 
     fileprivate func send(_ bytes: [UInt8]) {
-        writing.withLock { _ in _ = try? bytes.withUnsafeBytes { try System.sendAll(socket, $0) } }
+        writing.withLock { _ = try? bytes.withUnsafeBytes { try System.sendAll(socket, $0) } }
     }
 
     /// Tells the parent why the host will not serve it, and returns the exit status.

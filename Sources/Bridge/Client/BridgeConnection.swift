@@ -458,7 +458,7 @@ public final class _BridgeConnection: Sendable {
             }
         }
         defer { timer?.cancel() }
-        return try await withTaskCancellationHandler {
+        let frame = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let (handOff, ready, gaveUp) = state.withLock { state -> (HandOff, Result<Frame, any Error>?, Bool) in
                     var ready: Result<Frame, any Error>?
@@ -497,6 +497,11 @@ public final class _BridgeConnection: Sendable {
         } onCancel: {
             cancel(callID)
         }
+        // Whoever read the frame handed it over under `state`'s lock. Taking the lock once
+        // makes that hand-over visible to ThreadSanitizer, which cannot see the synchronization
+        // inside the concurrency runtime that resumed this task.
+        state.withLock { _ in }
+        return frame
     }
 
     /// Ends the call of the caller that holds the reading role, and hands the role on.

@@ -16,7 +16,7 @@ package final class SideChannel: Sendable {
     }
 
     private let socket: FileDescriptor
-    private let writing = Locked(())
+    private let writing = Lock()
     private let exports = Locked(Exports())
     private let running = RunningCalls()
     /// The largest message sent or accepted (`BridgeOptions.maximumMessageSize`).
@@ -47,7 +47,7 @@ package final class SideChannel: Sendable {
 
     private func send(_ frame: consuming _WireWriter) {
         var frame = frame
-        writing.withLock { _ in _ = try? socket.send(frame) }
+        writing.withLock { _ = try? socket.send(frame) }
         LargeBuffers.recycle(frame.takeBytes())
     }
 

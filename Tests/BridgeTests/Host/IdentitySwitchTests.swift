@@ -88,7 +88,9 @@ struct IdentitySwitchTests {
         #expect(!processIsGone(child))
         kill(child, SIGSTOP)
         kill(parent.processID, SIGKILL)
-        #expect(await eventually(within: .seconds(1)) { processIsGone(child) })
+        // The signal comes at once; the time allowed is for a loaded machine (bridge-soak
+        // measures how long it takes).
+        #expect(await eventually(within: .seconds(10)) { processIsGone(child) })
         await parent.stop()
     }
 }
