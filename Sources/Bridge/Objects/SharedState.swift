@@ -89,12 +89,17 @@ public final class SharedState<Value: Codable & Sendable>: Codable, Sendable {
     /// host the body may run more than once, each time on a fresh copy of a newer value, until
     /// its result can be stored: compute the new value and the result from the input alone.
     ///
-    /// - Parameter body: Changes the value in place; what it returns, the last time it runs,
-    ///   `update` returns. When it throws, the value stays as it was and `update` throws that
-    ///   error.
+    /// - Parameters:
+    ///   - isolation: The actor `body` runs on; the caller's, by default, so that `body` may
+    ///     use what the caller's actor protects.
+    ///   - body: Changes the value in place; what it returns, the last time it runs, `update`
+    ///     returns. When it throws, the value stays as it was and `update` throws that error.
     /// - Returns: What `body` returned.
     /// - Throws: What `body` threw, and in a host, what `set(_:)` can throw.
-    public func update<R>(_ body: (inout Value) throws -> R) async throws -> R {
+    public func update<R>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (inout Value) throws -> R
+    ) async throws -> R {
         switch role {
         case .owner(let owner): try owner.update(body)
         case .handle(let handle): try await handle.update(body)

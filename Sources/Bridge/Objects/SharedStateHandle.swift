@@ -25,7 +25,7 @@ final class SharedStateHandle<Value: Codable & Sendable>: Sendable {
 
     /// Compare-and-set until it succeeds: each failure brings back the current value, on which
     /// the body runs again.
-    func update<R>(_ body: (inout Value) throws -> R) async throws -> R {
+    func update<R>(isolation: isolated (any Actor)? = #isolation, _ body: (inout Value) throws -> R) async throws -> R {
         var current: Versioned<Value>
         if let seen = lastSeen.withLock({ $0 }) {
             current = seen

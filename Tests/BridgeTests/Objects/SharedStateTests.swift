@@ -36,6 +36,21 @@ import Glibc
         #expect(try await state.get() == 4)
     }
 
+    /// Compiles only if the body may touch what the caller's actor protects.
+    @MainActor @Test func anUpdateRunsItsBodyOnTheCallersActor() async throws {
+        let recorder = MainActorRecorder()
+        let state = SharedState(0)
+        try await withBridge(LocalStateUser.self) { user in
+            _ = try await user.increment(state, times: 2)
+        }
+        try await state.update { value in
+            recorder.seen.append(value)
+            value += 1
+        }
+        #expect(recorder.seen == [2])
+        #expect(try await state.get() == 3)
+    }
+
     @Test func getSetAndUpdateRoundTripBetweenParentAndHost() async throws {
         let state = SharedState(Inventory(items: ["pears": 2], note: nil))
         try await withBridge(LocalStateUser.self) { user in
@@ -185,4 +200,8 @@ import Glibc
             #expect(passedOn.contains("a SharedState<Int> that a host received from its parent cannot be passed on"), "\(passedOn)")
         }
     }
+}
+
+@MainActor private final class MainActorRecorder {
+    var seen: [Int] = []
 }
