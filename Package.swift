@@ -44,6 +44,12 @@ let package = Package(
             path: "Examples/ScopedBridges",
             plugins: ["BridgeGen"]
         ),
+        .executableTarget(
+            name: "shared-counter",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/SharedState",
+            plugins: ["BridgeGen"]
+        ),
 
         // Typed clients across targets: the protocol in a library, the real type in a library
         // that only the host executable links, and a client that starts that executable.
