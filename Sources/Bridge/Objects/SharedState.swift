@@ -3,7 +3,7 @@
 ///
 /// Create it in the parent and pass it as an argument of a bridged method, directly or inside
 /// a `Codable` argument (a struct's property, an array's element). The host receives a handle:
-/// its `get()`, `set(_:)` and `update(_:)` act on the parent's value, over the bridge's side
+/// its `get()`, `set(_:)` and `update(isolation:_:)` act on the parent's value, over the bridge's side
 /// channel, while the parent keeps using the same methods on its own value.
 ///
 /// ```swift
@@ -12,6 +12,7 @@
 /// }
 ///
 /// final class LocalCollector: Collector {             // in the host
+///     init() {}
 ///     func collect(into found: SharedState<[String]>) async throws {
 ///         try await found.update { $0.append("from the host") }
 ///     }
@@ -26,23 +27,25 @@
 ///   started. Encoding it anywhere else (a `JSONEncoder`, a configuration, a result or a stream
 ///   element sent back by a host) throws an `EncodingError`; a handle a host received cannot be
 ///   passed on to a host of its own. One state can be passed to several hosts, and to one host
-///   many times: every handle acts on the same value.
+///   many times: every handle acts on the same value. A host may keep its handle after the
+///   call (in a property, in a task) and use it while the bridge runs.
 /// - **Atomic.** The parent holds the value, with a version that counts its changes, under a
-///   lock. `update(_:)` in the parent runs its body once, holding the lock. In a host it is a
+///   lock. `update(isolation:_:)` in the parent runs its body once, holding the lock. In a host it is a
 ///   compare-and-set: the body runs on the latest value the handle knows, and the result is
 ///   stored only if nobody changed the value meanwhile; otherwise the body runs again on the
 ///   value the parent sent back. So a host's body may run more than once: it must compute the
 ///   new value from its input alone, without side effects. Updates from the parent and from
 ///   any number of hosts never overwrite each other.
-/// - **In the parent it is a plain locked value.** `get()`, `set(_:)` and `update(_:)` never
+/// - **In the parent it is a plain locked value.** `get()`, `set(_:)` and `update(isolation:_:)` never
 ///   throw there, and work before, without and after any bridge.
 /// - **Lifetime.** The parent's value lives as long as the parent's `SharedState` or a host's
 ///   handle does: when the host drops its last handle, the parent is told and lets go. Once
 ///   the bridge it came through is stopping (from the host's stop hook on) or the parent is
 ///   gone, a handle's methods throw `BridgeError.parentGone`.
-/// - **Cost.** Each `get`, `set` or `update` from a host is one round trip carrying the whole
-///   value (an update under contention, one more per retry): keep values small, or split
-///   large ones into several states.
+/// - **Cost.** Each `get` or `set` from a host is one round trip carrying the whole value. An
+///   update starts from the value the handle saw last: one round trip when that is still
+///   current, two on a handle's first update, one more per lost race. Keep values small, or
+///   split large ones into several states.
 public final class SharedState<Value: Codable & Sendable>: Codable, Sendable {
     private enum Role: Sendable {
         /// In the parent: the value itself.
