@@ -50,6 +50,12 @@ let package = Package(
             path: "Examples/Callbacks",
             plugins: ["BridgeGen"]
         ),
+        .executableTarget(
+            name: "shared-counter",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/SharedState",
+            plugins: ["BridgeGen"]
+        ),
 
         // Typed clients across targets: the protocol in a library, the real type in a library
         // that only the host executable links, and a client that starts that executable.

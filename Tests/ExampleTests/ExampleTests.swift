@@ -104,6 +104,17 @@ import Testing
         #expect(processes[0].0 != processes[0].1, "the host and the parent are one process")
     }
 
+    @Test func sharedState() async throws {
+        let run = try await run("shared-counter")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.lines == [
+            #"a host appended to the parent's list: ["a"]"#,
+            "most frequent: the 15, dog 5, fox 5, quick 4",
+            "files counted: 6, by 3 hosts",
+            "total words: 62; the same as counting here: true",
+        ], "\(run.output)")
+    }
+
     @Test func crossTarget() async throws {
         let run = try await run("cross-target")
         #expect(run.status == 0, "\(run.output)")

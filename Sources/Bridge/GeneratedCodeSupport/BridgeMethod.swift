@@ -7,6 +7,9 @@ public struct _BridgeMethod<Real>: Sendable {
     package let signature: String
     package let id: UInt64
     package let invoke: Invoke
+    /// The same work without suspending, for a method that never waits (a shared state's): the
+    /// parent's side channel runs it on its reading thread instead of starting a task.
+    package let invokeNow: (@Sendable (Real, inout _WireReader, inout _WireWriter) throws -> Void)?
 
     /// Creates a dispatch-table entry.
     /// - Parameters:
@@ -16,5 +19,18 @@ public struct _BridgeMethod<Real>: Sendable {
         self.signature = signature
         self.id = _BridgeInterfaceDescription.methodID(of: signature)
         self.invoke = invoke
+        self.invokeNow = nil
+    }
+
+    /// Creates a dispatch-table entry for a method that never waits: it can run on the thread
+    /// that read its call.
+    /// - Parameters:
+    ///   - signature: The method's wire signature.
+    ///   - invokeNow: Decodes the arguments, calls the object, encodes the result; must not block.
+    package init(_ signature: String, now invokeNow: @escaping @Sendable (Real, inout _WireReader, inout _WireWriter) throws -> Void) {
+        self.signature = signature
+        self.id = _BridgeInterfaceDescription.methodID(of: signature)
+        self.invoke = { try invokeNow($0, &$1, &$2) }
+        self.invokeNow = invokeNow
     }
 }

@@ -127,6 +127,12 @@ package final class SideChannel: Sendable {
             send(CallServing.error(BridgeError.parentGone(method: nil), callID: callID))
             return
         }
+        // A method that never waits (a shared state's) runs right here: no task to start, no
+        // pool thread to wait for, and its reply goes out before the next frame is read.
+        if let reply = CallServing.performNow(request, callID: callID, on: methods) {
+            send(reply)
+            return
+        }
         running.start(callID) {
             await CallServing.perform(request, callID: callID, on: methods)
         } whenDone: { [self] reply in

@@ -6,6 +6,8 @@ package struct BoundMethods: Sendable {
     package struct Method: Sendable {
         package var signature: String
         package var invoke: @Sendable (inout _WireReader, inout _WireWriter) async throws -> Void
+        /// Set for a method that never waits; see `_BridgeMethod.invokeNow`.
+        package var invokeNow: (@Sendable (inout _WireReader, inout _WireWriter) throws -> Void)? = nil
     }
 
     private let indexByID: [UInt64: Int]
@@ -25,7 +27,11 @@ package struct BoundMethods: Sendable {
         self.indexByID = indexByID
         self.methods = methods.map { method in
             let invoke = method.invoke
-            return Method(signature: method.signature) { arguments, result in try await invoke(shared.value, &arguments, &result) }
+            var bound = Method(signature: method.signature) { arguments, result in try await invoke(shared.value, &arguments, &result) }
+            if let invokeNow = method.invokeNow {
+                bound.invokeNow = { arguments, result in try invokeNow(shared.value, &arguments, &result) }
+            }
+            return bound
         }
     }
 

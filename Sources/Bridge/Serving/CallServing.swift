@@ -30,11 +30,33 @@ package enum CallServing {
         } catch {
             return Self.error(error, callID: callID)
         }
+        return reply(result, of: method, callID: callID, limit: methods.resultLimit)
+    }
+
+    /// Runs a call on the calling thread when its method never waits (`invokeNow`); returns
+    /// its reply frame, or nil when the call needs `perform` (or names no method, which
+    /// `perform` reports).
+    package static func performNow(_ request: Request, callID: UInt32, on methods: BoundMethods) -> _WireWriter? {
+        guard let method = methods[request.methodID], let invokeNow = method.invokeNow else { return nil }
+        var arguments = request.arguments
+        var result = _WireWriter.frame()
         do {
-            try result.checkPayloadSize(limit: methods.resultLimit, method: method.signature)
+            try invokeNow(&arguments, &result)
+        } catch {
+            return Self.error(error, callID: callID)
+        }
+        return reply(result, of: method, callID: callID, limit: methods.resultLimit)
+    }
+
+    /// The reply to a call that returned `result`: the result, header filled in, or an error
+    /// when it is over the size limit.
+    private static func reply(_ result: consuming _WireWriter, of method: BoundMethods.Method, callID: UInt32, limit: Int) -> _WireWriter {
+        var result = result
+        do {
+            try result.checkPayloadSize(limit: limit, method: method.signature)
         } catch {
             let size = result.bytes.count - Frame.headerSize
-            return Self.error(BridgeError.resultTooLarge(method: method.signature, size: size, limit: methods.resultLimit), callID: callID)
+            return Self.error(BridgeError.resultTooLarge(method: method.signature, size: size, limit: limit), callID: callID)
         }
         result.setFrameHeader(.returned, callID: callID)
         return result
