@@ -30,7 +30,7 @@ package enum CallServing {
         } catch {
             return Self.error(error, callID: callID)
         }
-        return reply(result, of: method, callID: callID, limit: methods.resultLimit)
+        return reply(consume result, of: method, callID: callID, limit: methods.resultLimit)
     }
 
     /// Runs a call on the calling thread when its method never waits (`invokeNow`); returns
@@ -45,13 +45,14 @@ package enum CallServing {
         } catch {
             return Self.error(error, callID: callID)
         }
-        return reply(result, of: method, callID: callID, limit: methods.resultLimit)
+        return reply(consume result, of: method, callID: callID, limit: methods.resultLimit)
     }
 
     /// The reply to a call that returned `result`: the result, header filled in, or an error
     /// when it is over the size limit.
+    /// `result` is consumed, not copied: a copy would share the buffer, and filling in the header
+    /// would then copy it.
     private static func reply(_ result: consuming _WireWriter, of method: BoundMethods.Method, callID: UInt32, limit: Int) -> _WireWriter {
-        var result = result
         do {
             try result.checkPayloadSize(limit: limit, method: method.signature)
         } catch {
