@@ -13,11 +13,7 @@ import Testing
             for try await value in try await feed.numbers(from: 0, count: 0) { none.append(value) }
             #expect(none.isEmpty)
         }
-        if concurrently {
-            try await withBridge(ConcurrentFeed.self) { try await check($0) }
-        } else {
-            try await withBridge(LocalFeed.self) { try await check($0) }
-        }
+        try await withFeed(concurrently: concurrently, check)
     }
 
     @Test func eachValueArrivesBeforeTheHostProducesTheNext() async throws {
@@ -122,11 +118,7 @@ import Testing
             let answer = try await feed.ping()
             #expect(answer == 1)
         }
-        if concurrently {
-            try await withBridge(ConcurrentFeed.self) { try await check($0) }
-        } else {
-            try await withBridge(LocalFeed.self) { try await check($0) }
-        }
+        try await withFeed(concurrently: concurrently, check)
     }
 
     @Test func droppingTheStreamStopsTheProducer() async throws {
@@ -169,11 +161,7 @@ import Testing
             #expect(heldAgainAt == window + Int(StreamCredit.grantEvery))
             _ = stream
         }
-        if concurrently {
-            try await withBridge(ConcurrentFeed.self) { try await check($0) }
-        } else {
-            try await withBridge(LocalFeed.self) { try await check($0) }
-        }
+        try await withFeed(concurrently: concurrently, check)
     }
 
     @Test func manyStreamsFromManyTasksAtOnce() async throws {
@@ -261,6 +249,15 @@ import Testing
             let again = try await feed.sum(of: LocalNumberSource(), count: 3)
             #expect(again == 6)
         }
+    }
+}
+
+/// Runs `body` with the client of a host that runs calls in tasks of their own, or one at a time.
+private func withFeed(concurrently: Bool, _ body: @escaping @Sendable (any Feed & Sendable) async throws -> Void) async throws {
+    if concurrently {
+        try await withBridge(ConcurrentFeed.self) { try await body($0) }
+    } else {
+        try await withBridge(LocalFeed.self) { try await body($0) }
     }
 }
 

@@ -170,12 +170,12 @@ extension Feed {
     func square(_ value: Int) throws -> Int { value * value }
 }
 
-/// Runs one call at a time, the default.
-final class LocalFeed: Feed {
-    private let made = ProductionCount()
+/// A feed whose `counting()` stream counts what it made in `made`.
+protocol CountsProduction {
+    var made: ProductionCount { get }
+}
 
-    init() {}
-
+extension CountsProduction {
     func counting() async throws -> AsyncThrowingStream<Int, any Error> {
         let made = made
         return AsyncThrowingStream { made.next() }
@@ -184,18 +184,16 @@ final class LocalFeed: Feed {
     func produced() async throws -> Int { made.value }
 }
 
-/// Runs every call in a task of its own.
-final class ConcurrentFeed: Feed, BridgeConcurrentCalls, Sendable {
-    private let made = ProductionCount()
-
+/// Runs one call at a time, the default.
+final class LocalFeed: Feed, CountsProduction {
+    let made = ProductionCount()
     init() {}
+}
 
-    func counting() async throws -> AsyncThrowingStream<Int, any Error> {
-        let made = made
-        return AsyncThrowingStream { made.next() }
-    }
-
-    func produced() async throws -> Int { made.value }
+/// Runs every call in a task of its own.
+final class ConcurrentFeed: Feed, CountsProduction, BridgeConcurrentCalls, Sendable {
+    let made = ProductionCount()
+    init() {}
 }
 
 /// Counts up, from any thread.
