@@ -11,6 +11,8 @@ import Synchronization
 /// With its reply in hand it passes the role to a blocked caller that still waits, or to the
 /// connection's reader thread. That thread sleeps otherwise, woken only by such a hand-over or
 /// by the host closing its end, so a host death is seen at once even with no call in flight.
+/// While a stream that a call returned is open, the role never goes to nobody: the reader
+/// thread reads its elements when no caller reads.
 ///
 /// A host calls the objects the parent passed it through a connection of the same kind on the
 /// side channel, where the reader thread reads everything: it also takes the parent's cancels
