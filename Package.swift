@@ -57,6 +57,13 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
 
+        .executableTarget(
+            name: "stream-progress",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/Streaming",
+            plugins: ["BridgeGen"]
+        ),
+
         // Typed clients across targets: the protocol in a library, the real type in a library
         // that only the host executable links, and a client that starts that executable.
         .target(

@@ -102,13 +102,18 @@ final class HostSession: Sendable {
         }
     }
 
-    /// The host's end of the side channel: the parent's cancels reach `calls` through it.
+    /// The host's end of the side channel: the parent's cancels and stream credits reach
+    /// `calls` through it.
     private func sideChannel(maximumMessageSize: Int) throws -> _BridgeConnection {
         let calls = calls
         let side = _BridgeConnection(
             socket: sideSocket, wakeUp: try System.makeWakeUpSignal(), peer: ParentProcess(id: parent),
             otherFrames: { frame in
-                if frame.kind == .cancel { calls.cancel(frame.callID) }
+                switch frame.kind {
+                case .cancel: calls.cancel(frame.callID)
+                case .credit: calls.credit(frame)
+                default: break
+                }
             },
             maximumMessageSize: maximumMessageSize)
         side.startReading()
@@ -222,7 +227,17 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                 } else {
                     // A call cancelled before it started is skipped; nobody waits for its reply.
                     guard calls.beginInTurn(callID) else { continue }
-                    batch.add(await CallServing.perform(request, callID: callID, on: methods))
+                    var reply = await CallServing.perform(request, callID: callID, on: methods)
+                    if let stream = reply.attachedStream.take() {
+                        // The stream's elements follow its reply, from a task of its own, while
+                        // later calls are served.
+                        batch.add(reply)
+                        batch.flush(to: session)
+                        let session = session
+                        calls.produce(stream, callID: callID) { session.send($0) }
+                    } else {
+                        batch.add(reply)
+                    }
                     calls.endInTurn()
                     if Task.isCancelled {
                         batch.flush(to: session)
@@ -231,6 +246,8 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                 }
             case .stop:
                 batch.flush(to: session)
+                // An open stream ends with the bridge: its consumer sees `BridgeError.stopped`.
+                calls.endStreams()
                 await calls.waitForAll()
                 // The stop hook, and any task still running, can no longer call the parent.
                 side.refuseCalls(with: .parentGone(method: nil))

@@ -70,6 +70,25 @@ import Testing
         #expect(run.lines.last == "parent is still uid 0, gid 0")
     }
 
+    @Test func streamProgress() async throws {
+        let run = try await run("stream-progress")
+        #expect(run.status == 0, "\(run.output)")
+        let lines = run.lines
+        try #require(lines.count == 11, "\(run.output)")
+        #expect(lines[0].hasPrefix("parent (pid ") && lines[0].contains("made 600 files under "))
+        #expect(Array(lines[1...5]) == (0..<5).map { "walk 1: alpha/file-00\($0).txt, \($0 + 1) bytes" })
+        // The host stopped walking: it found at least what the parent took, at most a window more.
+        #expect(lines[6].hasPrefix("walk 1: the parent stopped after 5 files; the host's walk ended too, after ") && lines[6].hasSuffix(" files (finished: false)"))
+        #expect(numbers(in: lines[6]).dropFirst(2).first.map { (5...16).contains($0) } == true, "\(lines[6])")
+        #expect(lines[7].hasPrefix("walk 2: the parent took 1 file; 200 ms later the host has found ") && lines[7].hasSuffix(" and waits (ended: false)"))
+        let held = numbers(in: lines[7]).last ?? 0
+        #expect((1...16).contains(held), "\(lines[7])")
+        #expect(lines[8].hasPrefix("walk 2: cancelled the consuming task (it threw CancellationError); the host's walk ended after "))
+        #expect(numbers(in: lines[8]).last.map { (held...16).contains($0) } == true, "\(lines[8])")
+        #expect(lines[9] == "walk 3: all 600 files, 15300 bytes; the host's walk finished: true")
+        #expect(lines[10] == "host stopped: exited with status 0")
+    }
+
     @Test func scopedBridges() async throws {
         let run = try await run("scoped-bridges")
         #expect(run.status == 0, "\(run.output)")

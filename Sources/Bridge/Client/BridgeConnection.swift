@@ -11,6 +11,8 @@ import Synchronization
 /// With its reply in hand it passes the role to a blocked caller that still waits, or to the
 /// connection's reader thread. That thread sleeps otherwise, woken only by such a hand-over or
 /// by the host closing its end, so a host death is seen at once even with no call in flight.
+/// While a stream that a call returned is open, the role never goes to nobody: the reader
+/// thread reads its elements when no caller reads.
 ///
 /// A host calls the objects the parent passed it through a connection of the same kind on the
 /// side channel, where the reader thread reads everything: it also takes the parent's cancels
@@ -64,6 +66,9 @@ public final class _BridgeConnection: Sendable {
 
     private struct State: Sendable {
         var pending: [UInt32: Pending] = [:]
+        /// The streams that calls returned, by call id, from the call's start until the stream
+        /// ends or its consumer leaves. While one is open somebody reads.
+        var streams: [UInt32: StreamInbox] = [:]
         var closure: Closure?
         var reader = Reader.nobody
         /// How many pending waiters are blocked threads, which can take the reading role.
@@ -170,7 +175,7 @@ public final class _BridgeConnection: Sendable {
         do {
             try Task.checkCancellation()
             let signature = interface.signatures[method]
-            let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature)
+            let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature, callID: newCallID())
             let value = try decodeReply(reply, method: signature, result)
             if let start { report(interface.signatures[method], since: start, .returned) }
             return value
@@ -201,16 +206,75 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
+    /// Calls a method that returns a stream, and returns the stream once the method has
+    /// returned it in the host.
+    ///
+    /// The elements arrive in the order the host produced them, each as soon as it is sent;
+    /// the host sends at most `StreamCredit.window` elements more than the consumer has taken.
+    /// The stream ends with the host's stream, with its error, with `BridgeError.hostExited`
+    /// or `.stopped` when the bridge ends; the host stops producing when the consuming task
+    /// is cancelled (the stream then throws `CancellationError`) or the stream is dropped.
+    /// - Parameters:
+    ///   - interface: The bridged protocol.
+    ///   - method: The method's index in `interface.signatures`.
+    ///   - object: The object called: the host's real object, or one the parent passed.
+    ///   - arguments: Encodes the arguments.
+    ///   - element: Decodes one element.
+    /// - Throws: What the method threw before it returned a stream, or `BridgeError` as
+    ///   `call` does.
+    public func callStream<Element>(
+        _ interface: _BridgeInterfaceDescription,
+        _ method: Int,
+        on object: _BridgeRemoteObject,
+        arguments: (inout _WireWriter) throws -> Void,
+        element: @escaping @Sendable (inout _WireReader) throws -> Element
+    ) async throws -> AsyncThrowingStream<Element, any Error> {
+        let start = events == nil ? nil : ContinuousClock.now
+        let signature = interface.signatures[method]
+        let callID = newCallID()
+        let inbox = StreamInbox(method: signature)
+        do {
+            try Task.checkCancellation()
+            let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature, callID: callID, stream: inbox)
+            try decodeReply(reply, method: signature) { _ in }
+            if let start { report(signature, since: start, .returned) }
+        } catch {
+            // Nothing more comes for a call that failed; a cancelled one was told to the host.
+            _ = state.withLock { $0.streams.removeValue(forKey: callID) }
+            if let start { report(signature, since: start, BridgeCallOutcome(error)) }
+            throw error
+        }
+        let consumer = StreamConsumer(connection: self, callID: callID, inbox: inbox, decode: element)
+        return AsyncThrowingStream { try await consumer.next() }
+    }
+
+    /// The consumer of a stream leaves: if the stream is still open, the host is told to stop
+    /// producing it, and what it still sends is dropped.
+    func leaveStream(_ callID: UInt32, _ inbox: StreamInbox) {
+        let open = state.withLock { state -> Bool in
+            guard state.streams[callID] === inbox else { return false }
+            state.streams.removeValue(forKey: callID)
+            return true
+        }
+        if open { sendCancel(callID) }
+    }
+
+    /// Lets the producer of an open stream send `count` more elements.
+    func grant(_ count: UInt32, toStream callID: UInt32, _ inbox: StreamInbox) {
+        guard state.withLock({ $0.streams[callID] === inbox }) else { return }
+        sendToCallee(.credit, callID: callID) { $0.writeUInt32LittleEndian(count) }
+    }
+
     private func report(_ method: String, since start: ContinuousClock.Instant, _ outcome: BridgeCallOutcome) {
         events?(.call(method: method, duration: .now - start, outcome: outcome))
     }
 
     /// Sends a call and waits for its reply, reading it itself when it is the only call.
-    private func exchange(_ frame: consuming _WireWriter, method signature: String) async throws -> Frame {
+    /// - Parameter stream: Where the stream the call returns goes, registered with the call.
+    private func exchange(_ frame: consuming _WireWriter, method signature: String, callID: UInt32, stream: StreamInbox? = nil) async throws -> Frame {
         var frame = frame
         let deadline = callTimeout.map { ContinuousClock.now + $0 }
-        let callID = newCallID()
-        let (readsOwnReply, othersInFlight) = try register(callID, method: signature)
+        let (readsOwnReply, othersInFlight) = try register(callID, method: signature, stream: stream)
         // A caller that will block its thread reading must not leave its frame to a task
         // that needs a pool thread to run.
         if othersInFlight && !readsOwnReply {
@@ -335,9 +399,10 @@ public final class _BridgeConnection: Sendable {
     /// Registers a call made by a task: as the reader if it is the only call (the handshake
     /// leaves reading to the reader thread), else as a waiter that has not suspended yet.
     /// - Returns: Whether the caller took the reading role, and whether other calls wait.
-    private func register(_ callID: UInt32, method: String?) throws(BridgeError) -> (readsOwnReply: Bool, othersInFlight: Bool) {
+    private func register(_ callID: UInt32, method: String?, stream: StreamInbox? = nil) throws(BridgeError) -> (readsOwnReply: Bool, othersInFlight: Bool) {
         let (registration, handOff) = try state.withLock { state throws(BridgeError) in
             if let closure = state.closure { throw closure.error(for: method) }
+            if let stream { state.streams[callID] = stream }
             let othersInFlight = !state.pending.isEmpty
             guard state.reader == .nobody else {
                 state.pending[callID] = Pending(waiter: .early, method: method)
@@ -514,9 +579,9 @@ public final class _BridgeConnection: Sendable {
     }
 
     /// Gives up the reading role: to a blocked caller if one waits, else to the reader thread
-    /// if any call waits, else to nobody.
+    /// if any call waits or any stream is open, else to nobody.
     private static func handOff(_ state: inout State) -> HandOff {
-        if state.pending.isEmpty {
+        if state.pending.isEmpty && state.streams.isEmpty {
             state.reader = .nobody
             return state.threadWatchesSocket ? .nothing : .wakeThread
         }
@@ -541,21 +606,32 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
-    /// Hands a frame to the caller waiting for it; a reply nobody waits for belongs to a
-    /// cancelled call and is dropped.
+    /// Hands a frame to the caller waiting for it, or to the stream it belongs to; a reply
+    /// nobody waits for belongs to a cancelled call, and an element nobody waits for to a
+    /// stream whose consumer left: both are dropped.
     private func deliver(_ frame: Frame) {
+        if frame.kind == .element || frame.kind == .finished {
+            deliverToStream(frame)
+            return
+        }
         if let otherFrames, frame.kind != .returned && frame.kind != .threw {
             otherFrames(frame)
             return
         }
-        let waiter = state.withLock { state -> Waiter? in
-            guard let pending = state.pending[frame.callID] else { return nil }
+        let waiter = state.withLock { state -> Waiter?? in
+            guard let pending = state.pending[frame.callID] else {
+                // A call's id names its stream once the reply is in: this ends the stream.
+                return state.streams.isEmpty || state.streams[frame.callID] == nil ? nil : .some(nil)
+            }
             switch pending.waiter {
             case .early:
                 state.pending[frame.callID]!.waiter = .arrived(frame)
                 return nil
             case .abandoned:
                 return nil  // its caller, about to suspend, removes it
+            case .reading, .arrived:
+                // The caller has its reply already: this ends its stream.
+                return .some(nil)
             case .thread:
                 state.blockedCallers -= 1
             default:
@@ -564,7 +640,25 @@ public final class _BridgeConnection: Sendable {
             state.pending.removeValue(forKey: frame.callID)
             return pending.waiter
         }
-        waiter?.resume(with: .success(frame))
+        switch waiter {
+        case .some(let waiter?): waiter.resume(with: .success(frame))
+        case .some(nil): deliverToStream(frame)
+        case nil: break
+        }
+    }
+
+    /// Hands an element to its stream, or ends the stream with `.finished` or `.threw`.
+    private func deliverToStream(_ frame: Frame) {
+        let ends = frame.kind != .element
+        let inbox = state.withLock { state in
+            ends ? state.streams.removeValue(forKey: frame.callID) : state.streams[frame.callID]
+        }
+        guard let inbox else { return }
+        switch frame.kind {
+        case .element: inbox.receive(frame)
+        case .finished: inbox.finish(throwing: nil)
+        default: inbox.finish(throwing: thrownError(frame, method: inbox.method))
+        }
     }
 
     /// The caller stopped waiting: it gets `CancellationError` now, and the host is told. A
@@ -592,13 +686,20 @@ public final class _BridgeConnection: Sendable {
         sendCancel(callID)
     }
 
-    /// Tells the callee that nobody waits for the call any more: on the side channel, which a
-    /// host reads while it runs calls, when there is one.
+    /// Tells the callee that nobody waits for the call, or for its stream, any more.
     private func sendCancel(_ callID: UInt32) {
+        sendToCallee(.cancel, callID: callID)
+    }
+
+    /// Sends a frame about a call (a cancel, a stream's credit) on the side channel, which a
+    /// host reads while it runs calls, when there is one; else on this connection's socket.
+    private func sendToCallee(_ kind: FrameKind, callID: UInt32, _ body: (inout _WireWriter) -> Void = { _ in }) {
         if let side {
-            side.send(.cancel, callID: callID)
+            side.send(kind, callID: callID, body)
         } else {
-            send(_WireWriter.frame(), kind: .cancel, callID: callID)
+            var frame = _WireWriter.frame()
+            body(&frame)
+            send(frame, kind: kind, callID: callID)
         }
     }
 
@@ -711,7 +812,8 @@ public final class _BridgeConnection: Sendable {
             case .wouldBlock:
                 guard System.waitUntilReadableOrWritable(socket) else { continue }
                 guard case .frame(let frame)? = try? frames.next(waitingAtMost: nil) else { return }
-                if frame.callID == reader {
+                // Only the first: what follows a reply is its stream's.
+                if frame.callID == reader && replyReadWhileWriting == nil {
                     replyReadWhileWriting = frame
                 } else {
                     deliver(frame)
@@ -730,15 +832,19 @@ public final class _BridgeConnection: Sendable {
                 throw BridgeError.malformedMessage("the result of '\(method)' could not be decoded: \(error)")
             }
         case .threw:
-            let envelope: ErrorEnvelope
-            do {
-                envelope = try reader.decode(ErrorEnvelope.self)
-            } catch {
-                throw BridgeError.malformedMessage("the error thrown by '\(method)' could not be decoded: \(error)")
-            }
-            throw envelope.error
+            throw thrownError(reply, method: method)
         default:
             throw BridgeError.malformedMessage("the host answered '\(method)' with a \(reply.kind) frame")
+        }
+    }
+
+    /// The error a `.threw` frame carries.
+    private func thrownError(_ frame: Frame, method: String) -> any Error {
+        var reader = frame.payloadReader
+        do {
+            return try reader.decode(ErrorEnvelope.self).error
+        } catch {
+            return BridgeError.malformedMessage("the error thrown by '\(method)' could not be decoded: \(error)")
         }
     }
 
@@ -782,7 +888,7 @@ public final class _BridgeConnection: Sendable {
         while true {
             if !untilTheEnd && !readsOnlyOnThread && !frames.hasBufferedFrame {
                 let idle = state.withLock { state -> Bool in
-                    guard state.pending.isEmpty else { return false }
+                    guard state.pending.isEmpty && state.streams.isEmpty else { return false }
                     state.reader = .nobody
                     return true
                 }
@@ -811,7 +917,7 @@ public final class _BridgeConnection: Sendable {
     private func end(because error: BridgeError?) -> BridgeError {
         let disconnected = peer.disconnected(malformed: error != nil)
         side?.close()
-        let (closure, failed) = state.withLock { state -> (Closure, [Pending]) in
+        let (closure, failed, streams) = state.withLock { state -> (Closure, [Pending], [StreamInbox]) in
             let closure: Closure = switch (error, state.closure) {
             case (let error?, _): .ended(error)
             case (nil, .stopping?): .stopping
@@ -832,11 +938,15 @@ public final class _BridgeConnection: Sendable {
             }
             let failed = state.pending.values.filter { !isKept($0) }
             state.pending = state.pending.filter { isKept($0.value) }
-            return (closure, failed)
+            defer { state.streams = [:] }
+            return (closure, failed, Array(state.streams.values))
         }
         System.signal(wakeUp)  // the reader thread exits
         for pending in failed {
             pending.waiter.resume(with: .failure(closure.error(for: pending.method)))
+        }
+        for stream in streams {
+            stream.finish(throwing: closure.error(for: stream.method))
         }
         return closure.error(for: nil)
     }

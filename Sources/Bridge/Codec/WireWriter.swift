@@ -8,6 +8,9 @@ public struct _WireWriter: Sendable {
     /// Where objects passed as arguments are registered: set for the arguments of a call from
     /// a bridge's parent. Unowned: the connection outlives the frames it encodes.
     package unowned(unsafe) var objectExporter: SideChannel?
+    /// The stream a call returned, set by `attachStream` in a reply; the callee produces it
+    /// after sending the reply.
+    package var attachedStream: AttachedStream?
 
     /// Room for a typical call's arguments, so that small calls grow the buffer at most once.
     private static let typicalCallSize = 64

@@ -106,6 +106,8 @@ package final class SideChannel: Sendable {
                 serve(frame)
             case .cancel:
                 running.cancel(frame.callID)
+            case .credit:
+                running.credit(frame)
             case .release:
                 var payload = frame.payloadReader
                 if let id = try? payload.readUInt32LittleEndian() {

@@ -18,7 +18,8 @@ package enum CallServing {
         return Request(objectID: objectID, methodID: methodID, arguments: payload)
     }
 
-    /// Runs a call on `methods`; returns its reply frame, header filled in.
+    /// Runs a call on `methods`; returns its reply frame, header filled in, which carries the
+    /// stream the call returned, if any, for the caller of this to produce after sending it.
     package static func perform(_ request: Request, callID: UInt32, on methods: BoundMethods) async -> _WireWriter {
         guard let method = methods[request.methodID] else {
             return error(BridgeError.interfaceMismatch(noSuchMethod(request.methodID)), callID: callID)
@@ -58,6 +59,9 @@ package enum CallServing {
         } catch {
             let size = result.bytes.count - Frame.headerSize
             return Self.error(BridgeError.resultTooLarge(method: method.signature, size: size, limit: limit), callID: callID)
+        }
+        if let stream = result.attachedStream {
+            result.attachedStream = stream.served(by: method.signature, limit: limit)
         }
         result.setFrameHeader(.returned, callID: callID)
         return result

@@ -1,0 +1,119 @@
+/// The consumer's end of one stream: the elements its producer sent that the consumer has not
+/// taken yet, and how the stream ended.
+///
+/// It holds at most `StreamCredit.window` elements, because the producer sends no more than
+/// the consumer allowed, and the consumer allows more only as it takes them.
+final class StreamInbox: Sendable {
+    private struct State {
+        var elements: [Frame] = []
+        /// The first element not taken yet.
+        var head = 0
+        /// How the stream ended, once it has; nil again after its consumer was told.
+        var end: Result<Void, any Error>?
+        /// The consumer saw the end, or left: nothing more reaches it.
+        var told = false
+        var waiter: CheckedContinuation<Taken?, any Error>?
+        /// Elements taken since credit was last granted.
+        var taken: UInt32 = 0
+
+        /// Takes the next element, and the credit to grant for it.
+        mutating func take(_ frame: Frame) -> Taken {
+            taken += 1
+            guard taken >= StreamCredit.grantEvery else { return Taken(frame: frame, credit: 0) }
+            defer { taken = 0 }
+            return Taken(frame: frame, credit: taken)
+        }
+
+        /// What the consumer gets when it pulls now: an element, the end (nil), or nothing yet.
+        mutating func pull() -> Result<Taken?, any Error>? {
+            if told { return .success(nil) }
+            if head < elements.count {
+                let frame = elements[head]
+                head += 1
+                if head == elements.count {
+                    elements.removeAll(keepingCapacity: true)
+                    head = 0
+                }
+                return .success(take(frame))
+            }
+            guard let end else { return nil }
+            self.end = nil
+            told = true
+            return end.map { nil }
+        }
+    }
+
+    /// An element the consumer took, and how many more elements it now grants the producer.
+    struct Taken: Sendable {
+        var frame: Frame
+        var credit: UInt32
+    }
+
+    /// The method that returned the stream, to name in errors.
+    let method: String
+    private let state = Locked(State())
+
+    init(method: String) {
+        self.method = method
+    }
+
+    /// Keeps an element for the consumer, or hands it over if the consumer waits.
+    func receive(_ frame: Frame) {
+        let handed = state.withLock { state -> (CheckedContinuation<Taken?, any Error>, Taken)? in
+            guard state.end == nil && !state.told else { return nil }
+            guard let waiter = state.waiter.take() else {
+                state.elements.append(frame)
+                return nil
+            }
+            return (waiter, state.take(frame))
+        }
+        if let (waiter, taken) = handed { waiter.resume(returning: taken) }
+    }
+
+    /// Ends the stream, after the elements already here: with nil, normally, or with an error.
+    func finish(throwing error: (any Error)?) {
+        let end: Result<Void, any Error> = error.map { .failure($0) } ?? .success(())
+        let waiter = state.withLock { state -> CheckedContinuation<Taken?, any Error>? in
+            guard state.end == nil && !state.told else { return nil }
+            state.end = end
+            guard let waiter = state.waiter.take() else { return nil }
+            state.end = nil
+            state.told = true
+            return waiter
+        }
+        waiter?.resume(with: end.map { nil })
+    }
+
+    /// Stops handing out elements: the consumer leaves.
+    func leave() {
+        state.withLock { $0.told = true }
+    }
+
+    /// Takes the next element, waiting for it; nil once the stream has ended.
+    /// - Throws: The stream's error, once; `CancellationError` when the consuming task is
+    ///   cancelled, which ends the stream for this consumer.
+    func next() async throws -> Taken? {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready = state.withLock { state -> Result<Taken?, any Error>? in
+                    if Task.isCancelled {
+                        state.told = true
+                        return .failure(CancellationError())
+                    }
+                    guard let ready = state.pull() else {
+                        state.waiter = continuation
+                        return nil
+                    }
+                    return ready
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                state.told = true
+                return state.waiter.take()
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+}
