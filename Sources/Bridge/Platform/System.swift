@@ -146,17 +146,11 @@ package enum System {
         case timedOut
     }
 
-    /// Reads at most `buffer.count` bytes from a socket.
-    /// - Parameter waiting: Whether to wait for bytes (up to the socket's receive timeout);
-    ///   without waiting, a socket with nothing to read gives `.timedOut` at once.
-    package static func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, waiting: Bool = true) -> Received {
-        #if canImport(Glibc)
-        let flags = waiting ? 0 : CInt(MSG_DONTWAIT)
-        #else
-        let flags = waiting ? 0 : MSG_DONTWAIT
-        #endif
+    /// Reads at most `buffer.count` bytes from a socket, waiting for them up to the socket's
+    /// receive timeout.
+    package static func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer) -> Received {
         while true {
-            let count = recv(socket.rawValue, buffer.baseAddress, buffer.count, flags)
+            let count = recv(socket.rawValue, buffer.baseAddress, buffer.count, 0)
             if count > 0 { return .bytes(count) }
             if count == 0 { return .endOfFile }
             switch errno {

@@ -37,30 +37,6 @@ package final class FrameReader {
         }
     }
 
-    /// Reads what the socket holds now into the buffer, if there is room, without waiting.
-    package func fillWithoutWaiting() {
-        compact()
-        guard end < buffer.count else { return }
-        if case .bytes(let count) = System.receive(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]), waiting: false) {
-            end += count
-        }
-    }
-
-    /// Whether a frame of `kind` for `callID` is among the whole frames already buffered.
-    package func buffersFrame(_ kind: FrameKind, callID: UInt32) -> Bool {
-        var offset = start
-        while end - offset >= Frame.headerSize {
-            let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-            if buffer[offset + 4] == kind.rawValue,
-                UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset + 5, as: UInt32.self)) == callID
-            {
-                return true
-            }
-            offset += 4 + length
-        }
-        return false
-    }
-
     /// Whether a whole frame is already buffered, so that `next()` will not wait.
     package var hasBufferedFrame: Bool {
         guard end - start >= Frame.headerSize else { return false }
