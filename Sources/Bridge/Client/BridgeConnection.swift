@@ -161,9 +161,9 @@ public final class _BridgeConnection: Sendable {
     /// - Parameters:
     ///   - interface: The bridged protocol.
     ///   - method: The method's index in `interface.signatures`.
+    ///   - object: The object called: the host's real object, or one the parent passed.
     ///   - arguments: Encodes the arguments.
     ///   - result: Decodes the result.
-    ///   - object: The object called: the host's real object, or one the parent passed.
     public func call<Result>(
         _ interface: _BridgeInterfaceDescription,
         _ method: Int,
