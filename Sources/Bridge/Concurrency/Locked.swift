@@ -5,7 +5,9 @@
 /// it guards as races. This lock is the platform's mutex, which sanitizers understand.
 package final class Locked<Value>: @unchecked Sendable {
     private let lock = System.makeLock()
-    private var value: Value
+    /// Unchecked for exclusivity (SE-0176): the lock already makes every access exclusive, and
+    /// the run-time check would cost each `withLock` more than the lock does.
+    @exclusivity(unchecked) private var value: Value
 
     package init(_ value: Value) { self.value = value }
 

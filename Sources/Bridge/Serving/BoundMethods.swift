@@ -19,7 +19,8 @@ package struct BoundMethods: Sendable {
     ///   object's type is `Sendable`, from several.
     package init<Object>(_ methods: [_BridgeMethod<Object>], boundTo object: Object, resultLimit: Int) {
         self.resultLimit = resultLimit
-        let shared = UncheckedSendable(object)
+        // Captured as itself, not in a generic wrapper, whose metadata a call would look up.
+        nonisolated(unsafe) let object = object
         var indexByID: [UInt64: Int] = [:]
         for (index, method) in methods.enumerated() where indexByID[method.id] == nil {
             indexByID[method.id] = index
@@ -27,9 +28,9 @@ package struct BoundMethods: Sendable {
         self.indexByID = indexByID
         self.methods = methods.map { method in
             let invoke = method.invoke
-            var bound = Method(signature: method.signature) { arguments, result in try await invoke(shared.value, &arguments, &result) }
+            var bound = Method(signature: method.signature) { arguments, result in try await invoke(object, &arguments, &result) }
             if let invokeNow = method.invokeNow {
-                bound.invokeNow = { arguments, result in try invokeNow(shared.value, &arguments, &result) }
+                bound.invokeNow = { arguments, result in try invokeNow(object, &arguments, &result) }
             }
             return bound
         }
@@ -38,11 +39,4 @@ package struct BoundMethods: Sendable {
     package subscript(id: UInt64) -> Method? {
         indexByID[id].map { methods[$0] }
     }
-}
-
-/// An object that the serving code hands to one call at a time unless its type is known to be
-/// `Sendable`; the compiler cannot see either from generic code.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -12,13 +12,16 @@ package enum FrameArrival {
 package final class FrameReader {
     private let descriptor: FileDescriptor
     private let buffer: UnsafeMutableRawBufferPointer
-    private var start = 0
-    private var end = 0
+    // The mutable state is `@exclusivity(unchecked)` (SE-0176): one party reads at a time (the
+    // holder of a connection's reading role, or a serving loop), every access is brief, and the
+    // run-time checks cost more than the reads they guard on every frame.
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var end = 0
     /// The receive timeout the socket has now; nil for none.
-    private var receiveTimeout: Duration?
+    @exclusivity(unchecked) private var receiveTimeout: Duration?
     /// The largest payload accepted: a larger frame ends the connection before its payload is
     /// read or any memory is set aside for it. A host sets it from the hello.
-    package var maximumPayloadSize: Int
+    @exclusivity(unchecked) package var maximumPayloadSize: Int
 
     package init(_ descriptor: FileDescriptor, bufferSize: Int = 64 << 10, maximumPayloadSize: Int = Frame.maximumPayloadSize) {
         self.descriptor = descriptor
