@@ -228,15 +228,14 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                     // A call cancelled before it started is skipped; nobody waits for its reply.
                     guard calls.beginInTurn(callID) else { continue }
                     var reply = await CallServing.perform(request, callID: callID, on: methods)
-                    if let stream = reply.attachedStream.take() {
+                    let stream = reply.attachedStream.take()
+                    batch.add(reply)
+                    if let stream {
                         // The stream's elements follow its reply, from a task of its own, while
                         // later calls are served.
-                        batch.add(reply)
                         batch.flush(to: session)
                         let session = session
                         calls.produce(stream, callID: callID) { session.send($0) }
-                    } else {
-                        batch.add(reply)
                     }
                     calls.endInTurn()
                     if Task.isCancelled {

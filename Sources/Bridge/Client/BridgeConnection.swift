@@ -354,9 +354,7 @@ public final class _BridgeConnection: Sendable {
         _ interface: _BridgeInterfaceDescription, _ method: Int, _ object: _BridgeRemoteObject,
         _ arguments: (inout _WireWriter) throws -> Void
     ) throws -> _WireWriter {
-        var frame = _WireWriter.frame()
-        frame.writeUInt32LittleEndian(object.id)
-        frame.writeUInt64LittleEndian(interface.methodIDs[method])
+        var frame = _WireWriter.call(objectID: object.id, methodID: interface.methodIDs[method])
         frame.objectExporter = side
         try arguments(&frame)
         try frame.checkPayloadSize(limit: maximumMessageSize, method: interface.signatures[method])

@@ -70,6 +70,15 @@ extension _WireWriter {
     /// A writer whose bytes start with room for a frame header.
     package static func frame() -> _WireWriter { _WireWriter(reserving: Frame.headerSize) }
 
+    /// A call frame up to its arguments: the object's id, then the method's; the header is
+    /// filled in on sending. `CallServing.request(in:)` reads it back.
+    package static func call(objectID: UInt32, methodID: UInt64) -> _WireWriter {
+        var frame = _WireWriter.frame()
+        frame.writeUInt32LittleEndian(objectID)
+        frame.writeUInt64LittleEndian(methodID)
+        return frame
+    }
+
     /// Throws if the payload written so far is over `limit`: for a sender, so that an
     /// oversized message fails its call instead of ending the connection at the reader.
     /// - Parameter method: The call, to name in the error.

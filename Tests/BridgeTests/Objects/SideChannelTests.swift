@@ -15,15 +15,6 @@ import Testing
         return (side, hostEnd, FrameReader(hostEnd), recorder, id)
     }
 
-    private func call(object: UInt32, method signature: String, callID: UInt32, _ arguments: (inout _WireWriter) throws -> Void) throws -> _WireWriter {
-        var frame = _WireWriter.frame()
-        frame.writeUInt32LittleEndian(object)
-        frame.writeUInt64LittleEndian(_BridgeInterfaceDescription.methodID(of: signature))
-        try arguments(&frame)
-        frame.setFrameHeader(.call, callID: callID)
-        return frame
-    }
-
     private let report = "report(step:Int,of:Int) async throws"
 
     /// The next frame the parent sends, read on a thread of its own: the parent runs each call

@@ -38,3 +38,19 @@ final class RawHost {
 
     func waitForExit() -> HostTermination? { System.reap(pid, block: true) }
 }
+
+/// A call frame as a parent writes it, header filled in: for tests that speak frames directly.
+/// - Parameters:
+///   - object: The object called; 0 is the host's real object.
+///   - id: The method's id; see `method`.
+func call(object: UInt32 = 0, id: UInt64, callID: UInt32, _ arguments: (inout _WireWriter) throws -> Void) throws -> _WireWriter {
+    var frame = _WireWriter.call(objectID: object, methodID: id)
+    try arguments(&frame)
+    frame.setFrameHeader(.call, callID: callID)
+    return frame
+}
+
+/// A call frame naming the method by its wire signature.
+func call(object: UInt32 = 0, method signature: String, callID: UInt32, _ arguments: (inout _WireWriter) throws -> Void) throws -> _WireWriter {
+    try call(object: object, id: _BridgeInterfaceDescription.methodID(of: signature), callID: callID, arguments)
+}

@@ -4,15 +4,6 @@ import Testing
 
 /// The host runs only what its dispatch table holds, whatever a frame asks for.
 @Suite struct DispatchTests {
-    private func call(object: UInt32 = 0, id: UInt64, callID: UInt32, _ arguments: (inout _WireWriter) throws -> Void) throws -> _WireWriter {
-        var frame = _WireWriter.frame()
-        frame.writeUInt32LittleEndian(object)
-        frame.writeUInt64LittleEndian(id)
-        try arguments(&frame)
-        frame.setFrameHeader(.call, callID: callID)
-        return frame
-    }
-
     @Test func unknownMethodIDGetsAnErrorAndRunsNothing() throws {
         let host = try RawHost()
         let hello = try _WireWriter.helloFrame(Hello(
