@@ -183,10 +183,12 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
     private let side: _BridgeConnection
     private let methods: BoundMethods
     private let concurrent: Bool
+    // Unchecked for exclusivity (SE-0176): one task at a time uses the loop, and the run-time
+    // checks would cost every call.
     /// Replies to calls that arrived together leave together: one write for the batch.
-    private var batch = ReplyBatch()
+    @exclusivity(unchecked) private var batch = ReplyBatch()
     /// The parent asked the host to stop (rather than leaving).
-    private(set) var stopped = false
+    @exclusivity(unchecked) private(set) var stopped = false
 
     init(session: HostSession, reader: FrameReader, side: _BridgeConnection, methods: BoundMethods, concurrent: Bool) {
         self.session = session

@@ -19,7 +19,10 @@ import Synchronization
 /// and stream credits, which come whenever they come.
 public final class _BridgeConnection: Sendable {
     private enum Waiter: Sendable {
-        case task(CheckedContinuation<Frame, any Error>)
+        /// Unsafe rather than checked: a checked continuation allocates a canary per call, and
+        /// its resilient layout makes every copy of a `Waiter` a run-time call. Each waiter is
+        /// resumed exactly once, by whoever removes it from `pending` under the lock.
+        case task(UnsafeContinuation<Frame, any Error>)
         case thread(BlockingReply)
         /// The caller holds the reading role and will read this reply itself.
         case reading
@@ -522,7 +525,7 @@ public final class _BridgeConnection: Sendable {
         }
         defer { timer?.cancel() }
         let frame = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+            try await withUnsafeThrowingContinuation { continuation in
                 let (handOff, ready, gaveUp) = state.withLock { state -> (HandOff, Result<Frame, any Error>?, Bool) in
                     var ready: Result<Frame, any Error>?
                     var gaveUp = false
