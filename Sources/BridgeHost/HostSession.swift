@@ -130,7 +130,7 @@ final class HostSession: Sendable {
         var frame = frame
         // A failed write means the parent is gone; the next read sees it and ends the host.
         writing.withLock { _ = try? socket.send(frame) }
-        LargeBuffers.recycle(frame.takeBytes())
+        FrameStorage.keepSent(frame.takeBytes())
     }
 
     fileprivate func send(_ bytes: [UInt8]) {
@@ -204,20 +204,25 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
         let calls = session.runningCalls
         while true {
             if !reader.hasBufferedFrame { batch.flush(to: session) }
-            let frame: Frame?
+            var next: Frame?
             do {
-                frame = try reader.next()
+                next = try reader.next()
             } catch {
                 return session.complain("\(error)")
             }
             // The parent closed its end without a stop: it is gone, or let the bridge go.
-            guard let frame else { return 0 }
-            switch frame.kind {
+            // Taken out, so that the frame's payload has one owner and its storage can be reused.
+            guard let frame = next.take() else { return 0 }
+            let kind = frame.kind
+            switch kind {
             case .call:
                 let callID = frame.callID
-                guard var request = CallServing.request(in: frame), request.objectID == 0 else {
-                    let object = CallServing.request(in: frame).map { "object \($0.objectID)" } ?? "no object"
-                    batch.add(CallServing.error(BridgeError.interfaceMismatch("a call on the bridge socket names \(object), and only the real object (0) is served there; build the caller and the host from the same source"), callID: callID))
+                guard var request = CallServing.request(in: consume frame) else {
+                    batch.add(refusal(naming: "no object", callID: callID))
+                    continue
+                }
+                guard request.objectID == 0 else {
+                    batch.add(refusal(naming: "object \(request.objectID)", callID: callID))
                     continue
                 }
                 request.arguments.objectSource = side
@@ -230,6 +235,7 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                     // A call cancelled before it started is skipped; nobody waits for its reply.
                     guard calls.beginInTurn(callID) else { continue }
                     var reply = await CallServing.perform(request, callID: callID, on: methods)
+                    FrameStorage.keep(request.arguments.takeBytes())
                     let stream = reply.attachedStream.take()
                     batch.add(reply)
                     if let stream {
@@ -255,9 +261,16 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                 stopped = true
                 return 0
             default:
-                return session.complain("the parent sent a \(frame.kind) frame on the bridge socket, where only a host sends it")
+                return session.complain("the parent sent a \(kind) frame on the bridge socket, where only a host sends it")
             }
         }
+    }
+}
+
+extension ServingLoop {
+    /// The reply to a call on the bridge socket to an object other than the real one.
+    private func refusal(naming object: String, callID: UInt32) -> _WireWriter {
+        CallServing.error(BridgeError.interfaceMismatch("a call on the bridge socket names \(object), and only the real object (0) is served there; build the caller and the host from the same source"), callID: callID)
     }
 }
 

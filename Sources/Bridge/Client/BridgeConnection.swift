@@ -740,11 +740,11 @@ public final class _BridgeConnection: Sendable {
             if !writesFrame { outbox.frames += frame.bytes }
             return (writesFrame, outbox.takeSpare())
         }
-        guard let (writesFrame, batch) = writer else { return }
-        if writesFrame {
+        if let (writesFrame, _) = writer, writesFrame {
             frame.bytes.withUnsafeBytes { write($0, readingFor: reader) }
-            LargeBuffers.recycle(frame.takeBytes())
         }
+        FrameStorage.keepSent(frame.takeBytes())
+        guard let (_, batch) = writer else { return }
         writeOutbox(using: batch, readingFor: reader)
     }
 
@@ -759,6 +759,7 @@ public final class _BridgeConnection: Sendable {
             outbox.flushScheduled = true
             return true
         }
+        FrameStorage.keep(frame.takeBytes())
         guard schedules else { return }
         await Task.yield()
         let batch = outbox.withLock { outbox -> [UInt8]? in
@@ -823,9 +824,13 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
-    private func decodeReply<Result>(_ reply: Frame, method: String, _ decode: (inout _WireReader) throws -> Result) throws -> Result {
-        var reader = reply.payloadReader
-        switch reply.kind {
+    private func decodeReply<Result>(_ reply: consuming Frame, method: String, _ decode: (inout _WireReader) throws -> Result) throws -> Result {
+        let kind = reply.kind
+        var reader = _WireReader(bytes: reply.takePayload())
+        // A result copies out what it needs (large `Data` aside, whose storage `FrameStorage`
+        // does not keep), so the payload's storage can serve the next frame.
+        defer { FrameStorage.keep(reader.takeBytes()) }
+        switch kind {
         case .returned:
             do {
                 return try decode(&reader)
@@ -833,15 +838,20 @@ public final class _BridgeConnection: Sendable {
                 throw BridgeError.malformedMessage("the result of '\(method)' could not be decoded: \(error)")
             }
         case .threw:
-            throw thrownError(reply, method: method)
+            throw thrownError(reading: reader, method: method)
         default:
-            throw BridgeError.malformedMessage("the host answered '\(method)' with a \(reply.kind) frame")
+            throw BridgeError.malformedMessage("the host answered '\(method)' with a \(kind) frame")
         }
     }
 
     /// The error a `.threw` frame carries.
     private func thrownError(_ frame: Frame, method: String) -> any Error {
-        var reader = frame.payloadReader
+        thrownError(reading: frame.payloadReader, method: method)
+    }
+
+    /// The error a `.threw` frame's payload carries.
+    private func thrownError(reading payload: _WireReader, method: String) -> any Error {
+        var reader = payload
         do {
             return try reader.decode(ErrorEnvelope.self).error
         } catch {

@@ -4,11 +4,11 @@
 /// The bytes may come from anywhere: every malformed input is a thrown `DecodingError`, never a
 /// trap, a hang or an allocation sized by an unchecked count.
 public struct _WireReader: Sendable {
-    let bytes: [UInt8]
+    private(set) var bytes: [UInt8]
     /// The index of the next byte to read.
     package internal(set) var offset: Int
     /// Reads stop here: the end of the input, or of the container being read.
-    let end: Int
+    private(set) var end: Int
     /// The connection to call objects the parent passed through: set for a call's arguments
     /// in a host. Unowned: the host's side channel outlives every call.
     package unowned(unsafe) var objectSource: _BridgeConnection?
@@ -24,6 +24,16 @@ public struct _WireReader: Sendable {
         self.offset = offset
         self.end = end
         self.objectSource = objectSource
+    }
+
+    /// Moves the bytes out, leaving the reader empty; for handing their storage back to the
+    /// frame reader they came from.
+    package mutating func takeBytes() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &bytes)
+        offset = 0
+        end = 0
+        return taken
     }
 
     /// Whether every byte has been read.

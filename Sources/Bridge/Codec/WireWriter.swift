@@ -24,11 +24,8 @@ public struct _WireWriter: Sendable {
     /// that is filled in once the body's length is known.
     package init(reserving headerCount: Int) {
         precondition(headerCount >= 0, "a header cannot have a negative size")
-        // One allocation, the header zeroed in place.
-        bytes = [UInt8](unsafeUninitializedCapacity: headerCount + Self.typicalCallSize) { buffer, count in
-            buffer.baseAddress!.initialize(repeating: 0, count: headerCount)
-            count = headerCount
-        }
+        bytes = FrameStorage.take(capacity: headerCount + Self.typicalCallSize)
+        bytes.append(contentsOf: repeatElement(0, count: headerCount))
     }
 
     /// A writer that has not allocated; the encoder swaps a caller's buffer into it.

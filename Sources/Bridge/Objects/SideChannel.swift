@@ -48,7 +48,7 @@ package final class SideChannel: Sendable {
     private func send(_ frame: consuming _WireWriter) {
         var frame = frame
         writing.withLock { _ = try? socket.send(frame) }
-        LargeBuffers.recycle(frame.takeBytes())
+        FrameStorage.keepSent(frame.takeBytes())
     }
 
     /// Registers an object for the host to call, and starts serving if this is the first.

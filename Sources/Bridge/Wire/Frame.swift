@@ -64,6 +64,14 @@ package struct Frame: Sendable {
 
     /// A reader over the payload.
     package var payloadReader: _WireReader { _WireReader(bytes: payload) }
+
+    /// Moves the payload out, leaving it empty: a reader over the moved bytes holds the only
+    /// reference to them, so that their storage can be reused once it is done.
+    package mutating func takePayload() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &payload)
+        return taken
+    }
 }
 
 extension _WireWriter {

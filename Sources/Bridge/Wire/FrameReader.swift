@@ -91,10 +91,15 @@ package final class FrameReader {
             // at once (a race ThreadSanitizer reports).
             payload = []
         } else {
-            payload = [UInt8](unsafeUninitializedCapacity: payloadSize) { payload, count in
-                complete = readPayload(into: UnsafeMutableRawBufferPointer(payload))
-                count = payloadSize
+            var storage = FrameStorage.take(capacity: payloadSize)
+            let buffered = min(end - start, payloadSize)
+            storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + buffered)]))
+            start += buffered
+            if buffered < payloadSize {
+                storage.append(contentsOf: repeatElement(0, count: payloadSize - buffered))
+                storage.withUnsafeMutableBytes { complete = readPayload(into: UnsafeMutableRawBufferPointer(rebasing: $0[buffered...])) }
             }
+            payload = storage
         }
         // A frame cut short is a peer that died while writing: the same as a closed connection.
         return complete ? .frame(Frame(kind: kind, callID: callID, payload: payload)) : .closed
