@@ -55,7 +55,7 @@ final class HostSession: Sendable {
         if hello.linesOfOutput { System.lineBufferStandardOutput() }
         if let user = hello.user {
             do {
-                try IdentitySwitch(user: user, group: hello.group).apply(parent: parent)
+                try await IdentitySwitch(user: user, group: hello.group).apply(parent: parent)
             } catch {
                 return refuse(error)
             }

@@ -55,7 +55,7 @@ struct IdentitySwitch: Equatable {
     /// switch cannot be undone, and asks again to die with `parent`, since a change of user id
     /// clears that request.
     /// - Throws: `BridgeError.startFailed` saying which step failed.
-    func apply(parent: ProcessID) throws(BridgeError) {
+    func apply(parent: ProcessID) async throws(BridgeError) {
         let who = userName.map { "'\($0)' (uid \(userID))" } ?? "uid \(userID)"
         do {
             if let userName {
@@ -77,10 +77,19 @@ struct IdentitySwitch: Equatable {
         if (try? System.setUserID(0)) != nil {
             throw .startFailed("the host switched to user \(who) but could still become root again; BridgeOptions.user must name an unprivileged user")
         }
-        do {
-            try System.dieWithParent()
-        } catch {
-            throw .startFailed("the host could not ask to die with its parent after switching user: \(error)")
+        // The request belongs to the thread that makes it and ends with it: the main thread,
+        // which serves the main queue until the host exits, makes it, not a pool thread that
+        // may end when idle.
+        let asked = await MainActor.run { () -> SystemError? in
+            do throws(SystemError) {
+                try System.dieWithParent()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let asked {
+            throw .startFailed("the host could not ask to die with its parent after switching user: \(asked)")
         }
         guard System.parentProcessID == parent else {
             throw .startFailed("the parent process \(parent) ended while the host switched user")

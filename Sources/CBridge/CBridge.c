@@ -122,6 +122,16 @@ int cbridge_set_parent_death_signal(int signal) {
 #endif
 }
 
+int cbridge_parent_death_signal(void) {
+#if defined(__linux__)
+    int signal = 0;
+    if (prctl(PR_GET_PDEATHSIG, &signal, 0, 0, 0) != 0) return 0;
+    return signal;
+#else
+    return 0;
+#endif
+}
+
 // Defined by BridgeHost (`@_cdecl`). Weak, so that a binary without BridgeHost still links
 // and can say what is missing.
 extern void swift_process_bridge_host_main(void) __attribute__((weak));

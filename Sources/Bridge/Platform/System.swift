@@ -420,9 +420,16 @@ package enum System {
     }
 
     /// Asks for SIGKILL when the thread that started this process ends (Linux only).
+    ///
+    /// The request belongs to the calling thread, and lasts only as long as it: make it from a
+    /// thread that lives as long as the process. A change of user or group clears it on every
+    /// thread.
     package static func dieWithParent() throws(SystemError) {
         guard cbridge_set_parent_death_signal(SIGKILL) == 0 else { throw SystemError("prctl(PR_SET_PDEATHSIG)", code: errno) }
     }
+
+    /// The signal the calling thread asked `dieWithParent` for: SIGKILL, or 0 for none.
+    package static var parentDeathSignal: Int32 { cbridge_parent_death_signal() }
 
     // MARK: Users and groups
 

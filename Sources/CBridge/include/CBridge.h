@@ -29,6 +29,10 @@ int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const 
 /// returns 0, or -1 with errno set. Does nothing and returns 0 where the call does not exist.
 int cbridge_set_parent_death_signal(int signal);
 
+/// The signal the calling thread asked for when its process's parent dies, 0 for none (and on
+/// systems without the request).
+int cbridge_parent_death_signal(void);
+
 /// Makes a pipe whose ends are both close-on-exec, atomically where the system can (pipe2).
 /// Returns 0, or -1 with errno set.
 int cbridge_pipe(int fds[2]);

@@ -79,6 +79,16 @@ struct IdentitySwitchTests {
         #expect(message?.contains("runs as uid \(uid), not root, so its host cannot switch to user 'daemon'") == true)
     }
 
+    @Test func switchedHostAsksToDieWithItsParentOnItsMainThread() async throws {
+        // The request belongs to a thread, and a change of user clears it on all of them. The
+        // main thread lives as long as the host; a pool thread may end when idle, and with it
+        // the request, leaving a host that outlives its parent.
+        let signal = try await withBridge(LocalIdentityProbe.self, options: .init(user: "nobody")) {
+            try await $0.mainThreadParentDeathSignal()
+        }
+        #expect(signal == SIGKILL)
+    }
+
     @Test func switchedHostDiesWithItsParent() async throws {
         // The parent is a root host, so that the test can kill it; its child switches user,
         // which clears the parent-death signal unless the host sets it again. The child is

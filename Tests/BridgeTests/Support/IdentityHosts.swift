@@ -25,6 +25,8 @@ protocol IdentityProbe: Bridged {
     func startError(user: String) async throws -> String?
     /// Starts a host that switches to `user`, keeps it, and returns its pid.
     func startSwitchedHost(user: String) async throws -> Int32
+    /// The signal the host's main thread asked for when its parent dies (0 for none).
+    func mainThreadParentDeathSignal() async throws -> Int32
 }
 
 final class LocalIdentityProbe: IdentityProbe {
@@ -69,5 +71,9 @@ final class LocalIdentityProbe: IdentityProbe {
         let bridge = try await Bridge<LocalIdentityProbe>.start(.init(user: user))
         kept = bridge
         return bridge.processID
+    }
+
+    func mainThreadParentDeathSignal() async throws -> Int32 {
+        await MainActor.run { System.parentDeathSignal }
     }
 }
