@@ -174,7 +174,7 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
-        let start = events == nil ? nil : ContinuousClock.now
+        let start = events == nil ? nil : Moment.now
         do {
             try Task.checkCancellation()
             let signature = interface.signatures[method]
@@ -196,7 +196,7 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) throws -> Result {
-        let start = events == nil ? nil : ContinuousClock.now
+        let start = events == nil ? nil : Moment.now
         do {
             let signature = interface.signatures[method]
             let reply = try exchangeBlocking(try callFrame(interface, method, object, arguments), method: signature)
@@ -232,7 +232,7 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         element: @escaping @Sendable (inout _WireReader) throws -> Element
     ) async throws -> AsyncThrowingStream<Element, any Error> {
-        let start = events == nil ? nil : ContinuousClock.now
+        let start = events == nil ? nil : Moment.now
         let signature = interface.signatures[method]
         let callID = newCallID()
         let inbox = StreamInbox(method: signature)
@@ -268,15 +268,15 @@ public final class _BridgeConnection: Sendable {
         sendToCallee(.credit, callID: callID) { $0.writeUInt32LittleEndian(count) }
     }
 
-    private func report(_ method: String, since start: ContinuousClock.Instant, _ outcome: BridgeCallOutcome) {
-        events?(.call(method: method, duration: .now - start, outcome: outcome))
+    private func report(_ method: String, since start: Moment, _ outcome: BridgeCallOutcome) {
+        events?(.call(method: method, duration: Moment.now - start, outcome: outcome))
     }
 
     /// Sends a call and waits for its reply, reading it itself when it is the only call.
     /// - Parameter stream: Where the stream the call returns goes, registered with the call.
     private func exchange(_ frame: consuming _WireWriter, method signature: String, callID: UInt32, stream: StreamInbox? = nil) async throws -> Frame {
         var frame = frame
-        let deadline = callTimeout.map { ContinuousClock.now + $0 }
+        let deadline = callTimeout.map { Moment.now + $0 }
         let (readsOwnReply, othersInFlight) = try register(callID, method: signature, stream: stream)
         // A caller that will block its thread reading must not leave its frame to a task
         // that needs a pool thread to run.
@@ -298,7 +298,7 @@ public final class _BridgeConnection: Sendable {
     /// Sends a call and blocks until its reply arrives, reading it itself unless another
     /// caller reads.
     private func exchangeBlocking(_ frame: consuming _WireWriter, method signature: String) throws -> Frame {
-        let deadline = callTimeout.map { ContinuousClock.now + $0 }
+        let deadline = callTimeout.map { Moment.now + $0 }
         let callID = newCallID()
         var blocked: BlockingReply?
         if try !takeReading(callID, method: signature) {
@@ -468,13 +468,13 @@ public final class _BridgeConnection: Sendable {
     ///     belongs on the reader thread.
     ///   - deadline: When the call runs out of time; then the caller still holds the role.
     private func readOwnReply(
-        _ callID: UInt32, method: String, waitingAtMost timeout: Duration?, until deadline: ContinuousClock.Instant?
+        _ callID: UInt32, method: String, waitingAtMost timeout: Duration?, until deadline: Moment?
     ) -> OwnReply {
         let onPool = timeout != nil
         while true {
             var wait = timeout
             if let deadline {
-                let left = deadline - .now
+                let left = deadline - Moment.now
                 guard left > .zero else { return .handOver }
                 wait = min(wait ?? left, left)
             }
@@ -491,7 +491,7 @@ public final class _BridgeConnection: Sendable {
             }
             switch arrival {
             case .timedOut:
-                if onPool || deadline.map({ $0 <= .now }) == true { return .handOver }
+                if onPool || deadline.map({ $0 <= Moment.now }) == true { return .handOver }
             case .closed:
                 if onPool { return .handOver }
                 return .ended(end(because: nil).naming(method))
@@ -514,12 +514,12 @@ public final class _BridgeConnection: Sendable {
     ///   because its reply is slow to come or the connection is ending.
     ///   - deadline: When the call fails with `BridgeError.timedOut`.
     private func awaitReply(
-        _ callID: UInt32, method: String?, handingOverReading: Bool, until deadline: ContinuousClock.Instant? = nil
+        _ callID: UInt32, method: String?, handingOverReading: Bool, until deadline: Moment? = nil
     ) async throws -> Frame {
         // Only calls with a time limit pay for a timer.
         let timer = deadline.map { deadline in
             Task { [self] in
-                try await Task.sleep(until: deadline)
+                try await Task.sleep(until: deadline.instant)
                 abandon(callID, because: timedOut(method ?? ""))  // the handshake has no deadline
             }
         }
@@ -544,7 +544,7 @@ public final class _BridgeConnection: Sendable {
                         // found no waiter to fail: it fails now, before the caller suspends.
                         if Task.isCancelled {
                             ready = .failure(CancellationError())
-                        } else if let deadline, deadline <= .now {
+                        } else if let deadline, deadline <= Moment.now {
                             ready = .failure(timedOut(method ?? ""))
                         }
                         if ready != nil {
@@ -996,9 +996,9 @@ private final class BlockingReply: Sendable {
     }
 
     /// The delivery, or nil if `deadline` passed first.
-    func wait(until deadline: ContinuousClock.Instant?) -> Delivery? {
+    func wait(until deadline: Moment?) -> Delivery? {
         if let deadline {
-            let left = deadline - .now
+            let left = deadline - Moment.now
             let nanoseconds = max(0, left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000)
             guard ready.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return nil }
         } else {
