@@ -292,7 +292,9 @@ enum Emitter {
     }
 
     private static func dispatchEntry(_ requirement: BridgedRequirement, indent: String) -> String {
-        var text = "\(indent)_BridgeMethod(\(literal(requirement.signature))) { real, arguments, result in\n"
+        // A requirement that is not async gets an entry a serving loop runs without suspending.
+        let label = requirement.isAsync ? "" : "synchronous: "
+        var text = "\(indent)_BridgeMethod(\(label)\(literal(requirement.signature))) { real, arguments, result in\n"
         let body = indent + "    "
         let tryAwait = requirement.isAsync ? "try await" : "try"
         let invocation: String

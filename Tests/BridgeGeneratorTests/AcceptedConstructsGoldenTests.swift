@@ -190,7 +190,7 @@ import Testing
                         _BridgeMethod("base() async throws -> Int") { real, arguments, result in
                             try result.encode(try await real.base())
                         },
-                        _BridgeMethod("middle() throws") { real, arguments, result in
+                        _BridgeMethod(synchronous: "middle() throws") { real, arguments, result in
                             try real.middle()
                         },
                     ]
@@ -239,7 +239,7 @@ import Testing
                         _BridgeMethod("base() async throws -> Int") { real, arguments, result in
                             try result.encode(try await real.base())
                         },
-                        _BridgeMethod("middle() throws") { real, arguments, result in
+                        _BridgeMethod(synchronous: "middle() throws") { real, arguments, result in
                             try real.middle()
                         },
                         _BridgeMethod("top(_:String...,separator:String) async throws -> String") { real, arguments, result in
@@ -347,7 +347,7 @@ import Testing
                     ]
                     #if os(Linux)
                     methods.append(
-                        _BridgeMethod("var linux:String throws") { real, arguments, result in
+                        _BridgeMethod(synchronous: "var linux:String throws") { real, arguments, result in
                             try result.encode(try real.linux)
                         })
                     #endif

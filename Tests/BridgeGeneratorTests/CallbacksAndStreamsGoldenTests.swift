@@ -123,7 +123,7 @@ import Testing
                 /// The host dispatch table for `Log`, in the order of `LogClient._bridgeInterface`.
                 static var _bridgeLogMethods: [_BridgeMethod<Self>] {
                     [
-                        _BridgeMethod("write(_:String) throws") { real, arguments, result in
+                        _BridgeMethod(synchronous: "write(_:String) throws") { real, arguments, result in
                             let argument0 = try arguments.decode(String.self)
                             try real.write(argument0)
                         },
@@ -265,7 +265,7 @@ import Testing
                             let argument1 = try arguments.decodeObject(ProgressClient.self)
                             try result.encode(try await real.run(steps: argument0, reporter: argument1))
                         },
-                        _BridgeMethod("copy(_:any Log,to:any Tools.Sink) throws") { real, arguments, result in
+                        _BridgeMethod(synchronous: "copy(_:any Log,to:any Tools.Sink) throws") { real, arguments, result in
                             let argument0 = try arguments.decodeObject(LogClient.self)
                             let argument1 = try arguments.decodeObject(Tools.SinkClient.self)
                             try real.copy(argument0, to: argument1)

@@ -89,7 +89,7 @@ import Testing
                     _BridgeMethod("currentDirectory() async throws -> String") { real, arguments, result in
                         try result.encode(try await real.currentDirectory())
                     },
-                    _BridgeMethod("run(_:[String]) throws -> Int32") { real, arguments, result in
+                    _BridgeMethod(synchronous: "run(_:[String]) throws -> Int32") { real, arguments, result in
                         let argument0 = try arguments.decode([String].self)
                         try result.encode(try real.run(argument0))
                     },
@@ -274,7 +274,7 @@ import Testing
                         let argument0 = try arguments.decode(Int?.self)
                         try await real.put(value: argument0)
                     },
-                    _BridgeMethod("get(key:String) throws -> Item?") { real, arguments, result in
+                    _BridgeMethod(synchronous: "get(key:String) throws -> Item?") { real, arguments, result in
                         let argument0 = try arguments.decode(String.self)
                         try result.encode(try real.get(key: argument0))
                     },
@@ -288,7 +288,7 @@ import Testing
                         let argument1 = try arguments.decode(Int.self)
                         try await real.`default`(for: argument0, in: argument1)
                     },
-                    _BridgeMethod("var count:Int throws") { real, arguments, result in
+                    _BridgeMethod(synchronous: "var count:Int throws") { real, arguments, result in
                         try result.encode(try real.count)
                     },
                     _BridgeMethod("var items:[Item] async throws") { real, arguments, result in

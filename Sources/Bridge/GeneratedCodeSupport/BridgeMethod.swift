@@ -3,23 +3,37 @@
 public struct _BridgeMethod<Real>: Sendable {
     /// Decodes the arguments from a call, calls the real object, encodes the result.
     public typealias Invoke = @Sendable (Real, inout _WireReader, inout _WireWriter) async throws -> Void
+    /// The same, for a requirement that is not `async`.
+    public typealias InvokeSynchronously = @Sendable (Real, inout _WireReader, inout _WireWriter) throws -> Void
 
     package let signature: String
     package let id: UInt64
     package let invoke: Invoke
-    /// The same work without suspending, for a method that never waits (a shared state's): the
-    /// parent's side channel runs it on its reading thread instead of starting a task.
-    package let invokeNow: (@Sendable (Real, inout _WireReader, inout _WireWriter) throws -> Void)?
+    /// The same work without suspending, for a requirement that is not `async`: a serving loop
+    /// runs it without the cost of async frames.
+    package let invokeSynchronously: InvokeSynchronously?
+    /// The method never waits (a shared state's): the parent's side channel runs it on its
+    /// reading thread instead of starting a task.
+    package let neverWaits: Bool
 
-    /// Creates a dispatch-table entry.
+    /// Creates a dispatch-table entry for an `async` requirement.
     /// - Parameters:
     ///   - signature: The requirement's wire signature, as the generator writes it.
     ///   - invoke: Decodes the arguments, calls the real object, encodes the result.
-    public init(_ signature: String, _ invoke: @escaping @Sendable (Real, inout _WireReader, inout _WireWriter) async throws -> Void) {
+    public init(_ signature: String, _ invoke: @escaping Invoke) {
         self.signature = signature
         self.id = _BridgeInterfaceDescription.methodID(of: signature)
         self.invoke = invoke
-        self.invokeNow = nil
+        self.invokeSynchronously = nil
+        self.neverWaits = false
+    }
+
+    /// Creates a dispatch-table entry for a requirement that is not `async`.
+    /// - Parameters:
+    ///   - signature: The requirement's wire signature, as the generator writes it.
+    ///   - invoke: Decodes the arguments, calls the real object, encodes the result.
+    public init(synchronous signature: String, _ invoke: @escaping InvokeSynchronously) {
+        self.init(signature, invoke, neverWaits: false)
     }
 
     /// Creates a dispatch-table entry for a method that never waits: it can run on the thread
@@ -27,10 +41,15 @@ public struct _BridgeMethod<Real>: Sendable {
     /// - Parameters:
     ///   - signature: The method's wire signature.
     ///   - invokeNow: Decodes the arguments, calls the object, encodes the result; must not block.
-    package init(_ signature: String, now invokeNow: @escaping @Sendable (Real, inout _WireReader, inout _WireWriter) throws -> Void) {
+    package init(_ signature: String, now invokeNow: @escaping InvokeSynchronously) {
+        self.init(signature, invokeNow, neverWaits: true)
+    }
+
+    private init(_ signature: String, _ invoke: @escaping InvokeSynchronously, neverWaits: Bool) {
         self.signature = signature
         self.id = _BridgeInterfaceDescription.methodID(of: signature)
-        self.invoke = { try invokeNow($0, &$1, &$2) }
-        self.invokeNow = invokeNow
+        self.invoke = { try invoke($0, &$1, &$2) }
+        self.invokeSynchronously = invoke
+        self.neverWaits = neverWaits
     }
 }

@@ -44,7 +44,7 @@ final class SharedStateOwner<Value: Codable & Sendable>: Sendable {
     }
 
     /// The state as an object a host can call. Its methods only take the lock, so the side
-    /// channel runs them on its reading thread (`invokeNow`); the values are decoded and
+    /// channel runs them on its reading thread (`neverWaits`); the values are decoded and
     /// encoded outside the lock.
     var export: _BridgeExport {
         let signatures = SharedStateWire.interface.signatures

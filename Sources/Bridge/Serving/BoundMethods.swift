@@ -6,8 +6,10 @@ package struct BoundMethods: Sendable {
     package struct Method: Sendable {
         package var signature: String
         package var invoke: @Sendable (inout _WireReader, inout _WireWriter) async throws -> Void
-        /// Set for a method that never waits; see `_BridgeMethod.invokeNow`.
-        package var invokeNow: (@Sendable (inout _WireReader, inout _WireWriter) throws -> Void)? = nil
+        /// Set for a requirement that is not `async`; see `_BridgeMethod.invokeSynchronously`.
+        package var invokeSynchronously: (@Sendable (inout _WireReader, inout _WireWriter) throws -> Void)? = nil
+        /// See `_BridgeMethod.neverWaits`.
+        package var neverWaits = false
     }
 
     private let indexByID: [UInt64: Int]
@@ -29,9 +31,10 @@ package struct BoundMethods: Sendable {
         self.methods = methods.map { method in
             let invoke = method.invoke
             var bound = Method(signature: method.signature) { arguments, result in try await invoke(object, &arguments, &result) }
-            if let invokeNow = method.invokeNow {
-                bound.invokeNow = { arguments, result in try invokeNow(object, &arguments, &result) }
+            if let invokeSynchronously = method.invokeSynchronously {
+                bound.invokeSynchronously = { arguments, result in try invokeSynchronously(object, &arguments, &result) }
             }
+            bound.neverWaits = method.neverWaits
             return bound
         }
     }

@@ -34,15 +34,18 @@ package enum CallServing {
         return reply(consume result, of: method, callID: callID, limit: methods.resultLimit)
     }
 
-    /// Runs a call on the calling thread when its method never waits (`invokeNow`); returns
-    /// its reply frame, or nil when the call needs `perform` (or names no method, which
-    /// `perform` reports).
-    package static func performNow(_ request: Request, callID: UInt32, on methods: BoundMethods) -> _WireWriter? {
-        guard let method = methods[request.methodID], let invokeNow = method.invokeNow else { return nil }
+    /// Runs a call without suspending when its method is not `async`; returns its reply frame,
+    /// or nil when the call needs `perform` (or names no method, which `perform` reports).
+    /// - Parameter neverWaiting: Runs only a method that never waits (`_BridgeMethod.neverWaits`),
+    ///   for a thread that reads a socket and must not block.
+    package static func performSynchronously(_ request: Request, callID: UInt32, on methods: BoundMethods, neverWaiting: Bool = false) -> _WireWriter? {
+        guard let method = methods[request.methodID], let invoke = method.invokeSynchronously,
+            method.neverWaits || !neverWaiting
+        else { return nil }
         var arguments = request.arguments
         var result = _WireWriter.frame()
         do {
-            try invokeNow(&arguments, &result)
+            try invoke(&arguments, &result)
         } catch {
             return Self.error(error, callID: callID)
         }
