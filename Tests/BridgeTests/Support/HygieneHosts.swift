@@ -52,7 +52,10 @@ final class LocalHygieneProbe: HygieneProbe {
         for _ in 0..<cycles {
             try await startCallStop { during = try Self.census() }
         }
-        let after = try await Self.settledCensus(atMost: before)
+        // A pool thread that the concurrency runtime added under load (seen under
+        // AddressSanitizer with the whole suite running) ends only after seconds of idling.
+        // Counts that settle at once return at once; one that needs the time gets it.
+        let after = try await Self.settledCensus(atMost: before, within: .seconds(8))
         return CycleCensus(before: before, during: during, after: after)
     }
 
@@ -95,8 +98,8 @@ final class LocalHygieneProbe: HygieneProbe {
         }
     }
 
-    private static func settledCensus(atMost limit: ProcessCensus? = nil) async throws -> ProcessCensus {
-        guard let census = await ProcessCensus.settled(atMost: limit) else { throw ProbeError("/proc could not be read") }
+    private static func settledCensus(atMost limit: ProcessCensus? = nil, within timeout: Duration = .seconds(1)) async throws -> ProcessCensus {
+        guard let census = await ProcessCensus.settled(atMost: limit, within: timeout) else { throw ProbeError("/proc could not be read") }
         return census
     }
 
