@@ -740,11 +740,15 @@ public final class _BridgeConnection: Sendable {
             if !writesFrame { outbox.frames += frame.bytes }
             return (writesFrame, outbox.takeSpare())
         }
-        if let (writesFrame, _) = writer, writesFrame {
+        guard let (writesFrame, batch) = writer else {
+            // Copied into the outbox: the frame's own storage is free.
+            FrameStorage.keepSent(frame.takeBytes())
+            return
+        }
+        if writesFrame {
             frame.bytes.withUnsafeBytes { write($0, readingFor: reader) }
         }
         FrameStorage.keepSent(frame.takeBytes())
-        guard let (_, batch) = writer else { return }
         writeOutbox(using: batch, readingFor: reader)
     }
 
@@ -759,7 +763,7 @@ public final class _BridgeConnection: Sendable {
             outbox.flushScheduled = true
             return true
         }
-        FrameStorage.keep(frame.takeBytes())
+        FrameStorage.keepSent(frame.takeBytes())  // copied into the outbox
         guard schedules else { return }
         await Task.yield()
         let batch = outbox.withLock { outbox -> [UInt8]? in

@@ -26,8 +26,8 @@ public struct _WireReader: Sendable {
         self.objectSource = objectSource
     }
 
-    /// Moves the bytes out, leaving the reader empty; for handing their storage back to the
-    /// frame reader they came from.
+    /// Moves the bytes out, leaving the reader empty; for handing their storage to
+    /// `FrameStorage` once what was read from them is decoded.
     package mutating func takeBytes() -> [UInt8] {
         var taken: [UInt8] = []
         swap(&taken, &bytes)
