@@ -28,6 +28,12 @@ enum Placement {
         try await withChildren(on: self == .oneCPU ? 0b01 : Self.allowed, body)
     }
 
+    /// Puts this process, and the processes it starts from now on, on this placement's host
+    /// CPU (CPU 0 for one CPU).
+    func pinHere() {
+        Self.pinProcess(to: self == .oneCPU ? 0b01 : 0b10)
+    }
+
     /// Runs `body` with this process on the CPUs in `mask`, then back on CPU 0.
     private func withChildren<T>(on mask: UInt, _ body: () async throws -> T) async rethrows -> T {
         Self.pinProcess(to: mask)

@@ -5,6 +5,7 @@
 //
 //     swift run -c release bridge-bench
 //     BRIDGE_BENCH_ROUNDS=100000 swift run -c release bridge-bench
+//     BRIDGE_BENCH_PROFILE=blocking swift run -c release bridge-bench   # see ProfileLoop
 import Bridge
 import Foundation
 import CBenchSupport
@@ -38,6 +39,15 @@ let rounds = Int(ProcessInfo.processInfo.environment["BRIDGE_BENCH_ROUNDS"] ?? "
 let bulkRounds = max(rounds / 100, 20)
 let startRounds = max(rounds / 1_000, 10)
 let smallText = "hello, bridge"
+
+if let kind = ProcessInfo.processInfo.environment["BRIDGE_BENCH_PROFILE"] {
+    guard let loop = ProfileLoop(rawValue: kind) else {
+        print("BRIDGE_BENCH_PROFILE must be floor, async, blocking or in-flight, not '\(kind)'")
+        exit(64)
+    }
+    let seconds = Int(ProcessInfo.processInfo.environment["BRIDGE_BENCH_SECONDS"] ?? "") ?? 8
+    try await loop.run(for: .seconds(seconds))
+}
 
 /// One placement's figures.
 struct Figures {

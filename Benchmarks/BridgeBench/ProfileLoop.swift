@@ -1,0 +1,46 @@
+import Bridge
+import Foundation
+
+/// One kind of exchange, repeated for a profiler to watch: `BRIDGE_BENCH_PROFILE=<kind>` runs it
+/// for `BRIDGE_BENCH_SECONDS` (8 by default) on one CPU, prints the time per exchange, and
+/// exits; for example
+///
+///     BRIDGE_BENCH_PROFILE=blocking perf record -a -g .build/release/bridge-bench
+enum ProfileLoop: String {
+    /// The raw ping-pong.
+    case floor
+    case async
+    case blocking
+    /// 8 tasks calling at once.
+    case inFlight = "in-flight"
+
+    func run(for duration: Duration) async throws -> Never {
+        Placement.oneCPU.pinHere()
+        let bridge = try await Bridge<LocalEcho>.start()
+        let client = bridge.client
+        let path = "/tmp/bridge-bench-\(getpid())-\(bridge.processID).sock"
+        try await client.listenForRawEcho(at: path)
+        let peer = try RawPeer.connect(to: path)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var exchanges = 0
+        while clock.now - start < duration {
+            switch self {
+            case .floor:
+                for _ in 0..<1_000 { try peer.exchange(byteCount: smallText.utf8.count) }
+            case .async:
+                for _ in 0..<1_000 { _ = try await client.echo(smallText) }
+            case .blocking:
+                for _ in 0..<1_000 { _ = try client.echoBlocking(smallText) }
+            case .inFlight:
+                _ = try await timePerCallInFlight(tasks: 8, calls: 1_000, client)
+            }
+            exchanges += 1_000
+        }
+        let each = Timing([(clock.now - start) / exchanges]).median
+        print(String(format: "%@: %d exchanges, %.2f µs each", rawValue, exchanges, each))
+        peer.end()
+        await bridge.stop()
+        exit(0)
+    }
+}
