@@ -234,12 +234,7 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                 } else {
                     // A call cancelled before it started is skipped; nobody waits for its reply.
                     guard calls.beginInTurn(callID) else { continue }
-                    var reply: _WireWriter
-                    if let synchronous = CallServing.performSynchronously(request, callID: callID, on: methods) {
-                        reply = synchronous
-                    } else {
-                        reply = await CallServing.perform(request, callID: callID, on: methods)
-                    }
+                    var reply = await CallServing.perform(request, callID: callID, on: methods)
                     FrameStorage.keep(request.arguments.takeBytes())
                     let stream = reply.attachedStream.take()
                     batch.add(reply)

@@ -131,7 +131,7 @@ package final class SideChannel: Sendable {
         }
         // A method that never waits (a shared state's) runs right here: no task to start, no
         // pool thread to wait for, and its reply goes out before the next frame is read.
-        if let reply = CallServing.performSynchronously(request, callID: callID, on: methods, neverWaiting: true) {
+        if let reply = CallServing.performNow(request, callID: callID, on: methods) {
             send(reply)
             return
         }

@@ -24,6 +24,10 @@ package enum CallServing {
         guard let method = methods[request.methodID] else {
             return error(BridgeError.interfaceMismatch(noSuchMethod(request.methodID)), callID: callID)
         }
+        // A requirement that is not async runs without async frames of its own.
+        if let invoke = method.invokeSynchronously {
+            return run(request, callID: callID, invoke, of: method, limit: methods.resultLimit)
+        }
         var arguments = request.arguments
         var result = _WireWriter.frame()
         do {
@@ -34,14 +38,21 @@ package enum CallServing {
         return reply(consume result, of: method, callID: callID, limit: methods.resultLimit)
     }
 
-    /// Runs a call without suspending when its method is not `async`; returns its reply frame,
-    /// or nil when the call needs `perform` (or names no method, which `perform` reports).
-    /// - Parameter neverWaiting: Runs only a method that never waits (`_BridgeMethod.neverWaits`),
-    ///   for a thread that reads a socket and must not block.
-    package static func performSynchronously(_ request: Request, callID: UInt32, on methods: BoundMethods, neverWaiting: Bool = false) -> _WireWriter? {
-        guard let method = methods[request.methodID], let invoke = method.invokeSynchronously,
-            method.neverWaits || !neverWaiting
-        else { return nil }
+    /// Runs a call on the calling thread when its method never waits (`_BridgeMethod.neverWaits`),
+    /// for a thread that reads a socket and must not block; returns its reply frame, or nil when
+    /// the call needs `perform` (or names no method, which `perform` reports).
+    package static func performNow(_ request: Request, callID: UInt32, on methods: BoundMethods) -> _WireWriter? {
+        guard let method = methods[request.methodID], method.neverWaits, let invoke = method.invokeSynchronously else {
+            return nil
+        }
+        return run(request, callID: callID, invoke, of: method, limit: methods.resultLimit)
+    }
+
+    /// Runs a call with the method's synchronous entry; returns its reply frame.
+    private static func run(
+        _ request: Request, callID: UInt32, _ invoke: @Sendable (inout _WireReader, inout _WireWriter) throws -> Void,
+        of method: BoundMethods.Method, limit: Int
+    ) -> _WireWriter {
         var arguments = request.arguments
         var result = _WireWriter.frame()
         do {
@@ -49,7 +60,7 @@ package enum CallServing {
         } catch {
             return Self.error(error, callID: callID)
         }
-        return reply(consume result, of: method, callID: callID, limit: methods.resultLimit)
+        return reply(consume result, of: method, callID: callID, limit: limit)
     }
 
     /// The reply to a call that returned `result`: the result, header filled in, or an error
