@@ -23,9 +23,12 @@ public struct _WireWriter: Sendable {
     /// Creates a writer whose buffer starts with `headerCount` zero bytes, for a frame header
     /// that is filled in once the body's length is known.
     package init(reserving headerCount: Int) {
-        precondition(headerCount >= 0, "a header cannot have a negative size")
+        precondition(headerCount >= 0 && headerCount <= 16, "a header has 0 to 16 bytes")
         bytes = FrameStorage.take(capacity: headerCount + Self.typicalCallSize)
-        bytes.append(contentsOf: repeatElement(0, count: headerCount))
+        // The zeros in one copy, not one append (and capacity check) each.
+        withUnsafeBytes(of: (UInt64.zero, UInt64.zero)) { zeros in
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: zeros[..<headerCount]))
+        }
     }
 
     /// A writer that has not allocated; the encoder swaps a caller's buffer into it.

@@ -12,7 +12,9 @@ package struct BoundMethods: Sendable {
         package var neverWaits = false
     }
 
-    private let indexByID: [UInt64: Int]
+    /// The methods' ids in ascending order, and the methods in the same order: a binary search
+    /// costs a call less than hashing its id.
+    private let ids: [UInt64]
     private let methods: [Method]
     /// The largest result a call may send back (`BridgeOptions.maximumMessageSize`).
     package let resultLimit: Int
@@ -23,12 +25,10 @@ package struct BoundMethods: Sendable {
         self.resultLimit = resultLimit
         // Captured as itself, not in a generic wrapper, whose metadata a call would look up.
         nonisolated(unsafe) let object = object
-        var indexByID: [UInt64: Int] = [:]
-        for (index, method) in methods.enumerated() where indexByID[method.id] == nil {
-            indexByID[method.id] = index
-        }
-        self.indexByID = indexByID
-        self.methods = methods.map { method in
+        var seen = Set<UInt64>()
+        let unique = methods.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
+        self.ids = unique.map(\.id)
+        self.methods = unique.map { method in
             let invoke = method.invoke
             var bound = Method(signature: method.signature) { arguments, result in try await invoke(object, &arguments, &result) }
             if let invokeSynchronously = method.invokeSynchronously {
@@ -40,6 +40,12 @@ package struct BoundMethods: Sendable {
     }
 
     package subscript(id: UInt64) -> Method? {
-        indexByID[id].map { methods[$0] }
+        var low = 0
+        var high = ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return low < ids.count && ids[low] == id ? methods[low] : nil
     }
 }

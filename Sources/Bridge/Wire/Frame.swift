@@ -91,9 +91,9 @@ extension _WireWriter {
     /// oversized message fails its call instead of ending the connection at the reader.
     /// - Parameter method: The call, to name in the error.
     /// - Throws: `BridgeError.messageTooLarge` naming the method, the size and the limit.
-    package func checkPayloadSize(limit: Int, method: String) throws(BridgeError) {
+    package func checkPayloadSize(limit: Int, method: @autoclosure () -> String) throws(BridgeError) {
         let size = bytes.count - Frame.headerSize
-        guard size <= limit else { throw .messageTooLarge(method: method, size: size, limit: limit) }
+        guard size <= limit else { throw .messageTooLarge(method: method(), size: size, limit: limit) }
     }
 
     /// Fills in the header that `frame()` left room for.
