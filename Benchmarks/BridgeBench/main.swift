@@ -37,7 +37,7 @@ if ProcessInfo.processInfo.environment["BRIDGE_BENCH_ECHO"] != nil {
 
 let rounds = Int(ProcessInfo.processInfo.environment["BRIDGE_BENCH_ROUNDS"] ?? "") ?? 20_000
 let bulkRounds = max(rounds / 100, 20)
-let startRounds = max(rounds / 1_000, 10)
+let startRounds = max(rounds / 500, 20)
 let smallText = "hello, bridge"
 
 if let kind = ProcessInfo.processInfo.environment["BRIDGE_BENCH_PROFILE"] {
@@ -63,8 +63,9 @@ struct Figures {
     var hostAllocationsAsync = 0.0
     var clientAllocationsBlocking = 0.0
     var hostAllocationsBlocking = 0.0
-    /// Medians of the per-turn ratios: calls over the floor; bridged bandwidth over raw.
-    var ratios = (asyncCall: 0.0, blockingCall: 0.0, inFlight: 0.0, bulk: 0.0)
+    /// Medians of the per-turn ratios: calls over the floor; bridged bandwidth over raw;
+    /// bridged start-up over raw.
+    var ratios = (asyncCall: 0.0, blockingCall: 0.0, inFlight: 0.0, bulk: 0.0, start: 0.0)
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -118,7 +119,7 @@ func measureAll(_ placement: Placement) async throws -> Figures {
     figures.inFlight = Timing(samples.inFlight)
     figures.rawBulk = Timing(bulkSamples.raw)
     figures.bridgeBulk = Timing(bulkSamples.bridged)
-    figures.ratios = (median(ratios.asyncCall), median(ratios.blockingCall), median(ratios.inFlight), median(ratios.bulk))
+    figures.ratios = (median(ratios.asyncCall), median(ratios.blockingCall), median(ratios.inFlight), median(ratios.bulk), 0)
     (figures.clientAllocationsAsync, figures.hostAllocationsAsync) = try await allocationsPerCall(client) {
         _ = try await client.echo(smallText)
     }
@@ -128,20 +129,31 @@ func measureAll(_ placement: Placement) async throws -> Figures {
     await bridge.stop()
 
     // Start-up: one-CPU runs everything on CPU 0; two-CPU runs unpinned, as a program would.
-    figures.rawStart = try await placement.forStartUp {
-        Timing(try await time(startRounds, warmUp: 2) {
-            let peer = try RawPeer.start()
-            try peer.exchange(byteCount: smallText.utf8.count)
-            peer.end()
-        })
+    // In turns too, raw then bridged, after a warm-up of each.
+    var startSamples = (raw: [Duration](), bridged: [Duration]())
+    var startRatios: [Double] = []
+    try await placement.forStartUp {
+        for turn in 0...turns {
+            let perTurn = turn == 0 ? 2 : startRounds / turns
+            let raw = try await time(perTurn) {
+                let peer = try RawPeer.start()
+                try peer.exchange(byteCount: smallText.utf8.count)
+                peer.end()
+            }
+            let bridged = try await time(perTurn, excluding: { (bridge: Bridge<LocalEcho>) in await bridge.stop() }) {
+                let bridge = try await Bridge<LocalEcho>.start()
+                _ = try await bridge.client.echo(smallText)
+                return bridge
+            }
+            if turn == 0 { continue }
+            startRatios.append(Timing(bridged).median / Timing(raw).median)
+            startSamples.raw += raw
+            startSamples.bridged += bridged
+        }
     }
-    figures.bridgeStart = try await placement.forStartUp {
-        Timing(try await time(startRounds, warmUp: 2, excluding: { (bridge: Bridge<LocalEcho>) in await bridge.stop() }) {
-            let bridge = try await Bridge<LocalEcho>.start()
-            _ = try await bridge.client.echo(smallText)
-            return bridge
-        })
-    }
+    figures.rawStart = Timing(startSamples.raw)
+    figures.bridgeStart = Timing(startSamples.bridged)
+    figures.ratios.start = median(startRatios)
     return figures
 }
 
@@ -189,7 +201,7 @@ func report(_ name: String, _ figures: Figures) {
     print(pad("1 MiB echo, raw") + String(format: "%8.2f GB/s  (%.0f µs)", bandwidth(figures.rawBulk), figures.rawBulk.median))
     print(pad("1 MiB Data echo, bridged") + String(format: "%8.2f GB/s  (%.0f µs)  %5.2fx raw", bandwidth(figures.bridgeBulk), figures.bridgeBulk.median, figures.ratios.bulk))
     print(pad("spawn to first echo, raw") + String(format: "%8.2f ms", figures.rawStart.median / 1000))
-    print(pad("start() to first reply, bridged") + String(format: "%8.2f ms", figures.bridgeStart.median / 1000) + String(repeating: " ", count: 17) + "  " + String(format: "%5.2fx raw", figures.bridgeStart.median / figures.rawStart.median))
+    print(pad("start() to first reply, bridged") + String(format: "%8.2f ms", figures.bridgeStart.median / 1000) + String(repeating: " ", count: 17) + "  " + String(format: "%5.2fx raw", figures.ratios.start))
     if malloc_counter_is_counting() != 0 {
         print(pad("allocations per async call") + String(format: "%8.1f client %6.1f host", figures.clientAllocationsAsync, figures.hostAllocationsAsync))
         print(pad("allocations per blocking call") + String(format: "%8.1f client %6.1f host", figures.clientAllocationsBlocking, figures.hostAllocationsBlocking))
