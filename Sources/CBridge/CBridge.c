@@ -12,6 +12,7 @@
 #if defined(__linux__)
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #endif
 #if defined(__APPLE__)
 #include <crt_externs.h>
@@ -163,6 +164,20 @@ int cbridge_eventfd(void) {
 #if defined(__linux__)
     return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 #else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int cbridge_process_exit_descriptor(pid_t pid) {
+#if defined(__linux__)
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434  // the same number on every Linux architecture
+#endif
+    // pidfd_open sets close-on-exec itself.
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
     errno = ENOSYS;
     return -1;
 #endif

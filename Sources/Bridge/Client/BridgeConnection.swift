@@ -10,7 +10,10 @@ import Synchronization
 /// costs: no thread hop on the way back. On the way it delivers the replies of other callers.
 /// With its reply in hand it passes the role to a blocked caller that still waits, or to the
 /// connection's reader thread. That thread sleeps otherwise, woken only by such a hand-over or
-/// by the host closing its end, so a host death is seen at once even with no call in flight.
+/// by the host's end, so a host death is seen at once even with no call in flight. It watches
+/// for the host process to end (a pidfd) rather than for the socket to close where it can: a
+/// thread waiting on the socket puts itself on the socket's wait queue, and every reply then
+/// pays for waking it in vain.
 /// While a stream that a call returned is open, the role never goes to nobody: the reader
 /// thread reads its elements when no caller reads.
 ///
@@ -76,9 +79,9 @@ public final class _BridgeConnection: Sendable {
         var reader = Reader.nobody
         /// How many pending waiters are blocked threads, which can take the reading role.
         var blockedCallers = 0
-        /// Whether the reader thread's sleep ends when the host closes its end; when false it
-        /// ends only on a wake-up, which whoever gives up the role next must send.
-        var threadWatchesSocket = true
+        /// Whether the reader thread's sleep ends when the host goes away; when false it ends
+        /// only on a wake-up, which whoever gives up the role next must send.
+        var threadWatchesPeer = true
         /// The socket reached its end and the host was reaped; the reader thread exits.
         var ended = false
     }
@@ -109,6 +112,8 @@ public final class _BridgeConnection: Sendable {
     /// by the party that holds the reading role.
     private nonisolated(unsafe) var replyReadWhileWriting: Frame?
     private let wakeUp: WakeUpSignal
+    /// What ends the reader thread's sleep when the host goes away.
+    private let peerEnd: System.PeerEnd
     private let events: (@Sendable (BridgeEvent) -> Void)?
     private let maximumMessageSize: Int
     private let callTimeout: Duration?
@@ -142,6 +147,7 @@ public final class _BridgeConnection: Sendable {
         self.maximumMessageSize = maximumMessageSize
         self.frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
         self.wakeUp = wakeUp
+        self.peerEnd = peer.exitDescriptor.map { .exit($0) } ?? .closing(socket)
         self.events = events
         if readsOnlyOnThread { state.withLock { $0.reader = .thread } }
     }
@@ -584,7 +590,7 @@ public final class _BridgeConnection: Sendable {
     private static func handOff(_ state: inout State) -> HandOff {
         if state.pending.isEmpty && state.streams.isEmpty {
             state.reader = .nobody
-            return state.threadWatchesSocket ? .nothing : .wakeThread
+            return state.threadWatchesPeer ? .nothing : .wakeThread
         }
         if state.blockedCallers > 0 {
             for (callID, pending) in state.pending {
@@ -873,11 +879,11 @@ public final class _BridgeConnection: Sendable {
         while true {
             let watching = state.withLock { state -> Bool? in
                 if state.ended { return nil }
-                state.threadWatchesSocket = state.reader == .nobody
-                return state.threadWatchesSocket
+                state.threadWatchesPeer = state.reader == .nobody
+                return state.threadWatchesPeer
             }
             guard let watching else { return }
-            let peerClosed = System.wait(for: wakeUp, orPeerClosing: watching ? socket : nil)
+            let peerClosed = System.wait(for: wakeUp, orPeerEnd: watching ? peerEnd : nil)
             let reads = state.withLock { state -> Bool? in
                 if state.ended { return nil }
                 switch state.reader {

@@ -8,6 +8,14 @@ package protocol ConnectionPeer: Sendable {
     /// The peer's end of the connection closed, or the peer sent a malformed frame.
     /// - Returns: The error that waiting and later calls fail with.
     func disconnected(malformed: Bool) -> BridgeError
+
+    /// Turns readable once the peer process has ended, for a reader thread to sleep on;
+    /// nil makes it watch the socket instead.
+    var exitDescriptor: FileDescriptor? { get }
+}
+
+extension ConnectionPeer {
+    package var exitDescriptor: FileDescriptor? { nil }
 }
 
 extension HostProcess: ConnectionPeer {

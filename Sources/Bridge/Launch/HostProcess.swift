@@ -9,13 +9,21 @@ package final class HostProcess: Sendable {
     package let id: ProcessID
     /// Set once, by the thread that reaps the process.
     package let termination = OneShot<HostTermination>()
+    /// Turns readable once the process has ended; nil where the system has none.
+    package let exitDescriptor: FileDescriptor?
 
     /// Called with the termination just before it is set.
     private let onExit: (@Sendable (HostTermination) -> Void)?
 
+    /// - Parameter id: A child of this process, not yet reaped.
     package init(id: ProcessID, onExit: (@Sendable (HostTermination) -> Void)? = nil) {
         self.id = id
         self.onExit = onExit
+        self.exitDescriptor = System.processExitDescriptor(id)
+    }
+
+    deinit {
+        if let exitDescriptor { System.close(exitDescriptor) }
     }
 
     /// Reaps the process after its end of the socket closed. The kernel closes descriptors

@@ -203,13 +203,25 @@ package enum System {
         return entry.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0
     }
 
-    /// Waits until `wakeUp` is signalled or, if `watching` is given, the peer of that socket
-    /// closes its end. Data arriving on `watching` does not end the wait.
-    /// - Returns: Whether the socket's peer closed (or the socket failed).
-    package static func wait(for wakeUp: WakeUpSignal, orPeerClosing watching: FileDescriptor?) -> Bool {
-        let closing = cbridge_poll_peer_closed()
+    /// What shows a sleeping thread that the other end of a connection is gone.
+    package enum PeerEnd: Sendable {
+        /// The peer process ended: the descriptor from `processExitDescriptor` turns readable.
+        case exit(FileDescriptor)
+        /// The peer closed its end of this socket. Waiting for it puts the thread on the
+        /// socket's wait queue, which every arriving message then pays for.
+        case closing(FileDescriptor)
+    }
+
+    /// Waits until `wakeUp` is signalled or, if `peerEnd` is given, the peer is gone. Data
+    /// arriving on the connection does not end the wait.
+    /// - Returns: Whether the peer is gone (or its socket failed).
+    package static func wait(for wakeUp: WakeUpSignal, orPeerEnd peerEnd: PeerEnd?) -> Bool {
         var entries = [pollfd(fd: wakeUp.waitingEnd.rawValue, events: Int16(POLLIN), revents: 0)]
-        if let watching { entries.append(pollfd(fd: watching.rawValue, events: closing, revents: 0)) }
+        switch peerEnd {
+        case .exit(let descriptor)?: entries.append(pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0))
+        case .closing(let socket)?: entries.append(pollfd(fd: socket.rawValue, events: cbridge_poll_peer_closed(), revents: 0))
+        case nil: break
+        }
         while true {
             let ready = platformPoll(&entries, nfds_t(entries.count), -1)
             if ready >= 0 { break }
@@ -222,7 +234,14 @@ package enum System {
         return entries.count > 1 && entries[1].revents != 0
     }
 
-    /// A new signal one thread sends and another waits for with `wait(for:orPeerClosing:)`.
+    /// A descriptor that turns readable once `process`, a child not yet reaped, has ended; nil
+    /// where the system has none (Linux before 5.3, Darwin).
+    package static func processExitDescriptor(_ process: ProcessID) -> FileDescriptor? {
+        let descriptor = cbridge_process_exit_descriptor(process)
+        return descriptor >= 0 ? FileDescriptor(rawValue: descriptor) : nil
+    }
+
+    /// A new signal one thread sends and another waits for with `wait(for:orPeerEnd:)`.
     package static func makeWakeUpSignal() throws(SystemError) -> WakeUpSignal {
         #if canImport(Glibc)
         let descriptor = cbridge_eventfd()
@@ -236,7 +255,7 @@ package enum System {
         #endif
     }
 
-    /// Ends the current or next `wait(for:orPeerClosing:)` on `wakeUp`.
+    /// Ends the current or next `wait(for:orPeerEnd:)` on `wakeUp`.
     package static func signal(_ wakeUp: WakeUpSignal) {
         var one: UInt64 = 1
         _ = platformWrite(wakeUp.signallingEnd.rawValue, &one, MemoryLayout<UInt64>.size)

@@ -51,4 +51,9 @@ short cbridge_poll_peer_closed(void);
 /// set (ENOSYS where eventfd does not exist).
 int cbridge_eventfd(void);
 
+/// A close-on-exec descriptor that polls readable once process `pid`, a child not yet reaped,
+/// has ended (pidfd_open, Linux 5.3 and later); returns it, or -1 with errno set (ENOSYS
+/// where the system has none).
+int cbridge_process_exit_descriptor(pid_t pid);
+
 #endif

@@ -77,6 +77,21 @@ import Testing
         await bridge.stop()
     }
 
+    @Test func aHostKilledWhileNoCallIsInFlightIsReapedAndReported() async throws {
+        // Nobody reads the socket: only the reader thread's watch on the host can see it go.
+        let events = Collector<BridgeEvent>()
+        let bridge = try await Bridge<LocalSandbox>.start(.init(events: { events.append($0) }))
+        kill(bridge.processID, SIGKILL)
+        #expect(await eventually(within: .seconds(10)) {
+            events.all.contains(.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL)))
+        })
+        #expect(processIsGone(bridge.processID))
+        await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL), method: "currentDirectory() async throws -> String")) {
+            _ = try await bridge.client.currentDirectory()
+        }
+        await bridge.stop()
+    }
+
     @Test func aFailedStartReportsTheSpawnAndTheExit() async throws {
         let events = Collector<BridgeEvent>()
         var environment = ProcessInfo.processInfo.environment
