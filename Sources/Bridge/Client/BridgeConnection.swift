@@ -84,6 +84,9 @@ public final class _BridgeConnection: Sendable {
         var threadWatchesPeer = true
         /// The socket reached its end and the host was reaped; the reader thread exits.
         var ended = false
+        /// This end was shut down (`disconnect()`): the reader thread reads its end now, even
+        /// with no call in flight, rather than wait for a host that may be busy to exit.
+        var disconnected = false
     }
 
     /// What the party giving up the reading role must do once the lock is released.
@@ -391,8 +394,14 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
-    /// Makes whoever reads see the end of the connection, as if the host had closed it.
-    package func disconnect() { System.shutdown(socket) }
+    /// Makes whoever reads see the end of the connection, as if the host had closed it; with
+    /// nobody reading, the reader thread reads it, and reaps the host (killing it if it does
+    /// not exit within a second).
+    package func disconnect() {
+        System.shutdown(socket)
+        state.withLock { $0.disconnected = true }
+        System.signal(wakeUp)
+    }
 
     private func newCallID() -> UInt32 {
         while true {
@@ -883,21 +892,24 @@ public final class _BridgeConnection: Sendable {
                 return state.threadWatchesPeer
             }
             guard let watching else { return }
-            let peerClosed = System.wait(for: wakeUp, orPeerEnd: watching ? peerEnd : nil)
-            let reads = state.withLock { state -> Bool? in
+            let peerGone = System.wait(for: wakeUp, orPeerEnd: watching ? peerEnd : nil)
+            // nil: the connection ended; .some(nil): sleep again; else read, to the end of the
+            // connection or not.
+            let reads = state.withLock { state -> Bool?? in
                 if state.ended { return nil }
+                let atTheEnd = peerGone || state.disconnected
                 switch state.reader {
                 case .thread:
-                    return true
-                case .nobody where peerClosed:
+                    return .some(atTheEnd)
+                case .nobody where atTheEnd:
                     state.reader = .thread
-                    return true
+                    return .some(true)
                 default:
-                    return false
+                    return .some(nil)
                 }
             }
             guard let reads else { return }
-            if reads, !readForOthers(untilTheEnd: peerClosed) { return }
+            if let untilTheEnd = reads, !readForOthers(untilTheEnd: untilTheEnd) { return }
         }
     }
 

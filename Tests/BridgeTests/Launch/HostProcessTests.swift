@@ -83,6 +83,26 @@ import Testing
         #expect(await eventually(within: .seconds(5)) { processIsGone(pid) })
     }
 
+    @Test func releasingTheBridgeEndsAHostStillBusyWithAnAbandonedCall() async throws {
+        var bridge: Bridge<LocalMirror>? = try await Bridge<LocalMirror>.start(.init(callTimeout: .milliseconds(200)))
+        let pid = bridge!.processID
+        // The host sleeps inside the call for 30 s; the caller gives up after 0.2 s, and with
+        // no call in flight nobody reads the socket.
+        let client = bridge!.client
+        let outcome = await onOwnThread { () -> String in
+            do {
+                return try client.echoBlocking("late", afterMilliseconds: 30_000)
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(outcome.contains("got no reply within"), "\(outcome)")
+        bridge = nil
+        // The host reads its socket's end only after the call: the parent kills a host that has
+        // not exited a second after the end, and reaps it.
+        #expect(await eventually(within: .seconds(10)) { processIsGone(pid) })
+    }
+
     @Test(arguments: [false, true])
     func hostDiesWithItsParent(frozen: Bool) async throws {
         // The parent is itself a host, so that the test can kill it.
