@@ -1,6 +1,5 @@
 @testable import Bridge
 import Foundation
-import Synchronization
 import Testing
 
 /// What a long job tells the parent as it goes: an object that lives in the parent, which the
@@ -66,8 +65,8 @@ struct StepRefused: Error, Codable, Equatable {
 
 /// Records what the host reports, in the parent.
 final class StepRecorder: ProgressReporter {
-    let steps = Mutex<[Int]>([])
-    let notes = Mutex<[String]>([])
+    let steps = Locked<[Int]>([])
+    let notes = Locked<[String]>([])
     /// The last step the host may finish; nil for all.
     let stopAfter: Int?
     /// A step the reporter refuses by throwing.
@@ -159,7 +158,7 @@ final class StepRecorder: ProgressReporter {
     }
 
     @Test func afterStopTheHostCanNoLongerCallBack() async throws {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         let bridge = try await Bridge<JobRunner>.start(BridgeOptions(output: .lines { line in lines.withLock { $0.append(line.text) } }))
         let recorder = StepRecorder()
         try await bridge.client.keep(recorder)

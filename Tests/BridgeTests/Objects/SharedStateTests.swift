@@ -1,6 +1,5 @@
 import Bridge
 import Foundation
-import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -166,7 +165,7 @@ import Glibc
     /// on the way, or between two) while the parent updates too: every update is whole.
     @Test func aHostKilledWhileUpdatingLeavesEveryUpdateWhole() async throws {
         let sequence = SharedState<[Int]>([])
-        let host = Mutex<Int32>(0)
+        let host = Locked<Int32>(0)
         let bridge = try await Bridge<LocalStateUser>.start(.init(output: .lines { line in
             if line.text == "extended 50 times" { _ = kill(host.withLock { $0 }, SIGKILL) }
         }))

@@ -1,6 +1,5 @@
 @testable import Bridge
 import Foundation
-import Synchronization
 import Testing
 
 /// The parent's end of the side channel, spoken to frame by frame as a host would: it runs only

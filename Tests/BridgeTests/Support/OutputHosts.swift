@@ -1,6 +1,5 @@
 import Bridge
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,7 +38,7 @@ final class LocalPrinter: Printer {
 
 /// Collects what a bridge hands to a handler, from any thread.
 final class Collector<Value: Sendable>: Sendable {
-    private let values = Mutex<[Value]>([])
+    private let values = Locked<[Value]>([])
 
     func append(_ value: Value) { values.withLock { $0.append(value) } }
 

@@ -1,6 +1,5 @@
 import Bridge
 import Foundation
-import Synchronization
 
 /// An error a feed's stream ends with; `Codable`, so it arrives as itself.
 enum FeedError: Error, Codable, Equatable {
@@ -74,7 +73,7 @@ protocol Feed: Bridged {
 
 /// `count` numbers from `start`, each made when pulled.
 func countingStream(from start: Int, count: Int) -> AsyncThrowingStream<Int, any Error> {
-    let next = Mutex(start)
+    let next = Locked(start)
     return AsyncThrowingStream {
         next.withLock { next in
             guard next < start + count else { return nil }
@@ -125,7 +124,7 @@ extension Feed {
     }
 
     func dying(gate: String, status: Int32) async throws -> AsyncThrowingStream<Int, any Error> {
-        let next = Mutex(0)
+        let next = Locked(0)
         return AsyncThrowingStream {
             let value = next.withLock { next in
                 defer { next += 1 }
@@ -198,7 +197,7 @@ final class ConcurrentFeed: Feed, CountsProduction, BridgeConcurrentCalls, Senda
 
 /// Counts up, from any thread.
 final class ProductionCount: Sendable {
-    private let count = Mutex(0)
+    private let count = Locked(0)
 
     var value: Int { count.withLock { $0 } }
 

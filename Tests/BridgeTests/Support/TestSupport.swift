@@ -1,5 +1,5 @@
+import Bridge
 import Foundation
-import Synchronization
 
 /// A fresh directory under the system's temporary directory, removed on deinit.
 final class TemporaryDirectory {
@@ -17,7 +17,7 @@ final class TemporaryDirectory {
 
 /// A value one task sets and another awaits.
 final class OneShotValue<Value: Sendable>: Sendable {
-    private let state = Mutex<(value: Value?, waiters: [CheckedContinuation<Value, Never>])>((nil, []))
+    private let state = Locked<(value: Value?, waiters: [CheckedContinuation<Value, Never>])>((nil, []))
 
     func set(_ value: Value) {
         let waiters = state.withLock { state in
