@@ -1,8 +1,7 @@
 @testable import Bridge
 import Testing
 
-/// Frames reuse the storage of earlier ones on the same thread, without ever writing into
-/// storage that something still reads.
+/// Frames reuse the storage of earlier ones on the same thread; a large one's is not kept.
 @Suite struct FrameStorageTests {
     private static func address(of bytes: [UInt8]) -> Int {
         bytes.withUnsafeBytes { Int(bitPattern: $0.baseAddress) }
@@ -26,20 +25,6 @@ import Testing
         #expect(nextWasEmpty)
         #expect(first == second)
         #expect(third != first)
-    }
-
-    @Test func storageStillSharedIsNeverWrittenInto() async {
-        let (kept, reusedAddress, keptAddress) = await onOwnThread { () -> ([UInt8], Int, Int) in
-            var frame = FrameStorage.take(capacity: 64)
-            frame.append(contentsOf: 1...50)
-            let stillRead = frame  // a second owner, as if a result kept the payload
-            FrameStorage.keep(consume frame)
-            var next = FrameStorage.take(capacity: 64)
-            next.append(contentsOf: repeatElement(0xFF, count: 50))
-            return (stillRead, Self.address(of: next), Self.address(of: stillRead))
-        }
-        #expect(kept == Array(1...50))
-        #expect(reusedAddress != keptAddress)
     }
 
     @Test func largeStorageIsNotKept() async {
