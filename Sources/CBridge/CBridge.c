@@ -137,9 +137,42 @@ int cbridge_parent_death_signal(void) {
 // and can say what is missing.
 extern void swift_process_bridge_host_main(void) __attribute__((weak));
 
-// Runs before `main` (and before XCTest or Swift Testing in a test binary): a binary started
-// as a host serves and exits here, so no user code ever runs in it.
-__attribute__((constructor)) static void cbridge_enter_host_mode_if_asked(void) {
+typedef void (*cbridge_initializer)(int, char **, char **);
+
+#if defined(__ELF__)
+// The bounds of the initializers of the module this file is linked into (the executable, or a
+// shared library), defined by every ELF linker. Weak: a linker that defines them for
+// executables only still links a shared library, which then serves as before.
+extern const cbridge_initializer __init_array_start[] __attribute__((weak, visibility("hidden")));
+extern const cbridge_initializer __init_array_end[] __attribute__((weak, visibility("hidden")));
+#endif
+
+static void cbridge_enter_host_mode_if_asked(int argc, char **argv, char **envp);
+
+// Runs the initializers that the loader would run after this one, in its order. The host
+// serves from inside this constructor, which never returns, so they run here or not at all.
+// In a binary linked with --static-swift-stdlib, they are the Swift runtime's metadata and
+// concurrency set-up, libdispatch's, ICU's and CoreFoundation's: all of the Swift libraries
+// come after the package's objects on the link line. (Loaded libraries, as in a dynamically
+// linked build, were initialized before the executable and are not in this list.)
+static void cbridge_finish_initialization(int argc, char **argv, char **envp) {
+#if defined(__ELF__)
+    if (__init_array_start == NULL || __init_array_end == NULL) return;
+    const cbridge_initializer *entry = __init_array_start;
+    while (entry < __init_array_end && *entry != cbridge_enter_host_mode_if_asked) entry++;
+    if (entry == __init_array_end) return;  // Not listed here (a constructor section of another kind).
+    for (entry++; entry < __init_array_end; entry++) (*entry)(argc, argv, envp);
+#else
+    // Mach-O: dyld initializes every image this one depends on first.
+    (void)argc; (void)argv; (void)envp;
+#endif
+}
+
+// Runs during start-up, before `main` (and before XCTest or Swift Testing in a test binary): a
+// binary started as a host finishes its initialization, serves, and exits here, so no code of
+// the program's own `main` ever runs in it. glibc passes a constructor the arguments of
+// `main`; musl passes none, and then the values forwarded are as undefined as they would be.
+__attribute__((constructor)) static void cbridge_enter_host_mode_if_asked(int argc, char **argv, char **envp) {
     if (getenv(CBRIDGE_HOST_VARIABLE) == NULL) return;
     if (swift_process_bridge_host_main == NULL) {
         fprintf(stderr,
@@ -148,6 +181,7 @@ __attribute__((constructor)) static void cbridge_enter_host_mode_if_asked(void) 
                 "or unset " CBRIDGE_HOST_VARIABLE ".\n");
         _exit(70);
     }
+    cbridge_finish_initialization(argc, argv, envp);
     swift_process_bridge_host_main();
     _exit(70);  // The host entry never returns.
 }
