@@ -108,11 +108,12 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
             outcome.set(true)
         } catch let error as BridgeError {
             await end(host)
+            let notAHost = launched.executable.notAHostExplanation ?? ""
             if outcome.value == false {
-                throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed")
+                throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed.\(notAHost)")
             }
             if case .hostExited(let pid, let termination, _) = error {
-                throw BridgeError.startFailed("the host (pid \(pid)) \(termination) before it could serve")
+                throw BridgeError.startFailed("the host (pid \(pid)) \(termination) before it could serve.\(notAHost)")
             }
             throw error
         }

@@ -6,10 +6,12 @@ enum HostLauncher {
         var host: HostProcess
         var connection: _BridgeConnection
         var output: HostOutputReader?
+        var executable: HostExecutable
     }
 
     static func launch(_ options: BridgeOptions) async throws -> Launched {
-        let path = try hostExecutable(options.executable)
+        let executable = try HostExecutable(options.executable)
+        let path = executable.path
         // What to close if the launch fails part way.
         var opened: [@Sendable () -> Void] = []
         func closeOpened() { opened.forEach { $0() } }
@@ -45,7 +47,8 @@ enum HostLauncher {
         } catch {
             closeOpened()
             pipes.closeAll()
-            throw BridgeError.startFailed("could not start '\(path)': \(error)")
+            let hint = executable.isParent ? "" : "; BridgeOptions.executable must name an executable file that links Bridge"
+            throw BridgeError.startFailed("could not start '\(path)': \(error)\(hint)")
         }
         // The host must hold the only copy of its ends, so that its death closes the socket
         // and the pipes.
@@ -55,7 +58,7 @@ enum HostLauncher {
         let output = pipes.reader(options.output)
         output?.start(processID: pid)
         let events = options.events
-        events?(.spawned(processID: pid, executable: options.executable == nil ? System.currentExecutableFile() : path))
+        events?(.spawned(processID: pid, executable: executable.isParent ? System.currentExecutableFile() : path))
         var onExit: (@Sendable (HostTermination) -> Void)?
         if let events { onExit = { events(.hostExited(processID: pid, termination: $0)) } }
         let host = HostProcess(id: pid, onExit: onExit)
@@ -64,20 +67,7 @@ enum HostLauncher {
             socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, maximumMessageSize: options.maximumMessageSize,
             callTimeout: options.callTimeout, events: options.events)
         connection.startReading()
-        return Launched(host: host, connection: connection, output: output)
-    }
-
-    /// The file to start: this binary when `executable` is nil; a bare name is looked for next
-    /// to this binary, where SwiftPM puts the other products of a package.
-    private static func hostExecutable(_ executable: String?) throws(BridgeError) -> String {
-        guard let executable else { return System.currentExecutablePath() }
-        guard !executable.contains("/") else { return executable }
-        let directory = System.currentExecutableFile().split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let path = directory + "/" + executable
-        guard System.isExecutableFile(path) else {
-            throw .startFailed("there is no host executable '\(executable)' next to this program (looked for \(path)); build it first (swift build --product \(executable)), or give BridgeOptions.executable a path")
-        }
-        return path
+        return Launched(host: host, connection: connection, output: output, executable: executable)
     }
 
     /// The parent's environment (or `replacement`), plus the variable that makes the binary a host.
