@@ -98,7 +98,7 @@ struct BridgedRequirement: Hashable, Sendable {
     var name: String
     /// The name without backticks, as a wire signature spells it.
     var bareName: String
-    /// Attributes as written (`@discardableResult`), copied onto the client's member.
+    /// Attributes as written: `@discardableResult`, `@IntBuilder<String>`.
     var attributes: [String]
     var isAsync: Bool
     /// What a call returns: a method's result type, nil for `Void`; a property's type.
@@ -117,14 +117,41 @@ struct BridgedRequirement: Hashable, Sendable {
     /// The `#if` condition, inside the protocol's body, under which it is declared; nil when always.
     var condition: String? = nil
 
+    /// The attributes the client's member repeats: the built-in ones (`@available`,
+    /// `@discardableResult`). Custom attributes (result builders, global actors, macros) are
+    /// left off: a result builder would rewrite the generated body.
+    var clientAttributes: [String] { attributes.filter { !Self.isCustomAttribute($0) } }
+
+    /// Whether a custom attribute is written on the requirement. A result builder written on a
+    /// requirement is inferred on each witness whose body has no explicit `return`, so the
+    /// client's body returns explicitly.
+    var hasCustomAttribute: Bool { attributes.contains(where: Self.isCustomAttribute) }
+
+    /// Built-in attributes are spelled in lower case (`@available`, `@_disfavoredOverload`);
+    /// custom ones name a type (`@MainActor`, `@ReducerBuilder<State, Action>`).
+    private static func isCustomAttribute(_ attribute: String) -> Bool {
+        attribute.dropFirst().first.map { $0.isUppercase } ?? false
+    }
+
+    /// The method part of the signature, which comments in generated code name the requirement
+    /// by: `add(_:Int,_:Int)`, `var name`.
+    var methodDescription: String {
+        switch kind {
+        case .method(let parameters):
+            let list = parameters.map { "\($0.signatureLabel):\($0.type.signature)\($0.isVariadic ? "..." : "")" }.joined(separator: ",")
+            return "\(bareName)(\(list))"
+        case .property:
+            return "var \(bareName)"
+        }
+    }
+
     /// The requirement's identity on the wire, which the runtime hashes:
     /// `name(label:Type,...) [async] throws [-> Result]` or `var name:Type [async] throws`.
     var signature: String {
         var text: String
         switch kind {
-        case .method(let parameters):
-            let list = parameters.map { "\($0.signatureLabel):\($0.type.signature)\($0.isVariadic ? "..." : "")" }.joined(separator: ",")
-            text = "\(bareName)(\(list))"
+        case .method:
+            text = methodDescription
         case .property(let type):
             text = "var \(bareName):\(type.signature)"
         }

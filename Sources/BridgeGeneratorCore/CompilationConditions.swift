@@ -8,6 +8,8 @@ struct CompilationConditions {
     /// One `#if` block being read: the conditions of its earlier clauses, and the current one
     /// (nil in `#else`).
     private struct Block {
+        /// Which block of the file it is, counted from 0 in source order.
+        var number: Int
         var earlierConditions: [String] = []
         var currentCondition: String?
     }
@@ -16,13 +18,15 @@ struct CompilationConditions {
     static let maximumClauses = 32
 
     private var blocks: [Block] = []
+    private var blocksOpened = 0
 
     /// Applies the directive `#if`, `#elseif`, `#else` or `#endif`; `condition` is the text after
     /// `#if` and `#elseif`. Other directives change nothing.
     mutating func apply(_ directive: String, condition: String) {
         switch directive {
         case "#if":
-            blocks.append(Block(currentCondition: condition))
+            blocks.append(Block(number: blocksOpened, currentCondition: condition))
+            blocksOpened += 1
         case "#elseif", "#else":
             guard var block = blocks.popLast() else { return }
             if let current = block.currentCondition { block.earlierConditions.append(current) }
@@ -51,10 +55,31 @@ struct CompilationConditions {
         return parts.map { $0.holds ? "(\($0.condition))" : "!(\($0.condition))" }.joined(separator: " && ")
     }
 
+    /// The clause of each open `#if` block that the current point is in, outermost first.
+    var branches: [ConditionalBranch] {
+        blocks.map { ConditionalBranch(block: $0.number, clause: $0.earlierConditions.count) }
+    }
+
     /// `inner` under `outer`: both must hold.
     static func joined(_ outer: String?, _ inner: String?) -> String? {
         guard let outer else { return inner }
         guard let inner else { return outer }
         return "(\(outer)) && (\(inner))"
+    }
+}
+
+/// One clause of one `#if` block of a file: `#if` is clause 0, each `#elseif` and the `#else`
+/// the next.
+///
+/// Two declarations in different clauses of the same block are never compiled together, so
+/// the compiler sees at most one of them, whatever the conditions mean.
+struct ConditionalBranch: Hashable, Sendable {
+    var block: Int
+    var clause: Int
+
+    /// Whether code under `first` and code under `second`, two points of one file, can never
+    /// be compiled together: they sit in different clauses of one `#if` block.
+    static func excludeEachOther(_ first: [ConditionalBranch], _ second: [ConditionalBranch]) -> Bool {
+        first.contains { branch in second.contains { $0.block == branch.block && $0.clause != branch.clause } }
     }
 }

@@ -11,7 +11,11 @@ enum ConformanceLinker {
     static func links(files: [ParsedFile], protocols: [BridgedProtocol], module: String? = nil) -> (links: [RealTypeLink], diagnostics: [Diagnostic]) {
         var byQualifiedName: [String: BridgedProtocol] = [:]
         var bySimpleName: [String: [BridgedProtocol]] = [:]
-        for bridged in protocols where byQualifiedName[bridged.qualifiedName] == nil {
+        // A protocol declared once in each branch of an `#if`: a type is linked under each.
+        var twins: [String: [BridgedProtocol]] = [:]
+        for bridged in protocols {
+            twins[bridged.qualifiedName, default: []].append(bridged)
+            guard byQualifiedName[bridged.qualifiedName] == nil else { continue }
             byQualifiedName[bridged.qualifiedName] = bridged
             bySimpleName[bridged.name, default: []].append(bridged)
         }
@@ -104,10 +108,13 @@ enum ConformanceLinker {
                     "'\(typeName)' is more visible than the bridged protocol '\(bridged.qualifiedName)': linking it would need '\(bridged.qualifiedClientName)' to be as visible as '\(typeName)'; skipped. Give '\(bridged.qualifiedName)' at least the access level of '\(typeName)'.",
                     at: site.location))
             } else {
-                links.append(RealTypeLink(
-                    typeName: typeName, access: access, clientName: bridged.qualifiedClientName,
-                    condition: site.condition == bridged.condition ? site.condition : CompilationConditions.joined(bridged.condition, site.condition),
-                    isConfigurable: configurable.contains(typeName)))
+                for declaration in twins[bridged.qualifiedName] ?? [bridged] {
+                    links.append(RealTypeLink(
+                        typeName: typeName, access: access, clientName: declaration.qualifiedClientName,
+                        condition: site.condition == declaration.condition
+                            ? site.condition : CompilationConditions.joined(declaration.condition, site.condition),
+                        isConfigurable: configurable.contains(typeName)))
+                }
             }
         }
         return (links, diagnostics)

@@ -152,10 +152,15 @@ enum Emitter {
             text += "    private static let _bridgeIndex\(index) = _bridgeInterface._index(of: \(literal(requirement.signature)))\n"
             position = "Self._bridgeIndex\(index)"
         }
-        text += attributeLines(requirement.attributes, indent: "    ")
+        // A directive cannot stand between attributes and their declaration: it goes before them,
+        // so that the declaration's own line is the requirement's.
+        text += sourceLocation(of: requirement, indent: "    ", linesBefore: requirement.clientAttributes.count)
+        text += attributeLines(requirement.clientAttributes, indent: "    ")
         let effects = requirement.isAsync ? "async throws" : "throws"
         let resultDecoder = requirement.streamElement.map(elementDecoder)
             ?? requirement.result.map { "{ \(decoding($0, from: "$0")) }" } ?? "{ _ in }"
+        // A result builder on the requirement is inferred on a body without `return`.
+        let returnKeyword = requirement.hasCustomAttribute ? "return " : ""
         switch requirement.kind {
         case .method(let parameters):
             let names = clientParameterNames(parameters)
@@ -170,16 +175,34 @@ enum Emitter {
             let encoder = statements.isEmpty ? "{ _ in }" : "{ " + statements.joined(separator: "; ") + " }"
             let resultClause = requirement.methodResult.map { " -> \($0.declared)" } ?? ""
             text += "    \(access)func \(requirement.name)(\(declarations.joined(separator: ", "))) \(effects)\(resultClause) {\n"
-            text += "        \(call(requirement, position: position, arguments: encoder, result: resultDecoder))\n"
+            text += "        // \(index): \(requirement.methodDescription)\n"
+            text += sourceLocation(of: requirement, indent: "        ")
+            text += "        \(returnKeyword)\(call(requirement, position: position, arguments: encoder, result: resultDecoder))\n"
+            text += "        #sourceLocation()\n"
             text += "    }\n"
         case .property(let type):
             text += "    \(access)var \(requirement.name): \(type.declared) {\n"
             text += "        get \(effects) {\n"
-            text += "            \(call(requirement, position: position, arguments: "{ _ in }", result: resultDecoder))\n"
+            text += "            // \(index): \(requirement.methodDescription)\n"
+            text += sourceLocation(of: requirement, indent: "            ")
+            text += "            \(returnKeyword)\(call(requirement, position: position, arguments: "{ _ in }", result: resultDecoder))\n"
+            text += "            #sourceLocation()\n"
             text += "        }\n"
             text += "    }\n"
         }
         return text
+    }
+
+    /// A directive that makes the next line count as the requirement's own line, so that the
+    /// compiler reports a problem of the generated code there: a type that is not `Codable` is
+    /// then an error on the user's requirement, not inside the generated file.
+    /// `#sourceLocation()` after the generated lines goes back to the generated file's own lines.
+    ///
+    /// - Parameter linesBefore: How many lines stand between the directive and the one that is
+    ///   to count as the requirement's line.
+    private static func sourceLocation(of requirement: BridgedRequirement, indent: String, linesBefore: Int = 0) -> String {
+        let line = max(1, requirement.location.line - linesBefore)
+        return "\(indent)#sourceLocation(file: \(literal(requirement.location.path)), line: \(line))\n"
     }
 
     /// An `async` requirement awaits the reply; a plain `throws` one blocks for it. A stream
@@ -296,6 +319,8 @@ enum Emitter {
         let label = requirement.isAsync ? "" : "synchronous: "
         var text = "\(indent)_BridgeMethod(\(label)\(literal(requirement.signature))) { real, arguments, result in\n"
         let body = indent + "    "
+        // Every statement counts as the requirement's line (see `sourceLocation(of:indent:)`).
+        let located = sourceLocation(of: requirement, indent: body)
         let tryAwait = requirement.isAsync ? "try await" : "try"
         let invocation: String
         switch requirement.kind {
@@ -303,11 +328,11 @@ enum Emitter {
             var arguments: [String] = []
             for (position, parameter) in parameters.enumerated() {
                 let type = parameter.isVariadic ? TypeSpelling(declared: parameter.valueType, swift: parameter.valueType, signature: "") : parameter.type
-                text += "\(body)let argument\(position) = \(decoding(type, from: "arguments"))\n"
+                text += located + "\(body)let argument\(position) = \(decoding(type, from: "arguments"))\n"
                 arguments.append(parameter.label == "_" ? "argument\(position)" : "\(callLabel(parameter)): argument\(position)")
             }
             if parameters.contains(where: \.isVariadic) {
-                text += "\(body)\(variadicForwarder(requirement, parameters: parameters))\n"
+                text += located + "\(body)\(variadicForwarder(requirement, parameters: parameters))\n"
                 invocation = "\(tryAwait) function(\(parameters.indices.map { "argument\($0)" }.joined(separator: ", ")))"
             } else {
                 invocation = "\(tryAwait) real.\(requirement.name)(\(arguments.joined(separator: ", ")))"
@@ -316,15 +341,16 @@ enum Emitter {
             invocation = "\(tryAwait) real.\(requirement.name)"
         }
         if let element = requirement.streamElement {
-            text += "\(body)result.attachStream(\(invocation)) \(elementEncoder(element))\n"
+            text += located + "\(body)result.attachStream(\(invocation)) \(elementEncoder(element))\n"
         } else if let result = requirement.result, result.tupleElements != nil {
-            text += "\(body)let value = \(invocation)\n"
-            text += encoding("value", result, into: "result").map { "\(body)\($0)\n" }.joined()
+            text += located + "\(body)let value = \(invocation)\n"
+            text += encoding("value", result, into: "result").map { located + "\(body)\($0)\n" }.joined()
         } else if requirement.result == nil {
-            text += "\(body)\(invocation)\n"
+            text += located + "\(body)\(invocation)\n"
         } else {
-            text += "\(body)try result.encode(\(invocation))\n"
+            text += located + "\(body)try result.encode(\(invocation))\n"
         }
+        text += "\(body)#sourceLocation()\n"
         text += "\(indent)}"
         return text
     }

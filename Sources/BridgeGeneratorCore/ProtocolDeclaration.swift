@@ -16,6 +16,8 @@ struct ProtocolDeclaration: Sendable {
     var location: SourceLocation
     /// The `#if` condition it is compiled under, or nil when always.
     var condition: String?
+    /// The `#if` clauses it is in, which tell a declaration in one branch from its twin in another.
+    var branches: [ConditionalBranch] = []
 
     /// The enclosing type names, outermost first; empty at top level.
     var enclosing: [String] {

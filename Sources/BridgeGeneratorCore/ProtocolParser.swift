@@ -156,7 +156,7 @@ struct ProtocolParser {
             name: name, placement: placement, writtenAccess: prefix.access,
             availability: prefix.attributes.filter { $0.hasPrefix("@available") },
             isGeneric: header.isGeneric, inherited: header.inherited, body: header.body,
-            location: location(index), condition: currentCondition))
+            location: location(index), condition: currentCondition, branches: conditions.branches))
     }
 
     private mutating func readTypeDeclaration(at index: Int) {

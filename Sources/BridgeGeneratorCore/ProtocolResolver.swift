@@ -71,15 +71,27 @@ struct ProtocolResolver {
         return result
     }
 
-    /// The bridged protocol that `path`, written in a requirement of a protocol inside
-    /// `enclosing`, names; nil when it names no bridged protocol of the target.
-    private func bridgedProtocol(named path: [String], from enclosing: [String]) -> BridgedProtocolReference? {
-        guard let index = Self.resolve(path, from: enclosing, module: module, in: byQualifiedName), isBridged[index] else { return nil }
-        let declaration = declarations[index].declaration
-        let client = (declaration.enclosing + ["\(declaration.name)Client"]).joined(separator: ".")
-        return BridgedProtocolReference(
-            callback: CallbackType(protocolName: declaration.qualifiedName, clientName: client),
-            isSendable: isSendable[index])
+    /// Standard protocols that a requirement may name alone as a type, meaning `any P`.
+    static let standardProtocols: Set<[String]> = Set(["Error", "Codable", "Encodable", "Decodable"].flatMap { [[$0], ["Swift", $0]] })
+
+    /// The protocol that `path`, written in a requirement of a protocol inside `enclosing`,
+    /// names; nil when it names none, or a type of the target that hides a protocol's name.
+    private func protocolNamed(_ path: [String], from enclosing: [String]) -> ProtocolReference? {
+        guard !path.isEmpty else { return nil }
+        var written = path
+        if written.count > 1, written.first == module { written.removeFirst() }
+        for depth in stride(from: enclosing.count, through: 0, by: -1) {
+            let name = (enclosing.prefix(depth) + written).joined(separator: ".")
+            if typeAccess[name] != nil { return nil }  // a struct, class, enum or actor of the target
+            guard let index = byQualifiedName[name] else { continue }
+            guard isBridged[index] else { return .other }
+            let declaration = declarations[index].declaration
+            let client = (declaration.enclosing + ["\(declaration.name)Client"]).joined(separator: ".")
+            return .bridged(BridgedProtocolReference(
+                callback: CallbackType(protocolName: declaration.qualifiedName, clientName: client),
+                isSendable: isSendable[index]))
+        }
+        return Self.standardProtocols.contains(written) ? .other : nil
     }
 
     /// The declaration that `name`, written inside `enclosing`, refers to, if the target declares it.
@@ -101,20 +113,37 @@ struct ProtocolResolver {
         var diagnostics: [Diagnostic] = []
         var own: [Int: BridgedProtocol] = [:]
         var order: [Int] = []
-        var firstDeclaration: [String: SourceLocation] = [:]
+        var earlierDeclarations: [String: [Int]] = [:]
         for index in declarations.indices where isBridged[index] {
             let (file, declaration) = declarations[index]
-            if let first = firstDeclaration[declaration.qualifiedName] {
+            let earlier = earlierDeclarations[declaration.qualifiedName, default: []]
+            earlierDeclarations[declaration.qualifiedName, default: []].append(index)
+            // One declaration per branch of an `#if` is what the compiler sees once: each gets its
+            // code under its own condition. Any other repetition the compiler refuses itself.
+            if let clash = earlier.first(where: { !areTwins(index, $0) }) {
+                let first = declarations[clash].declaration.location
                 diagnostics.append(.error(
-                    "bridged protocol '\(declaration.qualifiedName)' is declared more than once (also at \(first.path):\(first.line):\(first.column)); the generator reads both branches of an '#if', so give each declaration its own name.",
+                    "bridged protocol '\(declaration.qualifiedName)' is declared more than once (also at \(first.path):\(first.line):\(first.column)). Declare it once, or once in each branch of one '#if ... #else ... #endif' in one file: the generator then generates each declaration under its own condition.",
                     at: declaration.location))
                 continue
             }
-            firstDeclaration[declaration.qualifiedName] = declaration.location
             let (bridged, problems) = read(declaration, parents: parents[index], in: files[file])
             diagnostics += problems
             own[index] = bridged
             order.append(index)
+        }
+
+        // A protocol that inherits one declared per `#if` branch would need one client for each
+        // combination of branches; its parents are looked up by name, which finds only the first.
+        for index in order {
+            for parent in parents[index] where isBridged[parent] {
+                let parentName = declarations[parent].declaration.qualifiedName
+                guard (earlierDeclarations[parentName]?.count ?? 0) > 1, let bridged = own[index] else { continue }
+                diagnostics.append(.error(
+                    "bridged protocol '\(bridged.qualifiedName)' inherits '\(parentName)', which is declared once in each branch of an '#if': the generator cannot tell which branch's requirements to inherit. Declare '\(bridged.qualifiedName)' inside each branch too, or declare '\(parentName)' once.",
+                    at: bridged.location))
+                own[index]?.isValid = false
+            }
         }
 
         var complete: [Int: [BridgedRequirement]] = [:]
@@ -134,6 +163,13 @@ struct ProtocolResolver {
             protocols.append(bridged)
         }
         return (protocols, diagnostics)
+    }
+
+    /// Whether two declarations of one name sit in different branches of one `#if` of one file,
+    /// so that the compiler sees at most one of them.
+    private func areTwins(_ first: Int, _ second: Int) -> Bool {
+        declarations[first].file == declarations[second].file
+            && ConditionalBranch.excludeEachOther(declarations[first].declaration.branches, declarations[second].declaration.branches)
     }
 
     /// The requirements of the bridged parents of `index`, depth first, then its own; each
@@ -209,7 +245,7 @@ struct ProtocolResolver {
         if let body = declaration.body {
             if let close = file.list.partner[body] {
                 var parser = RequirementParser(list: file.list, path: file.path) { path in
-                    bridgedProtocol(named: path, from: declaration.enclosing)
+                    protocolNamed(path, from: declaration.enclosing)
                 }
                 parser.parse((body + 1)..<close)
                 requirements = parser.requirements

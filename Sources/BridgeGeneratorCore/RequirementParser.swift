@@ -6,18 +6,18 @@
 struct RequirementParser {
     let list: TokenList
     let path: String
-    /// The bridged protocol of the target that a dotted name in a requirement names, if any:
-    /// an `any P` parameter of one is a callback.
-    let bridgedProtocol: ([String]) -> BridgedProtocolReference?
+    /// The protocol that a dotted name in a requirement's type names, if any: an `any P`
+    /// parameter of a bridged one is a callback.
+    let protocolNamed: ([String]) -> ProtocolReference?
     /// The requirements that passed every check, in declaration order.
     private(set) var requirements: [BridgedRequirement] = []
     private(set) var diagnostics: [Diagnostic] = []
     private var conditions = CompilationConditions()
 
-    init(list: TokenList, path: String, bridgedProtocol: @escaping ([String]) -> BridgedProtocolReference? = { _ in nil }) {
+    init(list: TokenList, path: String, protocolNamed: @escaping ([String]) -> ProtocolReference? = { _ in nil }) {
         self.list = list
         self.path = path
-        self.bridgedProtocol = bridgedProtocol
+        self.protocolNamed = protocolNamed
     }
 
     mutating func parse(_ body: Range<Int>) {
@@ -65,10 +65,9 @@ struct RequirementParser {
     private mutating func readRequirement(at start: Int, end: Int) -> Int {
         var index = start
         var attributes: [String] = []
-        while index + 1 < end, list.isPunctuation(index, "@"), list.isIdentifier(index + 1) {
-            let attributeStart = index
-            index = indexAfterAttribute(at: index, end: end)
-            attributes.append(list.spelled(attributeStart..<index))
+        while let after = list.indexAfterAttribute(at: index, limit: end) {
+            attributes.append(list.spelled(index..<after))
+            index = after
         }
         let first = index
         guard index < end else {
@@ -92,7 +91,7 @@ struct RequirementParser {
         }
         var reader = RequirementReader(
             list: list, path: path, start: first, keyword: index, end: end,
-            attributes: attributes, modifiers: modifiers, bridgedProtocol: bridgedProtocol)
+            attributes: attributes, modifiers: modifiers, protocolNamed: protocolNamed)
         let next: Int
         switch keyword.text {
         case "func":
@@ -123,15 +122,14 @@ struct RequirementParser {
         }
         return next
     }
+}
 
-    private func indexAfterAttribute(at index: Int, end: Int) -> Int {
-        let name = index + 1
-        if list.isPunctuation(name + 1, "("), list[name + 1]?.line == list[name]?.line,
-           let after = list.indexAfterGroup(at: name + 1), after <= end {
-            return after
-        }
-        return name + 1
-    }
+/// A protocol that a requirement's type names, with or without `any`.
+enum ProtocolReference {
+    /// A bridged protocol of the target.
+    case bridged(BridgedProtocolReference)
+    /// Any other protocol: a protocol of the target that is not bridged, or `Error`, `Codable`.
+    case other
 }
 
 /// A bridged protocol of the target as a requirement's type names it.
@@ -154,7 +152,7 @@ private struct RequirementReader {
     let end: Int
     let attributes: [String]
     let modifiers: [String]
-    let bridgedProtocol: ([String]) -> BridgedProtocolReference?
+    let protocolNamed: ([String]) -> ProtocolReference?
     var problems: [String] = []
     /// Legal but probably not what the author meant.
     var warnings: [String] = []
@@ -163,7 +161,7 @@ private struct RequirementReader {
 
     init(
         list: TokenList, path: String, start: Int, keyword: Int, end: Int, attributes: [String], modifiers: [String],
-        bridgedProtocol: @escaping ([String]) -> BridgedProtocolReference?
+        protocolNamed: @escaping ([String]) -> ProtocolReference?
     ) {
         self.list = list
         self.path = path
@@ -172,7 +170,7 @@ private struct RequirementReader {
         self.end = end
         self.attributes = attributes
         self.modifiers = modifiers
-        self.bridgedProtocol = bridgedProtocol
+        self.protocolNamed = protocolNamed
     }
 
     private func token(_ index: Int) -> Token? {
@@ -197,18 +195,34 @@ private struct RequirementReader {
     ///
     /// Any other `E` is refused: every bridged call can also fail with a `BridgeError` (the
     /// host died, the connection broke), which a `throws(E)` requirement has no way to report.
-    private func typedThrowsProblem(_ name: String, errorType: Range<Int>) -> (message: String, isNever: Bool)? {
+    private func typedThrowsProblem(_ name: String, errorType: Range<Int>) -> String? {
         let written = list.compact(errorType)
         if Self.anyErrorSpellings.contains(written) { return nil }
-        if written == "Never" || written == "Swift.Never" { return (notThrowing(name), true) }
-        return ("'\(name)' uses typed throws 'throws(\(list.spelled(errorType)))': every bridged call can also fail with a 'BridgeError' when the host process dies, which '\(list.spelled(errorType))' cannot carry. Use plain 'throws'; a Codable error still arrives as itself.", false)
+        if written == "Never" || written == "Swift.Never" {
+            return notThrowing(name, fix: "Write 'throws' instead of 'throws(\(list.spelled(errorType)))'")
+        }
+        return "'\(name)' uses typed throws 'throws(\(list.spelled(errorType)))': every bridged call can also fail with a 'BridgeError' when the host process dies, which '\(list.spelled(errorType))' cannot carry. Use plain 'throws'; a Codable error still arrives as itself."
     }
 
     /// `any Error` as `TokenList.compact` writes it, in every spelling.
     private static let anyErrorSpellings: Set<String> = ["anyError", "anySwift.Error", "Error", "Swift.Error"]
 
-    private func notThrowing(_ name: String) -> String {
-        "'\(name)' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'."
+    /// `fix` says where `throws` goes, as the corrected declaration shows it.
+    private func notThrowing(_ name: String, fix: String) -> String {
+        "'\(name)' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. \(fix)."
+    }
+
+    /// Where `throws` goes in a method: after `async`, or else after the parameter list.
+    private func functionThrowsFix(_ name: String, hasParameters: Bool, isAsync: Bool) -> String {
+        let head = "func \(name)(\(hasParameters ? "..." : ""))"
+        return isAsync
+            ? "Add 'throws' after 'async': '\(head) async throws'"
+            : "Add 'throws' after the parameter list: '\(head) throws'"
+    }
+
+    /// Where `throws` goes in a property: after `async`, or else after `get`.
+    private func propertyThrowsFix(isAsync: Bool) -> String {
+        isAsync ? "Add 'throws' after 'async': '{ get async throws }'" : "Add 'throws' after 'get': '{ get throws }'"
     }
 
     // MARK: func
@@ -244,6 +258,7 @@ private struct RequirementReader {
             return indexOfNextRequirement(after: keyword)
         }
         let parameters = readParameters((index + 1)..<(afterParameters - 1), function: name)
+        let hasParameters = afterParameters - index > 2
         index = afterParameters
 
         var isAsync = false
@@ -259,8 +274,7 @@ private struct RequirementReader {
                 if list.isPunctuation(index, "("), list[index]?.line == effect.line,
                    let after = list.indexAfterGroup(at: index), after <= end {
                     if let problem = typedThrowsProblem(name, errorType: (index + 1)..<(after - 1)) {
-                        isThrowing = !problem.isNever
-                        if !problem.isNever { problems.append(problem.message) }
+                        problems.append(problem)  // `throws(Never)` included: it says what to write instead
                     }
                     index = after
                 }
@@ -272,7 +286,9 @@ private struct RequirementReader {
                 break effects
             }
         }
-        if !isThrowing { problems.append(notThrowing(name)) }
+        if !isThrowing {
+            problems.append(notThrowing(name, fix: functionThrowsFix(name, hasParameters: hasParameters, isAsync: isAsync)))
+        }
 
         var result: TypeSpelling?
         var streamElement: TypeSpelling?
@@ -347,9 +363,8 @@ private struct RequirementReader {
 
     private mutating func readParameter(_ range: Range<Int>, number: Int, function: String) -> BridgedParameter? {
         var index = range.lowerBound
-        while index < range.upperBound, list.isPunctuation(index, "@"), list.isIdentifier(index + 1) {
-            index += 2  // attributes on a parameter's name are rare and not part of its type
-            if list.isPunctuation(index, "("), let after = list.indexAfterGroup(at: index), after <= range.upperBound { index = after }
+        while let after = list.indexAfterAttribute(at: index, limit: range.upperBound) {
+            index = after  // attributes on a parameter's name are rare and not part of its type
         }
         guard index < range.upperBound, let first = list[index], first.kind == .identifier else {
             problems.append("cannot read parameter \(number) of '\(function)': expected 'name: Type'.")
@@ -449,8 +464,7 @@ private struct RequirementReader {
                 if list.isPunctuation(index + 1, "("), list[index + 1]?.line == word.line,
                    let after = list.indexAfterGroup(at: index + 1), after < afterAccessors,
                    let problem = typedThrowsProblem(name, errorType: (index + 2)..<(after - 1)) {
-                    isThrowing = !problem.isNever
-                    if !problem.isNever { problems.append(problem.message) }
+                    problems.append(problem)  // `throws(Never)` included: it says what to write instead
                 }
             default:
                 break
@@ -463,7 +477,7 @@ private struct RequirementReader {
         if !hasGetter, !hasSetter {
             problems.append("property '\(name)' needs accessors: declare it '{ get async throws }' or '{ get throws }'.")
         } else if !hasSetter, !isThrowing {  // a setter cannot throw: the settable error says it all
-            problems.append(notThrowing(name))
+            problems.append(notThrowing(name, fix: propertyThrowsFix(isAsync: isAsync)))
         }
         if let stream, stream.element != nil, hasGetter, !hasSetter, !isAsync {
             problems.append(streamNotAsync(name, isProperty: true))
@@ -501,14 +515,9 @@ private struct RequirementReader {
                let next = list[index + 1], next.kind == .identifier || next.isPunctuation("(") || next.isPunctuation("[") || next.isPunctuation("@") {
                 specifiers.append(token.text)
                 index += 1
-            } else if token.isPunctuation("@"), list.isIdentifier(index + 1) {
-                let attributeStart = index
-                index += 2
-                if list.isPunctuation(index, "("), list[index]?.line == list[index - 1]?.line,
-                   let after = list.indexAfterGroup(at: index), after <= limit {
-                    index = after
-                }
-                attributes.append(list.spelled(attributeStart..<index))
+            } else if let after = list.indexAfterAttribute(at: index, limit: limit) {
+                attributes.append(list.spelled(index..<after))
+                index = after
             } else {
                 break
             }
@@ -606,6 +615,9 @@ private struct RequirementReader {
             if let problem = callbackProblem(mention, in: annotation.core, subject: subject, role: role) { problems.append(problem) }
         } else if tokens.contains(where: { ["some", "any", "Any", "AnyObject"].contains($0.text) && $0.kind == .identifier || $0.isPunctuation("&") }) {
             problems.append("\(subject) has the type '\(written)': existential and opaque types cannot be bridged; use a concrete Codable type.")
+        } else if let bare = bareProtocolNames(in: annotation.core).first {
+            // `P` alone as a type is `any P`, which is no more Codable than when spelled so.
+            problems.append("\(subject) has the type '\(written)', where the protocol '\(list.spelled(bare.range))' stands for 'any \(list.spelled(bare.range))': existential and opaque types cannot be bridged; use a concrete Codable type.")
         }
         if tokens.contains(where: { $0.isWord("Self") }) {
             problems.append("\(subject) uses 'Self': the client and the real type are different types. Use a concrete Codable type.")
@@ -756,25 +768,67 @@ private struct RequirementReader {
         func isWholeCallback(_ core: Range<Int>) -> Bool { keyword == "any" && range == core }
     }
 
-    /// The first `any P` or `some P` in `range` whose `P` is a bridged protocol of the target.
+    /// The first `any P`, `some P` or bare `P` in `range` whose `P` is a bridged protocol of the
+    /// target. A protocol's name alone used as a type means `any P`, and is read so.
     private func bridgedMention(in range: Range<Int>) -> BridgedMention? {
         // After a `.` the word is a name's component, not the keyword: skipping it keeps
         // `any any.any.any...` linear.
-        for index in range where (list.isWord(index, "any") || list.isWord(index, "some")) && !list.isPunctuation(index - 1, ".") {
-            var path: [String] = []
-            var next = index + 1
-            while next < range.upperBound, list.isIdentifier(next) {
-                path.append(list.tokens[next].bareName)
-                next += 1
-                guard next + 1 < range.upperBound, list.isPunctuation(next, "."), list.isIdentifier(next + 1) else { break }
-                next += 1
+        var index = range.lowerBound
+        while index < range.upperBound {
+            guard list.isIdentifier(index), !list.isPunctuation(index - 1, ".") else {
+                index += 1
+                continue
             }
-            if !path.isEmpty, let reference = bridgedProtocol(path) {
+            let isKeyword = list.isWord(index, "any") || list.isWord(index, "some")
+            let name = dottedName(from: isKeyword ? index + 1 : index, limit: range.upperBound)
+            if !name.path.isEmpty, !isTupleLabel(name.end, limit: range.upperBound),
+               case .bridged(let reference)? = protocolNamed(name.path) {
+                let nameStart = isKeyword ? index + 1 : index
                 return BridgedMention(
-                    keyword: list.tokens[index].text, range: index..<next, name: list.spelled((index + 1)..<next), reference: reference)
+                    keyword: isKeyword ? list.tokens[index].text : "any", range: index..<name.end,
+                    name: list.spelled(nameStart..<name.end), reference: reference)
             }
+            index = max(index + 1, name.end)
         }
         return nil
+    }
+
+    /// The names in `range` that stand alone for a protocol of the target or a standard one
+    /// (`Error`, `Codable`): each is `any P` without the `any`.
+    private func bareProtocolNames(in range: Range<Int>) -> [(range: Range<Int>, reference: ProtocolReference)] {
+        var found: [(range: Range<Int>, reference: ProtocolReference)] = []
+        var index = range.lowerBound
+        while index < range.upperBound {
+            guard list.isIdentifier(index), !list.isPunctuation(index - 1, "."),
+                  !list.isWord(index - 1, "any"), !list.isWord(index - 1, "some") else {
+                index += 1
+                continue
+            }
+            let name = dottedName(from: index, limit: range.upperBound)
+            if !isTupleLabel(name.end, limit: range.upperBound), let reference = protocolNamed(name.path) {
+                found.append((index..<name.end, reference))
+            }
+            index = max(index + 1, name.end)
+        }
+        return found
+    }
+
+    /// The dotted name `A.B.C` that starts at `start`, without backticks, and the index after it.
+    private func dottedName(from start: Int, limit: Int) -> (path: [String], end: Int) {
+        var path: [String] = []
+        var next = start
+        while next < limit, list.isIdentifier(next) {
+            path.append(list.tokens[next].bareName)
+            next += 1
+            guard next + 1 < limit, list.isPunctuation(next, "."), list.isIdentifier(next + 1) else { break }
+            next += 1
+        }
+        return (path, next)
+    }
+
+    /// Whether the name that ends before `end` is a tuple element's label (`(count: Int)`).
+    private func isTupleLabel(_ end: Int, limit: Int) -> Bool {
+        end < limit && list.isPunctuation(end, ":")
     }
 
     /// What is wrong with a type that names a bridged protocol as `any P` or `some P`; nil for

@@ -366,8 +366,10 @@ struct Scanner {
         return .invalid("unterminated backticked name")
     }
 
+    /// The rest of a name. `$` may stand inside one (`_$id`, `reset$All`), as in the names that
+    /// macros such as `@ObservableState` generate; only a name that starts with `$` is special.
     private mutating func scanIdentifierContinuation() {
-        while index < bytes.count, Self.isIdentifierContinuation(bytes[index]) { advance() }
+        while index < bytes.count, Self.isIdentifierContinuation(bytes[index]) || bytes[index] == UInt8(ascii: "$") { advance() }
     }
 
     private mutating func scanNumber() -> Token.Kind {

@@ -58,8 +58,30 @@ struct TokenList: Sendable {
         self[index]?.kind == .identifier
     }
 
-    /// The index just past the group that opens at `index`, or nil when it is not an opener
-    /// with a partner.
+    /// The index after the attribute whose `@` is at `index`, or nil when none starts there.
+    ///
+    /// An attribute is `@` and a name, dotted or not (`@Foundation.Sendable`); generic arguments
+    /// written right after the name (`@ReducerBuilder<State, Action>`); and an argument list
+    /// that opens on the name's line (`@available(macOS 13, *)`). Nothing reaches past `limit`.
+    func indexAfterAttribute(at index: Int, limit: Int) -> Int? {
+        guard index + 1 < limit, isPunctuation(index, "@"), isIdentifier(index + 1) else { return nil }
+        var next = index + 2
+        while next + 1 < limit, isPunctuation(next, "."), isIdentifier(next + 1), !hasGapBefore(next) {
+            next += 2
+        }
+        if next < limit, isPunctuation(next, "<"), !hasGapBefore(next) {
+            next = min(limit, indexAfterAngleBrackets(at: next, limit: limit) { position in
+                guard let token = self[position] else { return false }
+                return token.kind == .identifier && Keywords.declarationStarts.contains(token.text)
+            })
+        }
+        if next < limit, isPunctuation(next, "("), self[next]?.line == self[next - 1]?.line,
+           let after = indexAfterGroup(at: next), after <= limit {
+            next = after
+        }
+        return next
+    }
+
     /// The index after a generic clause `<...>` that starts at `index`, skipping bracketed
     /// groups; or, in broken source, the first index before `limit` where `stops` holds or a
     /// `{`, `}` or `;` stands, so a missing `>` never swallows what follows.
@@ -84,6 +106,8 @@ struct TokenList: Sendable {
         return next
     }
 
+    /// The index just past the group that opens at `index`, or nil when it is not an opener
+    /// with a partner.
     func indexAfterGroup(at index: Int) -> Int? {
         guard let token = self[index], token.kind == .punctuation, ["(", "[", "{"].contains(token.text),
               let close = partner[index], close > index else { return nil }

@@ -51,16 +51,23 @@ import Testing
                         self._object = _object
                     }
 
+                    #sourceLocation(file: "Nested.swift", line: 8)
                     public func ping(_ item: Item) async throws -> Item {
+                        // 0: ping(_:Item)
+                        #sourceLocation(file: "Nested.swift", line: 8)
                         try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(item) }, result: { try $0.decode(Item.self) })
+                        #sourceLocation()
                     }
 
                     /// The host dispatch table for `Tools.Pinger`, in the order of `_bridgeInterface`.
                     public static func _bridgeDispatchTable<Real: Tools.Pinger>(for _: Real.Type) -> [_BridgeMethod<Real>] {
                         [
                             _BridgeMethod("ping(_:Item) async throws -> Item") { real, arguments, result in
+                                #sourceLocation(file: "Nested.swift", line: 8)
                                 let argument0 = try arguments.decode(Item.self)
+                                #sourceLocation(file: "Nested.swift", line: 8)
                                 try result.encode(try await real.ping(argument0))
+                                #sourceLocation()
                             },
                         ]
                     }
@@ -137,8 +144,12 @@ import Testing
                     self._object = _object
                 }
 
+                #sourceLocation(file: "Chain.swift", line: 2)
                 func base() async throws -> Int {
+                    // 0: base()
+                    #sourceLocation(file: "Chain.swift", line: 2)
                     try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
+                    #sourceLocation()
                 }
             }
 
@@ -147,7 +158,9 @@ import Testing
                 static var _bridgeBaseMethods: [_BridgeMethod<Self>] {
                     [
                         _BridgeMethod("base() async throws -> Int") { real, arguments, result in
+                            #sourceLocation(file: "Chain.swift", line: 2)
                             try result.encode(try await real.base())
+                            #sourceLocation()
                         },
                     ]
                 }
@@ -174,12 +187,20 @@ import Testing
                     self._object = _object
                 }
 
+                #sourceLocation(file: "Chain.swift", line: 2)
                 func base() async throws -> Int {
+                    // 0: base()
+                    #sourceLocation(file: "Chain.swift", line: 2)
                     try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
+                    #sourceLocation()
                 }
 
+                #sourceLocation(file: "Chain.swift", line: 6)
                 func middle() throws {
+                    // 1: middle()
+                    #sourceLocation(file: "Chain.swift", line: 6)
                     try _connection.callBlocking(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { _ in })
+                    #sourceLocation()
                 }
             }
 
@@ -188,10 +209,14 @@ import Testing
                 static var _bridgeMiddleMethods: [_BridgeMethod<Self>] {
                     [
                         _BridgeMethod("base() async throws -> Int") { real, arguments, result in
+                            #sourceLocation(file: "Chain.swift", line: 2)
                             try result.encode(try await real.base())
+                            #sourceLocation()
                         },
                         _BridgeMethod(synchronous: "middle() throws") { real, arguments, result in
+                            #sourceLocation(file: "Chain.swift", line: 6)
                             try real.middle()
+                            #sourceLocation()
                         },
                     ]
                 }
@@ -219,16 +244,28 @@ import Testing
                     self._object = _object
                 }
 
+                #sourceLocation(file: "Chain.swift", line: 2)
                 func base() async throws -> Int {
+                    // 0: base()
+                    #sourceLocation(file: "Chain.swift", line: 2)
                     try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
+                    #sourceLocation()
                 }
 
+                #sourceLocation(file: "Chain.swift", line: 6)
                 func middle() throws {
+                    // 1: middle()
+                    #sourceLocation(file: "Chain.swift", line: 6)
                     try _connection.callBlocking(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { _ in })
+                    #sourceLocation()
                 }
 
+                #sourceLocation(file: "Chain.swift", line: 11)
                 func top(_ values: String..., separator: String) async throws -> String {
+                    // 2: top(_:String...,separator:String)
+                    #sourceLocation(file: "Chain.swift", line: 11)
                     try await _connection.call(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(values); try $0.encode(separator) }, result: { try $0.decode(String.self) })
+                    #sourceLocation()
                 }
             }
 
@@ -237,16 +274,25 @@ import Testing
                 static var _bridgeTopMethods: [_BridgeMethod<Self>] {
                     [
                         _BridgeMethod("base() async throws -> Int") { real, arguments, result in
+                            #sourceLocation(file: "Chain.swift", line: 2)
                             try result.encode(try await real.base())
+                            #sourceLocation()
                         },
                         _BridgeMethod(synchronous: "middle() throws") { real, arguments, result in
+                            #sourceLocation(file: "Chain.swift", line: 6)
                             try real.middle()
+                            #sourceLocation()
                         },
                         _BridgeMethod("top(_:String...,separator:String) async throws -> String") { real, arguments, result in
+                            #sourceLocation(file: "Chain.swift", line: 11)
                             let argument0 = try arguments.decode([String].self)
+                            #sourceLocation(file: "Chain.swift", line: 11)
                             let argument1 = try arguments.decode(String.self)
+                            #sourceLocation(file: "Chain.swift", line: 11)
                             let function = unsafeBitCast(real.top(_:separator:) as (String..., String) async throws -> String, to: (([String], String) async throws -> String).self)
+                            #sourceLocation(file: "Chain.swift", line: 11)
                             try result.encode(try await function(argument0, argument1))
+                            #sourceLocation()
                         },
                     ]
                 }
@@ -319,15 +365,23 @@ import Testing
                     self._object = _object
                 }
 
+                #sourceLocation(file: "Shapes.swift", line: 5)
                 func pair(_ value: (Int, label: String)) async throws -> (Int, (Bool, String)) {
+                    // 0: pair(_:(Int,label:String))
+                    #sourceLocation(file: "Shapes.swift", line: 5)
                     try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(value.0); try $0.encode(value.1) }, result: { (try $0.decode(Int.self), (try $0.decode(Bool.self), try $0.decode(String.self))) })
+                    #sourceLocation()
                 }
 
                 #if os(Linux)
                 private static let _bridgeIndex1 = _bridgeInterface._index(of: "var linux:String throws")
+                #sourceLocation(file: "Shapes.swift", line: 7)
                 var linux: String {
                     get throws {
+                        // 1: var linux
+                        #sourceLocation(file: "Shapes.swift", line: 7)
                         try _connection.callBlocking(Self._bridgeInterface, Self._bridgeIndex1, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
+                        #sourceLocation()
                     }
                 }
                 #endif
@@ -338,17 +392,25 @@ import Testing
                 static var _bridgeShapesMethods: [_BridgeMethod<Self>] {
                     var methods: [_BridgeMethod<Self>] = [
                         _BridgeMethod("pair(_:(Int,label:String)) async throws -> (Int,(Bool,String))") { real, arguments, result in
+                            #sourceLocation(file: "Shapes.swift", line: 5)
                             let argument0 = (try arguments.decode(Int.self), label: try arguments.decode(String.self))
+                            #sourceLocation(file: "Shapes.swift", line: 5)
                             let value = try await real.pair(argument0)
+                            #sourceLocation(file: "Shapes.swift", line: 5)
                             try result.encode(value.0)
+                            #sourceLocation(file: "Shapes.swift", line: 5)
                             try result.encode(value.1.0)
+                            #sourceLocation(file: "Shapes.swift", line: 5)
                             try result.encode(value.1.1)
+                            #sourceLocation()
                         },
                     ]
                     #if os(Linux)
                     methods.append(
                         _BridgeMethod(synchronous: "var linux:String throws") { real, arguments, result in
+                            #sourceLocation(file: "Shapes.swift", line: 7)
                             try result.encode(try real.linux)
+                            #sourceLocation()
                         })
                     #endif
                     return methods

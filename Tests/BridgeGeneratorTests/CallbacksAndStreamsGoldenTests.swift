@@ -72,8 +72,12 @@ import Testing
                     self._object = _object
                 }
 
+                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
                 public func report(_ fraction: Double) async throws {
+                    // 0: report(_:Double)
+                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
                     try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(fraction) }, result: { _ in })
+                    #sourceLocation()
                 }
             }
 
@@ -82,8 +86,11 @@ import Testing
                 public static var _bridgeProgressMethods: [_BridgeMethod<Self>] {
                     [
                         _BridgeMethod("report(_:Double) async throws") { real, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
                             let argument0 = try arguments.decode(Double.self)
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
                             try await real.report(argument0)
+                            #sourceLocation()
                         },
                     ]
                 }
@@ -114,8 +121,12 @@ import Testing
                     self._object = _object
                 }
 
+                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 11)
                 func write(_ line: String) throws {
+                    // 0: write(_:String)
+                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 11)
                     try _connection.callBlocking(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(line) }, result: { _ in })
+                    #sourceLocation()
                 }
             }
 
@@ -124,8 +135,11 @@ import Testing
                 static var _bridgeLogMethods: [_BridgeMethod<Self>] {
                     [
                         _BridgeMethod(synchronous: "write(_:String) throws") { real, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 11)
                             let argument0 = try arguments.decode(String.self)
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 11)
                             try real.write(argument0)
+                            #sourceLocation()
                         },
                     ]
                 }
@@ -157,16 +171,23 @@ import Testing
                         self._object = _object
                     }
 
+                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
                     public func take(_ line: String) async throws {
+                        // 0: take(_:String)
+                        #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
                         try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(line) }, result: { _ in })
+                        #sourceLocation()
                     }
 
                     /// The host dispatch table for `Tools.Sink`, in the order of `_bridgeInterface`.
                     public static func _bridgeDispatchTable<Real: Tools.Sink>(for _: Real.Type) -> [_BridgeMethod<Real>] {
                         [
                             _BridgeMethod("take(_:String) async throws") { real, arguments, result in
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
                                 let argument0 = try arguments.decode(String.self)
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
                                 try await real.take(argument0)
+                                #sourceLocation()
                             },
                         ]
                     }
@@ -204,17 +225,25 @@ import Testing
                         self._object = _object
                     }
 
+                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
                     public func pump(into sink: any Sink, progress: any Demo.Progress) async throws -> Int {
+                        // 0: pump(into:any Tools.Sink,progress:any Progress)
+                        #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
                         try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encodeObject(sink._bridgeExport); try $0.encodeObject(progress._bridgeExport) }, result: { try $0.decode(Int.self) })
+                        #sourceLocation()
                     }
 
                     /// The host dispatch table for `Tools.Pump`, in the order of `_bridgeInterface`.
                     public static func _bridgeDispatchTable<Real: Tools.Pump>(for _: Real.Type) -> [_BridgeMethod<Real>] {
                         [
                             _BridgeMethod("pump(into:any Tools.Sink,progress:any Progress) async throws -> Int") { real, arguments, result in
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
                                 let argument0 = try arguments.decodeObject(Tools.SinkClient.self)
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
                                 let argument1 = try arguments.decodeObject(ProgressClient.self)
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
                                 try result.encode(try await real.pump(into: argument0, progress: argument1))
+                                #sourceLocation()
                             },
                         ]
                     }
@@ -247,12 +276,20 @@ import Testing
                     self._object = _object
                 }
 
+                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
                 func run(steps: Int, reporter: any Progress) async throws -> Int {
+                    // 0: run(steps:Int,reporter:any Progress)
+                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
                     try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(steps); try $0.encodeObject(reporter._bridgeExport) }, result: { try $0.decode(Int.self) })
+                    #sourceLocation()
                 }
 
+                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
                 func copy(_ log: any Log, to sink: any Tools.Sink) throws {
+                    // 1: copy(_:any Log,to:any Tools.Sink)
+                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
                     try _connection.callBlocking(Self._bridgeInterface, 1, on: _object, arguments: { try $0.encodeObject(log._bridgeExport); try $0.encodeObject(sink._bridgeExport) }, result: { _ in })
+                    #sourceLocation()
                 }
             }
 
@@ -261,14 +298,22 @@ import Testing
                 static var _bridgeJobMethods: [_BridgeMethod<Self>] {
                     [
                         _BridgeMethod("run(steps:Int,reporter:any Progress) async throws -> Int") { real, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
                             let argument0 = try arguments.decode(Int.self)
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
                             let argument1 = try arguments.decodeObject(ProgressClient.self)
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
                             try result.encode(try await real.run(steps: argument0, reporter: argument1))
+                            #sourceLocation()
                         },
                         _BridgeMethod(synchronous: "copy(_:any Log,to:any Tools.Sink) throws") { real, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
                             let argument0 = try arguments.decodeObject(LogClient.self)
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
                             let argument1 = try arguments.decodeObject(Tools.SinkClient.self)
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
                             try real.copy(argument0, to: argument1)
+                            #sourceLocation()
                         },
                     ]
                 }
@@ -341,22 +386,38 @@ import Testing
                     self._object = _object
                 }
 
+                #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
                 public func countdown(from start: Int) async throws -> AsyncThrowingStream<Int, any Error> {
+                    // 0: countdown(from:Int)
+                    #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
                     try await _connection.callStream(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(start) }, element: { try $0.decode(Int.self) })
+                    #sourceLocation()
                 }
 
+                #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
                 public func pairs() async throws -> Swift.AsyncThrowingStream<(Int, label: String), Error> {
+                    // 1: pairs()
+                    #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
                     try await _connection.callStream(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, element: { (try $0.decode(Int.self), label: try $0.decode(String.self)) })
+                    #sourceLocation()
                 }
 
+                #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
                 public func beats(every seconds: Double) async throws -> AsyncThrowingStream<Void, Swift.Error> {
+                    // 2: beats(every:Double)
+                    #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
                     try await _connection.callStream(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(seconds) }, element: { _ in () })
+                    #sourceLocation()
                 }
 
                 #if os(Linux)
                 private static let _bridgeIndex3 = _bridgeInterface._index(of: "lines() async throws -> AsyncThrowingStream<[String:Int?]>")
+                #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
                 public func lines() async throws -> AsyncThrowingStream<[String: Int?], any Swift.Error> {
+                    // 3: lines()
+                    #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
                     try await _connection.callStream(Self._bridgeInterface, Self._bridgeIndex3, on: _object, arguments: { _ in }, element: { try $0.decode([String: Int?].self) })
+                    #sourceLocation()
                 }
                 #endif
             }
@@ -366,21 +427,31 @@ import Testing
                 public static var _bridgeFeedMethods: [_BridgeMethod<Self>] {
                     var methods: [_BridgeMethod<Self>] = [
                         _BridgeMethod("countdown(from:Int) async throws -> AsyncThrowingStream<Int>") { real, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
                             let argument0 = try arguments.decode(Int.self)
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
                             result.attachStream(try await real.countdown(from: argument0)) { try $0.encode($1) }
+                            #sourceLocation()
                         },
                         _BridgeMethod("pairs() async throws -> AsyncThrowingStream<(Int,label:String)>") { real, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
                             result.attachStream(try await real.pairs()) { try $0.encode($1.0); try $0.encode($1.1) }
+                            #sourceLocation()
                         },
                         _BridgeMethod("beats(every:Double) async throws -> AsyncThrowingStream<Void>") { real, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
                             let argument0 = try arguments.decode(Double.self)
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
                             result.attachStream(try await real.beats(every: argument0)) { _, _ in }
+                            #sourceLocation()
                         },
                     ]
                     #if os(Linux)
                     methods.append(
                         _BridgeMethod("lines() async throws -> AsyncThrowingStream<[String:Int?]>") { real, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
                             result.attachStream(try await real.lines()) { try $0.encode($1) }
+                            #sourceLocation()
                         })
                     #endif
                     return methods
@@ -407,9 +478,13 @@ import Testing
                     self._object = _object
                 }
 
+                #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)
                 var ticks: AsyncThrowingStream<Tick, any Error> {
                     get async throws {
+                        // 0: var ticks
+                        #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)
                         try await _connection.callStream(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, element: { try $0.decode(Tick.self) })
+                        #sourceLocation()
                     }
                 }
             }
@@ -419,7 +494,9 @@ import Testing
                 static var _bridgeClockMethods: [_BridgeMethod<Self>] {
                     [
                         _BridgeMethod("var ticks:AsyncThrowingStream<Tick> async throws") { real, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)
                             result.attachStream(try await real.ticks) { try $0.encode($1) }
+                            #sourceLocation()
                         },
                     ]
                 }

@@ -70,7 +70,7 @@ import Testing
         let source = Self.workerLines.joined(separator: "\n")
         let messages = Generator.generate(files: [("Worker.swift", source)]).diagnostics.map(\.description)
         #expect(messages.contains(
-            "Worker.swift:4:5: error: 'plain' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'."))
+            "Worker.swift:4:5: error: 'plain' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws' after the parameter list: 'func plain() throws'."))
         #expect(messages.contains(
             "Worker.swift:11:5: error: parameter 'value' of 'any' has the type 'any Codable': existential and opaque types cannot be bridged; use a concrete Codable type."))
     }
@@ -156,7 +156,7 @@ import Testing
         #expect(diagnostics == [
             "S.swift:4:5: error: parameter 'listener' of 'subscribe' has the type 'any Listener', but 'Listener' is not Sendable: the host calls a callback object from another thread while the caller's code runs. Declare it 'protocol Listener: Bridged, Sendable'.",
             "S.swift:5:5: error: 'typed' uses typed throws 'throws(Failure)': every bridged call can also fail with a 'BridgeError' when the host process dies, which 'Failure' cannot carry. Use plain 'throws'; a Codable error still arrives as itself.",
-            "S.swift:6:5: error: 'never' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'.",
+            "S.swift:6:5: error: 'never' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Write 'throws' instead of 'throws(Never)'.",
             "S.swift:7:5: error: parameter 'list' of 'pairs' has the type '[(Int, Int)]', with the tuple '(Int, Int)' inside it: tuples are not Codable, so a bridge carries one only as a whole parameter or result (or inside such a tuple). Use a Codable struct instead.",
             "S.swift:8:5: error: the result of 'maybe' has the type '(Int, Int)?', with the tuple '(Int, Int)' inside it: tuples are not Codable, so a bridge carries one only as a whole parameter or result (or inside such a tuple). Use a Codable struct instead.",
             "S.swift:9:5: warning: parameter 'text' of 'take' is 'consuming', which means nothing across a process boundary: the host always gets its own decoded copy. Remove 'consuming'.",
@@ -164,17 +164,22 @@ import Testing
         ])
     }
 
-    @Test func duplicateProtocolNamesAreAnError() {
+    @Test func duplicateProtocolNamesAreAnErrorUnlessEachIsInItsOwnBranchOfOneIf() {
         let source = """
-            #if os(Linux)
             protocol Twice: Bridged { func f() async throws }
-            #else
+            #if os(Linux)
             protocol Twice: Bridged { func f() throws }
             #endif
             """
-        let diagnostics = Generator.generate(files: [("T.swift", source)]).diagnostics.map(\.description)
+        let other = """
+            #if !os(Linux)
+            protocol Twice: Bridged { func g() throws }
+            #endif
+            """
+        let diagnostics = Generator.generate(files: [("T.swift", source), ("U.swift", other)]).diagnostics.map(\.description)
         #expect(diagnostics == [
-            "T.swift:4:1: error: bridged protocol 'Twice' is declared more than once (also at T.swift:2:1); the generator reads both branches of an '#if', so give each declaration its own name.",
+            "T.swift:3:1: error: bridged protocol 'Twice' is declared more than once (also at T.swift:1:1). Declare it once, or once in each branch of one '#if ... #else ... #endif' in one file: the generator then generates each declaration under its own condition.",
+            "U.swift:2:1: error: bridged protocol 'Twice' is declared more than once (also at T.swift:1:1). Declare it once, or once in each branch of one '#if ... #else ... #endif' in one file: the generator then generates each declaration under its own condition.",
         ])
     }
 
@@ -243,7 +248,7 @@ import Testing
         #expect(status == 1)
         #expect(!FileManager.default.fileExists(atPath: output))
         #expect(lines.count == Self.expectedWorkerErrors.count)
-        #expect(lines.first == "\(worker):4:5: error: 'plain' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws'.")
+        #expect(lines.first == "\(worker):4:5: error: 'plain' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws' after the parameter list: 'func plain() throws'.")
         #expect(lines.allSatisfy { $0.hasPrefix(worker + ":") && $0.contains(": error: ") })
     }
 

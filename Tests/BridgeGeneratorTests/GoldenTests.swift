@@ -55,25 +55,45 @@ import Testing
                 self._object = _object
             }
 
+            #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
             public func changeDirectory(to path: String) async throws {
+                // 0: changeDirectory(to:String)
+                #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
                 try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(path) }, result: { _ in })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
             public func currentDirectory() async throws -> String {
+                // 1: currentDirectory()
+                #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
                 try await _connection.call(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
             public func run(_ argv: [String]) throws -> Int32 {
+                // 2: run(_:[String])
+                #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
                 try _connection.callBlocking(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(argv) }, result: { try $0.decode(Int32.self) })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
             public func add(_ argument0: Int, _ argument1: Int) async throws -> Int {
+                // 3: add(_:Int,_:Int)
+                #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
                 try await _connection.call(Self._bridgeInterface, 3, on: _object, arguments: { try $0.encode(argument0); try $0.encode(argument1) }, result: { try $0.decode(Int.self) })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
             public var name: String {
                 get async throws {
+                    // 4: var name
+                    #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
                     try await _connection.call(Self._bridgeInterface, 4, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
+                    #sourceLocation()
                 }
             }
         }
@@ -83,23 +103,37 @@ import Testing
             public static var _bridgeSandboxMethods: [_BridgeMethod<Self>] {
                 [
                     _BridgeMethod("changeDirectory(to:String) async throws") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
                         let argument0 = try arguments.decode(String.self)
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
                         try await real.changeDirectory(to: argument0)
+                        #sourceLocation()
                     },
                     _BridgeMethod("currentDirectory() async throws -> String") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
                         try result.encode(try await real.currentDirectory())
+                        #sourceLocation()
                     },
                     _BridgeMethod(synchronous: "run(_:[String]) throws -> Int32") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
                         let argument0 = try arguments.decode([String].self)
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
                         try result.encode(try real.run(argument0))
+                        #sourceLocation()
                     },
                     _BridgeMethod("add(_:Int,_:Int) async throws -> Int") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
                         let argument0 = try arguments.decode(Int.self)
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
                         let argument1 = try arguments.decode(Int.self)
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
                         try result.encode(try await real.add(argument0, argument1))
+                        #sourceLocation()
                     },
                     _BridgeMethod("var name:String async throws") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
                         try result.encode(try await real.name)
+                        #sourceLocation()
                     },
                 ]
             }
@@ -140,7 +174,7 @@ import Testing
             final class LocalSandbox: Sandbox { ... }
 
             """#
-        let (output, diagnostics) = Generator.generate(files: [("Sandbox.swift", source)], module: "Demo")
+        let (output, diagnostics) = Generator.generate(files: [("Sources/Demo/Sandbox.swift", source)], module: "Demo")
         #expect(diagnostics.isEmpty)
         expectSameText(output, Self.sandboxExpected)
     }
@@ -219,40 +253,72 @@ import Testing
                 self._object = _object
             }
 
+            #sourceLocation(file: "Sources/Demo/Store.swift", line: 9)
             @discardableResult
             func put(_ item: Item, for key: String) async throws -> Bool {
+                // 0: put(_:Item,for:String)
+                #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
                 try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(item); try $0.encode(key) }, result: { try $0.decode(Bool.self) })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
             func put(_ items: [Item]) async throws {
+                // 1: put(_:[Item])
+                #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
                 try await _connection.call(Self._bridgeInterface, 1, on: _object, arguments: { try $0.encode(items) }, result: { _ in })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
             func put(value: Int?) async throws {
+                // 2: put(value:Int?)
+                #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
                 try await _connection.call(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(value) }, result: { _ in })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
             func get(key: String) throws -> Item? {
+                // 3: get(key:String)
+                #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
                 try _connection.callBlocking(Self._bridgeInterface, 3, on: _object, arguments: { try $0.encode(key) }, result: { try $0.decode(Item?.self) })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
             func index(of items: [String: [Int?]], _ argument1: Set<String>) async throws -> Dictionary<String, Int> {
+                // 4: index(of:[String:[Int?]],_:Set<String>)
+                #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
                 try await _connection.call(Self._bridgeInterface, 4, on: _object, arguments: { try $0.encode(items); try $0.encode(argument1) }, result: { try $0.decode(Dictionary<String, Int>.self) })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
             func `default`(for: String, `in` scope: Int) async throws {
+                // 5: default(for:String,in:Int)
+                #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
                 try await _connection.call(Self._bridgeInterface, 5, on: _object, arguments: { try $0.encode(`for`); try $0.encode(scope) }, result: { _ in })
+                #sourceLocation()
             }
 
+            #sourceLocation(file: "Sources/Demo/Store.swift", line: 16)
             var count: Int {
                 get throws {
+                    // 6: var count
+                    #sourceLocation(file: "Sources/Demo/Store.swift", line: 16)
                     try _connection.callBlocking(Self._bridgeInterface, 6, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
+                    #sourceLocation()
                 }
             }
 
+            #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
             var items: [Item] {
                 get async throws {
+                    // 7: var items
+                    #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
                     try await _connection.call(Self._bridgeInterface, 7, on: _object, arguments: { _ in }, result: { try $0.decode([Item].self) })
+                    #sourceLocation()
                 }
             }
         }
@@ -262,37 +328,62 @@ import Testing
             static var _bridgeStoreMethods: [_BridgeMethod<Self>] {
                 [
                     _BridgeMethod("put(_:Item,for:String) async throws -> Bool") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
                         let argument0 = try arguments.decode(Item.self)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
                         let argument1 = try arguments.decode(String.self)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
                         try result.encode(try await real.put(argument0, for: argument1))
+                        #sourceLocation()
                     },
                     _BridgeMethod("put(_:[Item]) async throws") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
                         let argument0 = try arguments.decode([Item].self)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
                         try await real.put(argument0)
+                        #sourceLocation()
                     },
                     _BridgeMethod("put(value:Int?) async throws") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
                         let argument0 = try arguments.decode(Int?.self)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
                         try await real.put(value: argument0)
+                        #sourceLocation()
                     },
                     _BridgeMethod(synchronous: "get(key:String) throws -> Item?") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
                         let argument0 = try arguments.decode(String.self)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
                         try result.encode(try real.get(key: argument0))
+                        #sourceLocation()
                     },
                     _BridgeMethod("index(of:[String:[Int?]],_:Set<String>) async throws -> Dictionary<String,Int>") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
                         let argument0 = try arguments.decode([String: [Int?]].self)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
                         let argument1 = try arguments.decode(Set<String>.self)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
                         try result.encode(try await real.index(of: argument0, argument1))
+                        #sourceLocation()
                     },
                     _BridgeMethod("default(for:String,in:Int) async throws") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
                         let argument0 = try arguments.decode(String.self)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
                         let argument1 = try arguments.decode(Int.self)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
                         try await real.`default`(for: argument0, in: argument1)
+                        #sourceLocation()
                     },
                     _BridgeMethod(synchronous: "var count:Int throws") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 16)
                         try result.encode(try real.count)
+                        #sourceLocation()
                     },
                     _BridgeMethod("var items:[Item] async throws") { real, arguments, result in
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
                         try result.encode(try await real.items)
+                        #sourceLocation()
                     },
                 ]
             }
@@ -373,8 +464,12 @@ import Testing
                 self._object = _object
             }
 
+            #sourceLocation(file: "Services.swift", line: 4)
             public func now() async throws -> Double {
+                // 0: now()
+                #sourceLocation(file: "Services.swift", line: 4)
                 try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Double.self) })
+                #sourceLocation()
             }
         }
 
@@ -383,7 +478,9 @@ import Testing
             public static var _bridgeClockMethods: [_BridgeMethod<Self>] {
                 [
                     _BridgeMethod("now() async throws -> Double") { real, arguments, result in
+                        #sourceLocation(file: "Services.swift", line: 4)
                         try result.encode(try await real.now())
+                        #sourceLocation()
                     },
                 ]
             }
@@ -409,8 +506,12 @@ import Testing
                 self._object = _object
             }
 
+            #sourceLocation(file: "Services.swift", line: 8)
             package func increment(by step: Int) async throws -> Int {
+                // 0: increment(by:Int)
+                #sourceLocation(file: "Services.swift", line: 8)
                 try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(step) }, result: { try $0.decode(Int.self) })
+                #sourceLocation()
             }
         }
 
@@ -419,8 +520,11 @@ import Testing
             package static var _bridgeCounterMethods: [_BridgeMethod<Self>] {
                 [
                     _BridgeMethod("increment(by:Int) async throws -> Int") { real, arguments, result in
+                        #sourceLocation(file: "Services.swift", line: 8)
                         let argument0 = try arguments.decode(Int.self)
+                        #sourceLocation(file: "Services.swift", line: 8)
                         try result.encode(try await real.increment(by: argument0))
+                        #sourceLocation()
                     },
                 ]
             }
@@ -522,8 +626,12 @@ import Testing
                 self._object = _object
             }
 
+            #sourceLocation(file: "Tool.swift", line: 17)
             func ping() async throws {
+                // 0: ping()
+                #sourceLocation(file: "Tool.swift", line: 17)
                 try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { _ in })
+                #sourceLocation()
             }
         }
 
@@ -532,7 +640,9 @@ import Testing
             static var _bridgePingerMethods: [_BridgeMethod<Self>] {
                 [
                     _BridgeMethod("ping() async throws") { real, arguments, result in
+                        #sourceLocation(file: "Tool.swift", line: 17)
                         try await real.ping()
+                        #sourceLocation()
                     },
                 ]
             }
