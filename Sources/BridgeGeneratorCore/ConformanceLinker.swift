@@ -63,6 +63,9 @@ enum ConformanceLinker {
             }
         }
 
+        var initializers = InitializerFacts()
+        for file in files { initializers.merge(file.initializers) }
+
         let callbackProtocols = BridgedProtocol.callbackProtocolNames(in: protocols)
         var links: [RealTypeLink] = []
         for typeName in order where !linkedByHand.contains(typeName) {
@@ -107,6 +110,11 @@ enum ConformanceLinker {
                 diagnostics.append(.warning(
                     "'\(typeName)' is more visible than the bridged protocol '\(bridged.qualifiedName)': linking it would need '\(bridged.qualifiedClientName)' to be as visible as '\(typeName)'; skipped. Give '\(bridged.qualifiedName)' at least the access level of '\(typeName)'.",
                     at: site.location))
+            } else if !configurable.contains(typeName), let declaration = declarations[typeName],
+                      let reason = initializers.missingInitializerReason(declaration) {
+                diagnostics.append(.error(
+                    "'\(typeName)' conforms to the bridged protocol '\(bridged.qualifiedName)' but has no 'init()', which a bridge's host calls to create the real object: \(reason). Add 'init()', or conform to 'BridgeConfigurable' to be created from a configuration that 'start' passes.",
+                    at: declaration.location))
             } else {
                 for declaration in twins[bridged.qualifiedName] ?? [bridged] {
                     links.append(RealTypeLink(

@@ -10,6 +10,8 @@ struct ParsedFile: Sendable {
     /// Type declarations and top-level extensions, in source order.
     var conformanceSites: [ConformanceSite] = []
     var imports: [ImportDeclaration] = []
+    /// What its type bodies and extensions say about `init()`.
+    var initializers = InitializerFacts()
     var diagnostics: [Diagnostic] = []
 }
 
@@ -119,9 +121,59 @@ struct ProtocolParser {
             if looksLikeTypeDeclaration(at: index) { readTypeDeclaration(at: index) }
         case "extension":
             readExtension(at: index)
+        case "init":
+            readInitializer(at: index)
+        case "let", "var":
+            readStoredProperty(at: index)
         default:
             break
         }
+    }
+
+    /// The qualified name of the type or extension whose body directly holds the current point,
+    /// and whether it is a type's own body; nil inside code or at top level.
+    private var memberOwner: (name: String, isTypeBody: Bool)? {
+        guard case .nested(let names) = placement, let last = owners.last else { return nil }
+        if case .type = last { return (names.joined(separator: "."), true) }
+        return (names.joined(separator: "."), false)
+    }
+
+    /// Notes an `init` of a type or extension: whether it takes no arguments, and whether it is
+    /// one that takes the implicit initializers away.
+    private mutating func readInitializer(at index: Int) {
+        guard let owner = memberOwner else { return }
+        if list.isPunctuation(index + 1, "("), list.isPunctuation(index + 2, ")") {
+            file.initializers.parameterless.insert(owner.name)
+        }
+        let isConvenience = declarationPrefix(before: index).modifiers.contains("convenience")
+        if owner.isTypeBody, !isConvenience, !list.isPunctuation(index - 1, ".") {
+            file.initializers.withOwnInitializers.insert(owner.name)
+        }
+    }
+
+    /// Notes a stored instance property without a default value in a type's body: `let name:
+    /// String`. Computed and observed properties (a `{` on the line), several bindings, and
+    /// properties with attributes (a wrapper may give the default) are left alone.
+    private mutating func readStoredProperty(at index: Int) {
+        guard let owner = memberOwner, owner.isTypeBody, file.initializers.storedWithoutDefault[owner.name] == nil,
+              let name = list[index + 1], name.kind == .identifier, list.isPunctuation(index + 2, ":") else { return }
+        let prefix = declarationPrefix(before: index)
+        guard prefix.attributes.isEmpty, prefix.modifiers.isDisjoint(with: ["static", "class", "lazy"]) else { return }
+        var next = index + 3
+        var last: Token?
+        while let token = list[next], token.line == name.line {
+            if token.isPunctuation("=") || token.isPunctuation("{") || token.isPunctuation(",") || token.isPunctuation(";") { return }
+            if let after = list.indexAfterGroup(at: next) {
+                last = list[after - 1]
+                next = after
+                continue
+            }
+            last = token
+            next += 1
+        }
+        // `var x: Int?` starts out nil; `let x: Int?` has no default.
+        if list.tokens[index].text == "var", last?.isPunctuation("?") ?? false { return }
+        file.initializers.storedWithoutDefault[owner.name] = name.bareName
     }
 
     /// `struct Name` followed by `:`, `<`, `{` or `where`: tells `class Foo {` from `class func`
@@ -165,7 +217,8 @@ struct ProtocolParser {
         if let body = header.body { bodyOwners[body] = .type(name: name) }
         let prefix = declarationPrefix(before: index)
         let declaration = TypeDeclaration(
-            name: name, placement: placement, writtenAccess: prefix.access,
+            keyword: list.tokens[index].text, name: name, placement: placement, writtenAccess: prefix.access,
+            attributes: prefix.attributes,
             isGeneric: header.isGeneric,
             isNonFinalClass: list.tokens[index].text == "class" && !prefix.modifiers.contains("final"),
             inherited: header.inherited, location: location(index), condition: currentCondition)

@@ -10,10 +10,14 @@ enum Placement: Hashable, Sendable {
 /// A `class`, `struct`, `enum` or `actor` declaration: a possible real type, and what an
 /// extension elsewhere needs to know about the type it extends.
 struct TypeDeclaration: Hashable, Sendable {
+    /// `class`, `struct`, `enum` or `actor`.
+    var keyword: String = "struct"
     var name: String
     var placement: Placement
     /// The access level written on it, or nil when none was written.
     var writtenAccess: AccessLevel?
+    /// Attributes written on it, as written: `@MainActor`, `@MemberwiseInit(.public)`.
+    var attributes: [String] = []
     var isGeneric: Bool
     /// A class that subclasses may inherit from cannot satisfy a requirement that names `Self`
     /// the way `BridgeHostable._bridgeMethods` does.
@@ -23,6 +27,15 @@ struct TypeDeclaration: Hashable, Sendable {
     var location: SourceLocation
     /// The `#if` condition it is compiled under, or nil when always.
     var condition: String?
+
+    /// Whether an attached macro may add members, an `init()` among them: any custom attribute
+    /// but the few known to add none.
+    var mayGainMembersFromMacros: Bool {
+        attributes.contains { attribute in
+            guard let first = attribute.dropFirst().first, first.isUppercase else { return false }
+            return !["@MainActor", "@Observable"].contains(where: { attribute == $0 })
+        }
+    }
 
     /// The name other files use: `Outer.Inner` for a nested type.
     var qualifiedName: String {

@@ -1,0 +1,39 @@
+/// What the target's type bodies and extensions say about `init()`, which a bridge's host
+/// calls to create a real object: a real type without one would fail to compile inside the
+/// generated file, so the generator reports it at the type instead.
+///
+/// Only what is certain counts: a type is said to lack `init()` when it declares none and its
+/// own initializers, or a stored property without a default value, take the implicit one away.
+struct InitializerFacts: Sendable {
+    /// Types, by qualified name, that declare `init()` in their body or in an extension.
+    var parameterless: Set<String> = []
+    /// Types whose body declares an initializer that is not `convenience`: Swift then gives
+    /// them no implicit `init()`.
+    var withOwnInitializers: Set<String> = []
+    /// For each type, its first stored instance property without a default value: the
+    /// implicit initializer then needs an argument for it.
+    var storedWithoutDefault: [String: String] = [:]
+
+    /// Adds what another file says.
+    mutating func merge(_ other: InitializerFacts) {
+        parameterless.formUnion(other.parameterless)
+        withOwnInitializers.formUnion(other.withOwnInitializers)
+        storedWithoutDefault.merge(other.storedWithoutDefault) { first, _ in first }
+    }
+
+    /// Why `declaration` certainly has no `init()`, or nil when it has one or may have one.
+    func missingInitializerReason(_ declaration: TypeDeclaration) -> String? {
+        let name = declaration.qualifiedName
+        guard !parameterless.contains(name), !declaration.mayGainMembersFromMacros else { return nil }
+        if declaration.keyword == "enum" {
+            return "an enum has no 'init()' unless it declares one"
+        }
+        if withOwnInitializers.contains(name) {
+            return "its initializers all take arguments, and declaring them takes the implicit 'init()' away"
+        }
+        if let property = storedWithoutDefault[name] {
+            return "its stored property '\(property)' has no default value, so the implicit initializer needs an argument for it"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,81 @@
+import Testing
+@testable import BridgeGeneratorCore
+
+/// Mistakes a new user makes, reported where they are made rather than inside the generated
+/// file: a real type that a host cannot create with `init()`.
+@Suite struct NewcomerMistakesTests {
+    static let greeter = """
+        protocol Greeter: Bridged { func greet(_ name: String) async throws -> String }
+        """
+
+    /// The errors `source` gets, beside the protocol above.
+    private func errors(_ source: String) -> [String] {
+        Generator.generate(files: [("Greeter.swift", Self.greeter), ("Local.swift", source)]).diagnostics
+            .filter { $0.severity == .error }.map(\.description)
+    }
+
+    @Test func aRealTypeWithoutInitIsAnErrorAtTheType() {
+        let source = """
+            struct StoredGreeter: Greeter {
+                let prefix: String
+                func greet(_ name: String) async throws -> String { prefix + name }
+            }
+            final class ArgumentGreeter: Greeter {
+                private let prefix: String
+                init(prefix: String) { self.prefix = prefix }
+                func greet(_ name: String) async throws -> String { prefix + name }
+            }
+            enum CaseGreeter: Greeter {
+                case loud
+                func greet(_ name: String) async throws -> String { name }
+            }
+            """
+        let fix = "Add 'init()', or conform to 'BridgeConfigurable' to be created from a configuration that 'start' passes."
+        #expect(errors(source) == [
+            "Local.swift:1:1: error: 'StoredGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', which a bridge's host calls to create the real object: its stored property 'prefix' has no default value, so the implicit initializer needs an argument for it. \(fix)",
+            "Local.swift:5:7: error: 'ArgumentGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', which a bridge's host calls to create the real object: its initializers all take arguments, and declaring them takes the implicit 'init()' away. \(fix)",
+            "Local.swift:10:1: error: 'CaseGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', which a bridge's host calls to create the real object: an enum has no 'init()' unless it declares one. \(fix)",
+        ])
+    }
+
+    @Test func typesThatHaveInitOrDoNotNeedItAreLinked() {
+        let source = """
+            struct Defaults: Greeter {
+                var prefix = "hi "
+                var suffix: String?
+                var computed: Int { 1 }
+                var observed: Int = 0 { didSet {} }
+                static let shared: String
+                func greet(_ name: String) async throws -> String { name }
+            }
+            struct Extended: Greeter {
+                let prefix: String
+                func greet(_ name: String) async throws -> String { name }
+            }
+            extension Extended { init() { prefix = "" } }
+            final class Convenient: Greeter {
+                var prefix = ""
+                convenience init(prefix: String) { self.init(); self.prefix = prefix }
+                func greet(_ name: String) async throws -> String { name }
+            }
+            final class Configured: Greeter, BridgeConfigurable {
+                init(configuration: String) {}
+                func greet(_ name: String) async throws -> String { name }
+            }
+            @MemberwiseInit struct FromMacro: Greeter {
+                let prefix: String
+                func greet(_ name: String) async throws -> String { name }
+            }
+            struct Wrapped: Greeter {
+                @Clamped var level: Int
+                func greet(_ name: String) async throws -> String { name }
+            }
+            """
+        #expect(errors(source) == [])
+        let output = Generator.generate(files: [("Greeter.swift", Self.greeter), ("Local.swift", source)]).output
+        for name in ["Defaults", "Extended", "Convenient", "FromMacro", "Wrapped"] {
+            #expect(output.contains("extension \(name): BridgeHostable {"), "\(name)")
+        }
+        #expect(output.contains("extension Configured {"))
+    }
+}
