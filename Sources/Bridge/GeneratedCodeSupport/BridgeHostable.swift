@@ -13,6 +13,11 @@
 /// }
 /// let bridge = try await Bridge<RemoteVault>.start(.init(executable: "vault-host"))
 /// ```
+///
+/// When the compiler says that a real type "does not conform to protocol 'BridgeStartable'",
+/// the `BridgeGen` plugin did not run for the target that declares it: add
+/// `plugins: [.plugin(name: "BridgeGen", package: "swift-process-bridge")]` to that target in
+/// `Package.swift`.
 public protocol BridgeStartable: _BridgeSendableMetatype {
     /// The generated client type that the parent uses to call the real type.
     associatedtype BridgeClient: _BridgeClient

@@ -1,0 +1,19 @@
+/// What `withBridge` resolves to when the real type conforms to a bridged protocol but nothing
+/// links it to a client, because the `BridgeGen` plugin did not run for the target that
+/// declares it: the compiler then names the missing plugin instead of a protocol the user never
+/// wrote.
+///
+/// When the plugin ran, the real type is `BridgeStartable` too, and the available `withBridge`
+/// wins over this unavailable one.
+@available(
+    *, unavailable,
+    message: "the real type conforms to a bridged protocol but is not linked to its client: the BridgeGen plugin did not run for its target. Add 'plugins: [.plugin(name: \"BridgeGen\", package: \"swift-process-bridge\")]' to that target in Package.swift."
+)
+public func withBridge<Real: Bridged, Result>(
+    _ type: Real.Type,
+    options: BridgeOptions = .init(),
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (Real) async throws -> Result
+) async throws -> Result {
+    fatalError("unavailable")
+}
