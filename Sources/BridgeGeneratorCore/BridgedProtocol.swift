@@ -70,13 +70,7 @@ struct BridgedParameter: Hashable, Sendable {
     var label: String
     /// The name inside the function as written, or nil when the user wrote `_` or no name.
     var name: String?
-    /// For a variadic parameter `Int...`, the element type `Int`.
     var type: TypeSpelling
-    /// Whether it is variadic: it travels as an array of `type`.
-    var isVariadic = false
-
-    /// The type of the parameter's value inside the function: `[Int]` for `Int...`.
-    var valueType: String { isVariadic ? "[\(type.swift)]" : type.swift }
 
     /// The label in a wire signature: no backticks.
     var signatureLabel: String {
@@ -138,7 +132,7 @@ struct BridgedRequirement: Hashable, Sendable {
     var methodDescription: String {
         switch kind {
         case .method(let parameters):
-            let list = parameters.map { "\($0.signatureLabel):\($0.type.signature)\($0.isVariadic ? "..." : "")" }.joined(separator: ",")
+            let list = parameters.map { "\($0.signatureLabel):\($0.type.signature)" }.joined(separator: ",")
             return "\(bareName)(\(list))"
         case .property:
             return "var \(bareName)"

@@ -170,7 +170,7 @@ enum Emitter {
                     : "\(parameter.label) \(name): \(parameter.type.declared)"
             }
             let statements = zip(parameters, names).flatMap { parameter, name in
-                encoding(Keywords.asExpression(name), parameter.isVariadic ? nil : parameter.type, into: "$0")
+                encoding(Keywords.asExpression(name), parameter.type, into: "$0")
             }
             let encoder = statements.isEmpty ? "{ _ in }" : "{ " + statements.joined(separator: "; ") + " }"
             let resultClause = requirement.methodResult.map { " -> \($0.declared)" } ?? ""
@@ -228,11 +228,10 @@ enum Emitter {
     }
 
     /// Statements that encode `value` into `writer`: a tuple, which is not `Codable`, element
-    /// by element; a callback object as a reference the host calls back through. A nil `type`
-    /// is any Codable value.
-    private static func encoding(_ value: String, _ type: TypeSpelling?, into writer: String) -> [String] {
-        if type?.callback != nil { return ["try \(writer).encodeObject(\(value)._bridgeExport)"] }
-        guard let elements = type?.tupleElements else { return ["try \(writer).encode(\(value))"] }
+    /// by element; a callback object as a reference the host calls back through.
+    private static func encoding(_ value: String, _ type: TypeSpelling, into writer: String) -> [String] {
+        if type.callback != nil { return ["try \(writer).encodeObject(\(value)._bridgeExport)"] }
+        guard let elements = type.tupleElements else { return ["try \(writer).encode(\(value))"] }
         return elements.enumerated().flatMap { position, element in
             encoding("\(value).\(position)", element.type, into: writer)
         }
@@ -327,16 +326,10 @@ enum Emitter {
         case .method(let parameters):
             var arguments: [String] = []
             for (position, parameter) in parameters.enumerated() {
-                let type = parameter.isVariadic ? TypeSpelling(declared: parameter.valueType, swift: parameter.valueType, signature: "") : parameter.type
-                text += located + "\(body)let argument\(position) = \(decoding(type, from: "arguments"))\n"
+                text += located + "\(body)let argument\(position) = \(decoding(parameter.type, from: "arguments"))\n"
                 arguments.append(parameter.label == "_" ? "argument\(position)" : "\(callLabel(parameter)): argument\(position)")
             }
-            if parameters.contains(where: \.isVariadic) {
-                text += located + "\(body)\(variadicForwarder(requirement, parameters: parameters))\n"
-                invocation = "\(tryAwait) function(\(parameters.indices.map { "argument\($0)" }.joined(separator: ", ")))"
-            } else {
-                invocation = "\(tryAwait) real.\(requirement.name)(\(arguments.joined(separator: ", ")))"
-            }
+            invocation = "\(tryAwait) real.\(requirement.name)(\(arguments.joined(separator: ", ")))"
         case .property:
             invocation = "\(tryAwait) real.\(requirement.name)"
         }
@@ -353,18 +346,6 @@ enum Emitter {
         text += "\(body)#sourceLocation()\n"
         text += "\(indent)}"
         return text
-    }
-
-    /// Swift cannot pass an array to a variadic parameter, but a variadic parameter is an
-    /// array in the calling convention: the method, taken as a function value, is cast to the
-    /// same function type with `[T]` in place of `T...`.
-    private static func variadicForwarder(_ requirement: BridgedRequirement, parameters: [BridgedParameter]) -> String {
-        let effects = requirement.isAsync ? "async throws" : "throws"
-        let result = requirement.methodResult?.swift ?? "Void"
-        let labels = parameters.map { "\($0.signatureLabel):" }.joined()
-        let declared = parameters.map { $0.isVariadic ? "\($0.type.swift)..." : $0.type.swift }.joined(separator: ", ")
-        let passed = parameters.map(\.valueType).joined(separator: ", ")
-        return "let function = unsafeBitCast(real.\(requirement.name)(\(labels)) as (\(declared)) \(effects) -> \(result), to: ((\(passed)) \(effects) -> \(result)).self)"
     }
 
     /// An argument label in a call: any keyword but `inout`, `var` and `let` may stand there

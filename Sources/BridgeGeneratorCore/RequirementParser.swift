@@ -385,15 +385,17 @@ private struct RequirementReader {
             return written.text == "_" ? nil : written.text
         }()
         let subject = name.map { "parameter '\($0)' of '\(function)'" } ?? "parameter \(number) of '\(function)'"
-        var annotation = readTypeAnnotation(from: index + 1, limit: range.upperBound, stops: ["="])
-        problems += checkType(annotation, subject: subject, role: .parameter)
+        let annotation = readTypeAnnotation(from: index + 1, limit: range.upperBound, stops: ["="])
+        let typeProblems = checkType(annotation, subject: subject, role: .parameter)
+        problems += typeProblems
         if annotation.specifiers.contains("inout") {
             problems.append("\(subject) is 'inout': the host cannot write into the caller's memory. Return the new value instead.")
         }
-        var isVariadic = false
-        if let last = list[annotation.core.upperBound - 1], annotation.core.count > 1, last.isPunctuation("...") {
-            isVariadic = true  // travels as an array of the element type
-            annotation.core = annotation.core.lowerBound..<(annotation.core.upperBound - 1)
+        if typeProblems.isEmpty, annotation.core.count > 1, let last = list[annotation.core.upperBound - 1], last.isPunctuation("...") {
+            // The host decodes an array, and Swift has no way to pass an array on to a variadic
+            // parameter but reinterpreting the function's type, which is undefined behaviour.
+            let element = list.spelled(annotation.core.lowerBound..<(annotation.core.upperBound - 1))
+            problems.append("\(subject) is variadic ('\(element)...'): the host decodes the values as an array, and Swift cannot pass an array on to a variadic parameter. Take an array, '[\(element)]', instead.")
         }
         let passing = annotation.specifiers.filter { ["borrowing", "consuming", "sending", "__owned", "__shared"].contains($0) }
         if let specifier = passing.first {
@@ -404,7 +406,7 @@ private struct RequirementReader {
             type.callback = mention.reference.callback
             type.signature = "any \(mention.reference.callback.protocolName)"
         }
-        return BridgedParameter(label: first.text, name: name, type: type, isVariadic: isVariadic)
+        return BridgedParameter(label: first.text, name: name, type: type)
     }
 
     // MARK: var

@@ -49,6 +49,7 @@ import Testing
         (16, 5, "'retry' is 'rethrows'"),
         (17, 5, "'size' must be 'throws' or 'async throws'"),
         (18, 22, "'typed' uses typed throws"),
+        (20, 5, "parameter 'xs' of 'many' is variadic ('Int...'): the host decodes the values as an array, and Swift cannot pass an array on to a variadic parameter. Take an array, '[Int]', instead."),
         (21, 5, "'shared' is 'class'"),
         (22, 5, "parameter 'f' of 'mapped' is a closure"),
     ]

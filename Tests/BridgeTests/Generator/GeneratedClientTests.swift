@@ -25,11 +25,11 @@ import Testing
         await bridge.stop()
     }
 
-    @Test func variadicParametersTravelAsArrays() async throws {
+    @Test func arrayParametersBesideOthers() async throws {
         let bridge = try await Bridge<LocalKitchen>.start()
         let kitchen = bridge.client
-        #expect(try kitchen.sum(1, 2, 3, scale: 10) == 60)
-        #expect(try kitchen.sum(scale: 10) == 0)
+        #expect(try kitchen.sum([1, 2, 3], scale: 10) == 60)
+        #expect(try kitchen.sum([], scale: 10) == 0)
         await bridge.stop()
     }
 

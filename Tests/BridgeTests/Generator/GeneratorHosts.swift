@@ -27,7 +27,7 @@ enum Geometry {
     }
 }
 
-/// Spellings of every kind: attributes, keywords as names, overloads, variadics, tuples,
+/// Spellings of every kind: attributes, keywords as names, overloads, arrays, tuples,
 /// comments between parameters, `#if` around requirements, effectful properties.
 public protocol Kitchen: Bridged, Sendable {
     @available(macOS 10.15, *)
@@ -36,7 +36,7 @@ public protocol Kitchen: Bridged, Sendable {
     func measure(_ value: Int) async throws -> String
     func measure(_ value: Double) async throws -> String  // overload by type
     func measure(grams value: Int) async throws -> String  // overload by label
-    func sum(_ values: Int..., scale: Int) throws -> Int
+    func sum(_ values: [Int], scale: Int) throws -> Int
     func describe(
         name: String,  // a comment with a brace {
         /* "a string" in a comment */ tags: [String: [Int?]],
@@ -62,7 +62,7 @@ final class LocalKitchen: Kitchen {
     func measure(_ value: Int) async throws -> String { "int \(value)" }
     func measure(_ value: Double) async throws -> String { "double \(value)" }
     func measure(grams value: Int) async throws -> String { "\(value) g" }
-    func sum(_ values: Int..., scale: Int) throws -> Int { values.reduce(0, +) * scale }
+    func sum(_ values: [Int], scale: Int) throws -> Int { values.reduce(0, +) * scale }
     func describe(
         name: String, tags: [String: [Int?]], when: Date, at location: URL, blob: Data, count: Int, maybe: String?
     ) async throws -> String {
