@@ -5,8 +5,11 @@
 /// Only what is certain counts: a type is said to lack `init()` when it declares none and its
 /// own initializers, or a stored property without a default value, take the implicit one away.
 struct InitializerFacts: Sendable {
-    /// Types, by qualified name, that declare `init()` in their body or in an extension.
+    /// Types, by qualified name, that declare `init()` in their body or in an extension that
+    /// the generated file can call: not `private` or `fileprivate`.
     var parameterless: Set<String> = []
+    /// Types whose every `init()` is `private` or `fileprivate`.
+    var hiddenParameterless: Set<String> = []
     /// Types whose body declares an initializer that is not `convenience`: Swift then gives
     /// them no implicit `init()`.
     var withOwnInitializers: Set<String> = []
@@ -17,6 +20,7 @@ struct InitializerFacts: Sendable {
     /// Adds what another file says.
     mutating func merge(_ other: InitializerFacts) {
         parameterless.formUnion(other.parameterless)
+        hiddenParameterless.formUnion(other.hiddenParameterless)
         withOwnInitializers.formUnion(other.withOwnInitializers)
         storedWithoutDefault.merge(other.storedWithoutDefault) { first, _ in first }
     }
@@ -25,11 +29,14 @@ struct InitializerFacts: Sendable {
     func missingInitializerReason(_ declaration: TypeDeclaration) -> String? {
         let name = declaration.qualifiedName
         guard !parameterless.contains(name), !declaration.mayGainMembersFromMacros else { return nil }
+        if hiddenParameterless.contains(name) {
+            return "its 'init()' is private, and the conformance in the generated file cannot call it. Make 'init()' at least internal"
+        }
         if declaration.keyword == "enum" {
             return "an enum has no 'init()' unless it declares one"
         }
         if withOwnInitializers.contains(name) {
-            return "its initializers all take arguments, and declaring them takes the implicit 'init()' away"
+            return "its initializers all take arguments (default values do not make one 'init()'), and declaring them takes the implicit 'init()' away"
         }
         if let property = storedWithoutDefault[name] {
             return "its stored property '\(property)' has no default value, so the implicit initializer needs an argument for it"

@@ -125,10 +125,15 @@ struct ProtocolParser {
     /// one that takes the implicit initializers away.
     private mutating func readInitializer(at index: Int) {
         guard let owner = memberOwner else { return }
+        let prefix = declarationPrefix(before: index)
         if list.isPunctuation(index + 1, "("), list.isPunctuation(index + 2, ")") {
-            file.initializers.parameterless.insert(owner.name)
+            if let access = prefix.access, access < .internal {
+                file.initializers.hiddenParameterless.insert(owner.name)
+            } else {
+                file.initializers.parameterless.insert(owner.name)
+            }
         }
-        let isConvenience = declarationPrefix(before: index).modifiers.contains("convenience")
+        let isConvenience = prefix.modifiers.contains("convenience")
         if owner.isTypeBody, !isConvenience, !list.isPunctuation(index - 1, ".") {
             file.initializers.withOwnInitializers.insert(owner.name)
         }
