@@ -179,8 +179,8 @@ import Testing
             """
         let diagnostics = Generator.generate(files: [("T.swift", source), ("U.swift", other)]).diagnostics.map(\.description)
         #expect(diagnostics == [
-            "T.swift:3:1: error: bridged protocol 'Twice' is declared more than once (also at T.swift:1:1). Declare it once, or once in each branch of one '#if ... #else ... #endif' in one file: the generator then generates each declaration under its own condition.",
-            "U.swift:2:1: error: bridged protocol 'Twice' is declared more than once (also at T.swift:1:1). Declare it once, or once in each branch of one '#if ... #else ... #endif' in one file: the generator then generates each declaration under its own condition.",
+            "T.swift:3:1: error: bridged protocol 'Twice' is declared more than once (also at T.swift:1:1). Declare it once, or once in each branch of one '#if ... #else ... #endif', or under '#if X' and '#if !X': the generator then generates each declaration under its own condition.",
+            "U.swift:2:1: error: bridged protocol 'Twice' is declared more than once (also at T.swift:1:1). Declare it once, or once in each branch of one '#if ... #else ... #endif', or under '#if X' and '#if !X': the generator then generates each declaration under its own condition.",
         ])
     }
 

@@ -298,6 +298,31 @@ import Testing
         expectSameText(output, Self.platformExpected)
     }
 
+    /// The same split over two files, under conditions written as each other's negation.
+    @Test func aProtocolDeclaredUnderNegatedConditionsInTwoFilesIsGeneratedForEach() {
+        let linux = """
+            #if os(Linux)
+            protocol Platform: Bridged { func name() async throws -> String }
+            #endif
+            """
+        let other = """
+            #if !os(Linux)
+            protocol Platform: Bridged { func version() async throws -> Int }
+            #endif
+            final class LocalPlatform: Platform {
+                init() {}
+                func version() async throws -> Int { 1 }
+            }
+            """
+        let (output, diagnostics) = Generator.generate(files: [("Linux.swift", linux), ("Other.swift", other)], module: "Demo")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0 == "struct PlatformClient: Platform, _BridgeClient {" }.count == 2)
+        // Each twin's code, and a link of the real type under each.
+        #expect(lines.filter { $0 == "#if os(Linux)" }.count == 2)
+        #expect(lines.filter { $0 == "#if !os(Linux)" }.count == 2)
+    }
+
     static let metricsSource = #"""
         import Bridge
 

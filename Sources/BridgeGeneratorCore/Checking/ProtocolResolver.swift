@@ -123,7 +123,7 @@ struct ProtocolResolver {
             if let clash = earlier.first(where: { !areTwins(index, $0) }) {
                 let first = declarations[clash].declaration.location
                 diagnostics.append(.error(
-                    "bridged protocol '\(declaration.qualifiedName)' is declared more than once (also at \(first.path):\(first.line):\(first.column)). Declare it once, or once in each branch of one '#if ... #else ... #endif' in one file: the generator then generates each declaration under its own condition.",
+                    "bridged protocol '\(declaration.qualifiedName)' is declared more than once (also at \(first.path):\(first.line):\(first.column)). Declare it once, or once in each branch of one '#if ... #else ... #endif', or under '#if X' and '#if !X': the generator then generates each declaration under its own condition.",
                     at: declaration.location))
                 continue
             }
@@ -165,11 +165,15 @@ struct ProtocolResolver {
         return (protocols, diagnostics)
     }
 
-    /// Whether two declarations of one name sit in different branches of one `#if` of one file,
-    /// so that the compiler sees at most one of them.
+    /// Whether the compiler sees at most one of two declarations of one name: they sit in
+    /// different branches of one `#if` of one file, or under conditions written as each
+    /// other's negation (`#if os(Linux)` in one file, `#if !os(Linux)` in another).
     private func areTwins(_ first: Int, _ second: Int) -> Bool {
-        declarations[first].file == declarations[second].file
-            && ConditionalBranch.excludeEachOther(declarations[first].declaration.branches, declarations[second].declaration.branches)
+        let (one, other) = (declarations[first], declarations[second])
+        if one.file == other.file, ConditionalBranch.excludeEachOther(one.declaration.branches, other.declaration.branches) {
+            return true
+        }
+        return CompilationConditions.areComplementary(one.declaration.condition, other.declaration.condition)
     }
 
     /// The requirements of the bridged parents of `index`, depth first, then its own; each

@@ -60,6 +60,24 @@ struct CompilationConditions {
         blocks.map { ConditionalBranch(block: $0.number, clause: $0.earlierConditions.count) }
     }
 
+    /// Whether two conditions as written can never hold together because one is the other
+    /// negated: `os(Linux)` and `!os(Linux)`, or `!(os(Linux))` as an `#else` gives it.
+    /// Conditions are compared as text, not evaluated.
+    static func areComplementary(_ first: String?, _ second: String?) -> Bool {
+        guard let first = first.map(withoutSpaces), let second = second.map(withoutSpaces) else { return false }
+        return negations(of: first).contains(second) || negations(of: second).contains(first)
+    }
+
+    private static func withoutSpaces(_ condition: String) -> String {
+        condition.filter { !$0.isWhitespace }
+    }
+
+    /// `!(c)`, and `!c` when `c` is one term that `!` can stand before without parentheses.
+    private static func negations(of condition: String) -> [String] {
+        let isOneTerm = !condition.contains("&&") && !condition.contains("||") && !condition.hasPrefix("!")
+        return ["!(\(condition))"] + (isOneTerm ? ["!\(condition)"] : [])
+    }
+
     /// `inner` under `outer`: both must hold.
     static func joined(_ outer: String?, _ inner: String?) -> String? {
         guard let outer else { return inner }
