@@ -4,10 +4,17 @@ struct CodeWriter {
     /// What has been written.
     private(set) var text = ""
     private var indentation = ""
+    /// The last path a `#sourceLocation` named, and it as a literal: consecutive directives name
+    /// the same file, whose literal is then escaped once.
+    private var lastPath: (path: String, literal: String)?
 
     /// One line at the current indentation; an empty line gets no indentation.
     mutating func line(_ code: String) {
-        text += code.isEmpty ? "\n" : indentation + code + "\n"
+        if !code.isEmpty {
+            text += indentation
+            text += code
+        }
+        text += "\n"
     }
 
     /// An empty line.
@@ -45,7 +52,14 @@ struct CodeWriter {
     /// the compiler, as `location`'s line of `location`'s file, and the lines after it as the
     /// lines after that one, up to `endSourceLocation()`.
     mutating func sourceLocation(_ location: SourceLocation, linesBefore: Int = 0) {
-        line("#sourceLocation(file: \(Emitter.literal(location.path)), line: \(max(1, location.line - linesBefore)))")
+        let file: String
+        if let lastPath, lastPath.path == location.path {
+            file = lastPath.literal
+        } else {
+            file = Emitter.literal(location.path)
+            lastPath = (location.path, file)
+        }
+        line("#sourceLocation(file: \(file), line: \(max(1, location.line - linesBefore)))")
     }
 
     /// `#sourceLocation()`: the lines that follow count as the generated file's own again.

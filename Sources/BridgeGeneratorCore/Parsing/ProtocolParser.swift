@@ -23,6 +23,10 @@ struct ProtocolParser {
     /// The members of `openBraces`, so that a `}` whose `{` is not open is ignored at once.
     private var openBraceSet: Set<Int> = []
     private var owners: [BraceOwner] = []
+    /// For each of `owners`, the qualified name of the type or extension whose body it is, or
+    /// nil for code and anything inside code: kept as braces open so that a member needs no
+    /// walk up the stack.
+    private var memberScopes: [String?] = []
     private var bodyOwners: [Int: BraceOwner] = [:]
     private var conditions = CompilationConditions()
 
@@ -51,7 +55,9 @@ struct ProtocolParser {
             case .punctuation where token.text == "{":
                 openBraces.append(index)
                 openBraceSet.insert(index)
-                owners.append(bodyOwners[index] ?? .code)
+                let owner = bodyOwners[index] ?? .code
+                memberScopes.append(Self.memberScope(of: owner, inside: owners.isEmpty ? .some("") : memberScopes.last ?? nil))
+                owners.append(owner)
             case .punctuation where token.text == "}":
                 closeBrace(at: index)
             case .identifier where !list.isPunctuation(index - 1, "."):
@@ -69,6 +75,7 @@ struct ProtocolParser {
         openBraceSet.subtract(openBraces[position...])
         openBraces.removeSubrange(position...)
         owners.removeSubrange(position...)
+        memberScopes.removeSubrange(position...)
     }
 
     private func location(_ index: Int) -> SourceLocation {
@@ -95,7 +102,17 @@ struct ProtocolParser {
     // MARK: - Declarations
 
     private mutating func readDeclaration(at index: Int) {
-        switch list.tokens[index].text {
+        let text = list.tokens[index].text
+        // Most identifiers of a file are told apart from the words below by their first byte,
+        // without a string comparison with each word.
+        switch text.utf8.first {
+        case UInt8(ascii: "i"), UInt8(ascii: "p"), UInt8(ascii: "c"), UInt8(ascii: "s"),
+             UInt8(ascii: "e"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "v"):
+            break
+        default:
+            return
+        }
+        switch text {
         case "import" where owners.isEmpty:
             readImport(at: index)
         case "protocol" where looksLikeTypeDeclaration(at: index):
@@ -116,9 +133,19 @@ struct ProtocolParser {
     /// The qualified name of the type or extension whose body directly holds the current point,
     /// and whether it is a type's own body; nil inside code or at top level.
     private var memberOwner: (name: String, isTypeBody: Bool)? {
-        guard case .nested(let names) = placement, let last = owners.last else { return nil }
-        if case .type = last { return (names.joined(separator: "."), true) }
-        return (names.joined(separator: "."), false)
+        guard let last = owners.last, let scope = memberScopes.last ?? nil else { return nil }
+        if case .type = last { return (scope, true) }
+        return (scope, false)
+    }
+
+    /// The qualified name of the body that `owner` opens inside `enclosing` (the empty name at
+    /// top level), or nil in code.
+    private static func memberScope(of owner: BraceOwner, inside enclosing: String?) -> String? {
+        guard let enclosing else { return nil }
+        switch owner {
+        case .type(let name), .extension(let name): return enclosing.isEmpty ? name : enclosing + "." + name
+        case .code: return nil
+        }
     }
 
     /// Notes an `init` of a type or extension: whether it takes no arguments, and whether it is
@@ -143,10 +170,9 @@ struct ProtocolParser {
     /// String`. Computed and observed properties (a `{` on the line), several bindings, and
     /// properties with attributes (a wrapper may give the default) are left alone.
     private mutating func readStoredProperty(at index: Int) {
-        guard let owner = memberOwner, owner.isTypeBody, file.initializers.storedWithoutDefault[owner.name] == nil,
-              let name = list[index + 1], name.kind == .identifier, list.isPunctuation(index + 2, ":") else { return }
-        let prefix = declarationPrefix(before: index)
-        guard prefix.attributes.isEmpty, prefix.modifiers.isDisjoint(with: ["static", "class", "lazy"]) else { return }
+        // The cheap checks come first: this runs for every `let` and `var` of the target.
+        guard let name = list[index + 1], name.kind == .identifier, list.isPunctuation(index + 2, ":"),
+              let owner = memberOwner, owner.isTypeBody else { return }
         var next = index + 3
         var last: Token?
         while let token = list[next], token.line == name.line {
@@ -161,6 +187,9 @@ struct ProtocolParser {
         }
         // `var x: Int?` starts out nil; `let x: Int?` has no default.
         if list.tokens[index].text == "var", last?.isPunctuation("?") ?? false { return }
+        guard file.initializers.storedWithoutDefault[owner.name] == nil else { return }
+        let prefix = declarationPrefix(before: index)
+        guard prefix.attributes.isEmpty, prefix.modifiers.isDisjoint(with: ["static", "class", "lazy"]) else { return }
         file.initializers.storedWithoutDefault[owner.name] = name.bareName
     }
 
