@@ -38,13 +38,13 @@ import Testing
                 func greet(_ name: String) async throws -> String { name }
             }
             """
-        let fix = "Add 'init()', or conform to 'BridgeConfigurable' to be created from a configuration that 'start' passes."
+        let configurable = "or conform to 'BridgeConfigurable' to be created from a configuration that 'start' passes."
         #expect(errors(source) == [
-            "Local.swift:1:1: error: 'StoredGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', which a bridge's host calls to create the real object: its stored property 'prefix' has no default value, so the implicit initializer needs an argument for it. \(fix)",
-            "Local.swift:5:7: error: 'ArgumentGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', which a bridge's host calls to create the real object: its initializers all take arguments (default values do not make one 'init()'), and declaring them takes the implicit 'init()' away. \(fix)",
-            "Local.swift:10:1: error: 'CaseGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', which a bridge's host calls to create the real object: an enum has no 'init()' unless it declares one. \(fix)",
-            "Local.swift:14:1: error: 'HiddenGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', which a bridge's host calls to create the real object: its 'init()' is private, and the conformance in the generated file cannot call it. Make 'init()' at least internal. \(fix)",
-            "Local.swift:18:1: error: 'DefaultedGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', which a bridge's host calls to create the real object: its initializers all take arguments (default values do not make one 'init()'), and declaring them takes the implicit 'init()' away. \(fix)",
+            "Local.swift:1:1: error: 'StoredGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', and a bridge's host creates the real object with 'init()': its stored property 'prefix' has no default value, so the implicit initializer needs an argument for it. Add 'init()', \(configurable)",
+            "Local.swift:5:7: error: 'ArgumentGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', and a bridge's host creates the real object with 'init()': its initializers all take arguments (default values do not make one 'init()'), and declaring them takes the implicit 'init()' away. Add 'init()', \(configurable)",
+            "Local.swift:10:1: error: 'CaseGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', and a bridge's host creates the real object with 'init()': an enum has no 'init()' unless it declares one. Add 'init()', \(configurable)",
+            "Local.swift:14:1: error: 'HiddenGreeter' conforms to the bridged protocol 'Greeter' but its 'init()' is private, and a bridge's host creates the real object with 'init()': the conformance in the generated file cannot call it. Make 'init()' at least internal, \(configurable)",
+            "Local.swift:18:1: error: 'DefaultedGreeter' conforms to the bridged protocol 'Greeter' but has no 'init()', and a bridge's host creates the real object with 'init()': its initializers all take arguments (default values do not make one 'init()'), and declaring them takes the implicit 'init()' away. Add 'init()', \(configurable)",
         ])
     }
 

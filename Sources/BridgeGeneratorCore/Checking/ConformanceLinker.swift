@@ -111,9 +111,9 @@ enum ConformanceLinker {
                     "'\(typeName)' is more visible than the bridged protocol '\(bridged.qualifiedName)': linking it would need '\(bridged.qualifiedClientName)' to be as visible as '\(typeName)'; skipped. Give '\(bridged.qualifiedName)' at least the access level of '\(typeName)'.",
                     at: site.location))
             } else if !configurable.contains(typeName), let declaration = declarations[typeName],
-                      let reason = initializers.missingInitializerReason(declaration) {
+                      let problem = initializers.missingInitializer(declaration) {
                 diagnostics.append(.error(
-                    "'\(typeName)' conforms to the bridged protocol '\(bridged.qualifiedName)' but has no 'init()', which a bridge's host calls to create the real object: \(reason). Add 'init()', or conform to 'BridgeConfigurable' to be created from a configuration that 'start' passes.",
+                    "'\(typeName)' conforms to the bridged protocol '\(bridged.qualifiedName)' but \(problem.what), and a bridge's host creates the real object with 'init()': \(problem.why). \(problem.fix), or conform to 'BridgeConfigurable' to be created from a configuration that 'start' passes.",
                     at: declaration.location))
             } else {
                 for declaration in twins[bridged.qualifiedName] ?? [bridged] {

@@ -25,21 +25,23 @@ struct InitializerFacts: Sendable {
         storedWithoutDefault.merge(other.storedWithoutDefault) { first, _ in first }
     }
 
-    /// Why `declaration` certainly has no `init()`, or nil when it has one or may have one.
-    func missingInitializerReason(_ declaration: TypeDeclaration) -> String? {
+    /// Why `declaration` certainly has no `init()` that generated code can call, or nil when it
+    /// has one or may have one: what is missing, why, and what to write.
+    func missingInitializer(_ declaration: TypeDeclaration) -> (what: String, why: String, fix: String)? {
         let name = declaration.qualifiedName
         guard !parameterless.contains(name), !declaration.mayGainMembersFromMacros else { return nil }
         if hiddenParameterless.contains(name) {
-            return "its 'init()' is private, and the conformance in the generated file cannot call it. Make 'init()' at least internal"
+            return ("its 'init()' is private", "the conformance in the generated file cannot call it", "Make 'init()' at least internal")
         }
+        let missing = "has no 'init()'"
         if declaration.keyword == "enum" {
-            return "an enum has no 'init()' unless it declares one"
+            return (missing, "an enum has no 'init()' unless it declares one", "Add 'init()'")
         }
         if withOwnInitializers.contains(name) {
-            return "its initializers all take arguments (default values do not make one 'init()'), and declaring them takes the implicit 'init()' away"
+            return (missing, "its initializers all take arguments (default values do not make one 'init()'), and declaring them takes the implicit 'init()' away", "Add 'init()'")
         }
         if let property = storedWithoutDefault[name] {
-            return "its stored property '\(property)' has no default value, so the implicit initializer needs an argument for it"
+            return (missing, "its stored property '\(property)' has no default value, so the implicit initializer needs an argument for it", "Add 'init()'")
         }
         return nil
     }
