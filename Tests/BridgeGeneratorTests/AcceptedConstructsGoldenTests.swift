@@ -51,12 +51,25 @@ import Testing
                         self._object = _object
                     }
 
+                    // 0: ping(_:Item)
                     #sourceLocation(file: "Nested.swift", line: 8)
                     public func ping(_ item: Item) async throws -> Item {
-                        // 0: ping(_:Item)
-                        #sourceLocation(file: "Nested.swift", line: 8)
-                        try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(item) }, result: { try $0.decode(Item.self) })
                         #sourceLocation()
+                        try await _connection.call(
+                            Self._bridgeInterface,
+                            0,
+                            on: _object,
+                            arguments: {
+                                #sourceLocation(file: "Nested.swift", line: 8)
+                                try $0.encode(item)
+                                #sourceLocation()
+                            },
+                            result: {
+                                #sourceLocation(file: "Nested.swift", line: 8)
+                                try $0.decode(Item.self)
+                                #sourceLocation()
+                            }
+                        )
                     }
 
                     /// The host dispatch table for `Tools.Pinger`, in the order of `_bridgeInterface`.
@@ -143,12 +156,21 @@ import Testing
                     self._object = _object
                 }
 
+                // 0: base()
                 #sourceLocation(file: "Chain.swift", line: 2)
                 func base() async throws -> Int {
-                    // 0: base()
-                    #sourceLocation(file: "Chain.swift", line: 2)
-                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                     #sourceLocation()
+                    try await _connection.call(
+                        Self._bridgeInterface,
+                        0,
+                        on: _object,
+                        arguments: { _ in },
+                        result: {
+                            #sourceLocation(file: "Chain.swift", line: 2)
+                            try $0.decode(Int.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
             }
 
@@ -186,20 +208,34 @@ import Testing
                     self._object = _object
                 }
 
+                // 0: base()
                 #sourceLocation(file: "Chain.swift", line: 2)
                 func base() async throws -> Int {
-                    // 0: base()
-                    #sourceLocation(file: "Chain.swift", line: 2)
-                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                     #sourceLocation()
+                    try await _connection.call(
+                        Self._bridgeInterface,
+                        0,
+                        on: _object,
+                        arguments: { _ in },
+                        result: {
+                            #sourceLocation(file: "Chain.swift", line: 2)
+                            try $0.decode(Int.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
 
+                // 1: middle()
                 #sourceLocation(file: "Chain.swift", line: 6)
                 func middle() throws {
-                    // 1: middle()
-                    #sourceLocation(file: "Chain.swift", line: 6)
-                    try _connection.callBlocking(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { _ in })
                     #sourceLocation()
+                    try _connection.callBlocking(
+                        Self._bridgeInterface,
+                        1,
+                        on: _object,
+                        arguments: { _ in },
+                        result: { _ in }
+                    )
                 }
             }
 
@@ -243,28 +279,57 @@ import Testing
                     self._object = _object
                 }
 
+                // 0: base()
                 #sourceLocation(file: "Chain.swift", line: 2)
                 func base() async throws -> Int {
-                    // 0: base()
-                    #sourceLocation(file: "Chain.swift", line: 2)
-                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                     #sourceLocation()
+                    try await _connection.call(
+                        Self._bridgeInterface,
+                        0,
+                        on: _object,
+                        arguments: { _ in },
+                        result: {
+                            #sourceLocation(file: "Chain.swift", line: 2)
+                            try $0.decode(Int.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
 
+                // 1: middle()
                 #sourceLocation(file: "Chain.swift", line: 6)
                 func middle() throws {
-                    // 1: middle()
-                    #sourceLocation(file: "Chain.swift", line: 6)
-                    try _connection.callBlocking(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { _ in })
                     #sourceLocation()
+                    try _connection.callBlocking(
+                        Self._bridgeInterface,
+                        1,
+                        on: _object,
+                        arguments: { _ in },
+                        result: { _ in }
+                    )
                 }
 
+                // 2: top(_:[String],separator:String)
                 #sourceLocation(file: "Chain.swift", line: 11)
                 func top(_ values: [String], separator: String) async throws -> String {
-                    // 2: top(_:[String],separator:String)
-                    #sourceLocation(file: "Chain.swift", line: 11)
-                    try await _connection.call(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(values); try $0.encode(separator) }, result: { try $0.decode(String.self) })
                     #sourceLocation()
+                    try await _connection.call(
+                        Self._bridgeInterface,
+                        2,
+                        on: _object,
+                        arguments: {
+                            #sourceLocation(file: "Chain.swift", line: 11)
+                            try $0.encode(values)
+                            #sourceLocation(file: "Chain.swift", line: 11)
+                            try $0.encode(separator)
+                            #sourceLocation()
+                        },
+                        result: {
+                            #sourceLocation(file: "Chain.swift", line: 11)
+                            try $0.decode(String.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
             }
 
@@ -362,23 +427,47 @@ import Testing
                     self._object = _object
                 }
 
+                // 0: pair(_:(Int,label:String))
                 #sourceLocation(file: "Shapes.swift", line: 5)
                 func pair(_ value: (Int, label: String)) async throws -> (Int, (Bool, String)) {
-                    // 0: pair(_:(Int,label:String))
-                    #sourceLocation(file: "Shapes.swift", line: 5)
-                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(value.0); try $0.encode(value.1) }, result: { (try $0.decode(Int.self), (try $0.decode(Bool.self), try $0.decode(String.self))) })
                     #sourceLocation()
+                    try await _connection.call(
+                        Self._bridgeInterface,
+                        0,
+                        on: _object,
+                        arguments: {
+                            #sourceLocation(file: "Shapes.swift", line: 5)
+                            try $0.encode(value.0)
+                            #sourceLocation(file: "Shapes.swift", line: 5)
+                            try $0.encode(value.1)
+                            #sourceLocation()
+                        },
+                        result: {
+                            #sourceLocation(file: "Shapes.swift", line: 5)
+                            (try $0.decode(Int.self), (try $0.decode(Bool.self), try $0.decode(String.self)))
+                            #sourceLocation()
+                        }
+                    )
                 }
 
                 #if os(Linux)
                 private static let _bridgeIndex1 = _bridgeInterface._index(of: "var linux:String throws")
+                // 1: var linux
                 #sourceLocation(file: "Shapes.swift", line: 7)
                 var linux: String {
                     get throws {
-                        // 1: var linux
-                        #sourceLocation(file: "Shapes.swift", line: 7)
-                        try _connection.callBlocking(Self._bridgeInterface, Self._bridgeIndex1, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
                         #sourceLocation()
+                        try _connection.callBlocking(
+                            Self._bridgeInterface,
+                            Self._bridgeIndex1,
+                            on: _object,
+                            arguments: { _ in },
+                            result: {
+                                #sourceLocation(file: "Shapes.swift", line: 7)
+                                try $0.decode(String.self)
+                                #sourceLocation()
+                            }
+                        )
                     }
                 }
                 #endif

@@ -72,12 +72,21 @@ import Testing
                     self._object = _object
                 }
 
+                // 0: report(_:Double)
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
                 public func report(_ fraction: Double) async throws {
-                    // 0: report(_:Double)
-                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
-                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(fraction) }, result: { _ in })
                     #sourceLocation()
+                    try await _connection.call(
+                        Self._bridgeInterface,
+                        0,
+                        on: _object,
+                        arguments: {
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
+                            try $0.encode(fraction)
+                            #sourceLocation()
+                        },
+                        result: { _ in }
+                    )
                 }
             }
 
@@ -121,12 +130,21 @@ import Testing
                     self._object = _object
                 }
 
+                // 0: write(_:String)
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 11)
                 func write(_ line: String) throws {
-                    // 0: write(_:String)
-                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 11)
-                    try _connection.callBlocking(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(line) }, result: { _ in })
                     #sourceLocation()
+                    try _connection.callBlocking(
+                        Self._bridgeInterface,
+                        0,
+                        on: _object,
+                        arguments: {
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 11)
+                            try $0.encode(line)
+                            #sourceLocation()
+                        },
+                        result: { _ in }
+                    )
                 }
             }
 
@@ -171,12 +189,21 @@ import Testing
                         self._object = _object
                     }
 
+                    // 0: take(_:String)
                     #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
                     public func take(_ line: String) async throws {
-                        // 0: take(_:String)
-                        #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
-                        try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(line) }, result: { _ in })
                         #sourceLocation()
+                        try await _connection.call(
+                            Self._bridgeInterface,
+                            0,
+                            on: _object,
+                            arguments: {
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
+                                try $0.encode(line)
+                                #sourceLocation()
+                            },
+                            result: { _ in }
+                        )
                     }
 
                     /// The host dispatch table for `Tools.Sink`, in the order of `_bridgeInterface`.
@@ -225,12 +252,27 @@ import Testing
                         self._object = _object
                     }
 
+                    // 0: pump(into:any Tools.Sink,progress:any Progress)
                     #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
                     public func pump(into sink: any Sink, progress: any Demo.Progress) async throws -> Int {
-                        // 0: pump(into:any Tools.Sink,progress:any Progress)
-                        #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
-                        try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encodeObject(sink._bridgeExport); try $0.encodeObject(progress._bridgeExport) }, result: { try $0.decode(Int.self) })
                         #sourceLocation()
+                        try await _connection.call(
+                            Self._bridgeInterface,
+                            0,
+                            on: _object,
+                            arguments: {
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
+                                try $0.encodeObject(sink._bridgeExport)
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
+                                try $0.encodeObject(progress._bridgeExport)
+                                #sourceLocation()
+                            },
+                            result: {
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
+                                try $0.decode(Int.self)
+                                #sourceLocation()
+                            }
+                        )
                     }
 
                     /// The host dispatch table for `Tools.Pump`, in the order of `_bridgeInterface`.
@@ -276,20 +318,46 @@ import Testing
                     self._object = _object
                 }
 
+                // 0: run(steps:Int,reporter:any Progress)
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
                 func run(steps: Int, reporter: any Progress) async throws -> Int {
-                    // 0: run(steps:Int,reporter:any Progress)
-                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
-                    try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(steps); try $0.encodeObject(reporter._bridgeExport) }, result: { try $0.decode(Int.self) })
                     #sourceLocation()
+                    try await _connection.call(
+                        Self._bridgeInterface,
+                        0,
+                        on: _object,
+                        arguments: {
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
+                            try $0.encode(steps)
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
+                            try $0.encodeObject(reporter._bridgeExport)
+                            #sourceLocation()
+                        },
+                        result: {
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
+                            try $0.decode(Int.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
 
+                // 1: copy(_:any Log,to:any Tools.Sink)
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
                 func copy(_ log: any Log, to sink: any Tools.Sink) throws {
-                    // 1: copy(_:any Log,to:any Tools.Sink)
-                    #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
-                    try _connection.callBlocking(Self._bridgeInterface, 1, on: _object, arguments: { try $0.encodeObject(log._bridgeExport); try $0.encodeObject(sink._bridgeExport) }, result: { _ in })
                     #sourceLocation()
+                    try _connection.callBlocking(
+                        Self._bridgeInterface,
+                        1,
+                        on: _object,
+                        arguments: {
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
+                            try $0.encodeObject(log._bridgeExport)
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
+                            try $0.encodeObject(sink._bridgeExport)
+                            #sourceLocation()
+                        },
+                        result: { _ in }
+                    )
                 }
             }
 
@@ -386,38 +454,78 @@ import Testing
                     self._object = _object
                 }
 
+                // 0: countdown(from:Int)
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
                 public func countdown(from start: Int) async throws -> AsyncThrowingStream<Int, any Error> {
-                    // 0: countdown(from:Int)
-                    #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
-                    try await _connection.callStream(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(start) }, element: { try $0.decode(Int.self) })
                     #sourceLocation()
+                    try await _connection.callStream(
+                        Self._bridgeInterface,
+                        0,
+                        on: _object,
+                        arguments: {
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
+                            try $0.encode(start)
+                            #sourceLocation()
+                        },
+                        element: {
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
+                            try $0.decode(Int.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
 
+                // 1: pairs()
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
                 public func pairs() async throws -> Swift.AsyncThrowingStream<(Int, label: String), Error> {
-                    // 1: pairs()
-                    #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
-                    try await _connection.callStream(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, element: { (try $0.decode(Int.self), label: try $0.decode(String.self)) })
                     #sourceLocation()
+                    try await _connection.callStream(
+                        Self._bridgeInterface,
+                        1,
+                        on: _object,
+                        arguments: { _ in },
+                        element: {
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
+                            (try $0.decode(Int.self), label: try $0.decode(String.self))
+                            #sourceLocation()
+                        }
+                    )
                 }
 
+                // 2: beats(every:Double)
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
                 public func beats(every seconds: Double) async throws -> AsyncThrowingStream<Void, Swift.Error> {
-                    // 2: beats(every:Double)
-                    #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
-                    try await _connection.callStream(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(seconds) }, element: { _ in () })
                     #sourceLocation()
+                    try await _connection.callStream(
+                        Self._bridgeInterface,
+                        2,
+                        on: _object,
+                        arguments: {
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
+                            try $0.encode(seconds)
+                            #sourceLocation()
+                        },
+                        element: { _ in () }
+                    )
                 }
 
                 #if os(Linux)
                 private static let _bridgeIndex3 = _bridgeInterface._index(of: "lines() async throws -> AsyncThrowingStream<[String:Int?]>")
+                // 3: lines()
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
                 public func lines() async throws -> AsyncThrowingStream<[String: Int?], any Swift.Error> {
-                    // 3: lines()
-                    #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
-                    try await _connection.callStream(Self._bridgeInterface, Self._bridgeIndex3, on: _object, arguments: { _ in }, element: { try $0.decode([String: Int?].self) })
                     #sourceLocation()
+                    try await _connection.callStream(
+                        Self._bridgeInterface,
+                        Self._bridgeIndex3,
+                        on: _object,
+                        arguments: { _ in },
+                        element: {
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
+                            try $0.decode([String: Int?].self)
+                            #sourceLocation()
+                        }
+                    )
                 }
                 #endif
             }
@@ -478,13 +586,22 @@ import Testing
                     self._object = _object
                 }
 
+                // 0: var ticks
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)
                 var ticks: AsyncThrowingStream<Tick, any Error> {
                     get async throws {
-                        // 0: var ticks
-                        #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)
-                        try await _connection.callStream(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, element: { try $0.decode(Tick.self) })
                         #sourceLocation()
+                        try await _connection.callStream(
+                            Self._bridgeInterface,
+                            0,
+                            on: _object,
+                            arguments: { _ in },
+                            element: {
+                                #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)
+                                try $0.decode(Tick.self)
+                                #sourceLocation()
+                            }
+                        )
                     }
                 }
             }

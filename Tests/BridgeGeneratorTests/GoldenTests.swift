@@ -55,45 +55,100 @@ import Testing
                 self._object = _object
             }
 
+            // 0: changeDirectory(to:String)
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
             public func changeDirectory(to path: String) async throws {
-                // 0: changeDirectory(to:String)
-                #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
-                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(path) }, result: { _ in })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
+                        try $0.encode(path)
+                        #sourceLocation()
+                    },
+                    result: { _ in }
+                )
             }
 
+            // 1: currentDirectory()
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
             public func currentDirectory() async throws -> String {
-                // 1: currentDirectory()
-                #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
-                try await _connection.call(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    1,
+                    on: _object,
+                    arguments: { _ in },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
+                        try $0.decode(String.self)
+                        #sourceLocation()
+                    }
+                )
             }
 
+            // 2: run(_:[String])
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
             public func run(_ argv: [String]) throws -> Int32 {
-                // 2: run(_:[String])
-                #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
-                try _connection.callBlocking(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(argv) }, result: { try $0.decode(Int32.self) })
                 #sourceLocation()
+                try _connection.callBlocking(
+                    Self._bridgeInterface,
+                    2,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
+                        try $0.encode(argv)
+                        #sourceLocation()
+                    },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
+                        try $0.decode(Int32.self)
+                        #sourceLocation()
+                    }
+                )
             }
 
+            // 3: add(_:Int,_:Int)
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
             public func add(_ argument0: Int, _ argument1: Int) async throws -> Int {
-                // 3: add(_:Int,_:Int)
-                #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
-                try await _connection.call(Self._bridgeInterface, 3, on: _object, arguments: { try $0.encode(argument0); try $0.encode(argument1) }, result: { try $0.decode(Int.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    3,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
+                        try $0.encode(argument0)
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
+                        try $0.encode(argument1)
+                        #sourceLocation()
+                    },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
+                        try $0.decode(Int.self)
+                        #sourceLocation()
+                    }
+                )
             }
 
+            // 4: var name
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
             public var name: String {
                 get async throws {
-                    // 4: var name
-                    #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
-                    try await _connection.call(Self._bridgeInterface, 4, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
                     #sourceLocation()
+                    try await _connection.call(
+                        Self._bridgeInterface,
+                        4,
+                        on: _object,
+                        arguments: { _ in },
+                        result: {
+                            #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
+                            try $0.decode(String.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
             }
         }
@@ -253,72 +308,162 @@ import Testing
                 self._object = _object
             }
 
+            // 0: put(_:Item,for:String)
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 9)
             @discardableResult
             func put(_ item: Item, for key: String) async throws -> Bool {
-                // 0: put(_:Item,for:String)
-                #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
-                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(item); try $0.encode(key) }, result: { try $0.decode(Bool.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
+                        try $0.encode(item)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
+                        try $0.encode(key)
+                        #sourceLocation()
+                    },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
+                        try $0.decode(Bool.self)
+                        #sourceLocation()
+                    }
+                )
             }
 
+            // 1: put(_:[Item])
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
             func put(_ items: [Item]) async throws {
-                // 1: put(_:[Item])
-                #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
-                try await _connection.call(Self._bridgeInterface, 1, on: _object, arguments: { try $0.encode(items) }, result: { _ in })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    1,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
+                        try $0.encode(items)
+                        #sourceLocation()
+                    },
+                    result: { _ in }
+                )
             }
 
+            // 2: put(value:Int?)
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
             func put(value: Int?) async throws {
-                // 2: put(value:Int?)
-                #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
-                try await _connection.call(Self._bridgeInterface, 2, on: _object, arguments: { try $0.encode(value) }, result: { _ in })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    2,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
+                        try $0.encode(value)
+                        #sourceLocation()
+                    },
+                    result: { _ in }
+                )
             }
 
+            // 3: get(key:String)
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
             func get(key: String) throws -> Item? {
-                // 3: get(key:String)
-                #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
-                try _connection.callBlocking(Self._bridgeInterface, 3, on: _object, arguments: { try $0.encode(key) }, result: { try $0.decode(Item?.self) })
                 #sourceLocation()
+                try _connection.callBlocking(
+                    Self._bridgeInterface,
+                    3,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
+                        try $0.encode(key)
+                        #sourceLocation()
+                    },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
+                        try $0.decode(Item?.self)
+                        #sourceLocation()
+                    }
+                )
             }
 
+            // 4: index(of:[String:[Int?]],_:Set<String>)
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
             func index(of items: [String: [Int?]], _ argument1: Set<String>) async throws -> Dictionary<String, Int> {
-                // 4: index(of:[String:[Int?]],_:Set<String>)
-                #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
-                try await _connection.call(Self._bridgeInterface, 4, on: _object, arguments: { try $0.encode(items); try $0.encode(argument1) }, result: { try $0.decode(Dictionary<String, Int>.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    4,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
+                        try $0.encode(items)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
+                        try $0.encode(argument1)
+                        #sourceLocation()
+                    },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
+                        try $0.decode(Dictionary<String, Int>.self)
+                        #sourceLocation()
+                    }
+                )
             }
 
+            // 5: default(for:String,in:Int)
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
             func `default`(for: String, `in` scope: Int) async throws {
-                // 5: default(for:String,in:Int)
-                #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
-                try await _connection.call(Self._bridgeInterface, 5, on: _object, arguments: { try $0.encode(`for`); try $0.encode(scope) }, result: { _ in })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    5,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
+                        try $0.encode(`for`)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
+                        try $0.encode(scope)
+                        #sourceLocation()
+                    },
+                    result: { _ in }
+                )
             }
 
+            // 6: var count
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 16)
             var count: Int {
                 get throws {
-                    // 6: var count
-                    #sourceLocation(file: "Sources/Demo/Store.swift", line: 16)
-                    try _connection.callBlocking(Self._bridgeInterface, 6, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                     #sourceLocation()
+                    try _connection.callBlocking(
+                        Self._bridgeInterface,
+                        6,
+                        on: _object,
+                        arguments: { _ in },
+                        result: {
+                            #sourceLocation(file: "Sources/Demo/Store.swift", line: 16)
+                            try $0.decode(Int.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
             }
 
+            // 7: var items
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
             var items: [Item] {
                 get async throws {
-                    // 7: var items
-                    #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
-                    try await _connection.call(Self._bridgeInterface, 7, on: _object, arguments: { _ in }, result: { try $0.decode([Item].self) })
                     #sourceLocation()
+                    try await _connection.call(
+                        Self._bridgeInterface,
+                        7,
+                        on: _object,
+                        arguments: { _ in },
+                        result: {
+                            #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
+                            try $0.decode([Item].self)
+                            #sourceLocation()
+                        }
+                    )
                 }
             }
         }
@@ -464,12 +609,21 @@ import Testing
                 self._object = _object
             }
 
+            // 0: now()
             #sourceLocation(file: "Services.swift", line: 4)
             public func now() async throws -> Double {
-                // 0: now()
-                #sourceLocation(file: "Services.swift", line: 4)
-                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Double.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: { _ in },
+                    result: {
+                        #sourceLocation(file: "Services.swift", line: 4)
+                        try $0.decode(Double.self)
+                        #sourceLocation()
+                    }
+                )
             }
         }
 
@@ -506,12 +660,25 @@ import Testing
                 self._object = _object
             }
 
+            // 0: increment(by:Int)
             #sourceLocation(file: "Services.swift", line: 8)
             package func increment(by step: Int) async throws -> Int {
-                // 0: increment(by:Int)
-                #sourceLocation(file: "Services.swift", line: 8)
-                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(step) }, result: { try $0.decode(Int.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Services.swift", line: 8)
+                        try $0.encode(step)
+                        #sourceLocation()
+                    },
+                    result: {
+                        #sourceLocation(file: "Services.swift", line: 8)
+                        try $0.decode(Int.self)
+                        #sourceLocation()
+                    }
+                )
             }
         }
 
@@ -626,12 +793,17 @@ import Testing
                 self._object = _object
             }
 
+            // 0: ping()
             #sourceLocation(file: "Tool.swift", line: 17)
             func ping() async throws {
-                // 0: ping()
-                #sourceLocation(file: "Tool.swift", line: 17)
-                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { _ in })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: { _ in },
+                    result: { _ in }
+                )
             }
         }
 

@@ -62,41 +62,77 @@ import Testing
                 self._object = _object
             }
 
+            // 0: total()
             #sourceLocation(file: "Sources/Demo/Tally.swift", line: 9)
             func total() async throws -> Int {
-                // 0: total()
-                #sourceLocation(file: "Sources/Demo/Tally.swift", line: 9)
-                return try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                 #sourceLocation()
+                return try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: { _ in },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Tally.swift", line: 9)
+                        try $0.decode(Int.self)
+                        #sourceLocation()
+                    }
+                )
             }
 
+            // 1: var count
             #sourceLocation(file: "Sources/Demo/Tally.swift", line: 10)
             @available(macOS 10.15, *)
             var count: Int {
                 get throws {
-                    // 1: var count
-                    #sourceLocation(file: "Sources/Demo/Tally.swift", line: 11)
-                    return try _connection.callBlocking(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                     #sourceLocation()
+                    return try _connection.callBlocking(
+                        Self._bridgeInterface,
+                        1,
+                        on: _object,
+                        arguments: { _ in },
+                        result: {
+                            #sourceLocation(file: "Sources/Demo/Tally.swift", line: 11)
+                            try $0.decode(Int.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
             }
 
+            // 2: reset$All()
             #sourceLocation(file: "Sources/Demo/Tally.swift", line: 12)
             @discardableResult
             func reset$All() async throws -> Bool {
-                // 2: reset$All()
-                #sourceLocation(file: "Sources/Demo/Tally.swift", line: 13)
-                try await _connection.call(Self._bridgeInterface, 2, on: _object, arguments: { _ in }, result: { try $0.decode(Bool.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    2,
+                    on: _object,
+                    arguments: { _ in },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Tally.swift", line: 13)
+                        try $0.decode(Bool.self)
+                        #sourceLocation()
+                    }
+                )
             }
 
+            // 3: var _$id
             #sourceLocation(file: "Sources/Demo/Tally.swift", line: 14)
             var _$id: Int {
                 get throws {
-                    // 3: var _$id
-                    #sourceLocation(file: "Sources/Demo/Tally.swift", line: 14)
-                    try _connection.callBlocking(Self._bridgeInterface, 3, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                     #sourceLocation()
+                    try _connection.callBlocking(
+                        Self._bridgeInterface,
+                        3,
+                        on: _object,
+                        arguments: { _ in },
+                        result: {
+                            #sourceLocation(file: "Sources/Demo/Tally.swift", line: 14)
+                            try $0.decode(Int.self)
+                            #sourceLocation()
+                        }
+                    )
                 }
             }
         }
@@ -191,12 +227,21 @@ import Testing
                 self._object = _object
             }
 
+            // 0: name()
             #sourceLocation(file: "Sources/Demo/Platform.swift", line: 5)
             func name() async throws -> String {
-                // 0: name()
-                #sourceLocation(file: "Sources/Demo/Platform.swift", line: 5)
-                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: { _ in },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Platform.swift", line: 5)
+                        try $0.decode(String.self)
+                        #sourceLocation()
+                    }
+                )
             }
         }
 
@@ -236,20 +281,38 @@ import Testing
                 self._object = _object
             }
 
+            // 0: name()
             #sourceLocation(file: "Sources/Demo/Platform.swift", line: 9)
             func name() async throws -> String {
-                // 0: name()
-                #sourceLocation(file: "Sources/Demo/Platform.swift", line: 9)
-                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { _ in }, result: { try $0.decode(String.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: { _ in },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Platform.swift", line: 9)
+                        try $0.decode(String.self)
+                        #sourceLocation()
+                    }
+                )
             }
 
+            // 1: version()
             #sourceLocation(file: "Sources/Demo/Platform.swift", line: 10)
             func version() async throws -> Int {
-                // 1: version()
-                #sourceLocation(file: "Sources/Demo/Platform.swift", line: 10)
-                try await _connection.call(Self._bridgeInterface, 1, on: _object, arguments: { _ in }, result: { try $0.decode(Int.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    1,
+                    on: _object,
+                    arguments: { _ in },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Platform.swift", line: 10)
+                        try $0.decode(Int.self)
+                        #sourceLocation()
+                    }
+                )
             }
         }
 
@@ -365,12 +428,21 @@ import Testing
                 self._object = _object
             }
 
+            // 0: increment(by:Int)
             #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 4)
             func increment(by amount: Int) async throws {
-                // 0: increment(by:Int)
-                #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 4)
-                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(amount) }, result: { _ in })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 4)
+                        try $0.encode(amount)
+                        #sourceLocation()
+                    },
+                    result: { _ in }
+                )
             }
         }
 
@@ -414,12 +486,27 @@ import Testing
                 self._object = _object
             }
 
+            // 0: record(label:String,into:any CounterHandler)
             #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
             func record(label: String, into handler: CounterHandler) async throws -> Int {
-                // 0: record(label:String,into:any CounterHandler)
-                #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
-                try await _connection.call(Self._bridgeInterface, 0, on: _object, arguments: { try $0.encode(label); try $0.encodeObject(handler._bridgeExport) }, result: { try $0.decode(Int.self) })
                 #sourceLocation()
+                try await _connection.call(
+                    Self._bridgeInterface,
+                    0,
+                    on: _object,
+                    arguments: {
+                        #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
+                        try $0.encode(label)
+                        #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
+                        try $0.encodeObject(handler._bridgeExport)
+                        #sourceLocation()
+                    },
+                    result: {
+                        #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
+                        try $0.decode(Int.self)
+                        #sourceLocation()
+                    }
+                )
             }
         }
 
@@ -525,16 +612,18 @@ import Testing
         let output = Generator.generate(files: [("Sources/Net/Convertible.swift", source)]).output
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let statements = lines.indices.filter { index in
-            ["_connection.", "arguments.decode", "result.encode", "real."].contains { lines[index].contains($0) }
+            ["$0.encode", "$0.decode", "arguments.decode", "result.encode", "real."].contains { lines[index].contains($0) }
         }
-        // The client's two calls, the host's two decodes and two calls.
-        #expect(statements.count == 6)
+        // The client's decode and two encodes; the host's two decodes and two calls.
+        #expect(statements.count == 7)
         for index in statements {
-            // `asURLRequest` is the blocking one; its host entry calls it by name.
-            let requirementLine = lines[index].contains("callBlocking") || lines[index].contains("asURLRequest") ? 5 : 6
+            // Only `asURLRequest` returns a `URLRequest`; its host entry calls it by name.
+            let requirementLine = lines[index].contains("decode(URLRequest.self)") && lines[index].hasPrefix("try $0")
+                || lines[index].contains("asURLRequest") ? 5 : 6
             #expect(lines[index - 1] == #"#sourceLocation(file: "Sources/Net/Convertible.swift", line: \#(requirementLine))"#, "\(lines[index])")
         }
-        // Each member goes back to the generated file's own lines at its end.
-        #expect(lines.filter { $0 == "#sourceLocation()" }.count == 4)
+        // Each client member's body and each closure with statements, and each host entry,
+        // goes back to the generated file's own lines.
+        #expect(lines.filter { $0 == "#sourceLocation()" }.count == (1 + 1) + (1 + 1) + 2)
     }
 }

@@ -68,23 +68,15 @@ extension Emitter {
             writer.line("private static let _bridgeIndex\(index) = _bridgeInterface._index(of: \(literal(requirement.signature)))")
             position = "Self._bridgeIndex\(index)"
         }
-        // A directive cannot stand between attributes and their declaration: it goes before them,
-        // so that the declaration's own line is the requirement's.
+        // The call's number in the interface, and the method it calls.
+        writer.line("// \(index): \(requirement.methodDescription)")
+        // The declaration counts as the requirement's line, and its body as the generated file's
+        // again. A directive cannot stand between attributes and their declaration: it goes
+        // before them.
         writer.sourceLocation(requirement.location, linesBefore: requirement.clientAttributes.count)
         for attribute in requirement.clientAttributes { writer.line(attribute) }
         let effects = requirement.isAsync ? "async throws" : "throws"
-        let resultDecoder = requirement.streamElement.map(WireCode.elementDecoder)
-            ?? requirement.result.map { "{ \(WireCode.decoding($0, from: "$0")) }" } ?? "{ _ in }"
-        // A result builder on the requirement is inferred on a body without `return`.
-        let returnKeyword = requirement.hasCustomAttribute ? "return " : ""
-        /// The call, commented with the requirement it makes, on one line: every part of it
-        /// then counts as the requirement's line.
-        func body(arguments: String, into writer: inout CodeWriter) {
-            writer.line("// \(index): \(requirement.methodDescription)")
-            writer.sourceLocation(requirement.location)
-            writer.line(returnKeyword + call(requirement, position: position, arguments: arguments, result: resultDecoder))
-            writer.endSourceLocation()
-        }
+        let call = Call(requirement: requirement, position: position)
         switch requirement.kind {
         case .method(let parameters):
             let names = clientParameterNames(parameters)
@@ -93,32 +85,73 @@ extension Emitter {
                     ? "\(name): \(parameter.type.declared)"
                     : "\(parameter.label) \(name): \(parameter.type.declared)"
             }
-            let statements = zip(parameters, names).flatMap { parameter, name in
+            let encoding = zip(parameters, names).flatMap { parameter, name in
                 WireCode.encoding(Keywords.asExpression(name), parameter.type, into: "$0")
             }
-            let encoder = statements.isEmpty ? "{ _ in }" : "{ " + statements.joined(separator: "; ") + " }"
             let resultClause = requirement.methodResult.map { " -> \($0.declared)" } ?? ""
             writer.block("\(access)func \(requirement.name)(\(declarations.joined(separator: ", "))) \(effects)\(resultClause) {") { writer in
-                body(arguments: encoder, into: &writer)
+                writer.endSourceLocation()
+                call.write(encoding: encoding, into: &writer)
             }
         case .property(let type):
             writer.block("\(access)var \(requirement.name): \(type.declared) {") { writer in
                 writer.block("get \(effects) {") { writer in
-                    body(arguments: "{ _ in }", into: &writer)
+                    writer.endSourceLocation()
+                    call.write(encoding: [], into: &writer)
                 }
             }
         }
     }
 
-    /// An `async` requirement awaits the reply; a plain `throws` one blocks for it. A stream
-    /// (always `async`) returns once the host has started it, and decodes each element with
-    /// `result`.
-    private static func call(_ requirement: BridgedRequirement, position: String, arguments: String, result: String) -> String {
-        if requirement.streamElement != nil {
-            return "try await _connection.callStream(Self._bridgeInterface, \(position), on: _object, arguments: \(arguments), element: \(result))"
+    /// The call a client member makes, one argument per line.
+    private struct Call {
+        var requirement: BridgedRequirement
+        /// The method's index in the interface, or the expression that looks it up.
+        var position: String
+
+        /// An `async` requirement awaits the reply; a plain `throws` one blocks for it. A stream
+        /// (always `async`) returns once the host has started it, and decodes each element.
+        /// `encoding` are the statements that encode the arguments into `$0`.
+        ///
+        /// A result builder on the requirement is inferred on a body without `return`, so one
+        /// is written when the requirement has a custom attribute. The closures' statements
+        /// each count as the requirement's line: a type that is not `Codable` is an error there.
+        func write(encoding: [String], into writer: inout CodeWriter) {
+            let returnKeyword = requirement.hasCustomAttribute ? "return " : ""
+            let function = requirement.streamElement != nil ? "try await _connection.callStream"
+                : requirement.isAsync ? "try await _connection.call" : "try _connection.callBlocking"
+            writer.block("\(returnKeyword)\(function)(", closer: ")") { writer in
+                writer.line("Self._bridgeInterface,")
+                writer.line("\(position),")
+                writer.line("on: _object,")
+                closure("arguments", statements: encoding, empty: "{ _ in }", isLast: false, into: &writer)
+                if let element = requirement.streamElement {
+                    // A `Void` element is nothing on the wire.
+                    let isVoid = element.tupleElements?.isEmpty ?? false
+                    closure("element", statements: isVoid ? [] : [WireCode.decoding(element, from: "$0")], empty: "{ _ in () }", isLast: true, into: &writer)
+                } else {
+                    let decoding = requirement.result.map { [WireCode.decoding($0, from: "$0")] } ?? []
+                    closure("result", statements: decoding, empty: "{ _ in }", isLast: true, into: &writer)
+                }
+            }
         }
-        let function = requirement.isAsync ? "try await _connection.call" : "try _connection.callBlocking"
-        return "\(function)(Self._bridgeInterface, \(position), on: _object, arguments: \(arguments), result: \(result))"
+
+        /// `label: { ... }` with each statement on its own line under a `#sourceLocation`, or
+        /// `label: empty` without statements.
+        private func closure(_ label: String, statements: [String], empty: String, isLast: Bool, into writer: inout CodeWriter) {
+            let comma = isLast ? "" : ","
+            guard !statements.isEmpty else {
+                writer.line("\(label): \(empty)\(comma)")
+                return
+            }
+            writer.block("\(label): {", closer: "}" + comma) { writer in
+                for statement in statements {
+                    writer.sourceLocation(requirement.location)
+                    writer.line(statement)
+                }
+                writer.endSourceLocation()
+            }
+        }
     }
 
     /// The names the client gives its parameters: the user's, or `argumentN` for unnamed ones,

@@ -21,11 +21,6 @@ enum WireCode {
         return "(" + parts.joined(separator: ", ") + ")"
     }
 
-    /// The closure that decodes one element of a stream: `(inout _WireReader) throws -> T`.
-    static func elementDecoder(_ element: TypeSpelling) -> String {
-        element.tupleElements?.isEmpty ?? false ? "{ _ in () }" : "{ \(decoding(element, from: "$0")) }"
-    }
-
     /// The closure that encodes one element of a stream: `(inout _WireWriter, T) throws -> Void`.
     static func elementEncoder(_ element: TypeSpelling) -> String {
         let statements = encoding("$1", element, into: "$0")
