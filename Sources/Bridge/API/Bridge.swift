@@ -110,10 +110,10 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
             await end(host)
             let notAHost = launched.executable.notAHostExplanation ?? ""
             if outcome.value == false {
-                throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed.\(notAHost)")
+                throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed.\(notAHost)", processID: host.id)
             }
-            if case .hostExited(let pid, let termination, _) = error {
-                throw BridgeError.startFailed("the host (pid \(pid)) \(termination) before it could serve.\(notAHost)")
+            if error.code == .hostExited, let termination = error.termination {
+                throw BridgeError.startFailed(processID: host.id, termination: termination, notAHost)
             }
             throw error
         }

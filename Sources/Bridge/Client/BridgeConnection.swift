@@ -355,7 +355,7 @@ public final class _BridgeConnection: Sendable {
     }
 
     private func timedOut(_ method: String) -> BridgeError {
-        .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.")
+        .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.", method: method)
     }
 
     /// A call frame: the object's id, the method's id, then its arguments; the header is
@@ -1027,17 +1027,5 @@ private final class BlockingReply: Sendable {
             ready.wait()
         }
         return delivery.withLock { $0! }
-    }
-}
-
-extension BridgeError {
-    /// The same error, naming the call that was waiting when it happened.
-    func naming(_ method: String?) -> BridgeError {
-        switch self {
-        case .hostExited(let pid, let termination, _): .hostExited(processID: pid, termination: termination, method: method)
-        case .stopped: .stopped(method: method)
-        case .parentGone: .parentGone(method: method)
-        default: self
-        }
     }
 }
