@@ -37,6 +37,10 @@ final class LocalStaller: Staller {
 /// and by its task's cancellation, and `stop()` still ends the host.
 @Suite struct StalledReplyTests {
     private let limit = Duration.milliseconds(300)
+    /// How late a call may end here: the suite's parallel tests load the 2-core machine, and
+    /// how soon a call ends is the fault benchmark's to measure. What matters here is that it
+    /// ends at all: before, it waited for ever.
+    private let slack = Duration.seconds(20)
 
     private func options(callTimeout: Duration? = nil) -> BridgeOptions {
         var options = BridgeOptions(stopTimeout: .seconds(1))
@@ -52,7 +56,7 @@ final class LocalStaller: Staller {
             try await bridge.client.stallMidFrame(marker: directory.path + "/stalled")
         }
         #expect(error?.code == .timedOut)
-        #expect(ContinuousClock.now - began < limit + .seconds(2))
+        #expect(ContinuousClock.now - began < limit + slack)
         await bridge.stop()
         #expect(bridge.termination != nil)
     }
@@ -68,7 +72,7 @@ final class LocalStaller: Staller {
             Issue.record("expected the blocking call to run out of time, got \(result)")
             return
         }
-        #expect(ContinuousClock.now - began < limit + .seconds(2))
+        #expect(ContinuousClock.now - began < limit + slack)
         await bridge.stop()
         #expect(bridge.termination != nil)
     }
@@ -83,7 +87,7 @@ final class LocalStaller: Staller {
         let cancelled = ContinuousClock.now
         call.cancel()
         await #expect(throws: CancellationError.self) { try await call.value }
-        #expect(ContinuousClock.now - cancelled < .seconds(2))
+        #expect(ContinuousClock.now - cancelled < slack)
         await bridge.stop()
         #expect(bridge.termination != nil)
     }
