@@ -107,7 +107,7 @@ func crashRound(_ kind: CrashKind, scratch: String) async throws -> Duration {
 }
 
 func check(_ error: Error?, _ kind: CrashKind, _ host: Int32) throws {
-    guard case .hostExited(host, kind.expected, _)? = error as? BridgeError else {
+    guard let error = error as? BridgeError, error.code == .hostExited, error.processID == host, error.termination == kind.expected else {
         throw SoakFailure(description: "\(kind.rawValue): a pending call ended with \(error.map { "\($0)" } ?? "a result"), expected hostExited(\(host), \(kind.expected))")
     }
 }

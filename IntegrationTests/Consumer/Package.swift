@@ -1,7 +1,10 @@
 // swift-tools-version: 6.0
 // A package that uses swift-process-bridge as a user's would: by path, product `Bridge`,
-// plugin `BridgeGen`. `.ci/run` builds it, runs its executable and its tests.
+// plugin `BridgeGen`. `.ci/run` builds it, runs its executable and its tests; `run.sh` beside
+// it builds it in every way Swift programs are shipped and starts each program shape.
 import PackageDescription
+
+let bridge = Target.Dependency.product(name: "Bridge", package: "swift-process-bridge")
 
 let package = Package(
     name: "Consumer",
@@ -10,14 +13,26 @@ let package = Package(
     targets: [
         .target(
             name: "Greeting",
-            dependencies: [.product(name: "Bridge", package: "swift-process-bridge")],
+            dependencies: [bridge],
             plugins: [.plugin(name: "BridgeGen", package: "swift-process-bridge")]
         ),
         .executableTarget(name: "consumer-demo", dependencies: ["Greeting"]),
+        // The cross-target layout: a dedicated host executable that links the real type.
+        .executableTarget(name: "greeter-host", dependencies: ["Greeting", bridge]),
+
+        // The program shapes of the deployment matrix, each running the same checks.
+        .target(name: "Probe", dependencies: ["Greeting", bridge]),
+        .executableTarget(name: "probe-async-main", dependencies: ["Probe"]),
+        .executableTarget(name: "probe-top-level", dependencies: ["Probe"]),
         .executableTarget(
-            name: "greeter-host",
-            dependencies: ["Greeting", .product(name: "Bridge", package: "swift-process-bridge")]
+            name: "probe-sync-main",
+            dependencies: ["Probe"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
         ),
-        .testTarget(name: "ConsumerTests", dependencies: ["Greeting"]),
+        // Not a host: what start() says when given a program that does not link Bridge.
+        .executableTarget(name: "plain-program"),
+
+        // XCTest and Swift Testing, each starting hosts from the test binary itself.
+        .testTarget(name: "ConsumerTests", dependencies: ["Greeting", "Probe"]),
     ]
 )

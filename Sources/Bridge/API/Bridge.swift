@@ -106,14 +106,21 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
                     options: options,
                     configuration: configuration))
             outcome.set(true)
-        } catch let error as BridgeError {
+        } catch is CancellationError {
+            // The host never served: nothing it does now is worth waiting for. It is reaped
+            // before start() returns, so that a cancelled start leaves nothing behind.
+            host.send(System.killSignal)
+            await Task.detached { _ = await host.termination.wait() }.value
+            throw CancellationError()
+        } catch {
             await end(host)
+            guard let error = error as? BridgeError else { throw error }
             let notAHost = launched.executable.notAHostExplanation ?? ""
             if outcome.value == false {
-                throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed.\(notAHost)")
+                throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed.\(notAHost)", processID: host.id)
             }
-            if case .hostExited(let pid, let termination, _) = error {
-                throw BridgeError.startFailed("the host (pid \(pid)) \(termination) before it could serve.\(notAHost)")
+            if error.code == .hostExited, let termination = error.termination {
+                throw BridgeError.startFailed(processID: host.id, termination: termination, notAHost)
             }
             throw error
         }

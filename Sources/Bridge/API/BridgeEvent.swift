@@ -44,8 +44,12 @@ public enum BridgeCallOutcome: Sendable, Hashable, CustomStringConvertible {
     init(_ error: any Error) {
         switch error {
         case is CancellationError: self = .cancelled
-        case BridgeError.remoteError(let typeName, _): self = .threw(typeName: typeName)
-        case let error as BridgeError: self = .failed(error)
+        case let error as BridgeError:
+            if error.code == .remoteError, let typeName = error.remoteTypeName {
+                self = .threw(typeName: typeName)
+            } else {
+                self = .failed(error)
+            }
         default: self = .threw(typeName: String(reflecting: type(of: error)))
         }
     }

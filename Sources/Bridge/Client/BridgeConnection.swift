@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// The parent's end of a bridge: sends calls, matches replies to callers by call id, and fails
 /// every waiting caller at once when the host goes away. Used by generated clients.
@@ -21,80 +20,7 @@ import Synchronization
 /// side channel, where the reader thread reads everything: it also takes the parent's cancels
 /// and stream credits, which come whenever they come.
 public final class _BridgeConnection: Sendable {
-    private enum Waiter: Sendable {
-        /// Unsafe rather than checked: a checked continuation allocates a canary per call, and
-        /// its resilient layout makes every copy of a `Waiter` a run-time call. Each waiter is
-        /// resumed exactly once, by whoever removes it from `pending` under the lock.
-        case task(UnsafeContinuation<Frame, any Error>)
-        case thread(BlockingReply)
-        /// The caller holds the reading role and will read this reply itself.
-        case reading
-        /// The caller has not suspended yet: the reply is kept for it.
-        case early
-        case arrived(Frame)
-        /// The caller gave up (cancelled, or out of time) before it suspended.
-        case abandoned(any Error)
-
-        func resume(with result: Result<Frame, any Error>) {
-            switch self {
-            case .task(let continuation): continuation.resume(with: result)
-            case .thread(let reply): reply.deliver(.reply(result))
-            case .reading, .early, .arrived, .abandoned: break
-            }
-        }
-    }
-
-    private struct Pending: Sendable {
-        var waiter: Waiter
-        /// The method's signature, to name it in errors; nil for the handshake.
-        var method: String?
-    }
-
-    /// Who reads the socket now.
-    private enum Reader: Equatable {
-        case nobody
-        case caller(UInt32)
-        case thread
-    }
-
-    /// Why the connection no longer carries calls.
-    private enum Closure: Sendable {
-        case stopping
-        case ended(BridgeError)
-
-        func error(for method: String?) -> BridgeError {
-            switch self {
-            case .stopping: .stopped(method: method)
-            case .ended(let error): error.naming(method)
-            }
-        }
-    }
-
-    private struct State: Sendable {
-        var pending: [UInt32: Pending] = [:]
-        /// The streams that calls returned, by call id, from the call's start until the stream
-        /// ends or its consumer leaves. While one is open somebody reads.
-        var streams: [UInt32: StreamInbox] = [:]
-        var closure: Closure?
-        var reader = Reader.nobody
-        /// How many pending waiters are blocked threads, which can take the reading role.
-        var blockedCallers = 0
-        /// Whether the reader thread's sleep ends when the host goes away; when false it ends
-        /// only on a wake-up, which whoever gives up the role next must send.
-        var threadWatchesPeer = true
-        /// The socket reached its end and the host was reaped; the reader thread exits.
-        var ended = false
-        /// This end was shut down (`disconnect()`): the reader thread reads its end now, even
-        /// with no call in flight, rather than wait for a host that may be busy to exit.
-        var disconnected = false
-    }
-
-    /// What the party giving up the reading role must do once the lock is released.
-    private enum HandOff {
-        case nothing
-        case lead(BlockingReply)
-        case wakeThread
-    }
+    private typealias HandOff = ConnectionState.HandOff
 
     /// How long a task that reads its own reply waits before it hands reading to the reader
     /// thread and suspends: long enough for a quick call to finish, short enough that a slow
@@ -120,10 +46,9 @@ public final class _BridgeConnection: Sendable {
     private let events: (@Sendable (BridgeEvent) -> Void)?
     private let maximumMessageSize: Int
     private let callTimeout: Duration?
-    private let state = Locked(State())
+    private let state: Locked<ConnectionState>
     /// Frames waiting to be written, and who writes them.
     private let outbox = Locked(Outbox())
-    private let nextCallID = Atomic<UInt32>(1)
 
     /// - Parameters:
     ///   - socket: The parent's end of the bridge; the connection owns it.
@@ -152,7 +77,7 @@ public final class _BridgeConnection: Sendable {
         self.wakeUp = wakeUp
         self.peerEnd = peer.exitDescriptor.map { .exit($0) } ?? .closing(socket)
         self.events = events
-        if readsOnlyOnThread { state.withLock { $0.reader = .thread } }
+        self.state = Locked(ConnectionState(readsOnlyOnThread: otherFrames != nil))
     }
 
     deinit {
@@ -187,7 +112,7 @@ public final class _BridgeConnection: Sendable {
         do {
             try Task.checkCancellation()
             let signature = interface.signatures[method]
-            let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature, callID: newCallID())
+            let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature)
             let value = try decodeReply(reply, method: signature, result)
             if let start { report(interface.signatures[method], since: start, .returned) }
             return value
@@ -243,19 +168,22 @@ public final class _BridgeConnection: Sendable {
     ) async throws -> AsyncThrowingStream<Element, any Error> {
         let start = events == nil ? nil : Moment.now
         let signature = interface.signatures[method]
-        let callID = newCallID()
         let inbox = StreamInbox(method: signature)
+        var callID: UInt32?
         do {
             try Task.checkCancellation()
-            let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature, callID: callID, stream: inbox)
+            let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature, stream: inbox) {
+                callID = $0
+            }
             try decodeReply(reply, method: signature) { _ in }
             if let start { report(signature, since: start, .returned) }
         } catch {
             // Nothing more comes for a call that failed; a cancelled one was told to the host.
-            _ = state.withLock { $0.streams.removeValue(forKey: callID) }
+            if let callID { _ = state.withLock { $0.closeStream(callID) } }
             if let start { report(signature, since: start, BridgeCallOutcome(error)) }
             throw error
         }
+        guard let callID else { preconditionFailure("a stream's call returned without an id") }
         let consumer = StreamConsumer(connection: self, callID: callID, inbox: inbox, decode: element)
         return AsyncThrowingStream { try await consumer.next() }
     }
@@ -263,17 +191,12 @@ public final class _BridgeConnection: Sendable {
     /// The consumer of a stream leaves: if the stream is still open, the host is told to stop
     /// producing it, and what it still sends is dropped.
     func leaveStream(_ callID: UInt32, _ inbox: StreamInbox) {
-        let open = state.withLock { state -> Bool in
-            guard state.streams[callID] === inbox else { return false }
-            state.streams.removeValue(forKey: callID)
-            return true
-        }
-        if open { sendCancel(callID) }
+        if state.withLock({ $0.closeStream(callID, inbox) }) { sendCancel(callID) }
     }
 
     /// Lets the producer of an open stream send `count` more elements.
     func grant(_ count: UInt32, toStream callID: UInt32, _ inbox: StreamInbox) {
-        guard state.withLock({ $0.streams[callID] === inbox }) else { return }
+        guard state.withLock({ $0.isOpen(callID, inbox) }) else { return }
         sendToCallee(.credit, callID: callID) { $0.writeUInt32LittleEndian(count) }
     }
 
@@ -282,11 +205,19 @@ public final class _BridgeConnection: Sendable {
     }
 
     /// Sends a call and waits for its reply, reading it itself when it is the only call.
-    /// - Parameter stream: Where the stream the call returns goes, registered with the call.
-    private func exchange(_ frame: consuming _WireWriter, method signature: String, callID: UInt32, stream: StreamInbox? = nil) async throws -> Frame {
+    /// - Parameters:
+    ///   - stream: Where the stream the call returns goes, registered with the call.
+    ///   - registered: Told the call's id once it has one.
+    private func exchange(
+        _ frame: consuming _WireWriter, method signature: String, stream: StreamInbox? = nil,
+        registered: (UInt32) -> Void = { _ in }
+    ) async throws -> Frame {
         var frame = frame
         let deadline = callTimeout.map { Moment.now + $0 }
-        let (readsOwnReply, othersInFlight) = try register(callID, method: signature, stream: stream)
+        let registration = try state.withLock { state throws(BridgeError) in try state.registerTask(method: signature, stream: stream) }
+        perform(registration.handOff)
+        let (callID, readsOwnReply, othersInFlight) = (registration.callID, registration.readsOwnReply, registration.othersInFlight)
+        registered(callID)
         // A caller that will block its thread reading must not leave its frame to a task
         // that needs a pool thread to run.
         if othersInFlight && !readsOwnReply {
@@ -308,11 +239,24 @@ public final class _BridgeConnection: Sendable {
     /// caller reads.
     private func exchangeBlocking(_ frame: consuming _WireWriter, method signature: String) throws -> Frame {
         let deadline = callTimeout.map { Moment.now + $0 }
-        let callID = newCallID()
+        let callID: UInt32
         var blocked: BlockingReply?
-        if try !takeReading(callID, method: signature) {
+        switch try state.withLock({ state throws(BridgeError) in try state.registerThread(method: signature, reply: nil) }) {
+        case .reads(let id):
+            callID = id
+        case .waits:
+            preconditionFailure("a caller that gave no BlockingReply was made to wait on one")
+        case .needsReply:
             let reply = BlockingReply()
-            if try !takeReadingOrWait(callID, method: signature, on: reply) { blocked = reply }
+            switch try state.withLock({ state throws(BridgeError) in try state.registerThread(method: signature, reply: reply) }) {
+            case .reads(let id):
+                callID = id
+            case .waits(let id):
+                callID = id
+                blocked = reply
+            case .needsReply:
+                preconditionFailure("a caller that gave a BlockingReply was asked for one")
+            }
         }
         send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil)
         var waitingUntil = deadline
@@ -346,16 +290,11 @@ public final class _BridgeConnection: Sendable {
     /// role was just handed to it.
     /// - Returns: Whether it stopped waiting.
     private func giveUpWaiting(_ callID: UInt32) -> Bool {
-        state.withLock { state in
-            guard case .thread = state.pending[callID]?.waiter else { return false }
-            state.pending.removeValue(forKey: callID)
-            state.blockedCallers -= 1
-            return true
-        }
+        state.withLock { $0.giveUpWaiting(callID) }
     }
 
     private func timedOut(_ method: String) -> BridgeError {
-        .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.")
+        .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.", method: method)
     }
 
     /// A call frame: the object's id, the method's id, then its arguments; the header is
@@ -376,7 +315,8 @@ public final class _BridgeConnection: Sendable {
     /// Sends the hello frame and waits for the host's answer to it.
     package func handshake(_ hello: Hello) async throws -> Frame {
         let frame = try _WireWriter.helloFrame(hello)
-        _ = try register(0, method: nil)
+        let registration = try state.withLock { state throws(BridgeError) in try state.registerTask(method: nil) }
+        perform(registration.handOff)
         send(consume frame, kind: .hello, callID: 0)
         return try await awaitReply(0, method: nil, handingOverReading: false)
     }
@@ -389,9 +329,7 @@ public final class _BridgeConnection: Sendable {
     /// Makes every later call fail with `BridgeError.stopped`; calls already sent still get
     /// their replies.
     package func beginStopping() {
-        state.withLock { state in
-            if state.closure == nil { state.closure = .stopping }
-        }
+        state.withLock { $0.beginStopping() }
     }
 
     /// Makes whoever reads see the end of the connection, as if the host had closed it; with
@@ -399,73 +337,11 @@ public final class _BridgeConnection: Sendable {
     /// not exit within a second).
     package func disconnect() {
         System.shutdown(socket)
-        state.withLock { $0.disconnected = true }
+        state.withLock { $0.disconnect() }
         System.signal(wakeUp)
     }
 
-    private func newCallID() -> UInt32 {
-        while true {
-            let id = nextCallID.wrappingAdd(1, ordering: .relaxed).oldValue
-            if id != 0 { return id }  // 0 is the handshake's
-        }
-    }
-
     // MARK: The reading role
-
-    /// Registers a call made by a task: as the reader if it is the only call (the handshake
-    /// leaves reading to the reader thread), else as a waiter that has not suspended yet.
-    /// - Returns: Whether the caller took the reading role, and whether other calls wait.
-    private func register(_ callID: UInt32, method: String?, stream: StreamInbox? = nil) throws(BridgeError) -> (readsOwnReply: Bool, othersInFlight: Bool) {
-        let (registration, handOff) = try state.withLock { state throws(BridgeError) in
-            if let closure = state.closure { throw closure.error(for: method) }
-            if let stream { state.streams[callID] = stream }
-            let othersInFlight = !state.pending.isEmpty
-            guard state.reader == .nobody else {
-                state.pending[callID] = Pending(waiter: .early, method: method)
-                return ((false, othersInFlight), HandOff.nothing)
-            }
-            // Only a lone caller reads: one that blocks a pool thread while other tasks wait to
-            // run would keep them from sending their calls together.
-            if othersInFlight || method == nil {
-                state.pending[callID] = Pending(waiter: .early, method: method)
-                state.reader = .thread
-                return ((false, othersInFlight), .wakeThread)
-            }
-            state.reader = .caller(callID)
-            state.pending[callID] = Pending(waiter: .reading, method: method)
-            return ((true, othersInFlight), .nothing)
-        }
-        perform(handOff)
-        return registration
-    }
-
-    /// Registers a call whose caller will read its own reply, if nobody reads now.
-    /// - Returns: Whether the caller took the reading role (and registered).
-    private func takeReading(_ callID: UInt32, method: String) throws(BridgeError) -> Bool {
-        try state.withLock { state throws(BridgeError) -> Bool in
-            if let closure = state.closure { throw closure.error(for: method) }
-            guard state.reader == .nobody else { return false }
-            state.reader = .caller(callID)
-            state.pending[callID] = Pending(waiter: .reading, method: method)
-            return true
-        }
-    }
-
-    /// Registers a blocked caller: as the reader if nobody reads now, else waiting on `reply`.
-    /// - Returns: Whether the caller took the reading role.
-    private func takeReadingOrWait(_ callID: UInt32, method: String, on reply: BlockingReply) throws(BridgeError) -> Bool {
-        try state.withLock { state throws(BridgeError) -> Bool in
-            if let closure = state.closure { throw closure.error(for: method) }
-            if state.reader == .nobody {
-                state.reader = .caller(callID)
-                state.pending[callID] = Pending(waiter: .reading, method: method)
-                return true
-            }
-            state.pending[callID] = Pending(waiter: .thread(reply), method: method)
-            state.blockedCallers += 1
-            return false
-        }
-    }
 
     private enum OwnReply {
         case reply(Frame)
@@ -541,36 +417,15 @@ public final class _BridgeConnection: Sendable {
         defer { timer?.cancel() }
         let frame = try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
-                let (handOff, ready, gaveUp) = state.withLock { state -> (HandOff, Result<Frame, any Error>?, Bool) in
-                    var ready: Result<Frame, any Error>?
-                    var gaveUp = false
-                    switch state.pending[callID]?.waiter {
-                    case .arrived(let frame)?:
-                        state.pending.removeValue(forKey: callID)
-                        ready = .success(frame)
-                    case .abandoned(let error)?:
-                        state.pending.removeValue(forKey: callID)
-                        ready = .failure(error)
-                    case nil:
-                        // Taken away by cancellation or by the end of the connection.
-                        ready = .failure(state.closure?.error(for: method) ?? CancellationError())
-                    default:
+                let suspension = state.withLock { state in
+                    state.suspend(
+                        callID, on: continuation, method: method, handingOverReading: handingOverReading,
                         // A cancel or a deadline that came while the caller read its own reply
                         // found no waiter to fail: it fails now, before the caller suspends.
-                        if Task.isCancelled {
-                            ready = .failure(CancellationError())
-                        } else if let deadline, deadline <= Moment.now {
-                            ready = .failure(timedOut(method ?? ""))
-                        }
-                        if ready != nil {
-                            state.pending.removeValue(forKey: callID)
-                            gaveUp = true
-                        } else {
-                            state.pending[callID]!.waiter = .task(continuation)
-                        }
-                    }
-                    return (handingOverReading ? Self.handOff(&state) : .nothing, ready, gaveUp)
+                        isCancelled: Task.isCancelled,
+                        timedOut: deadline.flatMap { $0 <= Moment.now ? timedOut(method ?? "") : nil })
                 }
+                let (handOff, ready, gaveUp) = (suspension.handOff, suspension.ready, suspension.gaveUp)
                 perform(handOff)
                 if gaveUp { sendCancel(callID) }
                 if let ready { continuation.resume(with: ready) }
@@ -587,31 +442,7 @@ public final class _BridgeConnection: Sendable {
 
     /// Ends the call of the caller that holds the reading role, and hands the role on.
     private func stopReading(for callID: UInt32) {
-        let handOff = state.withLock { state in
-            state.pending.removeValue(forKey: callID)
-            return Self.handOff(&state)
-        }
-        perform(handOff)
-    }
-
-    /// Gives up the reading role: to a blocked caller if one waits, else to the reader thread
-    /// if any call waits or any stream is open, else to nobody.
-    private static func handOff(_ state: inout State) -> HandOff {
-        if state.pending.isEmpty && state.streams.isEmpty {
-            state.reader = .nobody
-            return state.threadWatchesPeer ? .nothing : .wakeThread
-        }
-        if state.blockedCallers > 0 {
-            for (callID, pending) in state.pending {
-                guard case .thread(let reply) = pending.waiter else { continue }
-                state.pending[callID]!.waiter = .reading
-                state.blockedCallers -= 1
-                state.reader = .caller(callID)
-                return .lead(reply)
-            }
-        }
-        state.reader = .thread
-        return .wakeThread
+        perform(state.withLock { $0.stopReading(for: callID) })
     }
 
     private func perform(_ handOff: HandOff) {
@@ -634,41 +465,17 @@ public final class _BridgeConnection: Sendable {
             otherFrames(frame)
             return
         }
-        let waiter = state.withLock { state -> Waiter?? in
-            guard let pending = state.pending[frame.callID] else {
-                // A call's id names its stream once the reply is in: this ends the stream.
-                return state.streams.isEmpty || state.streams[frame.callID] == nil ? nil : .some(nil)
-            }
-            switch pending.waiter {
-            case .early:
-                state.pending[frame.callID]!.waiter = .arrived(frame)
-                return nil
-            case .abandoned:
-                return nil  // its caller, about to suspend, removes it
-            case .reading, .arrived:
-                // The caller has its reply already: this ends its stream.
-                return .some(nil)
-            case .thread:
-                state.blockedCallers -= 1
-            default:
-                break
-            }
-            state.pending.removeValue(forKey: frame.callID)
-            return pending.waiter
-        }
-        switch waiter {
-        case .some(let waiter?): waiter.resume(with: .success(frame))
-        case .some(nil): deliverToStream(frame)
-        case nil: break
+        switch state.withLock({ $0.replyArrived(frame) }) {
+        case .waiter(let waiter): waiter.resume(with: .success(frame))
+        case .stream: deliverToStream(frame)
+        case .nowhere: break
         }
     }
 
     /// Hands an element to its stream, or ends the stream with `.finished` or `.threw`.
     private func deliverToStream(_ frame: Frame) {
         let ends = frame.kind != .element
-        let inbox = state.withLock { state in
-            ends ? state.streams.removeValue(forKey: frame.callID) : state.streams[frame.callID]
-        }
+        let inbox = state.withLock { $0.stream(frame.callID, ends: ends) }
         guard let inbox else { return }
         switch frame.kind {
         case .element: inbox.receive(frame)
@@ -685,18 +492,7 @@ public final class _BridgeConnection: Sendable {
 
     /// Fails a task's call with `error` now, and tells the host; a reply already here wins.
     private func abandon(_ callID: UInt32, because error: any Error) {
-        let waiter = state.withLock { state -> Waiter? in
-            switch state.pending[callID]?.waiter {
-            case .task?:
-                return state.pending.removeValue(forKey: callID)?.waiter
-            case .early?:
-                // The caller finds this when it suspends.
-                state.pending[callID]!.waiter = .abandoned(error)
-                return .early
-            default:
-                return nil
-            }
-        }
+        let waiter = state.withLock { $0.abandon(callID, because: error) }
         guard let waiter else { return }
         waiter.resume(with: .failure(error))
         sendCancel(callID)
@@ -731,9 +527,7 @@ public final class _BridgeConnection: Sendable {
 
     /// Makes every later call fail with `error`; calls already sent still get their replies.
     package func refuseCalls(with error: BridgeError) {
-        state.withLock { state in
-            if state.closure == nil { state.closure = .ended(error) }
-        }
+        state.withLock { $0.refuseCalls(with: error) }
     }
 
     /// Sends a frame now, or, while another thread writes, leaves it to that writer. A failed
@@ -886,30 +680,13 @@ public final class _BridgeConnection: Sendable {
             return
         }
         while true {
-            let watching = state.withLock { state -> Bool? in
-                if state.ended { return nil }
-                state.threadWatchesPeer = state.reader == .nobody
-                return state.threadWatchesPeer
-            }
-            guard let watching else { return }
+            guard let watching = state.withLock({ $0.readerThreadSleeps() }) else { return }
             let peerGone = System.wait(for: wakeUp, orPeerEnd: watching ? peerEnd : nil)
-            // nil: the connection ended; .some(nil): sleep again; else read, to the end of the
-            // connection or not.
-            let reads = state.withLock { state -> Bool?? in
-                if state.ended { return nil }
-                let atTheEnd = peerGone || state.disconnected
-                switch state.reader {
-                case .thread:
-                    return .some(atTheEnd)
-                case .nobody where atTheEnd:
-                    state.reader = .thread
-                    return .some(true)
-                default:
-                    return .some(nil)
-                }
+            switch state.withLock({ $0.readerThreadWoke(peerGone: peerGone) }) {
+            case .exit: return
+            case .sleep: continue
+            case .read(let untilTheEnd): if !readForOthers(untilTheEnd: untilTheEnd) { return }
             }
-            guard let reads else { return }
-            if let untilTheEnd = reads, !readForOthers(untilTheEnd: untilTheEnd) { return }
         }
     }
 
@@ -920,12 +697,7 @@ public final class _BridgeConnection: Sendable {
     private func readForOthers(untilTheEnd: Bool) -> Bool {
         while true {
             if !untilTheEnd && !readsOnlyOnThread && !frames.hasBufferedFrame {
-                let idle = state.withLock { state -> Bool in
-                    guard state.pending.isEmpty && state.streams.isEmpty else { return false }
-                    state.reader = .nobody
-                    return true
-                }
-                if idle { return true }
+                if state.withLock({ $0.readerThreadIdles() }) { return true }
             }
             let arrival: FrameArrival
             do {
@@ -950,94 +722,15 @@ public final class _BridgeConnection: Sendable {
     private func end(because error: BridgeError?) -> BridgeError {
         let disconnected = peer.disconnected(malformed: error != nil)
         side?.close()
-        let (closure, failed, streams) = state.withLock { state -> (Closure, [Pending], [StreamInbox]) in
-            let closure: Closure = switch (error, state.closure) {
-            case (let error?, _): .ended(error)
-            case (nil, .stopping?): .stopping
-            case (nil, .ended(let error)?): .ended(error)
-            case (nil, nil): .ended(disconnected)
-            }
-            state.closure = closure
-            state.ended = true
-            state.reader = .nobody
-            state.blockedCallers = 0
-            // A reply that arrived, or an error, before its caller suspended is still that
-            // caller's.
-            func isKept(_ pending: Pending) -> Bool {
-                switch pending.waiter {
-                case .arrived, .abandoned: true
-                default: false
-                }
-            }
-            let failed = state.pending.values.filter { !isKept($0) }
-            state.pending = state.pending.filter { isKept($0.value) }
-            defer { state.streams = [:] }
-            return (closure, failed, Array(state.streams.values))
-        }
+        let ending = state.withLock { $0.end(because: error, disconnected: disconnected) }
+        let closure = ending.closure
         System.signal(wakeUp)  // the reader thread exits
-        for pending in failed {
+        for pending in ending.failed {
             pending.waiter.resume(with: .failure(closure.error(for: pending.method)))
         }
-        for stream in streams {
+        for stream in ending.streams {
             stream.finish(throwing: closure.error(for: stream.method))
         }
         return closure.error(for: nil)
-    }
-}
-
-/// Frames waiting to be written, and who writes them.
-private struct Outbox: Sendable {
-    var frames: [UInt8] = []
-    /// A thread is writing, and writes whatever is added before it finishes.
-    var writing = false
-    /// A task will write the outbox once the tasks ready to run have added their calls.
-    var flushScheduled = false
-    /// The writer's second buffer, kept so that writing allocates nothing.
-    var spare: [UInt8] = []
-
-    mutating func takeSpare() -> [UInt8] {
-        defer { spare = [] }
-        return spare
-    }
-}
-
-/// Where a blocked caller's thread waits: for its reply, or for the reading role.
-private final class BlockingReply: Sendable {
-    enum Delivery {
-        case reply(Result<Frame, any Error>)
-        /// The caller is to read its own reply.
-        case lead
-    }
-
-    private let delivery = Locked<Delivery?>(nil)
-    private let ready = DispatchSemaphore(value: 0)
-
-    func deliver(_ delivery: Delivery) {
-        self.delivery.withLock { $0 = delivery }
-        ready.signal()
-    }
-
-    /// The delivery, or nil if `deadline` passed first.
-    func wait(until deadline: Moment?) -> Delivery? {
-        if let deadline {
-            let left = deadline - Moment.now
-            let nanoseconds = max(0, left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000)
-            guard ready.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return nil }
-        } else {
-            ready.wait()
-        }
-        return delivery.withLock { $0! }
-    }
-}
-
-extension BridgeError {
-    /// The same error, naming the call that was waiting when it happened.
-    func naming(_ method: String?) -> BridgeError {
-        switch self {
-        case .hostExited(let pid, let termination, _): .hostExited(processID: pid, termination: termination, method: method)
-        case .stopped: .stopped(method: method)
-        case .parentGone: .parentGone(method: method)
-        default: self
-        }
     }
 }

@@ -1,64 +1,189 @@
 /// A failure of the bridge itself, as opposed to an error thrown by the real object.
 ///
 /// Errors that the real object throws arrive as themselves when their type is `Codable`;
-/// other errors arrive as ``BridgeError/remoteError(typeName:description:)``.
-public enum BridgeError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
-    /// The host could not be started or did not complete its handshake.
-    case startFailed(String)
-    /// The host process ended. `method` names the call that was waiting for it, if any.
-    case hostExited(processID: Int32, termination: HostTermination, method: String?)
-    /// The host was built from other source: its bridged protocol differs from the caller's.
-    case interfaceMismatch(String)
-    /// A message on the bridge's socket could not be read; the connection was closed.
-    case malformedMessage(String)
-    /// Something did not answer in time.
-    case timedOut(String)
-    /// The real object threw an error whose type is not `Codable`, or is unknown here.
-    case remoteError(typeName: String, description: String)
-    /// The bridge was stopped; calls need a new bridge.
-    case stopped(method: String?)
-    /// A message of `size` bytes is over `limit`, the connection's
-    /// ``BridgeOptions/maximumMessageSize``. With a method, that call was refused before it was
-    /// sent, and the bridge stays usable; without one, such a message arrived and the connection
-    /// was closed.
-    case messageTooLarge(method: String?, size: Int, limit: Int)
-    /// The result of `method` takes `size` bytes, over `limit`: the host sent this error
-    /// instead, and the bridge stays usable.
-    case resultTooLarge(method: String, size: Int, limit: Int)
-    /// In a host: the parent no longer serves the objects it passed (callbacks, shared state),
-    /// because its bridge is stopping or it exited. `method` names the call that was waiting.
-    case parentGone(method: String?)
+/// other errors arrive as a `BridgeError` whose code is ``Code-swift.struct/remoteError``.
+///
+/// Match on the ``code-swift.property``, which new releases may extend without breaking a
+/// `switch` (there is always a `default`), and read the facts that apply to it:
+///
+/// ```swift
+/// do {
+///     try await sandbox.run(["make"])
+/// } catch let error as BridgeError where error.code == .hostExited {
+///     print("host \(error.processID!) \(error.termination!)")   // "host 812 was killed by SIGKILL"
+/// }
+/// ```
+public struct BridgeError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public var code: Code
+    /// What went wrong and what to do about it, in a sentence or two.
+    public var message: String
+    /// The requirement whose call failed, as its signature (`greet(_:String) async throws ->
+    /// String`), when one call is concerned.
+    public var method: String?
+    /// The host process concerned, when one is known.
+    public var processID: Int32?
+    /// How the host ended, for ``Code-swift.struct/hostExited``.
+    public var termination: HostTermination?
+    /// The size of the message, in bytes, for ``Code-swift.struct/messageTooLarge`` and
+    /// ``Code-swift.struct/resultTooLarge``.
+    public var size: Int?
+    /// The limit that `size` is over (``BridgeOptions/maximumMessageSize``).
+    public var limit: Int?
+    /// The type of the error the real object threw, for ``Code-swift.struct/remoteError``.
+    public var remoteTypeName: String?
 
-    /// What went wrong and what to do about it.
-    public var description: String {
-        switch self {
-        case .startFailed(let reason):
-            "Bridge host could not be started: \(reason)"
-        case .hostExited(let pid, let termination, let method):
-            "Bridge host (pid \(pid)) \(termination)"
+    /// Makes an error from its code, its message and the facts that apply.
+    public init(
+        code: Code, message: String, method: String? = nil, processID: Int32? = nil,
+        termination: HostTermination? = nil, size: Int? = nil, limit: Int? = nil, remoteTypeName: String? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.method = method
+        self.processID = processID
+        self.termination = termination
+        self.size = size
+        self.limit = limit
+        self.remoteTypeName = remoteTypeName
+    }
+
+    /// The message: what went wrong and what to do about it.
+    public var description: String { message }
+}
+
+extension BridgeError {
+    /// The kind of a ``BridgeError``: a closed set today, open to new members in later
+    /// releases, so a `switch` over it needs a `default`.
+    public struct Code: Hashable, Sendable, Codable, CustomStringConvertible {
+        /// The code's name, as written here (`hostExited`); also how it is encoded.
+        public let name: String
+
+        private init(_ name: String) { self.name = name }
+
+        /// The host could not be started or did not complete its handshake.
+        public static let startFailed = Code("startFailed")
+        /// The host process ended; ``BridgeError/termination`` says how.
+        public static let hostExited = Code("hostExited")
+        /// The host was built from other source: its bridged protocol differs from the caller's.
+        public static let interfaceMismatch = Code("interfaceMismatch")
+        /// A message on the bridge's socket could not be read; the connection was closed.
+        public static let malformedMessage = Code("malformedMessage")
+        /// Something did not answer in time: a call past ``BridgeOptions/callTimeout``, a host
+        /// past ``BridgeOptions/startTimeout``.
+        public static let timedOut = Code("timedOut")
+        /// The real object threw an error whose type is not `Codable`, or is unknown here.
+        public static let remoteError = Code("remoteError")
+        /// The bridge was stopped; calls need a new bridge.
+        public static let stopped = Code("stopped")
+        /// A message is over ``BridgeOptions/maximumMessageSize``. With a method, that call
+        /// was refused before it was sent, and the bridge stays usable; without one, such a
+        /// message arrived and the connection was closed.
+        public static let messageTooLarge = Code("messageTooLarge")
+        /// The result of a call is over the limit: the host sent this error instead, and the
+        /// bridge stays usable.
+        public static let resultTooLarge = Code("resultTooLarge")
+        /// In a host: the parent no longer serves the objects it passed (callbacks, shared
+        /// state), because its bridge is stopping or it exited.
+        public static let parentGone = Code("parentGone")
+
+        public var description: String { name }
+
+        public init(from decoder: any Decoder) throws {
+            self.init(try decoder.singleValueContainer().decode(String.self))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(name)
+        }
+    }
+}
+
+// The errors the package makes, each with its sentence. Package-wide, so that every place that
+// fails a call words it the same way.
+extension BridgeError {
+    package static func startFailed(_ reason: String) -> BridgeError {
+        BridgeError(code: .startFailed, message: "Bridge host could not be started: \(reason)")
+    }
+
+    package static func startFailed(processID: Int32, termination: HostTermination, _ explanation: String) -> BridgeError {
+        BridgeError(
+            code: .startFailed,
+            message: "Bridge host could not be started: the host (pid \(processID)) \(termination) before it could serve.\(explanation)",
+            processID: processID, termination: termination)
+    }
+
+    package static func hostExited(processID: Int32, termination: HostTermination, method: String?) -> BridgeError {
+        BridgeError(
+            code: .hostExited,
+            message: "Bridge host (pid \(processID)) \(termination)"
                 + (method.map { " while '\($0)' was waiting for it" } ?? "")
-                + ". Start a new bridge to continue; the host's standard error may say why it ended."
-        case .interfaceMismatch(let detail):
-            "Bridge host was built from other source: \(detail). Rebuild the host executable from the same source as the caller."
-        case .malformedMessage(let detail):
-            "Bridge received a malformed message and closed the connection: \(detail)"
-        case .timedOut(let what):
-            "Bridge timed out: \(what)"
-        case .remoteError(let typeName, let description):
-            "The host threw \(typeName): \(description) (the error's type is not Codable, so it arrives as this description; make it Codable to receive it as itself)"
-        case .stopped(let method):
-            "Bridge was stopped" + (method.map { " before '\($0)' could complete" } ?? "")
-                + "; start a new bridge to make calls."
-        case .messageTooLarge(let method?, let size, let limit):
-            "Bridge refused to send '\(method)': its arguments take \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize); pass less per call, or raise the limit."
-        case .messageTooLarge(nil, let size, let limit):
-            "Bridge received a message of \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize), and closed the connection; return less per call, or raise the limit."
-        case .parentGone(let method):
-            "The bridge's parent no longer serves the objects it passed to this host"
+                + ". Start a new bridge to continue; the host's standard error may say why it ended.",
+            method: method, processID: processID, termination: termination)
+    }
+
+    package static func interfaceMismatch(_ detail: String) -> BridgeError {
+        BridgeError(
+            code: .interfaceMismatch,
+            message: "Bridge host was built from other source: \(detail). Rebuild the host executable from the same source as the caller.")
+    }
+
+    package static func malformedMessage(_ detail: String) -> BridgeError {
+        BridgeError(code: .malformedMessage, message: "Bridge received a malformed message and closed the connection: \(detail)")
+    }
+
+    package static func timedOut(_ what: String, method: String? = nil, processID: Int32? = nil) -> BridgeError {
+        BridgeError(code: .timedOut, message: "Bridge timed out: \(what)", method: method, processID: processID)
+    }
+
+    package static func remoteError(typeName: String, description: String) -> BridgeError {
+        BridgeError(
+            code: .remoteError,
+            message: "The host threw \(typeName): \(description) (the error's type is not Codable, so it arrives as this description; make it Codable to receive it as itself)",
+            remoteTypeName: typeName)
+    }
+
+    package static func stopped(method: String?) -> BridgeError {
+        BridgeError(
+            code: .stopped,
+            message: "Bridge was stopped" + (method.map { " before '\($0)' could complete" } ?? "") + "; start a new bridge to make calls.",
+            method: method)
+    }
+
+    package static func messageTooLarge(method: String?, size: Int, limit: Int) -> BridgeError {
+        let message =
+            if let method {
+                "Bridge refused to send '\(method)': its arguments take \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize); pass less per call, or raise the limit."
+            } else {
+                "Bridge received a message of \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize), and closed the connection; return less per call, or raise the limit."
+            }
+        return BridgeError(code: .messageTooLarge, message: message, method: method, size: size, limit: limit)
+    }
+
+    package static func resultTooLarge(method: String, size: Int, limit: Int) -> BridgeError {
+        BridgeError(
+            code: .resultTooLarge,
+            message: "Bridge host did not send the result of '\(method)': it takes \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize); return less per call, or raise the limit.",
+            method: method, size: size, limit: limit)
+    }
+
+    package static func parentGone(method: String?) -> BridgeError {
+        BridgeError(
+            code: .parentGone,
+            message: "The bridge's parent no longer serves the objects it passed to this host"
                 + (method.map { " ('\($0)' cannot complete)" } ?? "")
-                + ": its bridge is stopping, or it exited. Use callbacks and shared state from calls the parent made, not from the stop hook or later."
-        case .resultTooLarge(let method, let size, let limit):
-            "Bridge host did not send the result of '\(method)': it takes \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize); return less per call, or raise the limit."
+                + ": its bridge is stopping, or it exited. Use callbacks and shared state from calls the parent made, not from the stop hook or later.",
+            method: method)
+    }
+
+    /// The same error, naming the call that was waiting when it happened.
+    package func naming(_ method: String?) -> BridgeError {
+        switch code {
+        case .hostExited: .hostExited(processID: processID ?? 0, termination: termination ?? .unknown, method: method)
+        case .stopped: .stopped(method: method)
+        case .parentGone: .parentGone(method: method)
+        default: self
         }
     }
 }

@@ -3,13 +3,27 @@ package enum FrameArrival {
     case frame(Frame)
     /// The peer closed the connection, or it broke.
     case closed
-    /// No frame started arriving in time.
+    /// No whole frame arrived in time. What part of one did is kept for the next read.
     case timedOut
 }
 
 /// Reads frames from a socket through one buffer, so that small frames cost one `read` each or
 /// less.
+///
+/// A wait for a frame is bounded as a whole, not only until its first bytes: a peer that
+/// stops in the middle of a frame (frozen, or writing garbage) costs a reader its timeout, and
+/// the part that came is kept, so that whoever reads next (the same party or another holder of
+/// the connection's reading role) goes on from there.
 package final class FrameReader {
+    /// A frame whose header was read but whose payload has not all come.
+    private struct PartialFrame {
+        var kind: FrameKind
+        var callID: UInt32
+        var payload: [UInt8]
+        /// How many bytes of `payload` came so far.
+        var filled: Int
+    }
+
     private let descriptor: FileDescriptor
     private let buffer: UnsafeMutableRawBufferPointer
     // The mutable state is `@exclusivity(unchecked)` (SE-0176): one party reads at a time (the
@@ -19,6 +33,7 @@ package final class FrameReader {
     @exclusivity(unchecked) private var end = 0
     /// The receive timeout the socket has now; nil for none.
     @exclusivity(unchecked) private var receiveTimeout: Duration?
+    @exclusivity(unchecked) private var partial: PartialFrame?
     /// The largest payload accepted: a larger frame ends the connection before its payload is
     /// read or any memory is set aside for it. A host sets it from the hello.
     @exclusivity(unchecked) package var maximumPayloadSize: Int
@@ -42,29 +57,38 @@ package final class FrameReader {
 
     /// Whether a whole frame is already buffered, so that `next()` will not wait.
     package var hasBufferedFrame: Bool {
-        guard end - start >= Frame.headerSize else { return false }
+        guard partial == nil, end - start >= Frame.headerSize else { return false }
         let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
         return end - start >= 4 + length
     }
 
-    /// The next frame, waiting at most `timeout` for it to start arriving (once its first
-    /// bytes are here, the rest is waited for however long it takes); nil waits for ever.
+    /// The next frame, waiting at most `timeout` for each read of it from the socket; nil
+    /// waits for ever. A frame that has not all come when a read runs out of time is kept, and
+    /// the next call goes on with it.
     /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's,
     ///   `.messageTooLarge` for a frame over `maximumPayloadSize`.
     package func next(waitingAtMost timeout: Duration?) throws(BridgeError) -> FrameArrival {
-        // The socket's own receive timeout: cheaper than polling before each read. It is set
-        // only between frames, and changed only when a reader wants another one.
-        if start == end, timeout != receiveTimeout {
+        // The socket's own receive timeout: cheaper than polling before each read. It is
+        // changed only when a reader wants another one.
+        if timeout != receiveTimeout {
             System.setReceiveTimeout(descriptor, timeout)
             receiveTimeout = timeout
         }
-        while end - start < Frame.headerSize {
-            switch fill(timingOut: timeout != nil && start == end) {
-            case .bytes: continue
-            case .endOfFile: return .closed
-            case .timedOut: return .timedOut
+        if partial == nil {
+            while end - start < Frame.headerSize {
+                switch fill(timingOut: timeout != nil) {
+                case .bytes: continue
+                case .endOfFile: return .closed
+                case .timedOut: return .timedOut
+                }
             }
+            try startFrame()
         }
+        return fillPayload(timingOut: timeout != nil)
+    }
+
+    /// Reads the buffered header into `partial`, with what of the payload is buffered too.
+    private func startFrame() throws(BridgeError) {
         let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
         let rawKind = buffer[start + 4]
         let callID = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start + 5, as: UInt32.self))
@@ -79,48 +103,44 @@ package final class FrameReader {
             throw .malformedMessage("unknown frame kind \(rawKind)")
         }
         start += Frame.headerSize
-        var complete = true
-        let payload: [UInt8]
+        let buffered = min(end - start, payloadSize)
+        var payload: [UInt8]
         if payloadSize >= LargeBuffers.threshold {
-            var reused = LargeBuffers.take(count: payloadSize)
-            reused.withUnsafeMutableBytes { complete = readPayload(into: $0) }
-            payload = reused
+            payload = LargeBuffers.take(count: payloadSize)
+            payload.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: buffered) }
         } else if payloadSize == 0 {
             // Not through `unsafeUninitializedCapacity`: for no capacity it hands out the shared
             // empty array, and setting its count writes to that global from every reader thread
             // at once (a race ThreadSanitizer reports).
             payload = []
         } else {
-            var storage = FrameStorage.take(capacity: payloadSize)
-            let buffered = min(end - start, payloadSize)
-            storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + buffered)]))
-            start += buffered
-            if buffered < payloadSize {
-                storage.append(contentsOf: repeatElement(0, count: payloadSize - buffered))
-                storage.withUnsafeMutableBytes { complete = readPayload(into: UnsafeMutableRawBufferPointer(rebasing: $0[buffered...])) }
-            }
-            payload = storage
+            payload = FrameStorage.take(capacity: payloadSize)
+            payload.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + buffered)]))
+            if buffered < payloadSize { payload.append(contentsOf: repeatElement(0, count: payloadSize - buffered)) }
         }
-        // A frame cut short is a peer that died while writing: the same as a closed connection.
-        return complete ? .frame(Frame(kind: kind, callID: callID, payload: payload)) : .closed
+        start += buffered
+        partial = PartialFrame(kind: kind, callID: callID, payload: payload, filled: buffered)
     }
 
-    /// Fills `target` with the payload: first what is buffered, then straight from the socket.
-    /// - Returns: False if the connection ended first.
-    private func readPayload(into target: UnsafeMutableRawBufferPointer) -> Bool {
-        let buffered = min(end - start, target.count)
-        if buffered > 0 {
-            target.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: buffered)
-            start += buffered
-        }
-        var filled = buffered
-        while filled < target.count {
-            guard case .bytes(let read) = receive(into: UnsafeMutableRawBufferPointer(rebasing: target[filled...]), timingOut: false) else {
-                return false
+    /// Reads the rest of the partial frame's payload straight from the socket.
+    private func fillPayload(timingOut: Bool) -> FrameArrival {
+        guard var frame = partial.take() else { return .closed }
+        defer { partial = frame.filled < frame.payload.count ? frame : nil }
+        while frame.filled < frame.payload.count {
+            let received = frame.payload.withUnsafeMutableBytes {
+                receive(into: UnsafeMutableRawBufferPointer(rebasing: $0[frame.filled...]), timingOut: timingOut)
             }
-            filled += read
+            switch received {
+            case .bytes(let count): frame.filled += count
+            case .timedOut: return .timedOut
+            // A frame cut short is a peer that died while writing: the same as a closed
+            // connection.
+            case .endOfFile:
+                frame.filled = frame.payload.count  // nothing more will come: drop it
+                return .closed
+            }
         }
-        return true
+        return .frame(Frame(kind: frame.kind, callID: frame.callID, payload: frame.payload))
     }
 
     /// Reads more bytes into the buffer.

@@ -19,12 +19,14 @@ import Testing
             let error = await #expect(throws: BridgeError.self) {
                 try await mirror.reversed(Data(count: limit + 1))
             }
-            guard case .messageTooLarge("reversed(_:Data) async throws -> Data", let size, limit)? = error else {
+            guard let error, error.code == .messageTooLarge, error.method == "reversed(_:Data) async throws -> Data",
+                  error.limit == limit, let size = error.size
+            else {
                 Issue.record("expected the call refused naming it, got \(String(describing: error))")
                 return
             }
             #expect(size > limit)
-            #expect(error?.description.contains("refused to send 'reversed(_:Data) async throws -> Data'") == true)
+            #expect(error.description.contains("refused to send 'reversed(_:Data) async throws -> Data'") == true)
             let after = try await mirror.echo("after", afterMilliseconds: 0)
             #expect(after == "after")
         }
@@ -34,7 +36,9 @@ import Testing
         let limit = 1 << 20
         try await withBridge(LocalMirror.self, options: BridgeOptions(maximumMessageSize: limit)) { mirror in
             let error = await #expect(throws: BridgeError.self) { try await mirror.filled(count: 2 * limit) }
-            guard case .resultTooLarge("filled(count:Int) async throws -> Data", let size, limit)? = error else {
+            guard let error, error.code == .resultTooLarge, error.method == "filled(count:Int) async throws -> Data",
+                  error.limit == limit, let size = error.size
+            else {
                 Issue.record("expected the result refused naming the call, got \(String(describing: error))")
                 return
             }

@@ -16,12 +16,12 @@ import Testing
     @Test func otherErrorsArriveAsRemoteErrorWithTypeAndDescription() async throws {
         try await withBridge(LocalSandbox.self) { sandbox in
             let error = await #expect(throws: BridgeError.self) { try await sandbox.failOpaquely() }
-            guard case .remoteError(let typeName, let description)? = error else {
+            guard let error, error.code == .remoteError, let typeName = error.remoteTypeName else {
                 Issue.record("expected remoteError, got \(String(describing: error))")
                 return
             }
             #expect(typeName.hasSuffix("OpaqueFailure"))
-            #expect(description == "opaque failure 42")
+            #expect(error.description.contains(": opaque failure 42 ("))
         }
     }
 }

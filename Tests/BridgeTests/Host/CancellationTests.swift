@@ -109,7 +109,7 @@ final class ConcurrentWorker: Worker, BridgeConcurrentCalls, Sendable {
             // Sent at once (a blocking call writes before it waits), then out of time, which
             // tells the host to drop it.
             let recording = await onOwnThread { Result { try worker.record(marker) } }
-            guard case .failure(BridgeError.timedOut) = recording else {
+            guard case .failure(let error as BridgeError) = recording, error.code == .timedOut else {
                 Issue.record("expected the waiting call to run out of time, got \(recording)")
                 return
             }

@@ -147,7 +147,7 @@ import Glibc
             try await bridge.client.exitDuring(counter)
             Issue.record("the host was to exit inside the update")
         } catch let error as BridgeError {
-            guard case .hostExited(_, .exited(3), _) = error else {
+            guard error.code == .hostExited, error.termination == .exited(3) else {
                 Issue.record("expected the host to exit with status 3, got \(error)")
                 return
             }

@@ -46,7 +46,7 @@ import Testing
         let unknownMethod = try #require(try await next(reader))
         #expect(unknownMethod.kind == .threw && unknownMethod.callID == 3)
         var methodPayload = unknownMethod.payloadReader
-        guard case .interfaceMismatch? = try methodPayload.decode(ErrorEnvelope.self).error as? BridgeError else {
+        guard (try methodPayload.decode(ErrorEnvelope.self).error as? BridgeError)?.code == .interfaceMismatch else {
             Issue.record("expected interfaceMismatch")
             return
         }

@@ -57,3 +57,68 @@ import Testing
         #expect(hello.maximumMessageSize == 5 << 20)
     }
 }
+
+/// A peer that stops in the middle of a frame costs a reader its timeout, not its thread; the
+/// part that came is kept for the next read.
+@Suite struct FrameReaderStallTests {
+    private func frame(payloadSize: Int, callID: UInt32) -> [UInt8] {
+        var writer = _WireWriter.frame()
+        (0..<payloadSize).map { UInt8(truncatingIfNeeded: $0 * 7) }.withUnsafeBytes { writer.writeRaw($0) }
+        writer.setFrameHeader(.returned, callID: callID)
+        return writer.bytes
+    }
+
+    @Test(arguments: [
+        (100, 4),  // inside the header
+        (100, Frame.headerSize + 10),  // inside a small payload
+        (1 << 20, Frame.headerSize + 300_000),  // inside a large payload
+    ])
+    func aFrameCutShortTimesOutAndIsCompletedByTheNextRead(payloadSize: Int, cut: Int) throws {
+        let (reading, writing) = try System.socketPair()
+        defer { System.close(reading); System.close(writing) }
+        let bytes = frame(payloadSize: payloadSize, callID: 5) + frame(payloadSize: 3, callID: 6)
+        let reader = FrameReader(reading)
+        // A large frame fills the socket buffer: the writer goes on in a thread of its own.
+        let firstPart = Thread { bytes.prefix(cut).withUnsafeBytes { _ = try? System.sendAll(writing, $0) } }
+        firstPart.start()
+        var arrivals = 0
+        var stalled = false
+        // Reads until the peer stops: then a read runs out of time instead of waiting on.
+        while !stalled {
+            switch try reader.next(waitingAtMost: .milliseconds(100)) {
+            case .timedOut: stalled = true
+            case .frame: Issue.record("a frame cut short came whole")
+            case .closed: Issue.record("the connection ended")
+            }
+            arrivals += 1
+            if arrivals > 100 { break }
+        }
+        #expect(stalled)
+        let rest = Thread { Array(bytes.dropFirst(cut)).withUnsafeBytes { _ = try? System.sendAll(writing, $0) } }
+        rest.start()
+        guard case .frame(let first) = try reader.next(waitingAtMost: .seconds(10)),
+              case .frame(let second) = try reader.next(waitingAtMost: .seconds(10))
+        else {
+            Issue.record("the frames did not come whole after the rest was sent")
+            return
+        }
+        #expect(first.callID == 5 && first.payload == Array(bytes[Frame.headerSize..<(Frame.headerSize + payloadSize)]))
+        #expect(second.callID == 6 && second.payload.count == 3)
+    }
+
+    @Test func aFrameCutShortByTheEndIsTheEnd() throws {
+        let (reading, writing) = try System.socketPair()
+        defer { System.close(reading) }
+        try Array(frame(payloadSize: 100, callID: 5).prefix(50)).withUnsafeBytes { try System.sendAll(writing, $0) }
+        System.close(writing)
+        let reader = FrameReader(reading)
+        guard case .closed = try reader.next(waitingAtMost: .seconds(10)) else {
+            Issue.record("a frame cut short by the end of the connection was not its end")
+            return
+        }
+        guard case .closed = try reader.next(waitingAtMost: .seconds(10)) else {
+            Issue.record("reading after the end found something")
+            return
+        }
+    }
+}

@@ -17,7 +17,8 @@ import Testing
         #expect(answer.kind == .refused)
         var payload = answer.payloadReader
         let error = try payload.decode(BridgeError.self)
-        guard case .interfaceMismatch(let detail) = error else {
+        let detail = error.description
+        guard error.code == .interfaceMismatch else {
             Issue.record("expected interfaceMismatch, got \(error)")
             return
         }

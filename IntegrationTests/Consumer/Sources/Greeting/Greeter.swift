@@ -1,10 +1,18 @@
 import Bridge
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Greets from whichever process it runs in.
 public protocol Greeter: Bridged {
     func greet(_ name: String) async throws -> String
     func processID() throws -> Int32
+    /// The real and effective user ids of the process the greeter runs in.
+    func userIDs() async throws -> [UInt32]
 }
 
 /// The real greeter, created in the host.
@@ -16,4 +24,6 @@ public final class LocalGreeter: Greeter {
     }
 
     public func processID() throws -> Int32 { ProcessInfo.processInfo.processIdentifier }
+
+    public func userIDs() async throws -> [UInt32] { [getuid(), geteuid()] }
 }

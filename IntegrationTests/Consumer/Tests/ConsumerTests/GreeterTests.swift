@@ -1,6 +1,7 @@
 import Bridge
 import Foundation
 import Greeting
+import Probe
 import Testing
 
 @Test func greeterRunsInAHostProcess() async throws {
@@ -20,4 +21,9 @@ import Testing
         try await greeter.greet("host executable")
     }
     #expect(greeting.hasPrefix("Hello, host executable, from process "))
+}
+
+/// Every check of the deployment matrix, from a Swift Testing test.
+@Test func probeUnderSwiftTesting() async {
+    #expect(await Probe.run(shape: "Swift Testing"))
 }

@@ -1,0 +1,90 @@
+import Bridge
+import Foundation
+import Greeting
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What every program shape of the deployment matrix checks, the way a user's program would
+/// use a bridge: a host started from this binary serves calls, one runs as `nobody` when asked,
+/// a dedicated host executable (next to this binary) serves the same type, and each stops
+/// cleanly. `IntegrationTests/run.sh` starts the shapes in every build mode and placement.
+public enum Probe {
+    /// Runs every check; prints one line per check and returns whether all passed.
+    public static func run(shape: String) async -> Bool {
+        var failures = 0
+        func check(_ name: String, _ body: () async throws -> String) async {
+            do {
+                let detail = try await body()
+                print("ok: \(shape): \(name): \(detail)")
+            } catch {
+                failures += 1
+                print("FAILED: \(shape): \(name): \(error)")
+            }
+        }
+        await check("self-host") { try await serve(BridgeOptions()) }
+        if getuid() == 0 {
+            await check("self-host as nobody") {
+                try await serve(BridgeOptions(user: "nobody"), expectUser: userID(of: "nobody"))
+            }
+        }
+        await check("host executable") { try await serve(BridgeOptions(executable: "greeter-host")) }
+        if getuid() == 0 {
+            await check("host executable as nobody") {
+                try await serve(BridgeOptions(user: "nobody", executable: "greeter-host"), expectUser: userID(of: "nobody"))
+            }
+        }
+        return failures == 0
+    }
+
+    /// Starts a host, calls it, stops it, and checks each step.
+    private static func serve(_ options: BridgeOptions, expectUser: UInt32? = nil) async throws -> String {
+        let bridge = try await Bridge<LocalGreeter>.start(options)
+        let ownID = ProcessInfo.processInfo.processIdentifier
+        let hostID = try bridge.client.processID()
+        try expect(hostID == bridge.processID && hostID != ownID, "the host reports pid \(hostID); the bridge says \(bridge.processID), this process is \(ownID)")
+        let greeting = try await bridge.client.greet("probe")
+        try expect(greeting == "Hello, probe, from process \(hostID)", "unexpected greeting '\(greeting)'")
+        let users = try await bridge.client.userIDs()
+        if let expectUser {
+            try expect(users == [expectUser, expectUser], "the host runs as \(users), not as \(expectUser)")
+        } else {
+            try expect(users == [getuid(), geteuid()], "the host runs as \(users), not as this process's user")
+        }
+        await bridge.stop()
+        try expect(bridge.termination == .exited(0), "the host ended with \(String(describing: bridge.termination)), not a clean exit")
+        return "pid \(hostID), uid \(users[0]), \(bridge.termination!)"
+    }
+
+    private static func userID(of name: String) throws -> UInt32 {
+        guard let entry = getpwnam(name) else { throw ProbeFailure("there is no user '\(name)'") }
+        return entry.pointee.pw_uid
+    }
+
+    private static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+        if !condition { throw ProbeFailure(message()) }
+    }
+
+    /// Exits with the probe's verdict, after flushing what it printed.
+    public static func finish(_ passed: Bool) -> Never {
+        fflush(nil)
+        exit(passed ? 0 : 1)
+    }
+
+    /// Blocks until a line arrives on standard input, when the first argument asks for it, so
+    /// that run.sh can rename or delete this binary while it runs, before any host starts.
+    public static func waitForGoIfAsked() {
+        guard CommandLine.arguments.dropFirst().contains("--wait-for-go") else { return }
+        print("waiting")
+        fflush(nil)
+        _ = readLine()
+    }
+}
+
+struct ProbeFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,443 @@
+/// The state of a connection's calls, as a state machine: which calls wait and how, which
+/// streams are open, who holds the reading role, and whether the connection still carries
+/// calls. Each event is a `mutating` method that returns what the connection must do once it
+/// has released the lock that guards this value (resume a waiter, wake the reader thread,
+/// tell the host of a cancel). It touches no socket, thread or clock: time and cancellation
+/// come in as arguments, so every interleaving can be tested without a process.
+///
+/// Reading the socket is a role one party holds at a time: a caller reading its own reply
+/// (``Reader/caller(_:)``), or the connection's reader thread. Whoever gives the role up
+/// passes it to a blocked caller that still waits, else to the reader thread if anything
+/// waits, else to nobody (``handOff()``).
+struct ConnectionState: Sendable {
+    /// How the caller of a pending call waits for its reply.
+    enum Waiter: Sendable {
+        /// Unsafe rather than checked: a checked continuation allocates a canary per call, and
+        /// its resilient layout makes every copy of a `Waiter` a run-time call. Each waiter is
+        /// resumed exactly once, by whoever removes it from `pending` under the lock.
+        case task(UnsafeContinuation<Frame, any Error>)
+        case thread(BlockingReply)
+        /// The caller holds the reading role and will read this reply itself.
+        case reading
+        /// The caller has not suspended yet: the reply is kept for it.
+        case early
+        case arrived(Frame)
+        /// The caller gave up (cancelled, or out of time) before it suspended.
+        case abandoned(any Error)
+
+        /// Resumes a suspended task or a blocked thread; the other cases have nobody to wake.
+        func resume(with result: Result<Frame, any Error>) {
+            switch self {
+            case .task(let continuation): continuation.resume(with: result)
+            case .thread(let reply): reply.deliver(.reply(result))
+            case .reading, .early, .arrived, .abandoned: break
+            }
+        }
+    }
+
+    struct Pending: Sendable {
+        var waiter: Waiter
+        /// The method's signature, to name it in errors; nil for the handshake.
+        var method: String?
+    }
+
+    /// Who reads the socket now.
+    enum Reader: Equatable, Sendable {
+        case nobody
+        case caller(UInt32)
+        case thread
+    }
+
+    /// Why the connection no longer carries calls.
+    enum Closure: Sendable {
+        case stopping
+        case ended(BridgeError)
+
+        func error(for method: String?) -> BridgeError {
+            switch self {
+            case .stopping: .stopped(method: method)
+            case .ended(let error): error.naming(method)
+            }
+        }
+    }
+
+    /// What the party giving up the reading role must do once the lock is released.
+    enum HandOff: Sendable {
+        case nothing
+        case lead(BlockingReply)
+        case wakeThread
+    }
+
+    private(set) var pending: [UInt32: Pending] = [:]
+    /// The streams that calls returned, by call id, from the call's start until the stream
+    /// ends or its consumer leaves. While one is open somebody reads.
+    private(set) var streams: [UInt32: StreamInbox] = [:]
+    private(set) var closure: Closure?
+    private(set) var reader = Reader.nobody
+    /// How many pending waiters are blocked threads, which can take the reading role.
+    private(set) var blockedCallers = 0
+    /// Whether the reader thread's sleep ends when the host goes away; when false it ends
+    /// only on a wake-up, which whoever gives up the role next must send.
+    private(set) var threadWatchesPeer = true
+    /// The socket reached its end and the host was reaped; the reader thread exits.
+    private(set) var ended = false
+    /// This end was shut down (`disconnect()`): the reader thread reads its end now, even
+    /// with no call in flight, rather than wait for a host that may be busy to exit.
+    private(set) var disconnected = false
+    /// The id the next call gets, unless it is still in use.
+    private var nextCallID: UInt32 = 1
+    /// The largest call id; the ids go round to 1 after it.
+    private let largestCallID: UInt32
+    /// Whether the call ids have gone round: from then on a new id may still be in use.
+    private var callIDsWrapped = false
+
+    /// - Parameters:
+    ///   - readsOnlyOnThread: The reader thread holds the reading role for good.
+    ///   - largestCallID: The largest call id (tests make the ids go round sooner).
+    init(readsOnlyOnThread: Bool = false, largestCallID: UInt32 = .max) {
+        if readsOnlyOnThread { reader = .thread }
+        self.largestCallID = max(largestCallID, 1)
+    }
+
+    // MARK: Registering calls
+
+    /// A new call's id: never 0 (the handshake's), and never one that a call or an open
+    /// stream still uses, also once the ids have gone round. (Until they do, every id is new,
+    /// and no look-up is paid. Four billion calls or streams at once cannot be.)
+    private mutating func newCallID() -> UInt32 {
+        while true {
+            let id = nextCallID
+            if nextCallID == largestCallID {
+                nextCallID = 1
+                callIDsWrapped = true
+            } else {
+                nextCallID += 1
+            }
+            if !callIDsWrapped || (pending[id] == nil && streams[id] == nil) { return id }
+        }
+    }
+
+    /// How a task's call was registered.
+    struct TaskRegistration {
+        var callID: UInt32
+        /// The caller holds the reading role: it reads its own reply.
+        var readsOwnReply: Bool
+        /// Other calls were in flight.
+        var othersInFlight: Bool
+        var handOff: HandOff
+    }
+
+    /// A call made by a task (or the handshake, `method` nil) begins: it reads its own reply
+    /// if it is the only call and nobody reads; else it waits, not yet suspended.
+    /// - Parameter stream: Where the stream the call returns goes.
+    /// - Throws: The closure's error once the connection no longer carries calls.
+    mutating func registerTask(method: String?, stream: StreamInbox? = nil) throws(BridgeError) -> TaskRegistration {
+        if let closure { throw closure.error(for: method) }
+        let callID = method == nil ? 0 : newCallID()
+        if let stream { streams[callID] = stream }
+        let othersInFlight = !pending.isEmpty
+        guard reader == .nobody else {
+            pending[callID] = Pending(waiter: .early, method: method)
+            return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: othersInFlight, handOff: .nothing)
+        }
+        // Only a lone caller reads: one that blocks a pool thread while other tasks wait to
+        // run would keep them from sending their calls together. The handshake leaves reading
+        // to the reader thread.
+        if othersInFlight || method == nil {
+            pending[callID] = Pending(waiter: .early, method: method)
+            reader = .thread
+            return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: othersInFlight, handOff: .wakeThread)
+        }
+        reader = .caller(callID)
+        pending[callID] = Pending(waiter: .reading, method: method)
+        return TaskRegistration(callID: callID, readsOwnReply: true, othersInFlight: false, handOff: .nothing)
+    }
+
+    /// How a blocked caller's call was registered.
+    enum ThreadRegistration: Equatable {
+        /// The caller holds the reading role: it reads its own reply.
+        case reads(callID: UInt32)
+        /// Another party reads: the caller blocks on its `BlockingReply`.
+        case waits(callID: UInt32)
+        /// Another party reads, and the caller gave no `BlockingReply` to block on: nothing
+        /// was registered; try again with one. (Most blocking calls read their own reply, so
+        /// they need not allocate one.)
+        case needsReply
+    }
+
+    /// A call made by a thread that blocks begins: it reads its own reply if nobody reads,
+    /// else it blocks on `reply` until its reply, or the reading role, is handed to it.
+    mutating func registerThread(method: String, reply: BlockingReply?) throws(BridgeError) -> ThreadRegistration {
+        if let closure { throw closure.error(for: method) }
+        if reader == .nobody {
+            let callID = newCallID()
+            reader = .caller(callID)
+            pending[callID] = Pending(waiter: .reading, method: method)
+            return .reads(callID: callID)
+        }
+        guard let reply else { return .needsReply }
+        let callID = newCallID()
+        pending[callID] = Pending(waiter: .thread(reply), method: method)
+        blockedCallers += 1
+        return .waits(callID: callID)
+    }
+
+    // MARK: Waiting
+
+    /// What a task about to suspend for its reply finds.
+    struct Suspension {
+        var handOff: HandOff
+        /// What the task resumes with at once, instead of suspending.
+        var ready: Result<Frame, any Error>?
+        /// The task gave up before it suspended: the host must be told.
+        var gaveUp: Bool
+    }
+
+    /// A task suspends for the reply to `callID` on `continuation`, unless the reply or an
+    /// error is already here, or it was cancelled or ran out of time while it read its own
+    /// reply (then nobody else could fail it).
+    /// - Parameters:
+    ///   - handingOverReading: The caller held the reading role and gives it up.
+    ///   - isCancelled: The task is cancelled.
+    ///   - timedOut: The call's error if its deadline has passed.
+    mutating func suspend(
+        _ callID: UInt32, on continuation: UnsafeContinuation<Frame, any Error>, method: String?,
+        handingOverReading: Bool, isCancelled: Bool, timedOut: @autoclosure () -> BridgeError?
+    ) -> Suspension {
+        var ready: Result<Frame, any Error>?
+        var gaveUp = false
+        switch pending[callID]?.waiter {
+        case .arrived(let frame)?:
+            pending.removeValue(forKey: callID)
+            ready = .success(frame)
+        case .abandoned(let error)?:
+            pending.removeValue(forKey: callID)
+            ready = .failure(error)
+        case nil:
+            // Taken away by cancellation or by the end of the connection.
+            ready = .failure(closure?.error(for: method) ?? CancellationError())
+        default:
+            if isCancelled {
+                ready = .failure(CancellationError())
+            } else if let error = timedOut() {
+                ready = .failure(error)
+            }
+            if ready != nil {
+                pending.removeValue(forKey: callID)
+                gaveUp = true
+            } else {
+                pending[callID]!.waiter = .task(continuation)
+            }
+        }
+        return Suspension(handOff: handingOverReading ? handOff() : .nothing, ready: ready, gaveUp: gaveUp)
+    }
+
+    /// A blocked caller ran out of time: it stops waiting unless its reply or the reading
+    /// role was just handed to it.
+    /// - Returns: Whether it stopped waiting (and must tell the host).
+    mutating func giveUpWaiting(_ callID: UInt32) -> Bool {
+        guard case .thread = pending[callID]?.waiter else { return false }
+        pending.removeValue(forKey: callID)
+        blockedCallers -= 1
+        return true
+    }
+
+    /// A task's call fails with `error` now (cancelled, out of time); a reply already here
+    /// wins.
+    /// - Returns: The waiter to resume with `error`, and then tell the host; nil if there is
+    ///   nothing to do.
+    mutating func abandon(_ callID: UInt32, because error: any Error) -> Waiter? {
+        switch pending[callID]?.waiter {
+        case .task?:
+            return pending.removeValue(forKey: callID)?.waiter
+        case .early?:
+            // The caller finds this when it suspends.
+            pending[callID]!.waiter = .abandoned(error)
+            return .early
+        default:
+            return nil
+        }
+    }
+
+    // MARK: The reading role
+
+    /// The caller that holds the reading role has its reply: its call ends, and the role
+    /// passes on.
+    mutating func stopReading(for callID: UInt32) -> HandOff {
+        pending.removeValue(forKey: callID)
+        return handOff()
+    }
+
+    /// Gives up the reading role: to a blocked caller if one waits, else to the reader thread
+    /// if any call waits or any stream is open, else to nobody.
+    mutating func handOff() -> HandOff {
+        if pending.isEmpty && streams.isEmpty {
+            reader = .nobody
+            return threadWatchesPeer ? .nothing : .wakeThread
+        }
+        if blockedCallers > 0 {
+            for (callID, pending) in pending {
+                guard case .thread(let reply) = pending.waiter else { continue }
+                self.pending[callID]!.waiter = .reading
+                blockedCallers -= 1
+                reader = .caller(callID)
+                return .lead(reply)
+            }
+        }
+        reader = .thread
+        return .wakeThread
+    }
+
+    /// Where a reply goes.
+    enum ReplyRoute {
+        /// To its waiter, which is resumed with it.
+        case waiter(Waiter)
+        /// To the stream the call returned: the reply ends it.
+        case stream
+        /// Kept for a caller that has not suspended yet, or dropped: its caller left.
+        case nowhere
+    }
+
+    /// A reply (`.returned` or `.threw`) arrived.
+    mutating func replyArrived(_ frame: Frame) -> ReplyRoute {
+        guard let pending = pending[frame.callID] else {
+            // A call's id names its stream once the reply is in: this ends the stream.
+            return streams[frame.callID] == nil ? .nowhere : .stream
+        }
+        switch pending.waiter {
+        case .early:
+            self.pending[frame.callID]!.waiter = .arrived(frame)
+            return .nowhere
+        case .abandoned:
+            return .nowhere  // its caller, about to suspend, removes it
+        case .reading, .arrived:
+            // The caller has its reply already: this ends its stream.
+            return .stream
+        case .thread:
+            blockedCallers -= 1
+        case .task:
+            break
+        }
+        self.pending.removeValue(forKey: frame.callID)
+        return .waiter(pending.waiter)
+    }
+
+    // MARK: Streams
+
+    /// The open stream of `callID`, removed if `ends`; nil if it is closed or its consumer
+    /// left.
+    mutating func stream(_ callID: UInt32, ends: Bool) -> StreamInbox? {
+        ends ? streams.removeValue(forKey: callID) : streams[callID]
+    }
+
+    /// Whether `inbox` is still the open stream of `callID`.
+    func isOpen(_ callID: UInt32, _ inbox: StreamInbox) -> Bool {
+        streams[callID] === inbox
+    }
+
+    /// The consumer of a stream leaves, or its call failed.
+    /// - Returns: Whether the stream was still open (then the host must be told to stop it).
+    mutating func closeStream(_ callID: UInt32, _ inbox: StreamInbox? = nil) -> Bool {
+        guard let open = streams[callID], inbox == nil || open === inbox else { return false }
+        streams.removeValue(forKey: callID)
+        return true
+    }
+
+    // MARK: The reader thread
+
+    /// The reader thread is about to sleep.
+    /// - Returns: Whether its sleep should also end when the host goes away (nobody else
+    ///   reads); nil once the connection has ended: the thread exits.
+    mutating func readerThreadSleeps() -> Bool? {
+        if ended { return nil }
+        threadWatchesPeer = reader == .nobody
+        return threadWatchesPeer
+    }
+
+    /// What the reader thread does on waking.
+    enum ReaderThreadTurn: Equatable {
+        /// The connection has ended: the thread exits.
+        case exit
+        /// Another party reads: sleep again.
+        case sleep
+        /// Read, for every waiting caller; to the end of the connection if `untilTheEnd`.
+        case read(untilTheEnd: Bool)
+    }
+
+    /// The reader thread woke: from a wake-up, or because the host went away (`peerGone`).
+    mutating func readerThreadWoke(peerGone: Bool) -> ReaderThreadTurn {
+        if ended { return .exit }
+        let atTheEnd = peerGone || disconnected
+        switch reader {
+        case .thread:
+            return .read(untilTheEnd: atTheEnd)
+        case .nobody where atTheEnd:
+            reader = .thread
+            return .read(untilTheEnd: true)
+        default:
+            return .sleep
+        }
+    }
+
+    /// The reader thread, reading for others, finds nothing waiting.
+    /// - Returns: Whether it gave up the role (nothing is pending and no stream is open).
+    mutating func readerThreadIdles() -> Bool {
+        guard pending.isEmpty && streams.isEmpty else { return false }
+        reader = .nobody
+        return true
+    }
+
+    // MARK: The end
+
+    /// Later calls fail with `.stopped`; calls already sent still get their replies.
+    mutating func beginStopping() {
+        if closure == nil { closure = .stopping }
+    }
+
+    /// Later calls fail with `error`; calls already sent still get their replies.
+    mutating func refuseCalls(with error: BridgeError) {
+        if closure == nil { closure = .ended(error) }
+    }
+
+    /// This end was shut down: whoever reads sees the end.
+    mutating func disconnect() {
+        disconnected = true
+    }
+
+    /// What ending the connection leaves to do.
+    struct Ending {
+        /// Why the connection ended.
+        var closure: Closure
+        /// The waiters to fail with the closure's error.
+        var failed: [Pending]
+        /// The open streams, to end with the closure's error.
+        var streams: [StreamInbox]
+    }
+
+    /// The connection ended: the host closed its end (`error` nil; `disconnected` says how
+    /// the host ended), or sent a malformed frame (`error`). A stop in progress stays the
+    /// reason. Replies and errors that came before their callers suspended stay theirs.
+    mutating func end(because error: BridgeError?, disconnected: BridgeError) -> Ending {
+        let closure: Closure =
+            switch (error, self.closure) {
+            case (let error?, _): .ended(error)
+            case (nil, .stopping?): .stopping
+            case (nil, .ended(let error)?): .ended(error)
+            case (nil, nil): .ended(disconnected)
+            }
+        self.closure = closure
+        ended = true
+        reader = .nobody
+        blockedCallers = 0
+        func isKept(_ pending: Pending) -> Bool {
+            switch pending.waiter {
+            case .arrived, .abandoned: true
+            default: false
+            }
+        }
+        let failed = pending.values.filter { !isKept($0) }
+        pending = pending.filter { isKept($0.value) }
+        defer { streams = [:] }
+        return Ending(closure: closure, failed: failed, streams: Array(streams.values))
+    }
+}

@@ -1,0 +1,192 @@
+@testable import Bridge
+import Testing
+
+/// The connection's state machine alone: no process, socket or thread. Each test drives the
+/// events in an order that real calls reach only by chance, and checks what the machine asks
+/// the connection to do.
+@Suite struct ConnectionStateTests {
+    private func reply(_ callID: UInt32) -> Frame {
+        Frame(kind: .returned, callID: callID, payload: [UInt8(truncatingIfNeeded: callID)])
+    }
+
+    private let outOfTime = BridgeError.timedOut("'slow()' got no reply in time", method: "slow()")
+
+    /// Suspends for `callID`'s reply, as `awaitReply` does, then runs `then` under the lock
+    /// (the event that resumes the call), and returns what the call resumed with.
+    private func suspend(
+        _ state: Locked<ConnectionState>, _ callID: UInt32, method: String, handingOverReading: Bool = false,
+        isCancelled: Bool = false, timedOut: BridgeError? = nil,
+        seen: Locked<ConnectionState.Suspension?> = Locked(nil),
+        then: @escaping @Sendable (inout ConnectionState) -> (ConnectionState.Waiter, Result<Frame, any Error>)? = { _ in nil }
+    ) async -> Result<Frame, any Error> {
+        do {
+            return .success(
+                try await withUnsafeThrowingContinuation { continuation in
+                    let suspension = state.withLock {
+                        $0.suspend(
+                            callID, on: continuation, method: method, handingOverReading: handingOverReading,
+                            isCancelled: isCancelled, timedOut: timedOut)
+                    }
+                    seen.withLock { $0 = suspension }
+                    if let ready = suspension.ready {
+                        continuation.resume(with: ready)
+                    } else if let (waiter, result) = state.withLock(then) {
+                        waiter.resume(with: result)
+                    }
+                })
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test func aLoneCallReadsItsOwnReplyAndHandsTheRoleToTheThreadForOthers() throws {
+        var state = ConnectionState()
+        let first = try state.registerTask(method: "first()")
+        #expect(first.readsOwnReply && !first.othersInFlight)
+        #expect(state.reader == .caller(first.callID))
+        let second = try state.registerTask(method: "second()")
+        #expect(!second.readsOwnReply && second.othersInFlight)
+        // The reader reads the second's reply before its caller suspended: it is kept.
+        guard case .nowhere = state.replyArrived(reply(second.callID)) else {
+            Issue.record("an early reply was not kept")
+            return
+        }
+        guard case .wakeThread = state.stopReading(for: first.callID) else {
+            Issue.record("the role did not go to the reader thread while a call waits")
+            return
+        }
+        #expect(state.reader == .thread)
+    }
+
+    @Test func theRoleGoesToABlockedCallerFirst() throws {
+        var state = ConnectionState()
+        let reading = try state.registerTask(method: "reading()")
+        #expect(try state.registerThread(method: "blocked()", reply: nil) == .needsReply)
+        let blockedReply = BlockingReply()
+        guard case .waits(let blocked) = try state.registerThread(method: "blocked()", reply: blockedReply) else {
+            Issue.record("a blocked caller read while another held the role")
+            return
+        }
+        guard case .lead(let led) = state.stopReading(for: reading.callID) else {
+            Issue.record("the role did not go to the blocked caller")
+            return
+        }
+        #expect(led === blockedReply)
+        #expect(state.reader == .caller(blocked))
+        #expect(state.blockedCallers == 0)
+    }
+
+    @Test func aCancelBetweenRegisteringAndSuspendingFailsTheCallAsItSuspends() async throws {
+        let state = Locked(ConnectionState())
+        _ = try state.withLock { try $0.registerTask(method: "reading()") }
+        let call = try state.withLock { try $0.registerTask(method: "slow()") }
+        // Cancelled before it suspended: there is nobody to resume yet.
+        guard case .early? = state.withLock({ $0.abandon(call.callID, because: CancellationError()) }) else {
+            Issue.record("the cancel did not mark the call abandoned")
+            return
+        }
+        let seen = Locked<ConnectionState.Suspension?>(nil)
+        let result = await suspend(state, call.callID, method: "slow()", seen: seen)
+        #expect(throws: CancellationError.self) { try result.get() }
+        // The cancel told the host already; suspending must not tell it again.
+        #expect(seen.withLock { $0?.gaveUp } == false)
+        #expect(state.withLock { $0.pending[call.callID] } == nil)
+        // Its reply, when it comes, is dropped.
+        guard case .nowhere = state.withLock({ $0.replyArrived(reply(call.callID)) }) else {
+            Issue.record("a cancelled call's reply went somewhere")
+            return
+        }
+    }
+
+    @Test func aDeadlineWhileTheCallerReadsItsOwnReplyFailsItAsItHandsOver() async throws {
+        let state = Locked(ConnectionState())
+        let call = try state.withLock { try $0.registerTask(method: "slow()") }
+        #expect(call.readsOwnReply)
+        // The timer finds no waiter to fail: the caller is reading.
+        #expect(state.withLock { $0.abandon(call.callID, because: outOfTime) } == nil)
+        // Its wait for a frame runs out past the deadline; it suspends, handing the role over.
+        let seen = Locked<ConnectionState.Suspension?>(nil)
+        let result = await suspend(state, call.callID, method: "slow()", handingOverReading: true, timedOut: outOfTime, seen: seen)
+        #expect(throws: outOfTime) { try result.get() }
+        #expect(seen.withLock { $0?.gaveUp } == true)  // the host must be told
+        #expect(state.withLock { ($0.reader, $0.pending.isEmpty) } == (.nobody, true))
+    }
+
+    @Test func aReplyDeliveredToASuspendedTaskResumesIt() async throws {
+        let state = Locked(ConnectionState())
+        _ = try state.withLock { try $0.registerTask(method: "reading()") }
+        let call = try state.withLock { try $0.registerTask(method: "other()") }
+        let frame = reply(call.callID)
+        let result = await suspend(state, call.callID, method: "other()") { state in
+            guard case .waiter(let waiter) = state.replyArrived(frame) else { return nil }
+            return (waiter, .success(frame))
+        }
+        #expect(try result.get().payload == frame.payload)
+    }
+
+    @Test func theEndKeepsAReplyThatArrivedBeforeItsCallerSuspended() async throws {
+        let state = Locked(ConnectionState())
+        let reading = try state.withLock { try $0.registerTask(method: "reading()") }
+        let early = try state.withLock { try $0.registerTask(method: "early()") }
+        guard case .waits = try state.withLock({ try $0.registerThread(method: "blocked()", reply: BlockingReply()) }) else {
+            Issue.record("a blocked caller read while another held the role")
+            return
+        }
+        _ = state.withLock { $0.replyArrived(reply(early.callID)) }
+        let gone = BridgeError.hostExited(processID: 9, termination: .signaled(9), method: nil)
+        let ending = state.withLock { $0.end(because: nil, disconnected: gone) }
+        #expect(ending.failed.compactMap(\.method).sorted() == ["blocked()", "reading()"])
+        #expect(state.withLock { ($0.ended, $0.reader, $0.blockedCallers) } == (true, .nobody, 0))
+        // The early call suspends after the end and still gets its reply.
+        let result = await suspend(state, early.callID, method: "early()")
+        #expect(try result.get().callID == early.callID)
+        // A later call fails at once, named.
+        #expect(throws: gone.naming("later()")) { try state.withLock { try $0.registerTask(method: "later()") } }
+        _ = reading
+    }
+
+    @Test func aStopInProgressStaysTheReasonWhenTheHostThenCloses() throws {
+        var state = ConnectionState()
+        _ = try state.registerTask(method: "reading()")
+        state.beginStopping()
+        #expect(throws: BridgeError.stopped(method: "new()")) { try state.registerTask(method: "new()") }
+        let ending = state.end(because: nil, disconnected: .hostExited(processID: 1, termination: .exited(0), method: nil))
+        #expect(ending.closure.error(for: "reading()") == .stopped(method: "reading()"))
+    }
+
+    @Test func aWrappedCallIDStillInUseIsSkipped() async throws {
+        let state = Locked(ConnectionState(largestCallID: 3))
+        let long = try state.withLock { try $0.registerTask(method: "long()") }
+        let streaming = try state.withLock { try $0.registerTask(method: "stream()", stream: StreamInbox(method: "stream()")) }
+        let quick = try state.withLock { try $0.registerTask(method: "quick()") }
+        #expect([long.callID, streaming.callID, quick.callID] == [1, 2, 3])
+        // The stream's call returns, its stream stays open; the quick call returns.
+        for call in [streaming, quick] {
+            _ = state.withLock { $0.replyArrived(reply(call.callID)) }
+            _ = await suspend(state, call.callID, method: "")
+        }
+        // The ids go round: 1 (the long call) and 2 (the open stream) are still in use.
+        #expect(try state.withLock { try $0.registerTask(method: "next()") }.callID == 3)
+        _ = state.withLock { $0.stopReading(for: long.callID) }
+        #expect(try state.withLock { try $0.registerTask(method: "after()") }.callID == 1)
+    }
+
+    @Test func theReaderThreadWatchesTheHostOnlyWhileNobodyReads() throws {
+        var state = ConnectionState()
+        #expect(state.readerThreadSleeps() == true)
+        #expect(state.readerThreadWoke(peerGone: false) == .sleep)
+        let call = try state.registerTask(method: "reading()")
+        #expect(state.readerThreadSleeps() == false)
+        // The caller gives the role up with nothing pending: the thread, which was not
+        // watching the host, must be woken to watch it again.
+        guard case .wakeThread = state.stopReading(for: call.callID) else {
+            Issue.record("the thread was left asleep without watching the host")
+            return
+        }
+        #expect(state.readerThreadSleeps() == true)
+        #expect(state.readerThreadWoke(peerGone: true) == .read(untilTheEnd: true))
+        #expect(state.reader == .thread)
+        let idles = state.readerThreadIdles()
+        #expect(idles)
+    }
+}
