@@ -1,0 +1,221 @@
+extension _BridgeConnection {
+    // MARK: The reading role
+
+    /// How reading one's own reply ended.
+    enum OwnReply {
+        case reply(Frame)
+        /// The caller still holds the reading role and must hand it over.
+        case handOver
+        case ended(BridgeError)
+    }
+
+    /// Reads, as the holder of the reading role, until `callID`'s reply arrives, delivering
+    /// every other frame to its waiter; then hands the role on.
+    /// - Parameters:
+    ///   - timeout: How long to wait for each frame, for a caller on the concurrency pool.
+    ///     Such a caller hands reading over when time runs out, and also when the connection
+    ///     ends, because ending reaps the host, which may take a moment of waiting that
+    ///     belongs on the reader thread.
+    ///   - deadline: When the call runs out of time; then the caller still holds the role.
+    func readOwnReply(
+        _ callID: UInt32, method: String, waitingAtMost timeout: Duration?, until deadline: Moment?
+    ) -> OwnReply {
+        let onPool = timeout != nil
+        while true {
+            var wait = timeout
+            if let deadline {
+                let left = deadline - Moment.now
+                guard left > .zero else { return .handOver }
+                wait = min(wait ?? left, left)
+            }
+            let arrival: FrameArrival
+            do {
+                if let early = replyReadWhileWriting.take() {
+                    arrival = .frame(early)
+                } else {
+                    arrival = try frames.next(waitingAtMost: wait)
+                }
+            } catch {
+                if onPool { return .handOver }
+                return .ended(end(because: error).naming(method))
+            }
+            switch arrival {
+            case .timedOut:
+                if onPool || deadline.map({ $0 <= Moment.now }) == true { return .handOver }
+            case .closed:
+                if onPool { return .handOver }
+                return .ended(end(because: nil).naming(method))
+            case .frame(let frame) where frame.callID == callID:
+                // Replies that came in the same read go to their waiters now, rather than
+                // waking the reader thread for them.
+                while frames.hasBufferedFrame, case .frame(let other)? = try? frames.next(waitingAtMost: nil) {
+                    deliver(other)
+                }
+                stopReading(for: callID)
+                return .reply(frame)
+            case .frame(let frame):
+                deliver(frame)
+            }
+        }
+    }
+
+    /// Waits, suspended, for the reply to `callID`, which another party reads.
+    /// - Parameter handingOverReading: The caller holds the reading role, and gives it up
+    ///   because its reply is slow to come or the connection is ending.
+    ///   - deadline: When the call fails with `BridgeError.timedOut`.
+    func awaitReply(
+        _ callID: UInt32, method: String?, handingOverReading: Bool, until deadline: Moment? = nil
+    ) async throws -> Frame {
+        // Only calls with a time limit pay for a timer.
+        let timer = deadline.map { deadline in
+            Task { [self] in
+                try await Task.sleep(until: deadline.instant)
+                abandon(callID, because: timedOut(method ?? ""))  // the handshake has no deadline
+            }
+        }
+        defer { timer?.cancel() }
+        let frame = try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { continuation in
+                let suspension = state.withLock { state in
+                    state.suspend(
+                        callID, on: continuation, method: method, handingOverReading: handingOverReading,
+                        // A cancel or a deadline that came while the caller read its own reply
+                        // found no waiter to fail: it fails now, before the caller suspends.
+                        isCancelled: Task.isCancelled,
+                        timedOut: deadline.flatMap { $0 <= Moment.now ? timedOut(method ?? "") : nil })
+                }
+                let (handOff, ready, gaveUp) = (suspension.handOff, suspension.ready, suspension.gaveUp)
+                perform(handOff)
+                if gaveUp { sendCancel(callID) }
+                if let ready { continuation.resume(with: ready) }
+            }
+        } onCancel: {
+            cancel(callID)
+        }
+        // Whoever read the frame handed it over under `state`'s lock. Taking the lock once
+        // makes that hand-over visible to ThreadSanitizer, which cannot see the synchronization
+        // inside the concurrency runtime that resumed this task.
+        state.withLock { _ in }
+        return frame
+    }
+
+    /// Ends the call of the caller that holds the reading role, and hands the role on.
+    func stopReading(for callID: UInt32) {
+        perform(state.withLock { $0.stopReading(for: callID) })
+    }
+
+    func perform(_ handOff: HandOff) {
+        switch handOff {
+        case .nothing: break
+        case .lead(let reply): reply.deliver(.lead)
+        case .wakeThread: System.signal(wakeUp)
+        }
+    }
+
+    /// Hands a frame to the caller waiting for it, or to the stream it belongs to; a reply
+    /// nobody waits for belongs to a cancelled call, and an element nobody waits for to a
+    /// stream whose consumer left: both are dropped.
+    func deliver(_ frame: Frame) {
+        if frame.kind == .element || frame.kind == .finished {
+            deliverToStream(frame)
+            return
+        }
+        if let otherFrames, frame.kind != .returned && frame.kind != .threw {
+            otherFrames(frame)
+            return
+        }
+        switch state.withLock({ $0.replyArrived(frame) }) {
+        case .waiter(let waiter): waiter.resume(with: .success(frame))
+        case .stream: deliverToStream(frame)
+        case .nowhere: break
+        }
+    }
+
+    /// Hands an element to its stream, or ends the stream with `.finished` or `.threw`.
+    func deliverToStream(_ frame: Frame) {
+        let ends = frame.kind != .element
+        let inbox = state.withLock { $0.stream(frame.callID, ends: ends) }
+        guard let inbox else { return }
+        switch frame.kind {
+        case .element: inbox.receive(frame)
+        case .finished: inbox.finish(throwing: nil)
+        default: inbox.finish(throwing: thrownError(frame, method: inbox.method))
+        }
+    }
+
+    /// The caller stopped waiting: it gets `CancellationError` now, and the host is told. A
+    /// caller that reads its own reply notices when its wait runs out.
+    func cancel(_ callID: UInt32) {
+        abandon(callID, because: CancellationError())
+    }
+
+    /// Fails a task's call with `error` now, and tells the host; a reply already here wins.
+    func abandon(_ callID: UInt32, because error: any Error) {
+        let waiter = state.withLock { $0.abandon(callID, because: error) }
+        guard let waiter else { return }
+        waiter.resume(with: .failure(error))
+        sendCancel(callID)
+    }
+
+    // MARK: The reader thread
+
+    func readAsThread() {
+        if readsOnlyOnThread {
+            _ = readForOthers(untilTheEnd: false)
+            return
+        }
+        while true {
+            guard let watching = state.withLock({ $0.readerThreadSleeps() }) else { return }
+            let peerGone = System.wait(for: wakeUp, orPeerEnd: watching ? peerEnd : nil)
+            switch state.withLock({ $0.readerThreadWoke(peerGone: peerGone) }) {
+            case .exit: return
+            case .sleep: continue
+            case .read(let untilTheEnd): if !readForOthers(untilTheEnd: untilTheEnd) { return }
+            }
+        }
+    }
+
+    /// Reads, as the holder of the reading role, while calls wait, then gives the role up.
+    /// - Parameter untilTheEnd: The host closed its end: read what it sent before that, then
+    ///   end the connection.
+    /// - Returns: False once the connection has ended.
+    func readForOthers(untilTheEnd: Bool) -> Bool {
+        while true {
+            if !untilTheEnd && !readsOnlyOnThread && !frames.hasBufferedFrame {
+                if state.withLock({ $0.readerThreadIdles() }) { return true }
+            }
+            let arrival: FrameArrival
+            do {
+                arrival = try frames.next(waitingAtMost: nil)
+            } catch {
+                _ = end(because: error)
+                return false
+            }
+            guard case .frame(let frame) = arrival else {
+                _ = end(because: nil)
+                return false
+            }
+            deliver(frame)
+        }
+    }
+
+    // MARK: The end
+
+    /// Ends the connection after the reading role holder saw its end (or a malformed frame):
+    /// reaps the host, stops serving the objects passed to it, and fails every waiting call.
+    /// - Returns: Why the connection ended, for the caller that saw it.
+    func end(because error: BridgeError?) -> BridgeError {
+        let disconnected = peer.disconnected(malformed: error != nil)
+        side?.close()
+        let ending = state.withLock { $0.end(because: error, disconnected: disconnected) }
+        let closure = ending.closure
+        System.signal(wakeUp)  // the reader thread exits
+        for pending in ending.failed {
+            pending.waiter.resume(with: .failure(closure.error(for: pending.method)))
+        }
+        for stream in ending.streams {
+            stream.finish(throwing: closure.error(for: stream.method))
+        }
+        return closure.error(for: nil)
+    }
+}
