@@ -9,7 +9,7 @@ final class WireDecoder: Decoder {
     let end: Int
     let position: DecodingPosition
     /// See `_WireReader.objectSource`.
-    unowned(unsafe) let objectSource: _BridgeConnection?
+    let objectSource: (any WireObjectSource)?
 
     /// Where a keyed container of this value expects its next entry: when fields are read in
     /// the order they were written, each lookup is one key comparison instead of a scan.
@@ -24,7 +24,7 @@ final class WireDecoder: Decoder {
     /// never decodes as, say, an empty dictionary.
     @exclusivity(unchecked) private(set) var deferredError: (any Error)?  // one pointer, unlike DecodingError
 
-    init(bytes: [UInt8], start: Int, end: Int, position: DecodingPosition, objectSource: _BridgeConnection?) {
+    init(bytes: [UInt8], start: Int, end: Int, position: DecodingPosition, objectSource: (any WireObjectSource)?) {
         self.bytes = bytes
         self.start = start
         self.end = end

@@ -9,9 +9,9 @@ public struct _WireReader: Sendable {
     package internal(set) var offset: Int
     /// Reads stop here: the end of the input, or of the container being read.
     private(set) var end: Int
-    /// The connection to call objects the parent passed through: set for a call's arguments
-    /// in a host. Unowned: the host's side channel outlives every call.
-    package unowned(unsafe) var objectSource: _BridgeConnection?
+    /// Where clients for objects the parent passed come from: set for a call's arguments in a
+    /// host.
+    package var objectSource: (any WireObjectSource)?
 
     /// Creates a reader of `bytes` that starts at `offset`.
     package init(bytes: [UInt8], startingAt offset: Int = 0) {
@@ -19,7 +19,7 @@ public struct _WireReader: Sendable {
         self.init(bytes: bytes, offset: offset, end: bytes.count)
     }
 
-    init(bytes: [UInt8], offset: Int, end: Int, objectSource: _BridgeConnection? = nil) {
+    init(bytes: [UInt8], offset: Int, end: Int, objectSource: (any WireObjectSource)? = nil) {
         self.bytes = bytes
         self.offset = offset
         self.end = end
@@ -296,8 +296,7 @@ public struct _WireReader: Sendable {
                 codingPath: [],
                 debugDescription: "an object (here a \(Client.self)) can only be received as an argument of a call in a bridge's host"))
         }
-        let id = try readUInt32LittleEndian()
-        return Client(_connection: objectSource, _object: _BridgeRemoteObject(id: id, releasingThrough: objectSource))
+        return objectSource.client(Client.self, objectID: try readUInt32LittleEndian())
     }
 
     /// Reads a `String`.

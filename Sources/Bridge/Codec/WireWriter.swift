@@ -6,8 +6,8 @@ public struct _WireWriter: Sendable {
     /// Everything written so far.
     package private(set) var bytes: [UInt8]
     /// Where objects passed as arguments are registered: set for the arguments of a call from
-    /// a bridge's parent. Unowned: the connection outlives the frames it encodes.
-    package unowned(unsafe) var objectExporter: SideChannel?
+    /// a bridge's parent.
+    package var objectExporter: (any WireObjectExporter)?
     /// The stream a call returned, set by `attachStream` in a reply; the callee produces it
     /// after sending the reply.
     package var attachedStream: AttachedStream?

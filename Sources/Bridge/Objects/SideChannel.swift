@@ -6,7 +6,7 @@ import Foundation
 /// Objects are served by a thread of their own, started with the first object passed, which
 /// reads each call and runs it in a task; calls to passed objects are rare next to calls to the
 /// host, so they take the plain design, not the bridge socket's hand-over of the reading role.
-package final class SideChannel: Sendable {
+package final class SideChannel: WireObjectExporter {
     private struct Exports {
         var objects: [UInt32: BoundMethods] = [:]
         var nextID: UInt32 = 1
