@@ -27,9 +27,19 @@ package final class HostProcess: Sendable {
     }
 
     /// Reaps the process after its end of the socket closed. The kernel closes descriptors
-    /// a moment before the process becomes reapable, so this polls briefly; a host that closed
-    /// the socket yet lives on after a second is broken, and is killed.
+    /// a moment before the process becomes reapable, so this waits for it, on the process's
+    /// exit descriptor where there is one (else polling briefly); a host that closed the
+    /// socket yet lives on after a second is broken, and is killed.
     package func reapAfterDisconnect() {
+        if let exitDescriptor {
+            if System.waitForExit(exitDescriptor, timeout: .seconds(1)), let status = System.reap(id, block: false) {
+                finish(status)
+                return
+            }
+            System.signal(id, System.killSignal)
+            finish(System.reap(id, block: true) ?? .unknown)
+            return
+        }
         var delay: UInt32 = 50  // microseconds
         var waited: UInt32 = 0
         while waited < 1_000_000 {
