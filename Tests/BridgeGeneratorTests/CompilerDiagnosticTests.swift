@@ -10,7 +10,7 @@ import Testing
 @Suite(.enabled(if: BridgeModule.found != nil, "the Bridge module is built with all targets: swift build --build-tests"))
 struct CompilerDiagnosticTests {
     /// A type that is not `Codable` is an error on the requirement's own line.
-    @Test func aTypeThatIsNotCodableIsAnErrorOnTheRequirement() throws {
+    @Test func aTypeThatIsNotCodableIsAnErrorOnTheRequirement() async throws {
         let source = """
             import Bridge
 
@@ -27,7 +27,7 @@ struct CompilerDiagnosticTests {
                 func make() throws -> Opaque { Opaque() }
             }
             """
-        let errors = try typeCheck(source, generated: true)
+        let errors = try await typeCheck(source, generated: true)
         #expect(!errors.isEmpty)
         for error in errors {
             #expect(error.hasPrefix("Loader.swift:6:") || error.hasPrefix("Loader.swift:7:"), "\(error)")
@@ -37,7 +37,7 @@ struct CompilerDiagnosticTests {
     }
 
     /// Without the plugin, `withBridge` names the plugin and how to add it.
-    @Test func withBridgeWithoutThePluginNamesThePlugin() throws {
+    @Test func withBridgeWithoutThePluginNamesThePlugin() async throws {
         let source = """
             import Bridge
 
@@ -54,17 +54,17 @@ struct CompilerDiagnosticTests {
                 try await withBridge(LocalGreeter.self) { greeter in try await greeter.greet("ann") }
             }
             """
-        let errors = try typeCheck(source, generated: false)
+        let errors = try await typeCheck(source, generated: false)
         #expect(errors.count == 1)
         #expect(errors.first?.hasPrefix("Loader.swift:13:") ?? false, "\(errors)")
         #expect(errors.first?.contains("the BridgeGen plugin did not run for its target. Add 'plugins: [.plugin(name: \"BridgeGen\", package: \"swift-process-bridge\")]'") ?? false)
         // With the generated code, the same source compiles.
-        #expect(try typeCheck(source, generated: true) == [])
+        #expect(try await typeCheck(source, generated: true) == [])
     }
 
     /// The `error:` lines `swiftc -typecheck` prints for `source` as `Loader.swift`, with the
     /// generator's output beside it when `generated`, paths relative to their directory.
-    private func typeCheck(_ source: String, generated: Bool) throws -> [String] {
+    private func typeCheck(_ source: String, generated: Bool) async throws -> [String] {
         let module = try #require(BridgeModule.found)
         let directory = try TemporaryDirectory()
         let sourceURL = directory.url.appendingPathComponent("Loader.swift")
@@ -76,19 +76,34 @@ struct CompilerDiagnosticTests {
             try output.write(to: directory.url.appendingPathComponent("BridgeGenerated.swift"), atomically: true, encoding: .utf8)
             inputs.append("BridgeGenerated.swift")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.currentDirectoryURL = directory.url
-        process.arguments = ["swiftc", "-typecheck", "-module-name", "Demo", "-I", module.modules,
-                             "-Xcc", "-fmodule-map-file=\(module.cModuleMap)", "-I", module.cHeaders] + inputs
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let arguments = ["swiftc", "-typecheck", "-module-name", "Demo", "-I", module.modules,
+                         "-Xcc", "-fmodule-map-file=\(module.cModuleMap)", "-I", module.cHeaders] + inputs
+        let output = try await compilerOutput(arguments, in: directory.url)
         return output.split(separator: "\n").map(String.init).filter { line in
             !line.hasPrefix(" ") && line.contains(": error: ")
+        }
+    }
+
+    /// Runs the compiler and returns what it wrote to standard error. On a thread of its own:
+    /// a compiler run takes seconds, and the tests running beside this one need the
+    /// concurrency pool's few threads (two on a 2-core machine) meanwhile.
+    private func compilerOutput(_ arguments: [String], in directory: URL) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                    process.currentDirectoryURL = directory
+                    process.arguments = arguments
+                    let pipe = Pipe()
+                    process.standardError = pipe
+                    process.standardOutput = FileHandle.nullDevice
+                    try process.run()
+                    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    return output
+                })
+            }.start()
         }
     }
 }

@@ -13,7 +13,7 @@ final class SlowStartingStaller: Staller, BridgeLifecycle {
 
     func bridgeDidStart() async throws {
         if let marker = ProcessInfo.processInfo.environment["STALLER_START_MARKER"] {
-            FileManager.default.createFile(atPath: marker, contents: Data("\(getpid())".utf8))
+            _ = FileManager.default.createFile(atPath: marker, contents: Data("\(getpid())".utf8))
         }
         while true { pause() }
     }
