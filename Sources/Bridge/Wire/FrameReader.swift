@@ -82,13 +82,15 @@ package final class FrameReader {
                 case .timedOut: return .timedOut
                 }
             }
-            try startFrame()
+            // The usual case: the whole frame came in one read.
+            if let whole = try startFrame() { return .frame(whole) }
         }
         return fillPayload(timingOut: timeout != nil)
     }
 
-    /// Reads the buffered header into `partial`, with what of the payload is buffered too.
-    private func startFrame() throws(BridgeError) {
+    /// Reads the buffered header, with what of the payload is buffered too.
+    /// - Returns: The frame if all of it was buffered; else nil, and the part is in `partial`.
+    private func startFrame() throws(BridgeError) -> Frame? {
         let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
         let rawKind = buffer[start + 4]
         let callID = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start + 5, as: UInt32.self))
@@ -119,7 +121,9 @@ package final class FrameReader {
             if buffered < payloadSize { payload.append(contentsOf: repeatElement(0, count: payloadSize - buffered)) }
         }
         start += buffered
+        if buffered == payloadSize { return Frame(kind: kind, callID: callID, payload: payload) }
         partial = PartialFrame(kind: kind, callID: callID, payload: payload, filled: buffered)
+        return nil
     }
 
     /// Reads the rest of the partial frame's payload straight from the socket.
