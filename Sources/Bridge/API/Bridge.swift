@@ -84,6 +84,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
         try Task.checkCancellation()
         try options.checkIdentitySwitch()
         try options.checkMaximumMessageSize()
+        let options = try options.checkingTimeouts()
         let clock = ContinuousClock()
         let began = clock.now
         let launched = try await HostLauncher.launch(options)

@@ -87,6 +87,27 @@ extension BridgeOptions {
         }
     }
 
+    /// The longest time limit honoured as given, about a century; a longer one means "no
+    /// practical limit" and is cut to this, so that no clock or system call arithmetic on it
+    /// can overflow.
+    static let longestTimeout = Duration.seconds(100 * 365 * 86_400)
+
+    /// The options with every time limit checked: a negative one fails early, naming it; one
+    /// beyond `longestTimeout` (`.seconds(.max)`, say) is cut to it.
+    func checkingTimeouts() throws(BridgeError) -> BridgeOptions {
+        var checked = self
+        func check(_ name: String, _ limit: Duration) throws(BridgeError) -> Duration {
+            guard limit >= .zero else {
+                throw .startFailed("BridgeOptions.\(name) is \(limit); a time limit cannot be negative (use .zero to allow no time at all)")
+            }
+            return min(limit, Self.longestTimeout)
+        }
+        checked.startTimeout = try check("startTimeout", startTimeout)
+        checked.stopTimeout = try check("stopTimeout", stopTimeout)
+        if let callTimeout { checked.callTimeout = try check("callTimeout", callTimeout) }
+        return checked
+    }
+
     /// Fails early, in the parent, when `user` and `group` ask for a switch that cannot happen.
     func checkIdentitySwitch() throws(BridgeError) {
         guard user != nil || group != nil else { return }
