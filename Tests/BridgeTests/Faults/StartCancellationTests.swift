@@ -33,7 +33,9 @@ final class SlowStartingStaller: Staller, BridgeLifecycle {
         environment["STALLER_START_MARKER"] = marker
         let options = BridgeOptions(environment: environment, startTimeout: startTimeout)
         let start = Task { try await Bridge<SlowStartingStaller>.start(options) }
-        #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: marker) })
+        // A whole start lies inside this wait, and the suite's CPU-bound tests can hold the
+        // concurrency pool's two threads for seconds meanwhile: the bound only guards a hang.
+        #expect(await eventually(within: .seconds(60)) { FileManager.default.fileExists(atPath: marker) })
         let pid = try #require(ProcessID(try String(contentsOfFile: marker, encoding: .utf8)))
         return (start, pid)
     }

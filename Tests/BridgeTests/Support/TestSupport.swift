@@ -1,18 +1,35 @@
 import Bridge
 import Foundation
 
-/// A fresh directory under the system's temporary directory, removed on deinit.
-final class TemporaryDirectory {
+/// A fresh directory under the system's temporary directory, removed when the test process
+/// exits.
+///
+/// Not on deinit: Swift may release a local as soon as its last use, which in a test is often
+/// the line that takes its path, while a host still writes into the directory. Removed at exit,
+/// it lasts as long as anything in the process can use it.
+final class TemporaryDirectory: Sendable {
     let path: String
+
+    /// The directories to remove at exit; nil until the first one installs the remover.
+    private static let created = Locked<[String]?>(nil)
 
     init() throws {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("bridge-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         path = url.resolvingSymlinksInPath().path
+        let first = Self.created.withLock { created -> Bool in
+            defer { created = (created ?? []) + [path] }
+            return created == nil
+        }
+        if first {
+            atexit {
+                for path in TemporaryDirectory.created.withLock({ $0 ?? [] }) {
+                    try? FileManager.default.removeItem(atPath: path)
+                }
+            }
+        }
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// A value one task sets and another awaits.
