@@ -112,9 +112,14 @@ for mode in "${modes[@]}"; do
         static) flags=(-c release --static-swift-stdlib); scratch=.build-static; tests=() ;;
     esac
     echo "=== build: $mode (${flags[*]:-default})"
-    if ! swift build "${tests[@]}" "${flags[@]}" --scratch-path "$scratch" 2>&1 | tail -n 3; then
+    log="$staging/build-$mode.log"
+    if ! swift build "${tests[@]}" "${flags[@]}" --scratch-path "$scratch" >"$log" 2>&1; then
+        # The errors, not only the last warnings: the whole log is long.
+        grep -E "error:|fatal|Killed|signal" "$log" | head -n 40
+        tail -n 20 "$log"
         failed=$((failed + 1)); failures+=("$mode: build"); continue
     fi
+    tail -n 1 "$log"
     products=$(swift build "${flags[@]}" --scratch-path "$scratch" --show-bin-path)
     if [ "$selection" = full ] || [ "$mode" = debug ]; then
         if [ ${#tests[@]} -gt 0 ]; then
