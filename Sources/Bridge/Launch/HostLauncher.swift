@@ -26,14 +26,14 @@ enum HostLauncher {
             opened.append { System.close(wakeUp) }
         } catch {
             closeOpened()
-            throw BridgeError.startFailed("\(error)")
+            throw BridgeError.startFailed("\(error)\(Self.whatRanOut(error))")
         }
         let pipes: OutputPipes
         do {
             pipes = try OutputPipes(options.output)
         } catch {
             closeOpened()
-            throw BridgeError.startFailed("could not make pipes for the host's output: \(error)")
+            throw BridgeError.startFailed("could not make pipes for the host's output: \(error)\(Self.whatRanOut(error))")
         }
         let arguments = [CommandLine.arguments.first ?? path]
         let environment = hostEnvironment(options.environment)
@@ -47,7 +47,8 @@ enum HostLauncher {
         } catch {
             closeOpened()
             pipes.closeAll()
-            let hint = executable.isParent ? "" : "; BridgeOptions.executable must name an executable file that links Bridge"
+            var hint = Self.whatRanOut(error)
+            if hint.isEmpty && !executable.isParent { hint = "; BridgeOptions.executable must name an executable file that links Bridge" }
             throw BridgeError.startFailed("could not start '\(path)': \(error)\(hint)")
         }
         // The host must hold the only copy of its ends, so that its death closes the socket
@@ -68,6 +69,12 @@ enum HostLauncher {
             callTimeout: options.callTimeout, events: options.events)
         connection.startReading()
         return Launched(host: host, connection: connection, output: output, executable: executable)
+    }
+
+    /// What to do about a start that failed because this process or the system ran out of
+    /// something, as the end of the error's sentence; empty for any other failure.
+    private static func whatRanOut(_ error: any Error) -> String {
+        (error as? SystemError)?.exhaustedResource.map { "; \($0)" } ?? ""
     }
 
     /// The parent's environment (or `replacement`), plus the variable that makes the binary a host.

@@ -131,3 +131,20 @@ extension HostTermination {
         }
     }
 }
+
+extension SystemError {
+    /// What ran out, and what to do, when the call failed for want of a resource: descriptors
+    /// (`EMFILE`, `ENFILE`), processes (`EAGAIN` from a spawn) or memory; nil otherwise.
+    package var exhaustedResource: String? {
+        switch code {
+        case EMFILE, ENFILE:
+            "this process is out of file descriptors (a running bridge holds four): raise RLIMIT_NOFILE (ulimit -n), or stop bridges it no longer uses"
+        case EAGAIN:
+            "the system refused another process (RLIMIT_NPROC, or its limit on processes): stop bridges no longer used, or raise the limit"
+        case ENOMEM:
+            "the system is out of memory"
+        default:
+            nil
+        }
+    }
+}

@@ -1,5 +1,8 @@
 import Bridge
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The bridge that the hygiene probe starts, stops and calls.
 protocol Echo: Bridged {
@@ -40,6 +43,20 @@ protocol HygieneProbe: Bridged {
     /// Makes `warmUp`, then `calls` calls to one `Echoer` bridge from 8 tasks, half of them
     /// with small strings, half with 64 KiB of data.
     func soak(calls: Int, warmUp: Int) async throws -> SoakMemory
+    /// Starts a bridge with this process's descriptors all but used up (`RLIMIT_NOFILE`), then
+    /// again with the limit restored.
+    func startOutOfDescriptors() async throws -> DescriptorExhaustion
+}
+
+/// What `HygieneProbe.startOutOfDescriptors` saw.
+struct DescriptorExhaustion: Codable, Sendable {
+    /// The error `start()` threw at the limit; nil if it did not throw.
+    var error: BridgeError?
+    /// Before the attempt, and after it with the limit restored.
+    var before: ProcessCensus
+    var after: ProcessCensus
+    /// What a bridge started with the limit restored answered.
+    var answerAfter: String
 }
 
 final class LocalHygieneProbe: HygieneProbe {
@@ -70,6 +87,30 @@ final class LocalHygieneProbe: HygieneProbe {
         let hostAfter = try Self.residentMemory(of: bridge.processID)
         await bridge.stop()
         return SoakMemory(before: before, after: after, hostBefore: hostBefore, hostAfter: hostAfter)
+    }
+
+    func startOutOfDescriptors() async throws -> DescriptorExhaustion {
+        try await startCallStop()
+        let before = try await Self.settledCensus()
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw ProbeError("getrlimit failed") }
+        let saved = limit
+        // Room for one more descriptor, not the four a bridge needs (its descriptors are the
+        // lowest free numbers, and this process's are 0 to before.descriptors - 1).
+        limit.rlim_cur = rlim_t(before.descriptors + 1)
+        guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw ProbeError("setrlimit failed") }
+        var error: BridgeError?
+        do {
+            let bridge = try await Bridge<Echoer>.start()
+            await bridge.stop()
+        } catch let failure as BridgeError {
+            error = failure
+        }
+        var restored = saved
+        guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &restored) == 0 else { throw ProbeError("setrlimit failed") }
+        let after = try await Self.settledCensus(atMost: before)
+        let answer = try await withBridge(Echoer.self) { try await $0.echoText("again") }
+        return DescriptorExhaustion(error: error, before: before, after: after, answerAfter: answer)
     }
 
     private func startCallStop(whileRunning body: () throws -> Void = {}) async throws {
