@@ -68,6 +68,9 @@ enum HostLauncher {
             socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, maximumMessageSize: options.maximumMessageSize,
             callTimeout: options.callTimeout, events: options.events)
         connection.startReading()
+        // A process the host started may hold the host's end of the socket open after the host
+        // has gone; its exit is the end, whatever the socket says.
+        HostExitMonitor.shared.watch(host) { [weak connection] in connection?.disconnect() }
         return Launched(host: host, connection: connection, output: output, executable: executable)
     }
 

@@ -30,10 +30,7 @@ extension System {
         guard case .success = valueOrErrno(retryingOnInterrupt: { platformPoll(&entries, nfds_t(entries.count), -1) }) else {
             return true
         }
-        if entries[0].revents != 0 {
-            var drained: UInt64 = 0
-            _ = platformRead(wakeUp.waitingEnd.rawValue, &drained, MemoryLayout<UInt64>.size)
-        }
+        if entries[0].revents != 0 { drain(wakeUp) }
         return entries.count > 1 && entries[1].revents != 0
     }
 
@@ -77,6 +74,15 @@ extension System {
     package static func close(_ wakeUp: WakeUpSignal) {
         close(wakeUp.waitingEnd)
         if wakeUp.signallingEnd != wakeUp.waitingEnd { close(wakeUp.signallingEnd) }
+    }
+
+    /// The descriptor a wait watches for `wakeUp` (with `waitReadable`).
+    package static func waitingEnd(of wakeUp: WakeUpSignal) -> FileDescriptor { wakeUp.waitingEnd }
+
+    /// Empties `wakeUp` after a wait saw it, so that the next wait does not see it again.
+    package static func drain(_ wakeUp: WakeUpSignal) {
+        var drained: UInt64 = 0
+        _ = platformRead(wakeUp.waitingEnd.rawValue, &drained, MemoryLayout<UInt64>.size)
     }
 
     /// Stops further sends and receives, which wakes a thread blocked in `read` on it.
