@@ -113,7 +113,9 @@ for mode in "${modes[@]}"; do
     esac
     echo "=== build: $mode (${flags[*]:-default})"
     log="$staging/build-$mode.log"
-    if ! swift build "${tests[@]}" "${flags[@]}" --scratch-path "$scratch" >"$log" 2>&1; then
+    # Without manifest caching: a cached plan of a scratch directory that lives on between runs
+    # misses source files added to the package under test ("cannot find ... in scope", seen).
+    if ! swift build "${tests[@]}" "${flags[@]}" --scratch-path "$scratch" --disable-build-manifest-caching >"$log" 2>&1; then
         # The errors, not only the last warnings: the whole log is long.
         grep -E "error:|fatal|Killed|signal" "$log" | head -n 40
         tail -n 20 "$log"
