@@ -345,6 +345,14 @@ public final class _BridgeConnection: Sendable {
         System.signal(wakeUp)
     }
 
+    /// Ends the connection because the host misbehaved: calls waiting and later fail with
+    /// `error`, and the host is killed (it is not trusted with another call) and reaped.
+    package func endBecauseMalformed(_ error: BridgeError, killing host: HostProcess) {
+        refuseCalls(with: error)
+        host.send(System.killSignal)
+        disconnect()
+    }
+
     func decodeReply<Result>(_ reply: consuming Frame, method: String, _ decode: (inout _WireReader) throws -> Result) throws -> Result {
         let kind = reply.kind
         var reader = _WireReader(bytes: reply.takePayload())

@@ -71,6 +71,7 @@ enum HostLauncher {
         // A process the host started may hold the host's end of the socket open after the host
         // has gone; its exit is the end, whatever the socket says.
         HostExitMonitor.shared.watch(host) { [weak connection] in connection?.disconnect() }
+        side.onMalformedMessage { [weak connection] error in connection?.endBecauseMalformed(error, killing: host) }
         return Launched(host: host, connection: connection, output: output, executable: executable)
     }
 

@@ -23,6 +23,9 @@ package final class SideChannel: WireObjectExporter {
     private let maximumMessageSize: Int
     /// Names the host in the serving thread's name.
     private let hostID: ProcessID
+    /// Told when the host sends a malformed message here; set once, before the first object
+    /// is passed.
+    private let misbehaved = Locked<(@Sendable (BridgeError) -> Void)?>(nil)
 
     /// - Parameters:
     ///   - socket: The parent's end of the side channel; the side channel owns it.
@@ -34,6 +37,12 @@ package final class SideChannel: WireObjectExporter {
 
     deinit {
         System.close(socket)
+    }
+
+    /// Sets what to do when the host sends a malformed message on the side channel: the
+    /// bridge ends it, as it ends a host that does so on the bridge socket.
+    package func onMalformedMessage(_ handler: @escaping @Sendable (BridgeError) -> Void) {
+        misbehaved.withLock { $0 = handler }
     }
 
     /// Sends a frame with no payload, or with the payload `body` writes; a closed channel is
@@ -93,9 +102,10 @@ package final class SideChannel: WireObjectExporter {
             do {
                 frame = try frames.next()
             } catch {
-                // The host is not trusted with more; the bridge socket sees the rest.
-                FileDescriptor.standardError.write("swift-process-bridge: the host (pid \(hostID)) sent a malformed message on its side channel, which is now closed: \(error)\n")
+                // The host is not trusted with more: the bridge ends it, and its calls fail
+                // with this error.
                 frame = nil
+                misbehaved.withLock { $0 }?(error)
             }
             guard let frame else {
                 close()
