@@ -116,7 +116,7 @@ final class HostSession: Sendable {
                 }
             },
             maximumMessageSize: maximumMessageSize)
-        side.startReading()
+        try side.startReading()
         return side
     }
 

@@ -166,7 +166,7 @@ extension _BridgeConnection {
         }
         while true {
             guard let watching = state.withLock({ $0.readerThreadSleeps() }) else { return }
-            let peerGone = System.wait(for: wakeUp, orPeerEnd: watching ? peerEnd : nil)
+            let peerGone = System.wait(for: wakeUp, orPeerClosing: watching ? peerClosing : nil)
             switch state.withLock({ $0.readerThreadWoke(peerGone: peerGone) }) {
             case .exit: return
             case .sleep: continue

@@ -45,8 +45,10 @@ public final class _BridgeConnection: Sendable {
     /// by the party that holds the reading role.
     nonisolated(unsafe) var replyReadWhileWriting: Frame?
     let wakeUp: WakeUpSignal
-    /// What ends the reader thread's sleep when the host goes away.
-    let peerEnd: System.PeerEnd
+    /// The socket whose closing ends the reader thread's sleep when the peer goes away, for a
+    /// peer without an exit descriptor; one with one is watched by `HostExitMonitor`, which
+    /// disconnects the connection when the peer ends.
+    let peerClosing: FileDescriptor?
     let events: (@Sendable (BridgeEvent) -> Void)?
     let maximumMessageSize: Int
     let callTimeout: Duration?
@@ -79,7 +81,7 @@ public final class _BridgeConnection: Sendable {
         self.maximumMessageSize = maximumMessageSize
         self.frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
         self.wakeUp = wakeUp
-        self.peerEnd = peer.exitDescriptor.map { .exit($0) } ?? .closing(socket)
+        self.peerClosing = peer.exitDescriptor == nil ? socket : nil
         self.events = events
         self.state = Locked(ConnectionState(readsOnlyOnThread: otherFrames != nil))
     }
@@ -89,8 +91,15 @@ public final class _BridgeConnection: Sendable {
         System.close(wakeUp)
     }
 
-    /// Starts the thread that reads when no caller does. Call once, before the first call.
-    package func startReading() {
+    /// Starts the thread that reads when no caller does, and has the peer's end watched where
+    /// it has an exit descriptor. Call once, before the first call.
+    /// - Throws: `SystemError` if the exit monitor cannot start (out of descriptors).
+    package func startReading() throws(SystemError) {
+        if let exitDescriptor = peer.exitDescriptor {
+            // A process the peer started may hold the peer's end of the socket open after the
+            // peer has gone: its exit, not the socket, is the end.
+            try HostExitMonitor.shared.watch(exitDescriptor, of: peer) { [weak self] in self?.disconnect() }
+        }
         let thread = Thread { [self] in readAsThread() }
         thread.name = "swift-process-bridge reader, \(peer.name)"
         thread.start()

@@ -9,8 +9,8 @@ package protocol ConnectionPeer: Sendable {
     /// - Returns: The error that waiting and later calls fail with.
     func disconnected(malformed: Bool) -> BridgeError
 
-    /// Turns readable once the peer process has ended, for a reader thread to sleep on;
-    /// nil makes it watch the socket instead.
+    /// Turns readable once the peer process has ended, for `HostExitMonitor` to watch; nil
+    /// makes the reader thread watch the socket closing instead.
     var exitDescriptor: FileDescriptor? { get }
 }
 

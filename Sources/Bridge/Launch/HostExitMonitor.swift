@@ -13,29 +13,33 @@ final class HostExitMonitor: Sendable {
 
     /// What to do when a host ends; kept until it has.
     private struct Watch: Sendable {
-        var host: HostProcess  // holds the pidfd open while it is watched
+        var owner: any ConnectionPeer  // holds the exit descriptor open while it is watched
         var exitDescriptor: FileDescriptor
         var onExit: @Sendable () -> Void
     }
 
-    /// The watches by the host's pidfd, and the signal that makes the thread look at them
-    /// again; the thread starts with the first watch.
+    /// The watches by exit descriptor, and the signal that makes the thread look at them again;
+    /// the thread starts with the first watch.
     private let state = Locked<(watches: [CInt: Watch], wakeUp: WakeUpSignal?)>(([:], nil))
 
     private init() {}
 
-    /// Calls `onExit` once `host` has ended (from the monitor's thread), if the system can tell.
-    func watch(_ host: HostProcess, onExit: @escaping @Sendable () -> Void) {
-        guard let exitDescriptor = host.exitDescriptor else { return }
-        let (wakeUp, startsThread) = state.withLock { state -> (WakeUpSignal?, Bool) in
-            state.watches[exitDescriptor.rawValue] = Watch(host: host, exitDescriptor: exitDescriptor, onExit: onExit)
-            if state.wakeUp == nil {
-                state.wakeUp = try? System.makeWakeUpSignal()
-                return (state.wakeUp, state.wakeUp != nil)
+    /// Calls `onExit` (on the monitor's thread) once `exitDescriptor`, which `owner` keeps
+    /// open, shows that its process has ended.
+    /// - Throws: `SystemError` if the monitor's wake-up signal cannot be made.
+    func watch(_ exitDescriptor: FileDescriptor, of owner: any ConnectionPeer, onExit: @escaping @Sendable () -> Void) throws(SystemError) {
+        let (wakeUp, startsThread) = try state.withLock { state throws(SystemError) -> (WakeUpSignal, Bool) in
+            let startsThread = state.wakeUp == nil
+            let wakeUp: WakeUpSignal
+            if let existing = state.wakeUp {
+                wakeUp = existing
+            } else {
+                wakeUp = try System.makeWakeUpSignal()
+                state.wakeUp = wakeUp
             }
-            return (state.wakeUp, false)
+            state.watches[exitDescriptor.rawValue] = Watch(owner: owner, exitDescriptor: exitDescriptor, onExit: onExit)
+            return (wakeUp, startsThread)
         }
-        guard let wakeUp else { return }  // out of descriptors: the socket's end still shows
         if startsThread {
             let thread = Thread { [self] in run(wakeUp) }
             thread.name = "swift-process-bridge exit monitor"
@@ -49,7 +53,15 @@ final class HostExitMonitor: Sendable {
         while true {
             let watches = state.withLock { Array($0.watches.values) }
             let descriptors = [System.waitingEnd(of: wakeUp)] + watches.map(\.exitDescriptor)
-            guard let ready = try? System.waitReadable(descriptors) else { continue }
+            guard let ready = try? System.waitReadable(descriptors) else {
+                // poll(2) fails only for want of memory, or past RLIMIT_NOFILE descriptors, and
+                // trying again at once would spin. These hosts are watched no more: their
+                // connections still see their end when the socket closes.
+                state.withLock { state in
+                    for watch in watches { state.watches.removeValue(forKey: watch.exitDescriptor.rawValue) }
+                }
+                continue
+            }
             if ready[0] { System.drain(wakeUp) }
             for (watch, ended) in zip(watches, ready.dropFirst()) where ended {
                 _ = state.withLock { $0.watches.removeValue(forKey: watch.exitDescriptor.rawValue) }

@@ -67,10 +67,12 @@ enum HostLauncher {
         let connection = _BridgeConnection(
             socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, maximumMessageSize: options.maximumMessageSize,
             callTimeout: options.callTimeout, events: options.events)
-        connection.startReading()
-        // A process the host started may hold the host's end of the socket open after the host
-        // has gone; its exit is the end, whatever the socket says.
-        HostExitMonitor.shared.watch(host) { [weak connection] in connection?.disconnect() }
+        do {
+            try connection.startReading()
+        } catch {
+            host.send(System.killSignal)
+            throw BridgeError.startFailed("could not watch the host (pid \(pid)): \(error)\(Self.whatRanOut(error))")
+        }
         side.onMalformedMessage { [weak connection] error in connection?.endBecauseMalformed(error, killing: host) }
         return Launched(host: host, connection: connection, output: output, executable: executable)
     }

@@ -8,25 +8,13 @@ import CBridge
 // Waiting for a wake-up or for the other process to go.
 
 extension System {
-    /// What shows a sleeping thread that the other end of a connection is gone.
-    package enum PeerEnd: Sendable {
-        /// The peer process ended: the descriptor from `processExitDescriptor` turns readable.
-        case exit(FileDescriptor)
-        /// The peer closed its end of this socket. Waiting for it puts the thread on the
-        /// socket's wait queue, which every arriving message then pays for.
-        case closing(FileDescriptor)
-    }
-
-    /// Waits until `wakeUp` is signalled or, if `peerEnd` is given, the peer is gone. Data
-    /// arriving on the connection does not end the wait.
-    /// - Returns: Whether the peer is gone (or its socket failed).
-    package static func wait(for wakeUp: WakeUpSignal, orPeerEnd peerEnd: PeerEnd?) -> Bool {
+    /// Waits until `wakeUp` is signalled or, if `socket` is given, its peer closed its end.
+    /// Data arriving on the socket does not end the wait, but waiting on the socket puts the
+    /// thread on its wait queue, which every arriving message then pays for.
+    /// - Returns: Whether the peer is gone (or the wait failed).
+    package static func wait(for wakeUp: WakeUpSignal, orPeerClosing socket: FileDescriptor?) -> Bool {
         var entries = [pollfd(fd: wakeUp.waitingEnd.rawValue, events: Int16(POLLIN), revents: 0)]
-        switch peerEnd {
-        case .exit(let descriptor)?: entries.append(pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0))
-        case .closing(let socket)?: entries.append(pollfd(fd: socket.rawValue, events: cbridge_poll_peer_closed(), revents: 0))
-        case nil: break
-        }
+        if let socket { entries.append(pollfd(fd: socket.rawValue, events: cbridge_poll_peer_closed(), revents: 0)) }
         guard case .success = valueOrErrno(retryingOnInterrupt: { platformPoll(&entries, nfds_t(entries.count), -1) }) else {
             return true
         }
@@ -51,7 +39,7 @@ extension System {
         return descriptor >= 0 ? FileDescriptor(rawValue: descriptor) : nil
     }
 
-    /// A new signal one thread sends and another waits for with `wait(for:orPeerEnd:)`.
+    /// A new signal one thread sends and another waits for with `wait(for:orPeerClosing:)`.
     package static func makeWakeUpSignal() throws(SystemError) -> WakeUpSignal {
         #if canImport(Glibc)
         let descriptor = cbridge_eventfd()
@@ -65,7 +53,7 @@ extension System {
         #endif
     }
 
-    /// Ends the current or next `wait(for:orPeerEnd:)` on `wakeUp`.
+    /// Ends the current or next `wait(for:orPeerClosing:)` on `wakeUp`.
     package static func signal(_ wakeUp: WakeUpSignal) {
         var one: UInt64 = 1
         _ = platformWrite(wakeUp.signallingEnd.rawValue, &one, MemoryLayout<UInt64>.size)

@@ -21,7 +21,7 @@ import Testing
         let peer = SocketOnlyPeer()
         #expect(peer.exitDescriptor == nil)
         let connection = _BridgeConnection(socket: ours, wakeUp: try System.makeWakeUpSignal(), peer: peer)
-        connection.startReading()
+        try connection.startReading()
         System.close(theirs)
         #expect(await eventually(within: .seconds(10)) { peer.disconnects.withLock { $0 } == 1 })
     }
