@@ -57,7 +57,7 @@ struct CompilerDiagnosticTests {
         let errors = try await typeCheck(source, generated: false)
         #expect(errors.count == 1)
         #expect(errors.first?.hasPrefix("Loader.swift:13:") ?? false, "\(errors)")
-        #expect(errors.first?.contains("the BridgeGen plugin did not run for its target. Add 'plugins: [.plugin(name: \"BridgeGen\", package: \"swift-process-bridge\")]'") ?? false)
+        #expect(errors.first?.contains("the BridgeGen plugin did not run for its target (add 'plugins: [.plugin(name: \"BridgeGen\", package: \"swift-process-bridge\")]'") ?? false)
         // With the generated code, the same source compiles.
         #expect(try await typeCheck(source, generated: true) == [])
     }

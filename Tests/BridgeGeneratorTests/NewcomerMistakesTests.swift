@@ -80,10 +80,19 @@ import Testing
                 @Clamped var level: Int
                 func greet(_ name: String) async throws -> String { name }
             }
+            struct DottedDefault: Greeter {
+                var scope: Scope = .private
+                init() {}
+                func greet(_ name: String) async throws -> String { name }
+            }
+            final class Unwrapped: Greeter {
+                var window: Window!
+                func greet(_ name: String) async throws -> String { name }
+            }
             """
         #expect(errors(source) == [])
         let output = Generator.generate(files: [("Greeter.swift", Self.greeter), ("Local.swift", source)]).output
-        for name in ["Defaults", "Extended", "Convenient", "FromMacro", "Wrapped"] {
+        for name in ["Defaults", "Extended", "Convenient", "FromMacro", "Wrapped", "DottedDefault", "Unwrapped"] {
             #expect(output.contains("extension \(name): BridgeHostable {"), "\(name)")
         }
         #expect(output.contains("extension Configured {"))

@@ -591,7 +591,7 @@ import Testing
             "D/Bad.swift:18:61: error: 'middleware' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws' after 'async': '{ get async throws }'.",
             "D/Bad.swift:19:5: error: '_$willModify' is 'mutating': the real object lives in the host, and the client has nothing to mutate. Remove 'mutating'.",
             "D/Bad.swift:19:5: error: '_$willModify' must be 'throws' or 'async throws': a bridged call can always fail, because the host process can die. Add 'throws' after the parameter list: 'func _$willModify() throws'.",
-            "D/Bad.swift:27:1: error: bridged protocol 'Square' inherits 'Shape', which is declared once in each branch of an '#if': the generator cannot tell which branch's requirements to inherit. Declare 'Square' inside each branch too, or declare 'Shape' once.",
+            "D/Bad.swift:27:1: error: bridged protocol 'Square' inherits 'Shape', which is declared once in each branch of an '#if': the generator cannot tell which branch's requirements to inherit. Declare 'Shape' once (outside the '#if', with the branch-specific requirements in a protocol of their own), or do not inherit it.",
         ])
     }
 

@@ -7,7 +7,7 @@
 /// wins over this unavailable one.
 @available(
     *, unavailable,
-    message: "the real type conforms to a bridged protocol but is not linked to its client: the BridgeGen plugin did not run for its target. Add 'plugins: [.plugin(name: \"BridgeGen\", package: \"swift-process-bridge\")]' to that target in Package.swift."
+    message: "the real type conforms to a bridged protocol but is not linked to its client. Either the BridgeGen plugin did not run for its target (add 'plugins: [.plugin(name: \"BridgeGen\", package: \"swift-process-bridge\")]' to that target in Package.swift), or it skipped the type and said why in a build warning (a generic, private or non-final type cannot be started)."
 )
 public func withBridge<Real: Bridged, Result>(
     _ type: Real.Type,

@@ -140,7 +140,7 @@ struct ProtocolResolver {
                 let parentName = declarations[parent].declaration.qualifiedName
                 guard (earlierDeclarations[parentName]?.count ?? 0) > 1, let bridged = own[index] else { continue }
                 diagnostics.append(.error(
-                    "bridged protocol '\(bridged.qualifiedName)' inherits '\(parentName)', which is declared once in each branch of an '#if': the generator cannot tell which branch's requirements to inherit. Declare '\(bridged.qualifiedName)' inside each branch too, or declare '\(parentName)' once.",
+                    "bridged protocol '\(bridged.qualifiedName)' inherits '\(parentName)', which is declared once in each branch of an '#if': the generator cannot tell which branch's requirements to inherit. Declare '\(parentName)' once (outside the '#if', with the branch-specific requirements in a protocol of their own), or do not inherit it.",
                     at: bridged.location))
                 own[index]?.isValid = false
             }

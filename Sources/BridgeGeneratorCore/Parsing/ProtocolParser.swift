@@ -185,8 +185,8 @@ struct ProtocolParser {
             last = token
             next += 1
         }
-        // `var x: Int?` starts out nil; `let x: Int?` has no default.
-        if list.tokens[index].text == "var", last?.isPunctuation("?") ?? false { return }
+        // `var x: Int?` and `var x: Int!` start out nil; `let x: Int?` has no default.
+        if list.tokens[index].text == "var", let last, last.isPunctuation("?") || last.isPunctuation("!") { return }
         guard file.initializers.storedWithoutDefault[owner.name] == nil else { return }
         let prefix = declarationPrefix(before: index)
         guard prefix.attributes.isEmpty, prefix.modifiers.isDisjoint(with: ["static", "class", "lazy"]) else { return }
@@ -412,7 +412,8 @@ struct ProtocolParser {
         var attributes: [String] = []
         while true {
             let previous = start - 1
-            guard let token = list[previous] else { break }
+            // `.private` (an enum case, ending the expression before) is not a modifier.
+            guard let token = list[previous], !list.isPunctuation(previous - 1, ".") else { break }
             if token.kind == .identifier, Keywords.declarationModifiers.contains(token.text) {
                 if access == nil, let level = AccessLevel(modifier: token.text) { access = level }
                 modifiers.insert(token.text)
