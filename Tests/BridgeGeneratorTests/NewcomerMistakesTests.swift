@@ -98,3 +98,30 @@ import Testing
         #expect(output.contains("extension Configured {"))
     }
 }
+
+/// A real type declared once in each branch of an `#if` is linked under whichever branch the
+/// compiler takes, not only the first.
+@Suite struct RealTypeTwinTests {
+    @Test func aRealTypeDeclaredInEachBranchIsLinkedInEach() {
+        let source = """
+            protocol Clock: Bridged { func now() async throws -> Double }
+            #if os(Linux)
+            final class LocalClock: Clock {
+                init() {}
+                func now() async throws -> Double { 1 }
+            }
+            #else
+            final class LocalClock: Clock {
+                init() {}
+                func now() async throws -> Double { 2 }
+            }
+            #endif
+            """
+        let (output, diagnostics) = Generator.generate(files: [("Clock.swift", source)])
+        #expect(!diagnostics.contains { $0.severity == .error }, "\(diagnostics)")
+        // Linked once, under a condition that holds in either branch, or always.
+        let links = output.components(separatedBy: "extension LocalClock: BridgeHostable {").count - 1
+        #expect(links == 1, "\(output)")
+        #expect(!output.contains("#if os(Linux)\nextension LocalClock: BridgeHostable"), "linked under the first branch only:\n\(output)")
+    }
+}

@@ -41,11 +41,17 @@ enum ConformanceLinker {
         var configurable: Set<String> = []
         var order: [String] = []
         var chosen: [String: (bridged: BridgedProtocol, site: ConformanceSite)] = [:]
+        // Every condition a type is declared to conform under: a type declared once in each
+        // branch of an `#if` is linked in each.
+        var conformanceConditions: [String: [String?]] = [:]
         for site in files.flatMap(\.conformanceSites) {
             if site.inherited.contains(where: { $0.lastComponent == "BridgeHostable" }) { linkedByHand.insert(site.typeName) }
             if site.inherited.contains(where: { $0.lastComponent == "BridgeConfigurable" }) { configurable.insert(site.typeName) }
             // A client conforms to its protocol too, but it is no real type.
             if site.inherited.contains(where: { $0.lastComponent == "_BridgeClient" }) { continue }
+            if site.inherited.contains(where: { bridgedProtocol($0, at: site) != nil }) {
+                conformanceConditions[site.typeName, default: []].append(site.condition)
+            }
             for inherited in site.inherited {
                 guard let bridged = bridgedProtocol(inherited, at: site) else { continue }
                 if let first = chosen[site.typeName] {
@@ -116,11 +122,12 @@ enum ConformanceLinker {
                     "'\(typeName)' conforms to the bridged protocol '\(bridged.qualifiedName)' but \(problem.what), and a bridge's host creates the real object with 'init()': \(problem.why). \(problem.fix), or conform to 'BridgeConfigurable' to be created from a configuration that 'start' passes.",
                     at: declaration.location))
             } else {
+                let siteCondition = CompilationConditions.either(conformanceConditions[typeName] ?? [site.condition])
                 for declaration in twins[bridged.qualifiedName] ?? [bridged] {
                     links.append(RealTypeLink(
                         typeName: typeName, access: access, clientName: declaration.qualifiedClientName,
-                        condition: site.condition == declaration.condition
-                            ? site.condition : CompilationConditions.joined(declaration.condition, site.condition),
+                        condition: siteCondition == declaration.condition
+                            ? siteCondition : CompilationConditions.joined(declaration.condition, siteCondition),
                         isConfigurable: configurable.contains(typeName)))
                 }
             }

@@ -79,6 +79,16 @@ struct CompilationConditions {
     }
 
     /// `inner` under `outer`: both must hold.
+    /// The condition under which any of `conditions` holds; nil (always) if one of them is.
+    static func either(_ conditions: [String?]) -> String? {
+        var distinct: [String] = []
+        for condition in conditions {
+            guard let condition else { return nil }
+            if !distinct.contains(condition) { distinct.append(condition) }
+        }
+        return distinct.count == 1 ? distinct[0] : distinct.map { "(\($0))" }.joined(separator: " || ")
+    }
+
     static func joined(_ outer: String?, _ inner: String?) -> String? {
         guard let outer else { return inner }
         guard let inner else { return outer }
