@@ -22,12 +22,7 @@ enum ConformanceLinker {
         /// The bridged protocol an inheritance entry of `site` names: looked up from the site's
         /// scope outwards, or by its last name when only one bridged protocol has it.
         func bridgedProtocol(_ inherited: InheritedName, at site: ConformanceSite) -> BridgedProtocol? {
-            var path = inherited.path
-            if path.count > 1, path.first == module { path.removeFirst() }
-            let scope = site.scope
-            for depth in stride(from: scope.count, through: 0, by: -1) {
-                if let found = byQualifiedName[(scope.prefix(depth) + path).joined(separator: ".")] { return found }
-            }
+            if let found = ScopedName(inherited.path, in: site.scope, module: module).lookUp(in: byQualifiedName) { return found }
             if let candidates = bySimpleName[inherited.lastComponent], candidates.count == 1 { return candidates[0] }
             return nil
         }

@@ -36,7 +36,7 @@ struct ProtocolResolver {
         self.byQualifiedName = byQualifiedName
         let parents = declarations.map { entry in
             entry.declaration.inherited.filter { !$0.isBridged }.compactMap {
-                Self.resolve($0.path, from: entry.declaration.enclosing, module: module, in: byQualifiedName)
+                ScopedName($0.path, in: entry.declaration.enclosing, module: module).lookUp(in: byQualifiedName)
             }
         }
         self.parents = parents
@@ -78,10 +78,8 @@ struct ProtocolResolver {
     /// names; nil when it names none, or a type of the target that hides a protocol's name.
     private func protocolNamed(_ path: [String], from enclosing: [String]) -> ProtocolReference? {
         guard !path.isEmpty else { return nil }
-        var written = path
-        if written.count > 1, written.first == module { written.removeFirst() }
-        for depth in stride(from: enclosing.count, through: 0, by: -1) {
-            let name = (enclosing.prefix(depth) + written).joined(separator: ".")
+        let written = ScopedName(path, in: enclosing, module: module)
+        for name in written.candidates {
             if typeAccess[name] != nil { return nil }  // a struct, class, enum or actor of the target
             guard let index = byQualifiedName[name] else { continue }
             guard isBridged[index] else { return .other }
@@ -91,17 +89,7 @@ struct ProtocolResolver {
                 callback: CallbackType(protocolName: declaration.qualifiedName, clientName: client),
                 isSendable: isSendable[index]))
         }
-        return Self.standardProtocols.contains(written) ? .other : nil
-    }
-
-    /// The declaration that `name`, written inside `enclosing`, refers to, if the target declares it.
-    private static func resolve(_ written: [String], from enclosing: [String], module: String?, in byQualifiedName: [String: Int]) -> Int? {
-        var path = written
-        if path.count > 1, path.first == module { path.removeFirst() }
-        for depth in stride(from: enclosing.count, through: 0, by: -1) {
-            if let found = byQualifiedName[(enclosing.prefix(depth) + path).joined(separator: ".")] { return found }
-        }
-        return nil
+        return Self.standardProtocols.contains(written.path) ? .other : nil
     }
 
     /// The bridged protocols of `files`, in file and source order, and every problem found in them.
@@ -235,7 +223,8 @@ struct ProtocolResolver {
                 problems.append(.error("bridged protocol '\(name)' is class-bound ('\(inherited.qualifiedName)'): its generated client is a struct. Remove '\(inherited.qualifiedName)'.", at: inherited.location))
                 continue
             }
-            if let parent = Self.resolve(inherited.path, from: declaration.enclosing, module: module, in: byQualifiedName), isBridged[parent] {
+            if let parent = ScopedName(inherited.path, in: declaration.enclosing, module: module).lookUp(in: byQualifiedName),
+               isBridged[parent] {
                 continue  // its requirements are gathered into the client
             }
             others.append(inherited)
