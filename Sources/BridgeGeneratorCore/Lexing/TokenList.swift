@@ -58,6 +58,14 @@ struct TokenList: Sendable {
         self[index]?.kind == .identifier
     }
 
+    /// Where the token at `index` is in the file at `path`. Past the end it is the last token,
+    /// so that a declaration cut short by the end of the file is reported where it stops; in a
+    /// file without tokens, its first line.
+    func location(of index: Int, in path: String) -> SourceLocation {
+        guard let token = self[index] ?? tokens.last else { return SourceLocation(path: path, line: 1, column: 1) }
+        return SourceLocation(path: path, token: token)
+    }
+
     /// The index after the attribute whose `@` is at `index`, or nil when none starts there.
     ///
     /// An attribute is `@` and a name, dotted or not (`@Foundation.Sendable`); generic arguments

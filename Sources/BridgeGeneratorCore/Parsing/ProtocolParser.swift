@@ -78,11 +78,6 @@ struct ProtocolParser {
         memberScopes.removeSubrange(position...)
     }
 
-    private func location(_ index: Int) -> SourceLocation {
-        guard let token = list[index] ?? list.tokens.last else { return SourceLocation(path: path, line: 1, column: 1) }
-        return SourceLocation(path: path, token: token)
-    }
-
     // MARK: - Compiler directives
 
     /// Reads `#if`, `#elseif`, `#else`, `#endif` and skips their conditions; returns the index
@@ -225,7 +220,7 @@ struct ProtocolParser {
             name: name, placement: placement, writtenAccess: prefix.access,
             availability: prefix.attributes.filter { $0.hasPrefix("@available") },
             isGeneric: header.isGeneric, inherited: header.inherited, body: header.body,
-            location: location(index), condition: currentCondition, branches: conditions.branches))
+            location: list.location(of: index, in: path), condition: currentCondition, branches: conditions.branches))
     }
 
     private mutating func readTypeDeclaration(at index: Int) {
@@ -238,7 +233,7 @@ struct ProtocolParser {
             attributes: prefix.attributes,
             isGeneric: header.isGeneric,
             isNonFinalClass: list.tokens[index].text == "class" && !prefix.modifiers.contains("final"),
-            inherited: header.inherited, location: location(index), condition: currentCondition)
+            inherited: header.inherited, location: list.location(of: index, in: path), condition: currentCondition)
         file.typeDeclarations.append(declaration)
         file.conformanceSites.append(.declaration(declaration))
     }
@@ -265,7 +260,7 @@ struct ProtocolParser {
         guard placement == .topLevel else { return }
         file.conformanceSites.append(.extension(ExtensionDeclaration(
             extendedName: extendedName, hasGenericArguments: hasGenericArguments,
-            inherited: header.inherited, location: location(index), condition: currentCondition)))
+            inherited: header.inherited, location: list.location(of: index, in: path), condition: currentCondition)))
     }
 
     private mutating func readImport(at index: Int) {
@@ -362,7 +357,7 @@ struct ProtocolParser {
         var angles = 0
         var position = 0
         func finishName() {
-            if let start, !path.isEmpty { names.append(InheritedName(path: path, location: location(start))) }
+            if let start, !path.isEmpty { names.append(InheritedName(path: path, location: list.location(of: start, in: self.path))) }
             path = []
             start = nil
         }

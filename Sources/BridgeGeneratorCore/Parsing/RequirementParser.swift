@@ -56,11 +56,6 @@ struct RequirementParser {
         return index + 1
     }
 
-    private func location(_ index: Int) -> SourceLocation {
-        guard let token = list[index] ?? list.tokens.last else { return SourceLocation(path: path, line: 1, column: 1) }
-        return SourceLocation(path: path, token: token)
-    }
-
     // MARK: - One requirement
 
     /// Reads the requirement that starts at `start`; returns the index after it.
@@ -72,8 +67,9 @@ struct RequirementParser {
             index = after
         }
         let first = index
+        let here = list.location(of: first, in: path)
         guard index < end else {
-            diagnostics.append(.error("expected a requirement after '\(attributes.last ?? "@")'.", at: location(start)))
+            diagnostics.append(.error("expected a requirement after '\(attributes.last ?? "@")'.", at: list.location(of: start, in: path)))
             return end
         }
         var modifiers: [String] = []
@@ -88,7 +84,7 @@ struct RequirementParser {
             }
         }
         guard let keyword = list[index], index < end else {
-            diagnostics.append(.error("expected a requirement after '\(modifiers.last ?? "")'.", at: location(first)))
+            diagnostics.append(.error("expected a requirement after '\(modifiers.last ?? "")'.", at: here))
             return end
         }
         var reader = RequirementReader(
@@ -116,8 +112,8 @@ struct RequirementParser {
             reader.problems.append("unexpected '\(keyword.text)' in a bridged protocol: only 'func' and 'var' requirements can be bridged.")
             next = reader.indexOfNextRequirement(after: index)
         }
-        diagnostics += reader.problems.map { .error($0, at: location(first)) }
-        diagnostics += reader.warnings.map { .warning($0, at: location(first)) }
+        diagnostics += reader.problems.map { .error($0, at: here) }
+        diagnostics += reader.warnings.map { .warning($0, at: here) }
         if reader.problems.isEmpty, var requirement = reader.requirement {
             requirement.condition = conditions.current
             requirements.append(requirement)

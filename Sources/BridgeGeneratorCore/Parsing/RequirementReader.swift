@@ -131,7 +131,7 @@ struct RequirementReader {
         if let parameters {
             requirement = BridgedRequirement(
                 kind: .method(parameters: parameters), name: name, bareName: nameToken.kind == .identifier ? nameToken.bareName : name,
-                attributes: attributes, isAsync: isAsync, methodResult: result, streamElement: streamElement, location: location(start))
+                attributes: attributes, isAsync: isAsync, methodResult: result, streamElement: streamElement, location: list.location(of: start, in: path))
         }
         return index
     }
@@ -306,7 +306,7 @@ struct RequirementReader {
         if !annotation.core.isEmpty {
             requirement = BridgedRequirement(
                 kind: .property(type: stream?.type ?? spelling(of: annotation)), name: name, bareName: nameToken.bareName,
-                attributes: attributes, isAsync: isAsync, methodResult: nil, streamElement: stream?.element, location: location(start))
+                attributes: attributes, isAsync: isAsync, methodResult: nil, streamElement: stream?.element, location: list.location(of: start, in: path))
         }
         return afterAccessors
     }
@@ -449,11 +449,5 @@ struct RequirementReader {
             next += 1
         }
         return min(next, end)
-    }
-
-    /// Where the token at `index` is, or the file's last token when past it.
-    func location(_ index: Int) -> SourceLocation {
-        guard let token = list[index] ?? list.tokens.last else { return SourceLocation(path: path, line: 1, column: 1) }
-        return SourceLocation(path: path, token: token)
     }
 }
