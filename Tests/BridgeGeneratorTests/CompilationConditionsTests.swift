@@ -30,4 +30,25 @@ import Testing
         #expect(!ConditionalBranch.excludeEachOther(first, nested))
         #expect(!ConditionalBranch.excludeEachOther(first, []))
     }
+
+    /// `#if` and `#elseif` take the rest of their line as the condition, up to the limit;
+    /// other `#` words are left to the caller.
+    @Test func directivesAreReadFromTokens() {
+        let list = TokenList(Scanner.tokens(of: "#if os(Linux) && DEBUG\nlet a = 1\n#elseif\n#warning(\"w\")\n#else\n#endif"))
+        func index(of text: String) -> Int { list.tokens.firstIndex { $0.text == text }! }
+        var conditions = CompilationConditions()
+        #expect(conditions.applyDirective(at: 0, in: list) == index(of: "let"))
+        #expect(conditions.current == "os(Linux) && DEBUG")
+        #expect(conditions.applyDirective(at: index(of: "#elseif"), in: list) == index(of: "#warning"))
+        #expect(conditions.current == "!(os(Linux) && DEBUG) && (false)")
+        #expect(conditions.applyDirective(at: index(of: "#warning"), in: list) == nil)
+        #expect(conditions.applyDirective(at: index(of: "#else"), in: list) == index(of: "#endif"))
+        #expect(conditions.current == "!(os(Linux) && DEBUG) && !(false)")
+        #expect(conditions.applyDirective(at: index(of: "#endif"), in: list) == list.count)
+        #expect(conditions.current == nil)
+
+        var limited = CompilationConditions()
+        #expect(limited.applyDirective(at: 0, in: list, limit: 3) == 3)
+        #expect(limited.current == "os(")
+    }
 }

@@ -39,6 +39,29 @@ struct CompilationConditions {
         }
     }
 
+    /// Applies the directive whose `#` word is at `index` of `list`, as `apply` does: `#if` and
+    /// `#elseif` with the rest of the directive's line as their condition (`false` when there is
+    /// none), never past `limit`; `#else` and `#endif` alone.
+    ///
+    /// - Returns: The index after the directive and its condition; nil when the word is no
+    ///   clause of an `#if` (`#warning`, `#available`, a macro), which the caller reads as it needs.
+    mutating func applyDirective(at index: Int, in list: TokenList, limit: Int = .max) -> Int? {
+        guard let directive = list[index] else { return nil }
+        switch directive.text {
+        case "#if", "#elseif":
+            // A condition ends with its line: the declarations under it start on the next one.
+            var next = index + 1
+            while next < limit, let token = list[next], token.line == directive.line { next += 1 }
+            apply(directive.text, condition: next > index + 1 ? list.spelled((index + 1)..<next) : "false")
+            return next
+        case "#else", "#endif":
+            apply(directive.text, condition: "")
+            return index + 1
+        default:
+            return nil
+        }
+    }
+
     /// The condition under which the current point is compiled, or nil when always:
     /// `#else` after `#if A` is `!(A)`, nested blocks join their conditions with `&&`.
     var current: String? {

@@ -83,12 +83,7 @@ struct ProtocolParser {
     /// Reads `#if`, `#elseif`, `#else`, `#endif` and skips their conditions; returns the index
     /// after the directive. Other `#` words (`#available`, macros) are expressions: left alone.
     private mutating func readDirective(at index: Int) -> Int {
-        let directive = list.tokens[index]
-        var end = index + 1
-        while let token = list[end], token.line == directive.line { end += 1 }
-        let condition = end > index + 1 ? list.spelled((index + 1)..<end) : "false"
-        conditions.apply(directive.text, condition: condition)
-        return directive.text == "#if" || directive.text == "#elseif" ? end : index + 1
+        conditions.applyDirective(at: index, in: list) ?? index + 1
     }
 
     /// The condition under which the current position is compiled, or nil when always.

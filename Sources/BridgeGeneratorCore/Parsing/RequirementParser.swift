@@ -39,17 +39,7 @@ struct RequirementParser {
     /// Reads `#if condition`, `#else`, `#endif` (both branches are read as present, each
     /// requirement keeping its condition) and skips `#warning(...)`-like directives.
     private mutating func indexAfterDirective(at index: Int, end: Int) -> Int {
-        let directive = list.tokens[index]
-        if directive.text == "#if" || directive.text == "#elseif" {
-            var next = index + 1
-            while next < end, let token = list[next], token.line == directive.line { next += 1 }
-            conditions.apply(directive.text, condition: next > index + 1 ? list.spelled((index + 1)..<next) : "false")
-            return next
-        }
-        if directive.text == "#else" || directive.text == "#endif" {
-            conditions.apply(directive.text, condition: "")
-            return index + 1
-        }
+        if let next = conditions.applyDirective(at: index, in: list, limit: end) { return next }
         if list.isPunctuation(index + 1, "("), let after = list.indexAfterGroup(at: index + 1), after <= end {
             return after
         }
