@@ -26,10 +26,7 @@ enum ConformanceLinker {
             if let candidates = bySimpleName[inherited.lastComponent], candidates.count == 1 { return candidates[0] }
             return nil
         }
-        var declarations: [String: TypeDeclaration] = [:]
-        for declaration in files.flatMap(\.typeDeclarations) where declaration.placement != .local {
-            if declarations[declaration.qualifiedName] == nil { declarations[declaration.qualifiedName] = declaration }
-        }
+        let declarations = TypeDeclaration.byQualifiedName(in: files)
 
         var diagnostics: [Diagnostic] = []
         var linkedByHand: Set<String> = []

@@ -40,14 +40,7 @@ struct ProtocolResolver {
             }
         }
         self.parents = parents
-        var typeAccess: [String: AccessLevel?] = [:]
-        for file in files {
-            for declaration in file.typeDeclarations where declaration.placement != .local {
-                let name = declaration.qualifiedName
-                if typeAccess[name] == nil { typeAccess[name] = .some(declaration.writtenAccess) }
-            }
-        }
-        self.typeAccess = typeAccess
+        self.typeAccess = TypeDeclaration.byQualifiedName(in: files).mapValues(\.writtenAccess)
         self.isBridged = Self.inheritedFromParents(declarations.map(\.declaration.namesBridged), parents: parents)
         self.isSendable = Self.inheritedFromParents(
             declarations.map { $0.declaration.inherited.contains { $0.path == ["Sendable"] || $0.path == ["Swift", "Sendable"] } },

@@ -17,10 +17,7 @@ enum Generator {
         diagnostics += protocolDiagnostics
         // A client the target declares itself (one written by hand before the generator
         // existed) wins over the generated one, which would only collide with it.
-        var declaredTypes: [String: SourceLocation] = [:]
-        for declaration in parsed.flatMap(\.typeDeclarations) where declaration.placement != .local {
-            if declaredTypes[declaration.qualifiedName] == nil { declaredTypes[declaration.qualifiedName] = declaration.location }
-        }
+        let declaredTypes = TypeDeclaration.byQualifiedName(in: parsed).mapValues(\.location)
         protocols.removeAll { bridged in
             guard let client = declaredTypes[bridged.qualifiedClientName] else { return false }
             diagnostics.append(.warning(

@@ -44,6 +44,18 @@ struct TypeDeclaration: Hashable, Sendable {
     }
 }
 
+extension TypeDeclaration {
+    /// The types of `files` that other files can name (none declared inside a function), by
+    /// qualified name: for a name declared more than once, its first declaration in file order.
+    static func byQualifiedName(in files: [ParsedFile]) -> [String: TypeDeclaration] {
+        var declarations: [String: TypeDeclaration] = [:]
+        for declaration in files.flatMap(\.typeDeclarations) where declaration.placement != .local {
+            if declarations[declaration.qualifiedName] == nil { declarations[declaration.qualifiedName] = declaration }
+        }
+        return declarations
+    }
+}
+
 /// An `extension` at top level, which may add conformances to a type declared elsewhere.
 struct ExtensionDeclaration: Hashable, Sendable {
     /// The extended type as written, without backticks or generic arguments: `Outer.Inner`.
