@@ -1,3 +1,5 @@
+import Foundation
+
 extension _BridgeConnection {
     // MARK: The reading role
 
@@ -15,7 +17,7 @@ extension _BridgeConnection {
     ///   - timeout: How long to wait for each frame, for a caller on the concurrency pool.
     ///     Such a caller hands reading over when time runs out, and also when the connection
     ///     ends, because ending reaps the host, which may take a moment of waiting that
-    ///     belongs on the reader thread.
+    ///     belongs on the own reader.
     ///   - deadline: When the call runs out of time; then the caller still holds the role.
     func readOwnReply(
         _ callID: UInt32, method: String, waitingAtMost timeout: Duration?, until deadline: Moment?
@@ -47,7 +49,7 @@ extension _BridgeConnection {
                 return .ended(end(because: nil).naming(method))
             case .frame(let frame) where frame.callID == callID:
                 // Replies that came in the same read go to their waiters now, rather than
-                // waking the reader thread for them.
+                // waking the own reader for them.
                 while frames.hasBufferedFrame, case .frame(let other)? = try? frames.next(waitingAtMost: nil) {
                     deliver(other)
                 }
@@ -108,7 +110,7 @@ extension _BridgeConnection {
         switch handOff {
         case .nothing: break
         case .lead(let reply): reply.deliver(.lead)
-        case .wakeThread: System.signal(wakeUp)
+        case .wakeOwnReader: ConnectionReaders.shared.wake(self)
         }
     }
 
@@ -157,32 +159,30 @@ extension _BridgeConnection {
         sendCancel(callID)
     }
 
-    // MARK: The reader thread
+    // MARK: The own reader
 
-    func readAsThread() {
-        if readsOnlyOnThread {
-            _ = readForOthers(untilTheEnd: false)
-            return
-        }
-        while true {
-            guard let watching = state.withLock({ $0.readerThreadSleeps() }) else { return }
-            let peerGone = System.wait(for: wakeUp, orPeerClosing: watching ? peerClosing : nil)
-            switch state.withLock({ $0.readerThreadWoke(peerGone: peerGone) }) {
-            case .exit: return
-            case .sleep: continue
-            case .read(let untilTheEnd): if !readForOthers(untilTheEnd: untilTheEnd) { return }
-            }
-        }
+    /// Reads every frame until the end of the connection, on a thread of its own: a host's
+    /// side channel, whose reader takes the parent's cancels and credits whenever they come.
+    func readOnThread() {
+        _ = readForOthers(untilTheEnd: false)
     }
 
-    /// Reads, as the holder of the reading role, while calls wait, then gives the role up.
-    /// - Parameter untilTheEnd: The host closed its end: read what it sent before that, then
-    ///   end the connection.
+    /// Reads as the connection's own reader on a reader thread (`ConnectionReaders`), if the
+    /// role is its to take, until nothing waits or the connection ends.
+    func readAsOwnReader() {
+        guard case .read(let untilTheEnd) = state.withLock({ $0.ownReaderWoke() }) else { return }
+        _ = readForOthers(untilTheEnd: untilTheEnd)
+    }
+
+    /// Reads, as the holder of the reading role, while calls wait, then gives the role up;
+    /// waits for bytes, so only on a thread that serves this connection alone for now.
+    /// - Parameter untilTheEnd: The connection was shut down: read what the host sent before
+    ///   that, then end the connection.
     /// - Returns: False once the connection has ended.
     func readForOthers(untilTheEnd: Bool) -> Bool {
         while true {
             if !untilTheEnd && !readsOnlyOnThread && !frames.hasBufferedFrame {
-                if state.withLock({ $0.readerThreadIdles() }) { return true }
+                if state.withLock({ $0.ownReaderIdles() }) { return true }
             }
             let arrival: FrameArrival
             do {
@@ -199,6 +199,56 @@ extension _BridgeConnection {
         }
     }
 
+    // MARK: On the event loop
+
+    /// The event loop woke for this connection's wake-up signal, sent when no reader thread
+    /// was free.
+    func loopWoke() -> ConnectionState.OwnReaderTurn {
+        state.withLock { $0.ownReaderWoke() }
+    }
+
+    /// What reading on the event loop came to.
+    enum LoopRead {
+        /// Nothing waits: the loop gave the reading role up.
+        case idle
+        /// The socket holds no whole frame yet: the loop waits for it to be readable.
+        case waiting
+        /// The connection ended (on a thread of its own); the loop forgets it.
+        case ended
+    }
+
+    /// Reads, as the event loop holding the reading role, what the socket holds now,
+    /// delivering it; never waits for bytes, since the loop serves every bridge.
+    /// - Parameter untilTheEnd: Read to the end of the connection (it was shut down, so the
+    ///   end comes after what the host sent), then end it.
+    func readWithoutWaiting(untilTheEnd: Bool) -> LoopRead {
+        while true {
+            if !untilTheEnd && !frames.hasBufferedFrame && state.withLock({ $0.ownReaderIdles() }) { return .idle }
+            let arrival: FrameArrival
+            do {
+                arrival = try frames.nextWithoutWaiting()
+            } catch {
+                endOffTheLoop(because: error)
+                return .ended
+            }
+            switch arrival {
+            case .frame(let frame):
+                deliver(frame)
+            case .timedOut:
+                return .waiting
+            case .closed:
+                endOffTheLoop(because: nil)
+                return .ended
+            }
+        }
+    }
+
+    /// Ends the connection on a thread of its own: reaping may wait for the host, and the end
+    /// tells `BridgeOptions.events`, whose handler may take its time.
+    private func endOffTheLoop(because error: BridgeError?) {
+        Thread { [self] in _ = end(because: error) }.start()
+    }
+
     // MARK: The end
 
     /// Ends the connection after the reading role holder saw its end (or a malformed frame):
@@ -209,7 +259,7 @@ extension _BridgeConnection {
         side?.close()
         let ending = state.withLock { $0.end(because: error, disconnected: disconnected) }
         let closure = ending.closure
-        System.signal(wakeUp)  // the reader thread exits
+        System.signal(wakeUp)  // the event loop forgets the connection
         for pending in ending.failed {
             pending.waiter.resume(with: .failure(closure.error(for: pending.method)))
         }

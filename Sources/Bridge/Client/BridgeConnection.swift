@@ -8,26 +8,27 @@ import Foundation
 /// takes the role and reads its own reply, so a lone call costs what a raw socket round trip
 /// costs: no thread hop on the way back. On the way it delivers the replies of other callers.
 /// With its reply in hand it passes the role to a blocked caller that still waits, or to the
-/// connection's reader thread. That thread sleeps otherwise, woken only by such a hand-over or
-/// by the host's end, so a host death is seen at once even with no call in flight. It watches
-/// for the host process to end (a pidfd) rather than for the socket to close where it can: a
-/// thread waiting on the socket puts itself on the socket's wait queue, and every reply then
-/// pays for waking it in vain.
-/// While a stream that a call returned is open, the role never goes to nobody: the reader
-/// thread reads its elements when no caller reads.
+/// connection's own reader: one of a few reader threads that serve every bridge of the process
+/// (`ConnectionReaders`), or, when they are all busy, the process's event loop
+/// (`BridgeEventLoop`). The loop also watches each host's end (its pidfd) whoever reads, so a
+/// host death is seen at once even with no call in flight; it watches a connection's socket
+/// only while it reads it itself: a waiter on the socket would make every reply pay for waking
+/// it in vain.
+/// While a stream that a call returned is open, the role never goes to nobody: the own reader
+/// reads its elements when no caller reads.
 ///
 /// A host calls the objects the parent passed it through a connection of the same kind on the
-/// side channel, where the reader thread reads everything: it also takes the parent's cancels
-/// and stream credits, which come whenever they come.
+/// side channel, where a reader thread of its own reads everything: it also takes the parent's
+/// cancels and stream credits, which come whenever they come.
 ///
 /// The connection's state and its rules are `ConnectionState`; reading (the reading role, the
-/// reader thread, the end) is in `BridgeConnection+Reading.swift`, writing (the outbox, batches,
-/// a writer that must read while the socket is full) in `BridgeConnection+Writing.swift`.
+/// event loop's turns, the end) is in `BridgeConnection+Reading.swift`, writing (the outbox,
+/// batches, a writer that must read while the socket is full) in `BridgeConnection+Writing.swift`.
 public final class _BridgeConnection: Sendable {
     typealias HandOff = ConnectionState.HandOff
 
-    /// How long a task that reads its own reply waits before it hands reading to the reader
-    /// thread and suspends: long enough for a quick call to finish, short enough that a slow
+    /// How long a task that reads its own reply waits before it hands reading to the own
+    /// reader and suspends: long enough for a quick call to finish, short enough that a slow
     /// one holds a pool thread only briefly.
     static let ownReplyWait = Duration.milliseconds(1)
 
@@ -45,10 +46,6 @@ public final class _BridgeConnection: Sendable {
     /// by the party that holds the reading role.
     nonisolated(unsafe) var replyReadWhileWriting: Frame?
     let wakeUp: WakeUpSignal
-    /// The socket whose closing ends the reader thread's sleep when the peer goes away, for a
-    /// peer without an exit descriptor; one with one is watched by `HostExitMonitor`, which
-    /// disconnects the connection when the peer ends.
-    let peerClosing: FileDescriptor?
     let events: (@Sendable (BridgeEvent) -> Void)?
     let maximumMessageSize: Int
     let callTimeout: Duration?
@@ -58,7 +55,7 @@ public final class _BridgeConnection: Sendable {
 
     /// - Parameters:
     ///   - socket: The parent's end of the bridge; the connection owns it.
-    ///   - wakeUp: The reader thread's wake-up signal; the connection owns it.
+    ///   - wakeUp: The wake-up signal the event loop watches; the connection owns it.
     ///   - peer: The process at the other end.
     ///   - side: The parent's end of the side channel, for the connection to a host.
     ///   - otherFrames: Given, only the reader thread reads, and takes every frame that is not
@@ -81,7 +78,6 @@ public final class _BridgeConnection: Sendable {
         self.maximumMessageSize = maximumMessageSize
         self.frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
         self.wakeUp = wakeUp
-        self.peerClosing = peer.exitDescriptor == nil ? socket : nil
         self.events = events
         self.state = Locked(ConnectionState(readsOnlyOnThread: otherFrames != nil))
     }
@@ -91,16 +87,16 @@ public final class _BridgeConnection: Sendable {
         System.close(wakeUp)
     }
 
-    /// Starts the thread that reads when no caller does, and has the peer's end watched where
-    /// it has an exit descriptor. Call once, before the first call.
-    /// - Throws: `SystemError` if the exit monitor cannot start (out of descriptors).
+    /// Has the process's event loop watch this connection (its wake-up signal and its host's
+    /// end), or, for a connection whose one reader thread reads everything (`otherFrames`),
+    /// starts that thread. Call once, before the first call.
+    /// - Throws: `SystemError` if the event loop cannot be made (out of descriptors).
     package func startReading() throws(SystemError) {
-        if let exitDescriptor = peer.exitDescriptor {
-            // A process the peer started may hold the peer's end of the socket open after the
-            // peer has gone: its exit, not the socket, is the end.
-            try HostExitMonitor.shared.watch(exitDescriptor, of: peer) { [weak self] in self?.disconnect() }
+        guard readsOnlyOnThread else {
+            try BridgeEventLoop.shared.watch(self)
+            return
         }
-        let thread = Thread { [self] in readAsThread() }
+        let thread = Thread { [self] in readOnThread() }
         thread.name = "swift-process-bridge reader, \(peer.name)"
         thread.start()
     }
@@ -346,12 +342,12 @@ public final class _BridgeConnection: Sendable {
     }
 
     /// Makes whoever reads see the end of the connection, as if the host had closed it; with
-    /// nobody reading, the reader thread reads it, and reaps the host (killing it if it does
-    /// not exit within a second).
+    /// nobody reading, an own reader reads it, and reaps the host (killing it if it does not
+    /// exit within a second).
     package func disconnect() {
         System.shutdown(socket)
         state.withLock { $0.disconnect() }
-        System.signal(wakeUp)
+        ConnectionReaders.shared.wake(self)
     }
 
     /// Ends the connection because the host misbehaved: calls waiting and later fail with

@@ -9,8 +9,8 @@ package protocol ConnectionPeer: Sendable {
     /// - Returns: The error that waiting and later calls fail with.
     func disconnected(malformed: Bool) -> BridgeError
 
-    /// Turns readable once the peer process has ended, for `HostExitMonitor` to watch; nil
-    /// makes the reader thread watch the socket closing instead.
+    /// Turns readable once the peer process has ended, for the event loop to watch; nil
+    /// makes the event loop watch the socket closing instead.
     var exitDescriptor: FileDescriptor? { get }
 }
 

@@ -1,13 +1,13 @@
 /// The state of a connection's calls, as a state machine: which calls wait and how, which
 /// streams are open, who holds the reading role, and whether the connection still carries
 /// calls. Each event is a `mutating` method that returns what the connection must do once it
-/// has released the lock that guards this value (resume a waiter, wake the reader thread,
+/// has released the lock that guards this value (resume a waiter, wake the event loop,
 /// tell the host of a cancel). It touches no socket, thread or clock: time and cancellation
 /// come in as arguments, so every interleaving can be tested without a process.
 ///
 /// Reading the socket is a role one party holds at a time: a caller reading its own reply
-/// (``Reader/caller(_:)``), or the connection's reader thread. Whoever gives the role up
-/// passes it to a blocked caller that still waits, else to the reader thread if anything
+/// (``Reader/caller(_:)``), or the connection's own reader (``Reader/thread``: the event loop).
+/// Whoever gives the role up passes it to a blocked caller that still waits, else to the loop if anything
 /// waits, else to nobody (``handOff()``).
 struct ConnectionState: Sendable {
     /// How the caller of a pending call waits for its reply.
@@ -45,7 +45,9 @@ struct ConnectionState: Sendable {
     enum Reader: Equatable, Sendable {
         case nobody
         case caller(UInt32)
-        case thread
+        /// The connection's own reader: one of the reader threads, or the event loop when they
+        /// are all busy (`ConnectionReaders`); in a host's side channel, its one reader thread.
+        case ownReader
     }
 
     /// Why the connection no longer carries calls.
@@ -65,7 +67,7 @@ struct ConnectionState: Sendable {
     enum HandOff: Sendable {
         case nothing
         case lead(BlockingReply)
-        case wakeThread
+        case wakeOwnReader
     }
 
     private(set) var pending: [UInt32: Pending] = [:]
@@ -76,12 +78,12 @@ struct ConnectionState: Sendable {
     private(set) var reader = Reader.nobody
     /// How many pending waiters are blocked threads, which can take the reading role.
     private(set) var blockedCallers = 0
-    /// Whether the reader thread's sleep ends when the host goes away; when false it ends
-    /// only on a wake-up, which whoever gives up the role next must send.
-    private(set) var threadWatchesPeer = true
-    /// The socket reached its end and the host was reaped; the reader thread exits.
+    /// The socket reached its end and the host was reaped; the own reader lets go of it.
     private(set) var ended = false
-    /// This end was shut down (`disconnect()`): the reader thread reads its end now, even
+    /// An own reader (a reader thread or the event loop) is reading now, holding the role: a
+    /// second one woken for the connection goes back to sleep.
+    private(set) var ownReaderAwake = false
+    /// This end was shut down (`disconnect()`): the own reader reads its end now, even
     /// with no call in flight, rather than wait for a host that may be busy to exit.
     private(set) var disconnected = false
     /// The id the next call gets, unless it is still in use.
@@ -95,7 +97,7 @@ struct ConnectionState: Sendable {
     ///   - readsOnlyOnThread: The reader thread holds the reading role for good.
     ///   - largestCallID: The largest call id (tests make the ids go round sooner).
     init(readsOnlyOnThread: Bool = false, largestCallID: UInt32 = .max) {
-        if readsOnlyOnThread { reader = .thread }
+        if readsOnlyOnThread { reader = .ownReader }
         self.largestCallID = max(largestCallID, 1)
     }
 
@@ -142,11 +144,11 @@ struct ConnectionState: Sendable {
         }
         // Only a lone caller reads: one that blocks a pool thread while other tasks wait to
         // run would keep them from sending their calls together. The handshake leaves reading
-        // to the reader thread.
+        // to the own reader.
         if othersInFlight || method == nil {
             pending[callID] = Pending(waiter: .early, method: method)
-            reader = .thread
-            return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: othersInFlight, handOff: .wakeThread)
+            reader = .ownReader
+            return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: othersInFlight, handOff: .wakeOwnReader)
         }
         reader = .caller(callID)
         pending[callID] = Pending(waiter: .reading, method: method)
@@ -268,12 +270,13 @@ struct ConnectionState: Sendable {
         return handOff()
     }
 
-    /// Gives up the reading role: to a blocked caller if one waits, else to the reader thread
+    /// Gives up the reading role: to a blocked caller if one waits, else to the own reader
     /// if any call waits or any stream is open, else to nobody.
     mutating func handOff() -> HandOff {
         if pending.isEmpty && streams.isEmpty {
+            // The event loop watches for the host's end whoever reads: nobody need be woken.
             reader = .nobody
-            return threadWatchesPeer ? .nothing : .wakeThread
+            return .nothing
         }
         if blockedCallers > 0 {
             for (callID, pending) in pending {
@@ -284,8 +287,8 @@ struct ConnectionState: Sendable {
                 return .lead(reply)
             }
         }
-        reader = .thread
-        return .wakeThread
+        reader = .ownReader
+        return .wakeOwnReader
     }
 
     /// Where a reply goes.
@@ -343,47 +346,43 @@ struct ConnectionState: Sendable {
         return true
     }
 
-    // MARK: The reader thread
+    // MARK: The own reader
 
-    /// The reader thread is about to sleep.
-    /// - Returns: Whether its sleep should also end when the host goes away (nobody else
-    ///   reads); nil once the connection has ended: the thread exits.
-    mutating func readerThreadSleeps() -> Bool? {
-        if ended { return nil }
-        threadWatchesPeer = reader == .nobody
-        return threadWatchesPeer
-    }
-
-    /// What the reader thread does on waking.
-    enum ReaderThreadTurn: Equatable {
-        /// The connection has ended: the thread exits.
+    /// What an own reader does on waking for this connection.
+    enum OwnReaderTurn: Equatable {
+        /// The connection has ended: forget it.
         case exit
-        /// Another party reads: sleep again.
+        /// A caller or another own reader reads, or nothing waits: sleep again.
         case sleep
         /// Read, for every waiting caller; to the end of the connection if `untilTheEnd`.
         case read(untilTheEnd: Bool)
     }
 
-    /// The reader thread woke: from a wake-up, or because the host went away (`peerGone`).
-    mutating func readerThreadWoke(peerGone: Bool) -> ReaderThreadTurn {
+    /// An own reader woke for this connection: the role was handed to it, or the connection
+    /// was shut down (the host ended).
+    mutating func ownReaderWoke() -> OwnReaderTurn {
         if ended { return .exit }
-        let atTheEnd = peerGone || disconnected
+        if ownReaderAwake { return .sleep }
         switch reader {
-        case .thread:
-            return .read(untilTheEnd: atTheEnd)
-        case .nobody where atTheEnd:
-            reader = .thread
+        case .ownReader:
+            ownReaderAwake = true
+            return .read(untilTheEnd: disconnected)
+        case .nobody where disconnected:
+            // Nobody reads to see the end: the own reader takes the role to read it.
+            reader = .ownReader
+            ownReaderAwake = true
             return .read(untilTheEnd: true)
         default:
             return .sleep
         }
     }
 
-    /// The reader thread, reading for others, finds nothing waiting.
+    /// The own reader, reading for others, finds nothing waiting.
     /// - Returns: Whether it gave up the role (nothing is pending and no stream is open).
-    mutating func readerThreadIdles() -> Bool {
+    mutating func ownReaderIdles() -> Bool {
         guard pending.isEmpty && streams.isEmpty else { return false }
         reader = .nobody
+        ownReaderAwake = false
         return true
     }
 
@@ -428,6 +427,7 @@ struct ConnectionState: Sendable {
         self.closure = closure
         ended = true
         reader = .nobody
+        ownReaderAwake = false
         blockedCallers = 0
         func isKept(_ pending: Pending) -> Bool {
             switch pending.waiter {

@@ -5,13 +5,18 @@
 package struct ProcessCensus: Codable, Hashable, Sendable, CustomStringConvertible {
     package var descriptors: Int
     package var threads: Int
+    /// Of `threads`, the reader threads every bridge shares (`ConnectionReaders`): started as
+    /// they are first needed, at most the CPU count, kept for the life of the process. They
+    /// are not a bridge's to leak, so `isNoLarger(than:)` leaves them out.
+    package var readerThreads: Int
     /// Children that run (or stopped), zombies not included.
     package var children: Int
     package var zombies: Int
 
-    package init(descriptors: Int, threads: Int, children: Int, zombies: Int) {
+    package init(descriptors: Int, threads: Int, readerThreads: Int = 0, children: Int, zombies: Int) {
         self.descriptors = descriptors
         self.threads = threads
+        self.readerThreads = readerThreads
         self.children = children
         self.zombies = zombies
     }
@@ -35,7 +40,9 @@ package struct ProcessCensus: Codable, Hashable, Sendable, CustomStringConvertib
             else { continue }
             if state == "Z" { zombies += 1 } else { children += 1 }
         }
-        return ProcessCensus(descriptors: descriptors.count, threads: threads.count, children: children, zombies: zombies)
+        return ProcessCensus(
+            descriptors: descriptors.count, threads: threads.count, readerThreads: ConnectionReaders.shared.threadCount,
+            children: children, zombies: zombies)
     }
 
     /// The census once what is on its way out is gone, such as the reader thread of a bridge
@@ -58,9 +65,10 @@ package struct ProcessCensus: Codable, Hashable, Sendable, CustomStringConvertib
         return census
     }
 
-    /// Whether no count is larger than `other`'s.
+    /// Whether no count is larger than `other`'s, the shared reader threads left out.
     package func isNoLarger(than other: ProcessCensus) -> Bool {
-        descriptors <= other.descriptors && threads <= other.threads && children <= other.children && zombies <= other.zombies
+        descriptors <= other.descriptors && threads - readerThreads <= other.threads - other.readerThreads
+            && children <= other.children && zombies <= other.zombies
     }
 
     /// The state letter and parent pid of a `/proc/<pid>/stat` line.
@@ -88,6 +96,6 @@ package struct ProcessCensus: Codable, Hashable, Sendable, CustomStringConvertib
     }
 
     package var description: String {
-        "\(descriptors) descriptors, \(threads) threads, \(children) children, \(zombies) zombies"
+        "\(descriptors) descriptors, \(threads) threads (\(readerThreads) shared readers), \(children) children, \(zombies) zombies"
     }
 }

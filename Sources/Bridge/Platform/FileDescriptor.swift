@@ -28,7 +28,7 @@ extension FileDescriptor {
     }
 }
 
-/// A way for one thread to wake another that waits in `System.wait(for:orPeerClosing:)`:
+/// A way for one thread to wake the event loop (`System.EventPoller`):
 /// an eventfd on Linux (both ends are the same descriptor), a socket pair elsewhere.
 package struct WakeUpSignal: Sendable {
     let waitingEnd: FileDescriptor

@@ -116,9 +116,10 @@ extension System {
     }
 
     /// Reads at most `buffer.count` bytes from a socket, waiting for them up to the socket's
-    /// receive timeout.
-    package static func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer) -> Received {
-        switch valueOrErrno(retryingOnInterrupt: { recv(socket.rawValue, buffer.baseAddress, buffer.count, 0) }) {
+    /// receive timeout; without `waiting`, only what is there now (else `.timedOut`).
+    package static func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, waiting: Bool = true) -> Received {
+        let flags = waiting ? 0 : CInt(MSG_DONTWAIT)
+        switch valueOrErrno(retryingOnInterrupt: { recv(socket.rawValue, buffer.baseAddress, buffer.count, flags) }) {
         case .success(0): return .endOfFile
         case .success(let count): return .bytes(count)
         case .failure(let error) where error.code == EAGAIN || error.code == EWOULDBLOCK: return .timedOut

@@ -5,23 +5,9 @@ import Darwin
 #endif
 import CBridge
 
-// Waiting for a wake-up or for the other process to go.
+// Wake-up signals, and waiting for the other process to go.
 
 extension System {
-    /// Waits until `wakeUp` is signalled or, if `socket` is given, its peer closed its end.
-    /// Data arriving on the socket does not end the wait, but waiting on the socket puts the
-    /// thread on its wait queue, which every arriving message then pays for.
-    /// - Returns: Whether the peer is gone (or the wait failed).
-    package static func wait(for wakeUp: WakeUpSignal, orPeerClosing socket: FileDescriptor?) -> Bool {
-        var entries = [pollfd(fd: wakeUp.waitingEnd.rawValue, events: Int16(POLLIN), revents: 0)]
-        if let socket { entries.append(pollfd(fd: socket.rawValue, events: cbridge_poll_peer_closed(), revents: 0)) }
-        guard case .success = valueOrErrno(retryingOnInterrupt: { platformPoll(&entries, nfds_t(entries.count), -1) }) else {
-            return true
-        }
-        if entries[0].revents != 0 { drain(wakeUp) }
-        return entries.count > 1 && entries[1].revents != 0
-    }
-
     /// Waits until `descriptor` (from `processExitDescriptor`) shows its process ended, at
     /// most `timeout`.
     /// - Returns: Whether the process ended in time.
@@ -39,7 +25,7 @@ extension System {
         return descriptor >= 0 ? FileDescriptor(rawValue: descriptor) : nil
     }
 
-    /// A new signal one thread sends and another waits for with `wait(for:orPeerClosing:)`.
+    /// A new signal one thread sends and the event loop waits for (`EventPoller`).
     package static func makeWakeUpSignal() throws(SystemError) -> WakeUpSignal {
         #if canImport(Glibc)
         let descriptor = cbridge_eventfd()
@@ -53,7 +39,7 @@ extension System {
         #endif
     }
 
-    /// Ends the current or next `wait(for:orPeerClosing:)` on `wakeUp`.
+    /// Wakes whoever waits for `wakeUp`, now or next.
     package static func signal(_ wakeUp: WakeUpSignal) {
         var one: UInt64 = 1
         _ = platformWrite(wakeUp.signallingEnd.rawValue, &one, MemoryLayout<UInt64>.size)
@@ -62,15 +48,6 @@ extension System {
     package static func close(_ wakeUp: WakeUpSignal) {
         close(wakeUp.waitingEnd)
         if wakeUp.signallingEnd != wakeUp.waitingEnd { close(wakeUp.signallingEnd) }
-    }
-
-    /// The descriptor a wait watches for `wakeUp` (with `waitReadable`).
-    package static func waitingEnd(of wakeUp: WakeUpSignal) -> FileDescriptor { wakeUp.waitingEnd }
-
-    /// Empties `wakeUp` after a wait saw it, so that the next wait does not see it again.
-    package static func drain(_ wakeUp: WakeUpSignal) {
-        var drained: UInt64 = 0
-        _ = platformRead(wakeUp.waitingEnd.rawValue, &drained, MemoryLayout<UInt64>.size)
     }
 
     /// Stops further sends and receives, which wakes a thread blocked in `read` on it.

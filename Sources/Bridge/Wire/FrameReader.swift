@@ -34,6 +34,12 @@ package final class FrameReader {
     /// The receive timeout the socket has now; nil for none.
     @exclusivity(unchecked) private var receiveTimeout: Duration?
     @exclusivity(unchecked) private var partial: PartialFrame?
+    /// Whether reads take only what the socket holds now (`nextWithoutWaiting`).
+    @exclusivity(unchecked) private var waitsForBytes = true
+    /// The last read took less than it had room for: the socket held no more then. A reader
+    /// that must not wait does not ask again (a read that finds nothing is a system call
+    /// spent); whoever wakes it when the socket turns readable lets it read.
+    @exclusivity(unchecked) private var drained = false
     /// The largest payload accepted: a larger frame ends the connection before its payload is
     /// read or any memory is set aside for it. A host sets it from the hello.
     @exclusivity(unchecked) package var maximumPayloadSize: Int
@@ -74,9 +80,24 @@ package final class FrameReader {
             System.setReceiveTimeout(descriptor, timeout)
             receiveTimeout = timeout
         }
+        return try readFrame(timingOut: timeout != nil)
+    }
+
+    /// The next frame if the socket holds all of it now; else `.timedOut`, keeping what came,
+    /// for an event loop that must not wait on one socket while others are ready.
+    package func nextWithoutWaiting() throws(BridgeError) -> FrameArrival {
+        waitsForBytes = false
+        defer { waitsForBytes = true }
+        return try readFrame(timingOut: true)
+    }
+
+    /// Reads the next frame, going on with a partial one.
+    /// - Parameter timingOut: Whether a read that runs out of time (or, not waiting, finds no
+    ///   bytes) ends the wait; otherwise it waits on.
+    private func readFrame(timingOut: Bool) throws(BridgeError) -> FrameArrival {
         if partial == nil {
             while end - start < Frame.headerSize {
-                switch fill(timingOut: timeout != nil) {
+                switch fill(timingOut: timingOut) {
                 case .bytes: continue
                 case .endOfFile: return .closed
                 case .timedOut: return .timedOut
@@ -85,7 +106,7 @@ package final class FrameReader {
             // The usual case: the whole frame came in one read.
             if let whole = try startFrame() { return .frame(whole) }
         }
-        return fillPayload(timingOut: timeout != nil)
+        return fillPayload(timingOut: timingOut)
     }
 
     /// Reads the buffered header, with what of the payload is buffered too.
@@ -167,9 +188,17 @@ package final class FrameReader {
     }
 
     private func receive(into target: UnsafeMutableRawBufferPointer, timingOut: Bool) -> System.Received {
+        if !waitsForBytes && drained {
+            drained = false  // asked again next time: the caller now waits for the socket
+            return .timedOut
+        }
         while true {
-            let received = System.receive(descriptor, into: target)
-            if case .timedOut = received, !timingOut { continue }
+            let received = System.receive(descriptor, into: target, waiting: waitsForBytes)
+            switch received {
+            case .bytes(let count): drained = count < target.count
+            case .timedOut where !timingOut: continue
+            case .timedOut, .endOfFile: drained = false
+            }
             return received
         }
     }

@@ -2,6 +2,9 @@
 #define CBRIDGE_H
 
 #include <sys/types.h>
+#if defined(__linux__)
+#include <sys/epoll.h>  // for the event loop, which Glibc's Swift module does not bring
+#endif
 
 /// The environment variable that turns a started-again binary into a host. Its value is
 /// "<descriptor>:<parent pid>"; the side channel's socket is the next descriptor.

@@ -39,7 +39,7 @@ import Testing
         }
     }
 
-    @Test func aLoneCallReadsItsOwnReplyAndHandsTheRoleToTheThreadForOthers() throws {
+    @Test func aLoneCallReadsItsOwnReplyAndHandsTheRoleToTheOwnReaderForOthers() throws {
         var state = ConnectionState()
         let first = try state.registerTask(method: "first()")
         #expect(first.readsOwnReply && !first.othersInFlight)
@@ -51,11 +51,11 @@ import Testing
             Issue.record("an early reply was not kept")
             return
         }
-        guard case .wakeThread = state.stopReading(for: first.callID) else {
-            Issue.record("the role did not go to the reader thread while a call waits")
+        guard case .wakeOwnReader = state.stopReading(for: first.callID) else {
+            Issue.record("the role did not go to the own reader while a call waits")
             return
         }
-        #expect(state.reader == .thread)
+        #expect(state.reader == .ownReader)
     }
 
     @Test func theRoleGoesToABlockedCallerFirst() throws {
@@ -171,22 +171,75 @@ import Testing
         #expect(try state.withLock { try $0.registerTask(method: "after()") }.callID == 1)
     }
 
-    @Test func theReaderThreadWatchesTheHostOnlyWhileNobodyReads() throws {
+    @Test func anOwnReaderReadsOnlyWhenItHoldsTheRoleOrTheConnectionWasShutDown() throws {
         var state = ConnectionState()
-        #expect(state.readerThreadSleeps() == true)
-        #expect(state.readerThreadWoke(peerGone: false) == .sleep)
+        var turn = state.ownReaderWoke()
+        #expect(turn == .sleep)
         let call = try state.registerTask(method: "reading()")
-        #expect(state.readerThreadSleeps() == false)
-        // The caller gives the role up with nothing pending: the thread, which was not
-        // watching the host, must be woken to watch it again.
-        guard case .wakeThread = state.stopReading(for: call.callID) else {
-            Issue.record("the thread was left asleep without watching the host")
+        // The host ended while a caller reads: the caller sees the end itself.
+        state.disconnect()
+        turn = state.ownReaderWoke()
+        #expect(turn == .sleep)
+        // The caller gives the role up with nothing pending: the event loop watches the
+        // host's end anyway, so nobody is woken.
+        guard case .nothing = state.stopReading(for: call.callID) else {
+            Issue.record("giving the role up to nobody woke an own reader")
             return
         }
-        #expect(state.readerThreadSleeps() == true)
-        #expect(state.readerThreadWoke(peerGone: true) == .read(untilTheEnd: true))
-        #expect(state.reader == .thread)
-        let idles = state.readerThreadIdles()
+        turn = state.ownReaderWoke()
+        #expect(turn == .read(untilTheEnd: true))
+        #expect(state.reader == .ownReader)
+    }
+
+    @Test func aSecondOwnReaderWokenWhileOneReadsSleepsAgain() throws {
+        var state = ConnectionState()
+        let first = try state.registerTask(method: "first()")
+        _ = try state.registerTask(method: "second()")
+        guard case .wakeOwnReader = state.stopReading(for: first.callID) else {
+            Issue.record("the role did not go to the own reader while a call waits")
+            return
+        }
+        // A reader thread takes it; the event loop, woken too (no thread was free a moment
+        // before), must not read the same socket.
+        let turn = state.ownReaderWoke()
+        #expect(turn == .read(untilTheEnd: false))
+        #expect(state.ownReaderWoke() == .sleep)
+        // With a call still pending, the reader does not give the role up.
+        let idles = state.ownReaderIdles()
+        #expect(!idles)
+        #expect(state.ownReaderAwake)
+    }
+
+    @Test func anOwnReaderThatIdlesLeavesTheRoleToTheNextCaller() async throws {
+        let state = Locked(ConnectionState())
+        let (first, second) = try state.withLock { state in
+            (try state.registerTask(method: "first()"), try state.registerTask(method: "second()"))
+        }
+        _ = state.withLock { $0.stopReading(for: first.callID) }
+        let turn = state.withLock { $0.ownReaderWoke() }
+        #expect(turn == .read(untilTheEnd: false))
+        // The own reader reads the second's reply before its caller suspended: it is kept, and
+        // the call waits no more once its caller takes it.
+        _ = state.withLock { $0.replyArrived(reply(second.callID)) }
+        _ = await suspend(state, second.callID, method: "second()")
+        let idles = state.withLock { $0.ownReaderIdles() }
         #expect(idles)
+        #expect(state.withLock { $0.reader == .nobody && !$0.ownReaderAwake })
+        // The next lone call reads its own reply again.
+        let third = try state.withLock { try $0.registerTask(method: "third()") }
+        #expect(third.readsOwnReply)
+    }
+
+    @Test func theEndLetsTheOwnReaderGo() throws {
+        var state = ConnectionState()
+        let first = try state.registerTask(method: "first()")
+        _ = try state.registerTask(method: "second()")
+        _ = state.stopReading(for: first.callID)
+        var turn = state.ownReaderWoke()
+        #expect(turn == .read(untilTheEnd: false))
+        _ = state.end(because: nil, disconnected: .stopped(method: nil))
+        turn = state.ownReaderWoke()
+        #expect(turn == .exit)
+        #expect(!state.ownReaderAwake)
     }
 }

@@ -46,6 +46,10 @@ protocol HygieneProbe: Bridged {
     /// Starts a bridge with this process's descriptors all but used up (`RLIMIT_NOFILE`), then
     /// again with the limit restored.
     func startOutOfDescriptors() async throws -> DescriptorExhaustion
+    /// Opens `count` bridges at once, each with a call in flight, and stops them all.
+    /// - Returns: The census before (after one warm-up bridge), with all open and their calls
+    ///   waiting, and after.
+    func openAtOnce(_ count: Int) async throws -> CycleCensus
 }
 
 /// What `HygieneProbe.startOutOfDescriptors` saw.
@@ -111,6 +115,35 @@ final class LocalHygieneProbe: HygieneProbe {
         let after = try await Self.settledCensus(atMost: before)
         let answer = try await withBridge(Echoer.self) { try await $0.echoText("again") }
         return DescriptorExhaustion(error: error, before: before, after: after, answerAfter: answer)
+    }
+
+    func openAtOnce(_ count: Int) async throws -> CycleCensus {
+        try await startCallStop()
+        let before = try await Self.settledCensus()
+        // One after another: started all at once, the hosts' start-up would load the machine
+        // enough to push the suite's timed calls past their limits.
+        var bridges: [Bridge<Echoer>] = []
+        for _ in 0..<count { bridges.append(try await Bridge<Echoer>.start()) }
+        // A call in flight on each: 64 KiB that the host echoes while the census is taken.
+        let block = Data(repeating: 0x5A, count: 64 << 10)
+        let during = try await withThrowingTaskGroup(of: Void.self) { group -> ProcessCensus in
+            for bridge in bridges {
+                group.addTask {
+                    for _ in 0..<20 {
+                        guard try await bridge.client.echoData(block) == block else { throw ProbeError("echoData came back changed") }
+                    }
+                }
+            }
+            let census = try Self.census()
+            try await group.waitForAll()
+            return census
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for bridge in bridges { group.addTask { await bridge.stop() } }
+        }
+        bridges = []  // a stopped bridge keeps its descriptors until it is released
+        let after = try await Self.settledCensus(atMost: before, within: .seconds(8))
+        return CycleCensus(before: before, during: during, after: after)
     }
 
     private func startCallStop(whileRunning body: () throws -> Void = {}) async throws {
