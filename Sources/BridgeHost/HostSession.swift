@@ -108,13 +108,13 @@ final class HostSession: Sendable {
         let calls = calls
         let side = _BridgeConnection(
             socket: sideSocket, wakeUp: try System.makeWakeUpSignal(), peer: ParentProcess(id: parent),
-            otherFrames: { frame in
+            ownReading: .dedicatedThread(otherFrames: { frame in
                 switch frame.kind {
                 case .cancel: calls.cancel(frame.callID)
                 case .credit: calls.credit(frame)
                 default: break
                 }
-            },
+            }),
             maximumMessageSize: maximumMessageSize)
         try side.startReading()
         return side

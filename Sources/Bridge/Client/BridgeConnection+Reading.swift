@@ -122,7 +122,7 @@ extension _BridgeConnection {
             deliverToStream(frame)
             return
         }
-        if let otherFrames, frame.kind != .returned && frame.kind != .threw {
+        if case .dedicatedThread(let otherFrames) = ownReading, frame.kind != .returned && frame.kind != .threw {
             otherFrames(frame)
             return
         }

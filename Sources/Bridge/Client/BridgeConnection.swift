@@ -36,10 +36,8 @@ public final class _BridgeConnection: Sendable {
     let socket: FileDescriptor
     /// Where cancels go and where passed objects are served from; nil on the host's side.
     let side: SideChannel?
-    /// Whether only the reader thread reads, all the time.
-    let readsOnlyOnThread: Bool
-    /// Takes the frames that are not replies, when only the reader thread reads.
-    let otherFrames: (@Sendable (Frame) -> Void)?
+    /// Who reads when no caller reads its own reply.
+    let ownReading: OwnReading
     /// Used only by the party that holds the reading role.
     nonisolated(unsafe) let frames: FrameReader
     /// The role holder's own reply when it came while the holder was still writing; used only
@@ -58,28 +56,26 @@ public final class _BridgeConnection: Sendable {
     ///   - wakeUp: The wake-up signal the event loop watches; the connection owns it.
     ///   - peer: The process at the other end.
     ///   - side: The parent's end of the side channel, for the connection to a host.
-    ///   - otherFrames: Given, only the reader thread reads, and takes every frame that is not
-    ///     a reply to this connection's calls to this closure.
+    ///   - ownReading: Who reads when no caller reads its own reply.
     ///   - maximumMessageSize: The largest payload sent or accepted.
     ///   - callTimeout: How long a call waits for its reply before it fails; nil waits for ever.
     ///   - events: Told of each call, if set.
     package init(
         socket: FileDescriptor, wakeUp: WakeUpSignal, peer: any ConnectionPeer, side: SideChannel? = nil,
-        otherFrames: (@Sendable (Frame) -> Void)? = nil,
+        ownReading: OwnReading = .shared,
         maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
         events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
         self.socket = socket
         self.peer = peer
         self.side = side
-        self.readsOnlyOnThread = otherFrames != nil
-        self.otherFrames = otherFrames
+        self.ownReading = ownReading
         self.callTimeout = callTimeout
         self.maximumMessageSize = maximumMessageSize
         self.frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
         self.wakeUp = wakeUp
         self.events = events
-        self.state = Locked(ConnectionState(readsOnlyOnThread: otherFrames != nil))
+        self.state = Locked(ConnectionState(readsOnlyOnThread: ownReading.isDedicatedThread))
     }
 
     deinit {
@@ -87,9 +83,12 @@ public final class _BridgeConnection: Sendable {
         System.close(wakeUp)
     }
 
+    /// Whether a thread of the connection's own reads everything, all the time.
+    var readsOnlyOnThread: Bool { ownReading.isDedicatedThread }
+
     /// Has the process's event loop watch this connection (its wake-up signal and its host's
-    /// end), or, for a connection whose one reader thread reads everything (`otherFrames`),
-    /// starts that thread. Call once, before the first call.
+    /// end), or starts the connection's own reader thread (`OwnReading.dedicatedThread`).
+    /// Call once, before the first call.
     /// - Throws: `SystemError` if the event loop cannot be made (out of descriptors).
     package func startReading() throws(SystemError) {
         guard readsOnlyOnThread else {
@@ -117,17 +116,11 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
-        let start = events == nil ? nil : Moment.now
-        do {
+        let signature = interface.signatures[method]
+        return try await reporting(signature) {
             try Task.checkCancellation()
-            let signature = interface.signatures[method]
             let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature)
-            let value = try decodeReply(reply, method: signature, result)
-            if let start { report(interface.signatures[method], since: start, .returned) }
-            return value
-        } catch {
-            if let start { report(interface.signatures[method], since: start, BridgeCallOutcome(error)) }
-            throw error
+            return try decodeReply(reply, method: signature, result)
         }
     }
 
@@ -139,16 +132,10 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) throws -> Result {
-        let start = events == nil ? nil : Moment.now
-        do {
-            let signature = interface.signatures[method]
+        let signature = interface.signatures[method]
+        return try reporting(signature) {
             let reply = try exchangeBlocking(try callFrame(interface, method, object, arguments), method: signature)
-            let value = try decodeReply(reply, method: signature, result)
-            if let start { report(interface.signatures[method], since: start, .returned) }
-            return value
-        } catch {
-            if let start { report(interface.signatures[method], since: start, BridgeCallOutcome(error)) }
-            throw error
+            return try decodeReply(reply, method: signature, result)
         }
     }
 
@@ -175,22 +162,21 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         element: @escaping @Sendable (inout _WireReader) throws -> Element
     ) async throws -> AsyncThrowingStream<Element, any Error> {
-        let start = events == nil ? nil : Moment.now
         let signature = interface.signatures[method]
         let inbox = StreamInbox(method: signature)
         var callID: UInt32?
-        do {
-            try Task.checkCancellation()
-            let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature, stream: inbox) {
-                callID = $0
+        try await reporting(signature) {
+            do {
+                try Task.checkCancellation()
+                let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature, stream: inbox) {
+                    callID = $0
+                }
+                try decodeReply(reply, method: signature) { _ in }
+            } catch {
+                // Nothing more comes for a call that failed; a cancelled one was told to the host.
+                if let callID { _ = state.withLock { $0.closeStream(callID) } }
+                throw error
             }
-            try decodeReply(reply, method: signature) { _ in }
-            if let start { report(signature, since: start, .returned) }
-        } catch {
-            // Nothing more comes for a call that failed; a cancelled one was told to the host.
-            if let callID { _ = state.withLock { $0.closeStream(callID) } }
-            if let start { report(signature, since: start, BridgeCallOutcome(error)) }
-            throw error
         }
         guard let callID else { preconditionFailure("a stream's call returned without an id") }
         let consumer = StreamConsumer(connection: self, callID: callID, inbox: inbox, decode: element)
@@ -209,7 +195,37 @@ public final class _BridgeConnection: Sendable {
         sendToCallee(.credit, callID: callID) { $0.writeUInt32LittleEndian(count) }
     }
 
-    func report(_ method: String, since start: Moment, _ outcome: BridgeCallOutcome) {
+    /// Runs a call, telling `BridgeOptions.events` (if set) how it ended and how long it took.
+    @inline(__always)
+    func reporting<Value>(_ method: String, _ call: () async throws -> Value) async throws -> Value {
+        guard events != nil else { return try await call() }
+        let start = Moment.now
+        do {
+            let value = try await call()
+            report(method, since: start, .returned)
+            return value
+        } catch {
+            report(method, since: start, BridgeCallOutcome(error))
+            throw error
+        }
+    }
+
+    /// `reporting(_:_:)` for a call that blocks its thread.
+    @inline(__always)
+    func reporting<Value>(_ method: String, _ call: () throws -> Value) throws -> Value {
+        guard events != nil else { return try call() }
+        let start = Moment.now
+        do {
+            let value = try call()
+            report(method, since: start, .returned)
+            return value
+        } catch {
+            report(method, since: start, BridgeCallOutcome(error))
+            throw error
+        }
+    }
+
+    private func report(_ method: String, since start: Moment, _ outcome: BridgeCallOutcome) {
         events?(.call(method: method, duration: Moment.now - start, outcome: outcome))
     }
 
