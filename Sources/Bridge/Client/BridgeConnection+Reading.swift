@@ -35,7 +35,7 @@ extension _BridgeConnection {
                 if let early = replyReadWhileWriting.take() {
                     arrival = .frame(early)
                 } else {
-                    arrival = try frames.next(waitingAtMost: wait)
+                    arrival = try transport.nextFrame(waitingAtMost: wait)
                 }
             } catch {
                 if onPool { return .handOver }
@@ -50,7 +50,7 @@ extension _BridgeConnection {
             case .frame(let frame) where frame.callID == callID:
                 // Replies that came in the same read go to their waiters now, rather than
                 // waking the own reader for them.
-                while frames.hasBufferedFrame, case .frame(let other)? = try? frames.next(waitingAtMost: nil) {
+                while transport.hasBufferedFrame, case .frame(let other)? = try? transport.nextFrame(waitingAtMost: nil) {
                     deliver(other)
                 }
                 stopReading(for: callID)
@@ -181,12 +181,12 @@ extension _BridgeConnection {
     /// - Returns: False once the connection has ended.
     func readForOthers(untilTheEnd: Bool) -> Bool {
         while true {
-            if !untilTheEnd && !readsOnlyOnThread && !frames.hasBufferedFrame {
+            if !untilTheEnd && !readsOnlyOnThread && !transport.hasBufferedFrame {
                 if state.withLock({ $0.ownReaderIdles() }) { return true }
             }
             let arrival: FrameArrival
             do {
-                arrival = try frames.next(waitingAtMost: nil)
+                arrival = try transport.nextFrame(waitingAtMost: nil)
             } catch {
                 _ = end(because: error)
                 return false
@@ -223,10 +223,10 @@ extension _BridgeConnection {
     ///   end comes after what the host sent), then end it.
     func readWithoutWaiting(untilTheEnd: Bool) -> LoopRead {
         while true {
-            if !untilTheEnd && !frames.hasBufferedFrame && state.withLock({ $0.ownReaderIdles() }) { return .idle }
+            if !untilTheEnd && !transport.hasBufferedFrame && state.withLock({ $0.ownReaderIdles() }) { return .idle }
             let arrival: FrameArrival
             do {
-                arrival = try frames.nextWithoutWaiting()
+                arrival = try transport.nextFrameWithoutWaiting()
             } catch {
                 endOffTheLoop(because: error)
                 return .ended

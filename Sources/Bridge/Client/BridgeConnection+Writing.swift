@@ -117,19 +117,19 @@ extension _BridgeConnection {
     /// - Parameter reader: The call id of the writer's own call if it holds the reading role.
     func write(_ bytes: UnsafeRawBufferPointer, readingFor reader: UInt32?) {
         guard let reader else {
-            _ = try? System.sendAll(socket, bytes)
+            _ = transport.sendAll(bytes)
             return
         }
         var written = 0
         while written < bytes.count {
-            switch System.sendWithoutWaiting(socket, UnsafeRawBufferPointer(rebasing: bytes[written...])) {
+            switch transport.sendWithoutWaiting(UnsafeRawBufferPointer(rebasing: bytes[written...])) {
             case .bytes(let count):
                 written += count
             case .failed:
                 return  // the read that follows sees the end
             case .wouldBlock:
-                guard System.waitUntilReadableOrWritable(socket) else { continue }
-                guard case .frame(let frame)? = try? frames.next(waitingAtMost: nil) else { return }
+                guard transport.waitUntilReadableOrWritable() else { continue }
+                guard case .frame(let frame)? = try? transport.nextFrame(waitingAtMost: nil) else { return }
                 // Only the first: what follows a reply is its stream's.
                 if frame.callID == reader && replyReadWhileWriting == nil {
                     replyReadWhileWriting = frame

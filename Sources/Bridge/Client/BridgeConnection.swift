@@ -21,7 +21,8 @@ import Foundation
 /// side channel, where a reader thread of its own reads everything: it also takes the parent's
 /// cancels and stream credits, which come whenever they come.
 ///
-/// The connection's state and its rules are `ConnectionState`; reading (the reading role, the
+/// The bytes travel through a `FrameTransport` (today `SocketTransport`), which knows nothing
+/// of calls. The connection's state and its rules are `ConnectionState`; reading (the reading role, the
 /// event loop's turns, the end) is in `BridgeConnection+Reading.swift`, writing (the outbox,
 /// batches, a writer that must read while the socket is full) in `BridgeConnection+Writing.swift`.
 public final class _BridgeConnection: Sendable {
@@ -33,13 +34,12 @@ public final class _BridgeConnection: Sendable {
     static let ownReplyWait = Duration.milliseconds(1)
 
     let peer: any ConnectionPeer
-    let socket: FileDescriptor
+    /// Carries the frames to and from the other process.
+    let transport: any FrameTransport
     /// Where cancels go and where passed objects are served from; nil on the host's side.
     let side: SideChannel?
     /// Who reads when no caller reads its own reply.
     let ownReading: OwnReading
-    /// Used only by the party that holds the reading role.
-    nonisolated(unsafe) let frames: FrameReader
     /// The role holder's own reply when it came while the holder was still writing; used only
     /// by the party that holds the reading role.
     nonisolated(unsafe) var replyReadWhileWriting: Frame?
@@ -66,20 +66,18 @@ public final class _BridgeConnection: Sendable {
         maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
         events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
-        self.socket = socket
+        self.transport = SocketTransport(socket, maximumPayloadSize: maximumMessageSize)
         self.peer = peer
         self.side = side
         self.ownReading = ownReading
         self.callTimeout = callTimeout
         self.maximumMessageSize = maximumMessageSize
-        self.frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
         self.wakeUp = wakeUp
         self.events = events
         self.state = Locked(ConnectionState(readsOnlyOnThread: ownReading.isDedicatedThread))
     }
 
     deinit {
-        System.close(socket)
         System.close(wakeUp)
     }
 
@@ -361,7 +359,7 @@ public final class _BridgeConnection: Sendable {
     /// nobody reading, an own reader reads it, and reaps the host (killing it if it does not
     /// exit within a second).
     package func disconnect() {
-        System.shutdown(socket)
+        transport.shutDown()
         state.withLock { $0.disconnect() }
         ConnectionReaders.shared.wake(self)
     }

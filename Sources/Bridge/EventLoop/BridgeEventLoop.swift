@@ -40,7 +40,7 @@ final class BridgeEventLoop: @unchecked Sendable {  // `watched` is behind its l
             hostExit = connection.peer.exitDescriptor
         }
 
-        var socket: FileDescriptor { connection.socket }
+        var socket: FileDescriptor { connection.transport.readableDescriptor }
 
         /// What the socket is watched for: replies while the loop reads, and, without a
         /// pidfd, the host closing its end.

@@ -1,0 +1,41 @@
+/// What a connection needs from the other process, whatever carries the bytes: frames in
+/// (waiting with a time limit, or not at all), bytes out (all of them, or what fits now), a
+/// wait for either, the end, and a descriptor the event loop can watch for bytes to read.
+///
+/// The connection keeps the rules (who reads, who writes, which frame is whose); a transport
+/// only moves bytes. `SocketTransport` carries them over the bridge's socket; a shared-memory
+/// transport would sit beside it, with a descriptor that turns readable when its ring does.
+///
+/// Reading is for the one holder of the connection's reading role at a time, writing for the
+/// one writer of its outbox: a transport need not be safe for two readers or two writers.
+protocol FrameTransport: AnyObject, Sendable {
+    /// The next frame, waiting at most `timeout` for its bytes (nil: for ever), keeping a
+    /// frame that came in part for the next read.
+    /// - Throws: `BridgeError.malformedMessage` for bytes that are not a frame.
+    func nextFrame(waitingAtMost timeout: Duration?) throws(BridgeError) -> FrameArrival
+
+    /// The next frame if all of it is here now; else `.timedOut`, keeping what came.
+    func nextFrameWithoutWaiting() throws(BridgeError) -> FrameArrival
+
+    /// Whether a whole frame has been read already, so that the next read takes no bytes
+    /// from the other process.
+    var hasBufferedFrame: Bool { get }
+
+    /// Sends all of `bytes`, waiting for room as long as it takes.
+    /// - Returns: False if the other end is gone.
+    func sendAll(_ bytes: UnsafeRawBufferPointer) -> Bool
+
+    /// Sends what fits now.
+    func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent
+
+    /// Waits until there is room to send or bytes to read.
+    /// - Returns: Whether bytes can be read (or the other end has gone).
+    func waitUntilReadableOrWritable() -> Bool
+
+    /// Ends both directions: a reader waiting now, or later, sees the end after what the
+    /// other process sent before it.
+    func shutDown()
+
+    /// Turns readable when bytes arrive or the other end is gone, for the event loop.
+    var readableDescriptor: FileDescriptor { get }
+}
