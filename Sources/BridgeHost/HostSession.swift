@@ -77,7 +77,8 @@ final class HostSession: Sendable {
         }
         let side: _BridgeConnection
         do {
-            side = try sideChannel(maximumMessageSize: hello.maximumMessageSize)
+            side = try _BridgeConnection.hostSideChannel(
+                socket: sideSocket, parent: parent, calls: calls, maximumMessageSize: hello.maximumMessageSize)
         } catch {
             return refuse(.startFailed("the host could not read its side channel: \(error)"))
         }
@@ -100,24 +101,6 @@ final class HostSession: Sendable {
             }
             return status
         }
-    }
-
-    /// The host's end of the side channel: the parent's cancels and stream credits reach
-    /// `calls` through it.
-    private func sideChannel(maximumMessageSize: Int) throws -> _BridgeConnection {
-        let calls = calls
-        let side = _BridgeConnection(
-            socket: sideSocket, wakeUp: try System.makeWakeUpSignal(), peer: ParentProcess(id: parent),
-            ownReading: .dedicatedThread(otherFrames: { frame in
-                switch frame.kind {
-                case .cancel: calls.cancel(frame.callID)
-                case .credit: calls.credit(frame)
-                default: break
-                }
-            }),
-            maximumMessageSize: maximumMessageSize)
-        try side.startReading()
-        return side
     }
 
     fileprivate var runningCalls: RunningCalls { calls }
@@ -293,12 +276,4 @@ private final class CancellableTask: Sendable {
         }
         task?.cancel()
     }
-}
-
-/// The parent, as the host's side channel sees it: when it goes away, the objects it passed
-/// go with it.
-private struct ParentProcess: ConnectionPeer {
-    let id: ProcessID
-    var name: String { "parent \(id)" }
-    func disconnected(malformed: Bool) -> BridgeError { .parentGone(method: nil) }
 }

@@ -1,0 +1,36 @@
+/// The host's end of a bridge's side channel (the parent's end is `SideChannel`): the host
+/// calls the objects the parent passed it through it, and the parent's cancels and stream
+/// credits for the host's running calls come in on it whenever they come.
+extension _BridgeConnection {
+    /// Makes the host's end of the side channel and starts its reader thread.
+    /// - Parameters:
+    ///   - socket: The host's end of the side channel; the connection owns it.
+    ///   - parent: The parent's process id.
+    ///   - calls: The host's running calls, which cancels and credits go to.
+    ///   - maximumMessageSize: The largest message sent or accepted.
+    /// - Throws: `SystemError` if the reader's wake-up signal cannot be made.
+    package static func hostSideChannel(
+        socket: FileDescriptor, parent: ProcessID, calls: RunningCalls, maximumMessageSize: Int
+    ) throws(SystemError) -> _BridgeConnection {
+        let side = _BridgeConnection(
+            socket: socket, wakeUp: try System.makeWakeUpSignal(), peer: ParentProcess(id: parent),
+            ownReading: .dedicatedThread(otherFrames: { frame in
+                switch frame.kind {
+                case .cancel: calls.cancel(frame.callID)
+                case .credit: calls.credit(frame)
+                default: break
+                }
+            }),
+            maximumMessageSize: maximumMessageSize)
+        try side.startReading()
+        return side
+    }
+}
+
+/// The parent, as the host's side channel sees it: when it goes away, the objects it passed
+/// go with it.
+private struct ParentProcess: ConnectionPeer {
+    let id: ProcessID
+    var name: String { "parent \(id)" }
+    func disconnected(malformed: Bool) -> BridgeError { .parentGone(method: nil) }
+}
