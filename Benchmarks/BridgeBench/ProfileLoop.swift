@@ -10,6 +10,8 @@ enum ProfileLoop: String {
     /// The raw ping-pong.
     case floor
     case async
+    /// Async calls made from the main actor.
+    case mainActor = "main-actor"
     case blocking
     /// 8 tasks calling at once.
     case inFlight = "in-flight"
@@ -32,6 +34,8 @@ enum ProfileLoop: String {
                 for _ in 0..<1_000 { _ = try await client.echo(smallText) }
             case .blocking:
                 for _ in 0..<1_000 { _ = try client.echoBlocking(smallText) }
+            case .mainActor:
+                try await Self.callOnMainActor(1_000, client)
             case .inFlight:
                 _ = try await timePerCallInFlight(tasks: 8, calls: 1_000, client)
             }
@@ -42,5 +46,10 @@ enum ProfileLoop: String {
         peer.end()
         await bridge.stop()
         exit(0)
+    }
+
+    @MainActor
+    private static func callOnMainActor(_ count: Int, _ client: EchoClient) async throws {
+        for _ in 0..<count { _ = try await client.echo(smallText) }
     }
 }

@@ -42,7 +42,7 @@ let smallText = "hello, bridge"
 
 if let kind = ProcessInfo.processInfo.environment["BRIDGE_BENCH_PROFILE"] {
     guard let loop = ProfileLoop(rawValue: kind) else {
-        print("BRIDGE_BENCH_PROFILE must be floor, async, blocking or in-flight, not '\(kind)'")
+        print("BRIDGE_BENCH_PROFILE must be floor, async, main-actor, blocking or in-flight, not '\(kind)'")
         exit(64)
     }
     let seconds = Int(ProcessInfo.processInfo.environment["BRIDGE_BENCH_SECONDS"] ?? "") ?? 8
@@ -53,6 +53,7 @@ if let kind = ProcessInfo.processInfo.environment["BRIDGE_BENCH_PROFILE"] {
 struct Figures {
     var floor = Timing()
     var asyncCall = Timing()
+    var mainActorCall = Timing()
     var blockingCall = Timing()
     var inFlight = Timing()
     var rawBulk = Timing()
@@ -65,7 +66,7 @@ struct Figures {
     var hostAllocationsBlocking = 0.0
     /// Medians of the per-turn ratios: calls over the floor; bridged bandwidth over raw;
     /// bridged start-up over raw.
-    var ratios = (asyncCall: 0.0, blockingCall: 0.0, inFlight: 0.0, bulk: 0.0, start: 0.0)
+    var ratios = (asyncCall: 0.0, mainActorCall: 0.0, blockingCall: 0.0, inFlight: 0.0, bulk: 0.0, start: 0.0)
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -82,16 +83,17 @@ func measureAll(_ placement: Placement) async throws -> Figures {
 
     // The floor and the calls are measured in turns, so that all see the same conditions on
     // a machine whose speed drifts.
-    var samples = (floor: [Duration](), asyncCall: [Duration](), blockingCall: [Duration](), inFlight: [Duration]())
+    var samples = (floor: [Duration](), asyncCall: [Duration](), mainActorCall: [Duration](), blockingCall: [Duration](), inFlight: [Duration]())
     var bulkSamples = (raw: [Duration](), bridged: [Duration]())
     // Each turn's median over that turn's floor; the report gives the median of these, which
     // a drift of the machine's speed between turns does not move.
-    var ratios = (asyncCall: [Double](), blockingCall: [Double](), inFlight: [Double](), bulk: [Double]())
+    var ratios = (asyncCall: [Double](), mainActorCall: [Double](), blockingCall: [Double](), inFlight: [Double](), bulk: [Double]())
     let turns = 10
     for turn in 0...turns {
         let warmUp = turn == 0  // the first turn warms up and is not counted
         let floor = try await time(rounds / turns) { try peer.exchange(byteCount: smallText.utf8.count) }
         let asyncCall = try await time(rounds / turns) { _ = try await client.echo(smallText) }
+        let mainActorCall = try await timeOnMainActor(rounds / turns) { _ = try await client.echo(smallText) }
         let blockingCall = try await time(rounds / turns) { _ = try client.echoBlocking(smallText) }
         let inFlight = try await timePerCallInFlight(tasks: 8, calls: rounds / turns, client)
         let rawBulk = try await time(bulkRounds / turns) { try peer.exchange(byteCount: bulkSize) }
@@ -102,11 +104,13 @@ func measureAll(_ placement: Placement) async throws -> Figures {
         if warmUp { continue }
         let floorMedian = Timing(floor).median
         ratios.asyncCall.append(Timing(asyncCall).median / floorMedian)
+        ratios.mainActorCall.append(Timing(mainActorCall).median / floorMedian)
         ratios.blockingCall.append(Timing(blockingCall).median / floorMedian)
         ratios.inFlight.append(Timing([inFlight]).median / floorMedian)
         ratios.bulk.append(Timing(rawBulk).median / Timing(bridgedBulk).median)
         samples.floor += floor
         samples.asyncCall += asyncCall
+        samples.mainActorCall += mainActorCall
         samples.blockingCall += blockingCall
         samples.inFlight.append(inFlight)
         bulkSamples.raw += rawBulk
@@ -115,11 +119,14 @@ func measureAll(_ placement: Placement) async throws -> Figures {
     peer.end()
     figures.floor = Timing(samples.floor)
     figures.asyncCall = Timing(samples.asyncCall)
+    figures.mainActorCall = Timing(samples.mainActorCall)
     figures.blockingCall = Timing(samples.blockingCall)
     figures.inFlight = Timing(samples.inFlight)
     figures.rawBulk = Timing(bulkSamples.raw)
     figures.bridgeBulk = Timing(bulkSamples.bridged)
-    figures.ratios = (median(ratios.asyncCall), median(ratios.blockingCall), median(ratios.inFlight), median(ratios.bulk), 0)
+    figures.ratios = (
+        median(ratios.asyncCall), median(ratios.mainActorCall), median(ratios.blockingCall), median(ratios.inFlight),
+        median(ratios.bulk), 0)
     (figures.clientAllocationsAsync, figures.hostAllocationsAsync) = try await allocationsPerCall(client) {
         _ = try await client.echo(smallText)
     }
@@ -155,6 +162,21 @@ func measureAll(_ placement: Placement) async throws -> Figures {
     figures.bridgeStart = Timing(startSamples.bridged)
     figures.ratios.start = median(startRatios)
     return figures
+}
+
+/// Times `rounds` runs of `body` on the main actor, where most calls come from: an `@main`
+/// async `main`, top-level code, a `@MainActor` type.
+@MainActor
+func timeOnMainActor(_ rounds: Int, _ body: @MainActor () async throws -> Void) async rethrows -> [Duration] {
+    let clock = ContinuousClock()
+    var samples: [Duration] = []
+    samples.reserveCapacity(rounds)
+    for _ in 0..<rounds {
+        let start = clock.now
+        try await body()
+        samples.append(clock.now - start)
+    }
+    return samples
 }
 
 /// Time per call with `tasks` tasks calling at once, `calls` calls in all.
@@ -195,7 +217,8 @@ func report(_ name: String, _ figures: Figures) {
     let floor = figures.floor
     print("\n\(name)")
     print(pad("raw socket ping-pong (floor)") + us(floor))
-    print(pad("async throws call, String") + us(figures.asyncCall) + "  " + ratio(figures.ratios.asyncCall))
+    print(pad("async call from a task, String") + us(figures.asyncCall) + "  " + ratio(figures.ratios.asyncCall))
+    print(pad("async call from the main actor") + us(figures.mainActorCall) + "  " + ratio(figures.ratios.mainActorCall))
     print(pad("blocking throws call, String") + us(figures.blockingCall) + "  " + ratio(figures.ratios.blockingCall))
     print(pad("8 calls in flight, per call") + String(format: "%8.2f µs", figures.inFlight.median) + String(repeating: " ", count: 17) + "  " + ratio(figures.ratios.inFlight))
     print(pad("1 MiB echo, raw") + String(format: "%8.2f GB/s  (%.0f µs)", bandwidth(figures.rawBulk), figures.rawBulk.median))

@@ -53,7 +53,7 @@ import Testing
 
                     // 0: ping(_:Item)
                     #sourceLocation(file: "Nested.swift", line: 8)
-                    public func ping(_ item: Item) async throws -> Item {
+                    public nonisolated(nonsending) func ping(_ item: Item) async throws -> Item {
                         #sourceLocation()
                         try await _connection.call(
                             Self._bridgeInterface,
@@ -158,7 +158,7 @@ import Testing
 
                 // 0: base()
                 #sourceLocation(file: "Chain.swift", line: 2)
-                func base() async throws -> Int {
+                nonisolated(nonsending) func base() async throws -> Int {
                     #sourceLocation()
                     try await _connection.call(
                         Self._bridgeInterface,
@@ -210,7 +210,7 @@ import Testing
 
                 // 0: base()
                 #sourceLocation(file: "Chain.swift", line: 2)
-                func base() async throws -> Int {
+                nonisolated(nonsending) func base() async throws -> Int {
                     #sourceLocation()
                     try await _connection.call(
                         Self._bridgeInterface,
@@ -281,7 +281,7 @@ import Testing
 
                 // 0: base()
                 #sourceLocation(file: "Chain.swift", line: 2)
-                func base() async throws -> Int {
+                nonisolated(nonsending) func base() async throws -> Int {
                     #sourceLocation()
                     try await _connection.call(
                         Self._bridgeInterface,
@@ -311,7 +311,7 @@ import Testing
 
                 // 2: top(_:[String],separator:String)
                 #sourceLocation(file: "Chain.swift", line: 11)
-                func top(_ values: [String], separator: String) async throws -> String {
+                nonisolated(nonsending) func top(_ values: [String], separator: String) async throws -> String {
                     #sourceLocation()
                     try await _connection.call(
                         Self._bridgeInterface,
@@ -429,7 +429,7 @@ import Testing
 
                 // 0: pair(_:(Int,label:String))
                 #sourceLocation(file: "Shapes.swift", line: 5)
-                func pair(_ value: (Int, label: String)) async throws -> (Int, (Bool, String)) {
+                nonisolated(nonsending) func pair(_ value: (Int, label: String)) async throws -> (Int, (Bool, String)) {
                     #sourceLocation()
                     try await _connection.call(
                         Self._bridgeInterface,

@@ -74,7 +74,7 @@ import Testing
 
                 // 0: report(_:Double)
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
-                public func report(_ fraction: Double) async throws {
+                public nonisolated(nonsending) func report(_ fraction: Double) async throws {
                     #sourceLocation()
                     try await _connection.call(
                         Self._bridgeInterface,
@@ -191,7 +191,7 @@ import Testing
 
                     // 0: take(_:String)
                     #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
-                    public func take(_ line: String) async throws {
+                    public nonisolated(nonsending) func take(_ line: String) async throws {
                         #sourceLocation()
                         try await _connection.call(
                             Self._bridgeInterface,
@@ -254,7 +254,7 @@ import Testing
 
                     // 0: pump(into:any Tools.Sink,progress:any Progress)
                     #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
-                    public func pump(into sink: any Sink, progress: any Demo.Progress) async throws -> Int {
+                    public nonisolated(nonsending) func pump(into sink: any Sink, progress: any Demo.Progress) async throws -> Int {
                         #sourceLocation()
                         try await _connection.call(
                             Self._bridgeInterface,
@@ -320,7 +320,7 @@ import Testing
 
                 // 0: run(steps:Int,reporter:any Progress)
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
-                func run(steps: Int, reporter: any Progress) async throws -> Int {
+                nonisolated(nonsending) func run(steps: Int, reporter: any Progress) async throws -> Int {
                     #sourceLocation()
                     try await _connection.call(
                         Self._bridgeInterface,
@@ -456,7 +456,7 @@ import Testing
 
                 // 0: countdown(from:Int)
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
-                public func countdown(from start: Int) async throws -> AsyncThrowingStream<Int, any Error> {
+                public nonisolated(nonsending) func countdown(from start: Int) async throws -> AsyncThrowingStream<Int, any Error> {
                     #sourceLocation()
                     try await _connection.callStream(
                         Self._bridgeInterface,
@@ -477,7 +477,7 @@ import Testing
 
                 // 1: pairs()
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
-                public func pairs() async throws -> Swift.AsyncThrowingStream<(Int, label: String), Error> {
+                public nonisolated(nonsending) func pairs() async throws -> Swift.AsyncThrowingStream<(Int, label: String), Error> {
                     #sourceLocation()
                     try await _connection.callStream(
                         Self._bridgeInterface,
@@ -494,7 +494,7 @@ import Testing
 
                 // 2: beats(every:Double)
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
-                public func beats(every seconds: Double) async throws -> AsyncThrowingStream<Void, Swift.Error> {
+                public nonisolated(nonsending) func beats(every seconds: Double) async throws -> AsyncThrowingStream<Void, Swift.Error> {
                     #sourceLocation()
                     try await _connection.callStream(
                         Self._bridgeInterface,
@@ -513,7 +513,7 @@ import Testing
                 private static let _bridgeIndex3 = _bridgeInterface._index(of: "lines() async throws -> AsyncThrowingStream<[String:Int?]>")
                 // 3: lines()
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
-                public func lines() async throws -> AsyncThrowingStream<[String: Int?], any Swift.Error> {
+                public nonisolated(nonsending) func lines() async throws -> AsyncThrowingStream<[String: Int?], any Swift.Error> {
                     #sourceLocation()
                     try await _connection.callStream(
                         Self._bridgeInterface,
@@ -588,7 +588,7 @@ import Testing
 
                 // 0: var ticks
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)
-                var ticks: AsyncThrowingStream<Tick, any Error> {
+                nonisolated(nonsending) var ticks: AsyncThrowingStream<Tick, any Error> {
                     get async throws {
                         #sourceLocation()
                         try await _connection.callStream(

@@ -57,7 +57,7 @@ import Testing
 
             // 0: changeDirectory(to:String)
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
-            public func changeDirectory(to path: String) async throws {
+            public nonisolated(nonsending) func changeDirectory(to path: String) async throws {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -74,7 +74,7 @@ import Testing
 
             // 1: currentDirectory()
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
-            public func currentDirectory() async throws -> String {
+            public nonisolated(nonsending) func currentDirectory() async throws -> String {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -112,7 +112,7 @@ import Testing
 
             // 3: add(_:Int,_:Int)
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
-            public func add(_ argument0: Int, _ argument1: Int) async throws -> Int {
+            public nonisolated(nonsending) func add(_ argument0: Int, _ argument1: Int) async throws -> Int {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -135,7 +135,7 @@ import Testing
 
             // 4: var name
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
-            public var name: String {
+            public nonisolated(nonsending) var name: String {
                 get async throws {
                     #sourceLocation()
                     try await _connection.call(
@@ -311,7 +311,7 @@ import Testing
             // 0: put(_:Item,for:String)
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 9)
             @discardableResult
-            func put(_ item: Item, for key: String) async throws -> Bool {
+            nonisolated(nonsending) func put(_ item: Item, for key: String) async throws -> Bool {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -334,7 +334,7 @@ import Testing
 
             // 1: put(_:[Item])
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
-            func put(_ items: [Item]) async throws {
+            nonisolated(nonsending) func put(_ items: [Item]) async throws {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -351,7 +351,7 @@ import Testing
 
             // 2: put(value:Int?)
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
-            func put(value: Int?) async throws {
+            nonisolated(nonsending) func put(value: Int?) async throws {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -389,7 +389,7 @@ import Testing
 
             // 4: index(of:[String:[Int?]],_:Set<String>)
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
-            func index(of items: [String: [Int?]], _ argument1: Set<String>) async throws -> Dictionary<String, Int> {
+            nonisolated(nonsending) func index(of items: [String: [Int?]], _ argument1: Set<String>) async throws -> Dictionary<String, Int> {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -412,7 +412,7 @@ import Testing
 
             // 5: default(for:String,in:Int)
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
-            func `default`(for: String, `in` scope: Int) async throws {
+            nonisolated(nonsending) func `default`(for: String, `in` scope: Int) async throws {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -450,7 +450,7 @@ import Testing
 
             // 7: var items
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
-            var items: [Item] {
+            nonisolated(nonsending) var items: [Item] {
                 get async throws {
                     #sourceLocation()
                     try await _connection.call(
@@ -611,7 +611,7 @@ import Testing
 
             // 0: now()
             #sourceLocation(file: "Services.swift", line: 4)
-            public func now() async throws -> Double {
+            public nonisolated(nonsending) func now() async throws -> Double {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -662,7 +662,7 @@ import Testing
 
             // 0: increment(by:Int)
             #sourceLocation(file: "Services.swift", line: 8)
-            package func increment(by step: Int) async throws -> Int {
+            package nonisolated(nonsending) func increment(by step: Int) async throws -> Int {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -795,7 +795,7 @@ import Testing
 
             // 0: ping()
             #sourceLocation(file: "Tool.swift", line: 17)
-            func ping() async throws {
+            nonisolated(nonsending) func ping() async throws {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -856,7 +856,7 @@ import Testing
         let (output, diagnostics) = Generator.generate(files: [("Echo.swift", source)])
         #expect(diagnostics.isEmpty)
         #expect(output.contains("public struct EchoClient: Echo, _BridgeClient {"))
-        #expect(output.contains("    @available(macOS 15, *)\n    public func echo(_ text: String) async throws -> String {"))
+        #expect(output.contains("    @available(macOS 15, *)\n    public nonisolated(nonsending) func echo(_ text: String) async throws -> String {"))
         #expect(output.contains(#""echo(_:String) async throws -> String","#))
     }
 
@@ -869,7 +869,7 @@ import Testing
         let (output, diagnostics) = Generator.generate(files: [("Tuner.swift", source)])
         #expect(diagnostics.isEmpty)
         #expect(output.contains(#""tune(to:Double,gain:[Int],label:String) async throws","#))
-        #expect(output.contains("    func tune(to frequency: Double, gain: [Int], label: String) async throws {"))
+        #expect(output.contains("    nonisolated(nonsending) func tune(to frequency: Double, gain: [Int], label: String) async throws {"))
     }
 
     @Test func realTypesFoundThroughExtensionsAnywhere() {

@@ -64,7 +64,7 @@ import Testing
 
             // 0: total()
             #sourceLocation(file: "Sources/Demo/Tally.swift", line: 9)
-            func total() async throws -> Int {
+            nonisolated(nonsending) func total() async throws -> Int {
                 #sourceLocation()
                 return try await _connection.call(
                     Self._bridgeInterface,
@@ -102,7 +102,7 @@ import Testing
             // 2: reset$All()
             #sourceLocation(file: "Sources/Demo/Tally.swift", line: 12)
             @discardableResult
-            func reset$All() async throws -> Bool {
+            nonisolated(nonsending) func reset$All() async throws -> Bool {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -229,7 +229,7 @@ import Testing
 
             // 0: name()
             #sourceLocation(file: "Sources/Demo/Platform.swift", line: 5)
-            func name() async throws -> String {
+            nonisolated(nonsending) func name() async throws -> String {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -283,7 +283,7 @@ import Testing
 
             // 0: name()
             #sourceLocation(file: "Sources/Demo/Platform.swift", line: 9)
-            func name() async throws -> String {
+            nonisolated(nonsending) func name() async throws -> String {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -300,7 +300,7 @@ import Testing
 
             // 1: version()
             #sourceLocation(file: "Sources/Demo/Platform.swift", line: 10)
-            func version() async throws -> Int {
+            nonisolated(nonsending) func version() async throws -> Int {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -430,7 +430,7 @@ import Testing
 
             // 0: increment(by:Int)
             #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 4)
-            func increment(by amount: Int) async throws {
+            nonisolated(nonsending) func increment(by amount: Int) async throws {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,
@@ -488,7 +488,7 @@ import Testing
 
             // 0: record(label:String,into:any CounterHandler)
             #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
-            func record(label: String, into handler: CounterHandler) async throws -> Int {
+            nonisolated(nonsending) func record(label: String, into handler: CounterHandler) async throws -> Int {
                 #sourceLocation()
                 try await _connection.call(
                     Self._bridgeInterface,

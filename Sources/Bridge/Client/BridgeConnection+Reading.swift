@@ -65,7 +65,7 @@ extension _BridgeConnection {
     /// - Parameter handingOverReading: The caller holds the reading role, and gives it up
     ///   because its reply is slow to come or the connection is ending.
     ///   - deadline: When the call fails with `BridgeError.timedOut`.
-    func awaitReply(
+    nonisolated(nonsending) func awaitReply(
         _ callID: UInt32, method: String?, handingOverReading: Bool, until deadline: Moment? = nil
     ) async throws -> Frame {
         // Only calls with a time limit pay for a timer.

@@ -67,7 +67,7 @@ extension _BridgeConnection {
     /// Sends a call while others are in flight: the frame waits in the outbox while the
     /// tasks that are ready to run get to add theirs, and the batch goes in one write, which
     /// the host answers with one write.
-    func sendTogether(_ frame: inout _WireWriter, callID: UInt32) async {
+    nonisolated(nonsending) func sendTogether(_ frame: inout _WireWriter, callID: UInt32) async {
         frame.setFrameHeader(.call, callID: callID)
         let schedules = outbox.withLock { outbox -> Bool in
             outbox.frames += frame.bytes

@@ -101,13 +101,18 @@ public final class _BridgeConnection: Sendable {
     // MARK: Calls
 
     /// Calls a method and waits for its reply.
+    ///
+    /// It runs on the caller's executor (`nonisolated(nonsending)`), so that a caller on the
+    /// main actor or another actor writes its call and reads its own reply there, with no hop
+    /// to the concurrency pool and back. Such a read waits at most `ownReplyWait` before the
+    /// call suspends, so the caller's thread is never held for long.
     /// - Parameters:
     ///   - interface: The bridged protocol.
     ///   - method: The method's index in `interface.signatures`.
     ///   - object: The object called: the host's real object, or one the parent passed.
     ///   - arguments: Encodes the arguments.
     ///   - result: Decodes the result.
-    public func call<Result>(
+    nonisolated(nonsending) public func call<Result>(
         _ interface: _BridgeInterfaceDescription,
         _ method: Int,
         on object: _BridgeRemoteObject,
@@ -153,7 +158,7 @@ public final class _BridgeConnection: Sendable {
     ///   - element: Decodes one element.
     /// - Throws: What the method threw before it returned a stream, or `BridgeError` as
     ///   `call` does.
-    public func callStream<Element>(
+    nonisolated(nonsending) public func callStream<Element>(
         _ interface: _BridgeInterfaceDescription,
         _ method: Int,
         on object: _BridgeRemoteObject,
@@ -195,7 +200,9 @@ public final class _BridgeConnection: Sendable {
 
     /// Runs a call, telling `BridgeOptions.events` (if set) how it ended and how long it took.
     @inline(__always)
-    func reporting<Value>(_ method: String, _ call: () async throws -> Value) async throws -> Value {
+    nonisolated(nonsending) func reporting<Value>(
+        _ method: String, _ call: nonisolated(nonsending) () async throws -> Value
+    ) async throws -> Value {
         guard events != nil else { return try await call() }
         let start = Moment.now
         do {
@@ -231,7 +238,7 @@ public final class _BridgeConnection: Sendable {
     /// - Parameters:
     ///   - stream: Where the stream the call returns goes, registered with the call.
     ///   - registered: Told the call's id once it has one.
-    func exchange(
+    nonisolated(nonsending) func exchange(
         _ frame: consuming _WireWriter, method signature: String, stream: StreamInbox? = nil,
         registered: (UInt32) -> Void = { _ in }
     ) async throws -> Frame {

@@ -76,6 +76,9 @@ extension Emitter {
         writer.sourceLocation(requirement.location, linesBefore: requirement.clientAttributes.count)
         for attribute in requirement.clientAttributes { writer.line(attribute) }
         let effects = requirement.isAsync ? "async throws" : "throws"
+        // An async member runs on its caller's executor: a call from the main actor (or any
+        // actor) writes its call and reads its reply there, with no hop to the pool and back.
+        let isolation = requirement.isAsync ? "nonisolated(nonsending) " : ""
         let call = Call(requirement: requirement, position: position)
         switch requirement.kind {
         case .method(let parameters):
@@ -89,12 +92,12 @@ extension Emitter {
                 WireCode.encoding(Keywords.asExpression(name), parameter.type, into: "$0")
             }
             let resultClause = requirement.methodResult.map { " -> \($0.declared)" } ?? ""
-            writer.block("\(access)func \(requirement.name)(\(declarations.joined(separator: ", "))) \(effects)\(resultClause) {") { writer in
+            writer.block("\(access)\(isolation)func \(requirement.name)(\(declarations.joined(separator: ", "))) \(effects)\(resultClause) {") { writer in
                 writer.endSourceLocation()
                 call.write(encoding: encoding, into: &writer)
             }
         case .property(let type):
-            writer.block("\(access)var \(requirement.name): \(type.declared) {") { writer in
+            writer.block("\(access)\(isolation)var \(requirement.name): \(type.declared) {") { writer in
                 writer.block("get \(effects) {") { writer in
                     writer.endSourceLocation()
                     call.write(encoding: [], into: &writer)
