@@ -1,3 +1,4 @@
+import CBenchSupport
 import Bridge
 import Foundation
 
@@ -5,7 +6,8 @@ import Foundation
 /// top-level code, which never runs in a host.
 let bulkSize = 1 << 20
 
-/// The floor: a raw echo of length-prefixed messages, with no codec and no bridge. Either a
+/// The floor: a raw echo of length-prefixed messages, with no codec and no bridge, both ends
+/// written in C (`RawEcho.c` in CBenchSupport). Either a
 /// thread in the bridge's own host, over a second socket (the same two processes as the
 /// bridged calls), or a copy of this binary started the way a host is (its socket is
 /// descriptor 3), for timing start-up.
@@ -37,15 +39,8 @@ final class RawPeer {
 
     /// Sends a message of `byteCount` bytes and reads its echo.
     func exchange(byteCount: Int) throws {
-        message.storeBytes(of: UInt32(byteCount), as: UInt32.self)
-        let total = 4 + byteCount
-        try Self.writeAll(socket, UnsafeRawBufferPointer(rebasing: message[..<total]))
-        var received = 0
-        while received < total {
-            let count = read(socket, message.baseAddress! + received, total - received)
-            guard count > 0 else { throw SystemError("read", code: errno) }
-            received += count
-        }
+        let failed = bench_raw_exchange(socket, message.baseAddress!.assumingMemoryBound(to: UInt8.self), byteCount)
+        guard failed == 0 else { throw SystemError("the raw exchange", code: failed) }
     }
 
     /// Connects to the echo a bridge host listens for at `path` (see `listen(at:)`).
@@ -101,30 +96,9 @@ final class RawPeer {
 
     /// Echoes each complete message in one write, until the socket closes.
     private static func serveUntilClosed(_ socket: Int32) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 + 2 * bulkSize, alignment: 8)
-        var end = 0
-        while true {
-            let count = read(socket, buffer.baseAddress! + end, buffer.count - end)
-            if count <= 0 { return }
-            end += count
-            var start = 0
-            while end - start >= 4 {
-                let total = 4 + Int(buffer.load(fromByteOffset: start, as: UInt32.self))
-                guard end - start >= total else { break }
-                guard (try? writeAll(socket, UnsafeRawBufferPointer(rebasing: buffer[start..<start + total]))) != nil else { return }
-                start += total
-            }
-            buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start)
-            end -= start
-        }
-    }
-
-    private static func writeAll(_ socket: Int32, _ bytes: UnsafeRawBufferPointer) throws {
-        var sent = 0
-        while sent < bytes.count {
-            let count = write(socket, bytes.baseAddress! + sent, bytes.count - sent)
-            guard count > 0 else { throw SystemError("write", code: errno) }
-            sent += count
-        }
+        let capacity = 8 + 2 * bulkSize
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        bench_raw_serve(socket, buffer, capacity)
     }
 }

@@ -18,4 +18,15 @@ int bench_pin_thread(pid_t tid, unsigned long mask);
 /// The CPUs this process may run on, as a bit mask (Linux); 0 where it cannot be read.
 unsigned long bench_allowed_cpus(void);
 
+#include <stddef.h>
+
+/// The floor's client side: writes a message of `byte_count` bytes (a 4-byte length, then the
+/// bytes already in `message`) and reads its echo back into `message`; returns 0, or an errno
+/// value (EPIPE when the peer closed).
+int bench_raw_exchange(int socket, unsigned char *message, size_t byte_count);
+
+/// The floor's peer: echoes each complete message in one write until the socket closes;
+/// `buffer` holds `capacity` bytes, room for two of the largest messages.
+void bench_raw_serve(int socket, unsigned char *buffer, size_t capacity);
+
 #endif
