@@ -60,6 +60,7 @@ struct Figures {
     var bridgeBulk = Timing()
     var rawStart = Timing()
     var bridgeStart = Timing()
+    var idle = IdleCost(parent: 0, host: 0)
     var clientAllocationsAsync = 0.0
     var hostAllocationsAsync = 0.0
     var clientAllocationsBlocking = 0.0
@@ -133,6 +134,7 @@ func measureAll(_ placement: Placement) async throws -> Figures {
     (figures.clientAllocationsBlocking, figures.hostAllocationsBlocking) = try await allocationsPerCall(client) {
         _ = try client.echoBlocking(smallText)
     }
+    figures.idle = try await IdleCost.measure(hostProcessID: bridge.processID)
     await bridge.stop()
 
     // Start-up: one-CPU runs everything on CPU 0; two-CPU runs unpinned, as a program would.
@@ -225,6 +227,7 @@ func report(_ name: String, _ figures: Figures) {
     print(pad("1 MiB Data echo, bridged") + String(format: "%8.2f GB/s  (%.0f µs)  %5.2fx raw", bandwidth(figures.bridgeBulk), figures.bridgeBulk.median, figures.ratios.bulk))
     print(pad("spawn to first echo, raw") + String(format: "%8.2f ms", figures.rawStart.median / 1000))
     print(pad("start() to first reply, bridged") + String(format: "%8.2f ms", figures.bridgeStart.median / 1000) + String(repeating: " ", count: 17) + "  " + String(format: "%5.2fx raw", figures.ratios.start))
+    print(pad("idle bridge, CPU over 1 s") + String(format: "%8.2f %% parent %6.2f %% host", figures.idle.parent, figures.idle.host))
     if malloc_counter_is_counting() != 0 {
         print(pad("allocations per async call") + String(format: "%8.1f client %6.1f host", figures.clientAllocationsAsync, figures.hostAllocationsAsync))
         print(pad("allocations per blocking call") + String(format: "%8.1f client %6.1f host", figures.clientAllocationsBlocking, figures.hostAllocationsBlocking))
