@@ -181,6 +181,8 @@ __attribute__((constructor)) static void cbridge_enter_host_mode_if_asked(int ar
                 "or unset " CBRIDGE_HOST_VARIABLE ".\n");
         _exit(70);
     }
+    // Before the other initializers, which may start threads: see CBridgeIsolation.c.
+    cbridge_isolate_at_entry();
     cbridge_finish_initialization(argc, argv, envp);
     swift_process_bridge_host_main();
     _exit(70);  // The host entry never returns.

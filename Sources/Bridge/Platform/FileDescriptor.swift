@@ -16,6 +16,12 @@ package struct SystemError: Error, CustomStringConvertible, Sendable, Equatable 
     }
 
     package var description: String { "\(call) failed: \(System.errorText(code)) (errno \(code))" }
+
+    /// The description with the errno's name: "unshare(CLONE_NEWNET) failed: EPERM (Operation
+    /// not permitted)"; the call alone for a failure with no errno (code 0).
+    package var namingErrno: String {
+        code == 0 ? call : "\(call) failed: \(System.errorName(code)) (\(System.errorText(code)))"
+    }
 }
 
 extension FileDescriptor {

@@ -1,6 +1,7 @@
 // Every system call the package makes goes through `System`, in this folder: the one place
 // that knows which platform it is on. One file per area (System+Descriptors, +WakeUps,
-// +Processes, +Identity, +Threads, +Environment); this one has what they share.
+// +Processes, +Identity, +Threads, +Environment, +Limits, +Isolation); this one has what they
+// share.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,6 +22,18 @@ package enum System {
     package static let sideDescriptor = FileDescriptor(rawValue: CBRIDGE_SIDE_DESCRIPTOR)
 
     package static func errorText(_ code: CInt) -> String { String(cString: strerror(code)) }
+
+    /// The name of an `errno` value, such as `EPERM`, for the values a confined host's set-up
+    /// meets; the number for others.
+    package static func errorName(_ code: CInt) -> String {
+        let names: [CInt: String] = [
+            EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", ENOMEM: "ENOMEM", EACCES: "EACCES",
+            EBUSY: "EBUSY", EEXIST: "EEXIST", ENOTDIR: "ENOTDIR", EINVAL: "EINVAL", ENFILE: "ENFILE",
+            EMFILE: "EMFILE", ENOSPC: "ENOSPC", EROFS: "EROFS", ENOSYS: "ENOSYS", ELOOP: "ELOOP",
+            ENAMETOOLONG: "ENAMETOOLONG", EAGAIN: "EAGAIN", EUSERS: "EUSERS", ENODEV: "ENODEV",
+        ]
+        return names[code] ?? "errno \(code)"
+    }
 
     /// Makes a system call again while it fails with `EINTR` (a signal came in), the one
     /// loop every call here uses for that.

@@ -6,6 +6,8 @@
 #include <sys/epoll.h>  // for the event loop, which Glibc's Swift module does not bring
 #endif
 
+#include "CBridgeIsolation.h"
+
 /// The environment variable that turns a started-again binary into a host. Its value is
 /// "<descriptor>:<parent pid>"; the side channel's socket is the next descriptor.
 #define CBRIDGE_HOST_VARIABLE "SWIFT_PROCESS_BRIDGE_HOST"
