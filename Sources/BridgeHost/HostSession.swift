@@ -53,19 +53,10 @@ final class HostSession: Sendable {
             return refuse(.interfaceMismatch(mismatch))
         }
         if hello.linesOfOutput { System.lineBufferStandardOutput() }
-        if let user = hello.user {
-            do {
-                try await IdentitySwitch(user: user, group: hello.group).apply(parent: parent)
-            } catch {
-                return refuse(error)
-            }
-        }
-        if let directory = hello.workingDirectory {
-            do {
-                try System.changeDirectory(directory)
-            } catch {
-                return refuse(.startFailed("the host could not enter its working directory: \(error)"))
-            }
+        do {
+            try await HostPreparation.run(hello, parent: parent)
+        } catch {
+            return refuse(error)
         }
         let real: Real
         do {
@@ -87,7 +78,8 @@ final class HostSession: Sendable {
         let loop = ServingLoop(
             session: self, reader: reader, side: side,
             methods: BoundMethods(Real._bridgeMethods, boundTo: real, resultLimit: hello.maximumMessageSize),
-            concurrent: real is any BridgeConcurrentCalls)
+            concurrent: real is any BridgeConcurrentCalls,
+            fileSizeLimited: hello.confinement.limits.fileSize != nil)
         // A cancel interrupts the call in turn by cancelling the task that runs it; serving goes
         // on in a fresh task.
         while true {
@@ -166,6 +158,8 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
     private let side: _BridgeConnection
     private let methods: BoundMethods
     private let concurrent: Bool
+    /// The host has a file size limit: each call lets `SIGXFSZ` through on its thread.
+    private let fileSizeLimited: Bool
     // Unchecked for exclusivity (SE-0176): one task at a time uses the loop, and the run-time
     // checks would cost every call.
     /// Replies to calls that arrived together leave together: one write for the batch.
@@ -173,12 +167,16 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
     /// The parent asked the host to stop (rather than leaving).
     @exclusivity(unchecked) private(set) var stopped = false
 
-    init(session: HostSession, reader: FrameReader, side: _BridgeConnection, methods: BoundMethods, concurrent: Bool) {
+    init(
+        session: HostSession, reader: FrameReader, side: _BridgeConnection, methods: BoundMethods, concurrent: Bool,
+        fileSizeLimited: Bool
+    ) {
         self.session = session
         self.reader = reader
         self.side = side
         self.methods = methods
         self.concurrent = concurrent
+        self.fileSizeLimited = fileSizeLimited
     }
 
     /// Serves until the parent stops the host or goes away, and returns the exit status; or
@@ -210,13 +208,15 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                 }
                 request.arguments.objectSource = side
                 if concurrent {
-                    let (session, methods, request) = (session, methods, request)
+                    let (session, methods, request, fileSizeLimited) = (session, methods, request, fileSizeLimited)
                     calls.start(callID) {
-                        await CallServing.perform(request, callID: callID, on: methods)
+                        if fileSizeLimited { System.letFileSizeSignalThrough() }
+                        return await CallServing.perform(request, callID: callID, on: methods)
                     } whenDone: { session.send($0) }
                 } else {
                     // A call cancelled before it started is skipped; nobody waits for its reply.
                     guard calls.beginInTurn(callID) else { continue }
+                    if fileSizeLimited { System.letFileSizeSignalThrough() }
                     var reply = await CallServing.perform(request, callID: callID, on: methods)
                     FrameStorage.keep(request.arguments.takeBytes())
                     let stream = reply.attachedStream.take()

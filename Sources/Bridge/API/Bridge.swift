@@ -83,6 +83,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     private static func start(_ options: BridgeOptions, configuration: [UInt8]?) async throws -> Bridge {
         try Task.checkCancellation()
         try options.checkIdentitySwitch()
+        try options.checkConfinement()
         try options.checkMaximumMessageSize()
         let options = try options.checkingTimeouts()
         let clock = ContinuousClock()
@@ -121,7 +122,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
                 throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed.\(notAHost)", processID: host.id)
             }
             if error.code == .hostExited, let termination = error.termination {
-                throw BridgeError.startFailed(processID: host.id, termination: termination, notAHost)
+                throw BridgeError.startFailed(processID: host.id, termination: termination, notAHost, addressSpaceLimit: error.limit)
             }
             throw error
         }

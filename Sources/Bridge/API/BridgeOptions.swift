@@ -45,6 +45,19 @@ public struct BridgeOptions: Sendable {
     /// Called with what the bridge does: host started, handshake completed, stopped, host
     /// exited. It runs on whichever thread or task the event happens on; keep it quick.
     public var events: (@Sendable (BridgeEvent) -> Void)?
+    /// Resource limits the host runs under (address space, CPU time, descriptors, processes,
+    /// file size, core files); the default sets none.
+    public var limits: BridgeLimits
+    /// The network the host sees: the parent's (the default), or ``BridgeNetworkAccess/none``,
+    /// a loopback of its own and nothing else.
+    public var network: BridgeNetworkAccess
+    /// What the host may write: whatever its user may (the default), or
+    /// ``BridgeFilesystemAccess/readOnly(writable:)``, nothing but the paths listed.
+    public var filesystem: BridgeFilesystemAccess
+    /// Sets `PR_SET_NO_NEW_PRIVS` in the host before its real type exists, so that nothing it
+    /// executes gains privileges (set-user-id files, file capabilities). Always on when
+    /// ``user`` is set. Linux only.
+    public var noNewPrivileges: Bool
 
     /// Creates options; every argument has a default.
     public init(
@@ -58,7 +71,11 @@ public struct BridgeOptions: Sendable {
         output: BridgeOutput = .inherit,
         maximumMessageSize: Int = BridgeOptions.defaultMaximumMessageSize,
         callTimeout: Duration? = nil,
-        events: (@Sendable (BridgeEvent) -> Void)? = nil
+        events: (@Sendable (BridgeEvent) -> Void)? = nil,
+        limits: BridgeLimits = BridgeLimits(),
+        network: BridgeNetworkAccess = .inherit,
+        filesystem: BridgeFilesystemAccess = .inherit,
+        noNewPrivileges: Bool = false
     ) {
         self.workingDirectory = workingDirectory
         self.environment = environment
@@ -71,6 +88,10 @@ public struct BridgeOptions: Sendable {
         self.maximumMessageSize = maximumMessageSize
         self.callTimeout = callTimeout
         self.events = events
+        self.limits = limits
+        self.network = network
+        self.filesystem = filesystem
+        self.noNewPrivileges = noNewPrivileges
     }
 
     /// 64 MiB and 64 KiB: 64 MiB of arguments or result, plus room for the method and the

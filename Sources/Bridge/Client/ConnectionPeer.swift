@@ -26,6 +26,6 @@ extension HostProcess: ConnectionPeer {
     package func disconnected(malformed: Bool) -> BridgeError {
         if malformed { send(System.killSignal) }
         reapAfterDisconnect()
-        return .hostExited(processID: id, termination: termination.value ?? .unknown, method: nil)
+        return .hostExited(processID: id, termination: termination.value ?? .unknown, method: nil, addressSpaceLimit: addressSpaceLimit)
     }
 }

@@ -28,7 +28,9 @@ public struct BridgeError: Error, Sendable, Hashable, Codable, CustomStringConve
     /// The size of the message, in bytes, for ``Code-swift.struct/messageTooLarge`` and
     /// ``Code-swift.struct/resultTooLarge``.
     public var size: Int?
-    /// The limit that `size` is over (``BridgeOptions/maximumMessageSize``).
+    /// The limit that `size` is over (``BridgeOptions/maximumMessageSize``); for
+    /// ``Code-swift.struct/hostExited``, the host's address space limit
+    /// (``BridgeLimits/addressSpace``), if it had one.
     public var limit: Int?
     /// The type of the error the real object threw, for ``Code-swift.struct/remoteError``.
     public var remoteTypeName: String?
@@ -107,20 +109,34 @@ extension BridgeError {
         BridgeError(code: .startFailed, message: "Bridge host could not be started: \(reason)")
     }
 
-    package static func startFailed(processID: Int32, termination: HostTermination, _ explanation: String) -> BridgeError {
-        BridgeError(
+    package static func startFailed(
+        processID: Int32, termination: HostTermination, _ explanation: String, addressSpaceLimit: Int? = nil
+    ) -> BridgeError {
+        let limit = termination.limitExplanation(addressSpaceLimit: addressSpaceLimit).map { " \($0)" } ?? ""
+        return BridgeError(
             code: .startFailed,
-            message: "Bridge host could not be started: the host (pid \(processID)) \(termination) before it could serve.\(explanation)",
-            processID: processID, termination: termination)
+            message: "Bridge host could not be started: the host (pid \(processID)) \(termination) before it could serve.\(limit)\(explanation)",
+            processID: processID, termination: termination, limit: addressSpaceLimit)
     }
 
-    package static func hostExited(processID: Int32, termination: HostTermination, method: String?) -> BridgeError {
+    /// - Parameter addressSpaceLimit: The host's `BridgeLimits.addressSpace`, which a crash
+    ///   most likely comes from; kept in `limit`.
+    package static func hostExited(
+        processID: Int32, termination: HostTermination, method: String?, addressSpaceLimit: Int? = nil
+    ) -> BridgeError {
         BridgeError(
             code: .hostExited,
             message: "Bridge host (pid \(processID)) \(termination)"
-                + (method.map { " while '\($0)' was waiting for it" } ?? "")
-                + ". Start a new bridge to continue; the host's standard error may say why it ended.",
-            method: method, processID: processID, termination: termination)
+                + (method.map { " while '\($0)' was waiting for it" } ?? "") + "."
+                + (termination.limitExplanation(addressSpaceLimit: addressSpaceLimit).map { " \($0)" } ?? "")
+                + " Start a new bridge to continue; the host's standard error may say why it ended.",
+            method: method, processID: processID, termination: termination, limit: addressSpaceLimit)
+    }
+
+    /// A step of a host's confinement (its namespaces, limits, user, no-new-privileges or
+    /// working directory) failed; `reason` names the call and its errno.
+    package static func confinementFailed(step: String, _ reason: String) -> BridgeError {
+        .startFailed("the host failed its set-up step '\(step)': \(reason)")
     }
 
     package static func interfaceMismatch(_ detail: String) -> BridgeError {
@@ -180,7 +196,7 @@ extension BridgeError {
     /// The same error, naming the call that was waiting when it happened.
     package func naming(_ method: String?) -> BridgeError {
         switch code {
-        case .hostExited: .hostExited(processID: processID ?? 0, termination: termination ?? .unknown, method: method)
+        case .hostExited: .hostExited(processID: processID ?? 0, termination: termination ?? .unknown, method: method, addressSpaceLimit: limit)
         case .stopped: .stopped(method: method)
         case .parentGone: .parentGone(method: method)
         default: self

@@ -36,7 +36,7 @@ enum HostLauncher {
             throw BridgeError.startFailed("could not make pipes for the host's output: \(error)\(Self.whatRanOut(error))")
         }
         let arguments = [CommandLine.arguments.first ?? path]
-        let environment = hostEnvironment(options.environment)
+        let environment = hostEnvironment(options.environment, isolation: HostConfinement(options).entryRequest)
         let pid: ProcessID
         do {
             pid = try await LaunchThread.shared.run { [pipes] in
@@ -62,7 +62,7 @@ enum HostLauncher {
         events?(.spawned(processID: pid, executable: executable.isParent ? System.currentExecutableFile() : path))
         var onExit: (@Sendable (HostTermination) -> Void)?
         if let events { onExit = { events(.hostExited(processID: pid, termination: $0)) } }
-        let host = HostProcess(id: pid, onExit: onExit)
+        let host = HostProcess(id: pid, addressSpaceLimit: options.limits.addressSpace, onExit: onExit)
         let side = SideChannel(socket: parentSide, maximumMessageSize: options.maximumMessageSize, hostID: pid)
         let connection = _BridgeConnection(
             socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, maximumMessageSize: options.maximumMessageSize,
@@ -83,11 +83,13 @@ enum HostLauncher {
         (error as? SystemError)?.exhaustedResource.map { "; \($0)" } ?? ""
     }
 
-    /// The parent's environment (or `replacement`), plus the variable that makes the binary a host.
-    private static func hostEnvironment(_ replacement: [String: String]?) -> [String] {
+    /// The parent's environment (or `replacement`), plus the variable that makes the binary a
+    /// host and the one that asks its entry for `isolation` (see `HostConfinement`).
+    private static func hostEnvironment(_ replacement: [String: String]?, isolation: String?) -> [String] {
         var environment = replacement.map { $0.map { "\($0.key)=\($0.value)" }.sorted() } ?? System.environment()
-        environment.removeAll { $0.hasPrefix(System.hostVariable + "=") }
+        environment.removeAll { $0.hasPrefix(System.hostVariable + "=") || $0.hasPrefix(System.isolationVariable + "=") }
         environment.append("\(System.hostVariable)=\(System.hostDescriptor.rawValue):\(System.currentProcessID)")
+        if let isolation { environment.append("\(System.isolationVariable)=\(isolation)") }
         return environment
     }
 }

@@ -12,12 +12,16 @@ package final class HostProcess: Sendable {
     /// Turns readable once the process has ended; nil where the system has none.
     package let exitDescriptor: FileDescriptor?
 
+    /// The host's `BridgeLimits.addressSpace`, which explains a crash.
+    package let addressSpaceLimit: Int?
+
     /// Called with the termination just before it is set.
     private let onExit: (@Sendable (HostTermination) -> Void)?
 
     /// - Parameter id: A child of this process, not yet reaped.
-    package init(id: ProcessID, onExit: (@Sendable (HostTermination) -> Void)? = nil) {
+    package init(id: ProcessID, addressSpaceLimit: Int? = nil, onExit: (@Sendable (HostTermination) -> Void)? = nil) {
         self.id = id
+        self.addressSpaceLimit = addressSpaceLimit
         self.onExit = onExit
         self.exitDescriptor = System.processExitDescriptor(id)
     }

@@ -45,7 +45,8 @@ package struct Frame: Sendable {
     /// 2: the hello carries the user, group, output mode and configuration.
     /// 3: the hello carries the maximum message size.
     /// 4: calls name an object; cancels travel on the side channel.
-    package static let wireVersion: UInt32 = 4
+    /// 5: the hello carries the host's confinement (limits, namespaces, no-new-privileges).
+    package static let wireVersion: UInt32 = 5
     /// The largest payload a reader accepts unless told otherwise, and the most
     /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20

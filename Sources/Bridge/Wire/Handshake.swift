@@ -16,6 +16,8 @@ package struct Hello: Codable, Sendable {
     package var configuration: [UInt8]?
     /// The largest payload either side sends or accepts (`BridgeOptions.maximumMessageSize`).
     package var maximumMessageSize: Int
+    /// The limits, namespaces and no-new-privileges the host confines itself to.
+    package var confinement: HostConfinement
 
     package init(
         realType: String, realTypeName: String, interface: _BridgeInterfaceDescription, options: BridgeOptions,
@@ -31,6 +33,7 @@ package struct Hello: Codable, Sendable {
         if case .lines = options.output { linesOfOutput = true } else { linesOfOutput = false }
         self.configuration = configuration
         self.maximumMessageSize = options.maximumMessageSize
+        self.confinement = HostConfinement(options)
     }
 
     /// Why `interface` (the host's) does not serve this parent's interface, or nil if it does.
