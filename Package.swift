@@ -39,6 +39,13 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
         .executableTarget(
+            name: "privilege-separation",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/PrivilegeSeparation",
+            exclude: ["README.md"],
+            plugins: ["BridgeGen"]
+        ),
+        .executableTarget(
             name: "scoped-bridges",
             dependencies: ["Bridge", "BridgeHost"],
             path: "Examples/ScopedBridges",

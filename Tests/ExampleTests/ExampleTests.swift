@@ -70,6 +70,23 @@ import Testing
         #expect(run.lines.last == "parent is still uid 0, gid 0")
     }
 
+    @Test(.enabled(if: geteuid() == 0, "the example walls in a host from root"))
+    func privilegeSeparation() async throws {
+        let nobody = try #require(getpwnam("nobody")).pointee
+        let run = try await run("privilege-separation")
+        #expect(run.status == 0, "\(run.output)")
+        let lines = run.lines
+        try #require(lines.count == 7, "\(run.output)")
+        #expect(lines[0].contains(#"/secret: read "root only"; listening on 127.0.0.1:"#))
+        let port = numbers(in: lines[0]).last ?? 0
+        #expect(lines[1] == "host as nobody: uid \(nobody.pw_uid), gid \(nobody.pw_gid); network interfaces: lo")
+        #expect(lines[2].hasSuffix("/secret: cannot open it: Permission denied"))
+        #expect(lines[3].hasSuffix("/note: cannot create it: Read-only file system"))
+        #expect(lines[4] == "host connects to the parent's 127.0.0.1:\(port): cannot connect: Connection refused")
+        #expect(lines[5] == "runaway call stopped: host was killed by SIGXCPU (hostExited)")
+        #expect(lines[6].hasPrefix("parent is still uid 0, gid 0; ") && lines[6].hasSuffix("/note exists: false"))
+    }
+
     @Test func streamProgress() async throws {
         let run = try await run("stream-progress")
         #expect(run.status == 0, "\(run.output)")
