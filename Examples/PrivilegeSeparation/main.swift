@@ -54,16 +54,11 @@ final class LocalUntrusted: Untrusted {
     }
 
     func interfaces() async throws -> [String] {
-        // Not /sys/class/net: sysfs shows the interfaces of the namespace that mounted it.
-        guard let list = if_nameindex() else { return [] }
-        defer { if_freenameindex(list) }
-        var names: [String] = []
-        var entry = list
-        while entry.pointee.if_index != 0, let name = entry.pointee.if_name {
-            names.append(String(cString: name))
-            entry += 1
-        }
-        return names
+        // /proc/net/dev lists the interfaces of the reader's network namespace (/sys/class/net
+        // would show those of the namespace that mounted /sys: the parent's).
+        let table = (try? String(contentsOfFile: "/proc/net/dev", encoding: .utf8)) ?? ""
+        let rows: [Substring] = table.split(separator: "\n").dropFirst(2).map { $0.prefix(while: { $0 != ":" }) }
+        return rows.map { String($0.drop(while: { $0 == " " })) }
     }
 
     func runaway() async throws -> Int {

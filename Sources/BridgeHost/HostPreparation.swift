@@ -29,4 +29,14 @@ enum HostPreparation {
             }
         }
     }
+
+    /// Runs a system call of the step called `name`; its failure fails the step, naming the
+    /// call and its errno.
+    static func step<Value>(_ name: String, _ body: () throws(SystemError) -> Value) throws(BridgeError) -> Value {
+        do {
+            return try body()
+        } catch {
+            throw .confinementFailed(step: name, error.namingErrno)
+        }
+    }
 }

@@ -31,15 +31,15 @@ struct NamespaceCheck {
         guard interfaces == ["lo"] else {
             throw .confinementFailed(step: "namespaces", "the host asked for a network of its own but sees the interfaces \(interfaces), not just 'lo'")
         }
-        guard try step({ () throws(SystemError) in try System.interfaceIsUp("lo") }) else {
+        guard try HostPreparation.step("namespaces", { () throws(SystemError) in try System.interfaceIsUp("lo") }) else {
             throw .confinementFailed(step: "namespaces", "the host's loopback interface is down")
         }
     }
 
     private func verifyFilesystem(writable: [String]) throws(BridgeError) {
         try verifyEveryThreadLeft("mount") { $0.mount }
-        let kept = try step { () throws(SystemError) in try writable.map { path throws(SystemError) in try System.resolvedPath(path) } }
-        for path in kept where try step({ () throws(SystemError) in try System.isReadOnlyMount(path) }) {
+        let kept = try HostPreparation.step("namespaces") { () throws(SystemError) in try writable.map { path throws(SystemError) in try System.resolvedPath(path) } }
+        for path in kept where try HostPreparation.step("namespaces", { () throws(SystemError) in try System.isReadOnlyMount(path) }) {
             throw .confinementFailed(step: "namespaces", "writable path '\(path)' is on a read-only file system")
         }
         // Each mount point, checked by its path: a mount hidden under a later one cannot be
@@ -48,14 +48,6 @@ struct NamespaceCheck {
             if (try? System.isReadOnlyMount(point)) == false {
                 throw .confinementFailed(step: "namespaces", "'\(point)' is still writable after the host made its world read-only")
             }
-        }
-    }
-
-    private func step<Value>(_ body: () throws(SystemError) -> Value) throws(BridgeError) -> Value {
-        do {
-            return try body()
-        } catch {
-            throw .confinementFailed(step: "namespaces", error.namingErrno)
         }
     }
 

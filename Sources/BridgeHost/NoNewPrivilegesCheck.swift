@@ -9,13 +9,7 @@ import Bridge
 enum NoNewPrivilegesCheck {
     /// - Throws: `BridgeError.startFailed` naming the step "no-new-privileges".
     static func verify() throws(BridgeError) {
-        let set: Bool
-        do {
-            set = try System.callingThreadHasNoNewPrivileges()
-        } catch {
-            throw .confinementFailed(step: "no-new-privileges", error.namingErrno)
-        }
-        guard set else {
+        guard try HostPreparation.step("no-new-privileges", System.callingThreadHasNoNewPrivileges) else {
             throw .confinementFailed(step: "no-new-privileges", "PR_GET_NO_NEW_PRIVS reads 0 after the host's entry set it")
         }
         for thread in System.threads() where System.hasNoNewPrivileges(thread: thread) == false {

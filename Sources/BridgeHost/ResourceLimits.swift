@@ -10,8 +10,8 @@ struct ResourceLimits {
     ///   (`EPERM` for a host that is not root raising a hard limit), or the limit that reads
     ///   back otherwise.
     func apply() throws(BridgeError) {
-        for (resource, wanted) in try step(settings) {
-            let set = try step { () throws(SystemError) in
+        for (resource, wanted) in try HostPreparation.step("limits", settings) {
+            let set = try HostPreparation.step("limits") { () throws(SystemError) in
                 try System.setLimit(resource, to: wanted)
                 return try System.limit(resource)
             }
@@ -21,13 +21,6 @@ struct ResourceLimits {
         }
     }
 
-    private func step<Value>(_ body: () throws(SystemError) -> Value) throws(BridgeError) -> Value {
-        do {
-            return try body()
-        } catch {
-            throw .confinementFailed(step: "limits", error.namingErrno)
-        }
-    }
 
     /// Each resource to limit and its soft and hard limit.
     private func settings() throws(SystemError) -> [(System.Resource, System.LimitPair)] {
