@@ -215,8 +215,9 @@ static int cbridge_remount_read_only(char **writable, int count) {
         int kept = 0;
         for (int index = 0; index < count && !kept; index++) kept = cbridge_is_within(mount_point, writable[index]);
         if (kept) continue;
-        unsigned long flags = cbridge_mount_flags(fields[5]) | MS_RDONLY;
-        if (mount("none", mount_point, NULL, MS_REMOUNT | MS_BIND | flags, NULL) != 0) {
+        unsigned long flags = cbridge_mount_flags(fields[5]);
+        if (flags & MS_RDONLY) continue;  // read-only already (as bubblewrap, no remount)
+        if (mount("none", mount_point, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) != 0) {
             // A mount point this process cannot reach by its path (EACCES: a directory it may
             // not search; ENOENT: hidden under a later mount) cannot be written through either,
             // as bubblewrap reasons too. The host checks every reachable one afterwards.

@@ -68,17 +68,24 @@ extension System {
         }
     }
 
+    /// `RLIM_INFINITY`: all ones on Linux; 2⁶³ − 1 on Darwin.
+    #if canImport(Glibc)
+    private static let unlimited = rlim_t.max
+    #else
+    private static let unlimited = RLIM_INFINITY
+    #endif
+
     /// This process's limit on `resource`.
     package static func limit(_ resource: Resource) throws(SystemError) -> LimitPair {
         var value = rlimit()
         _ = try retryingOnInterrupt("getrlimit(\(resource.name))") { getrlimit(resource.rawValue, &value) }
-        func finite(_ raw: rlim_t) -> UInt64? { raw == rlim_t.max ? nil : UInt64(raw) }
+        func finite(_ raw: rlim_t) -> UInt64? { raw == unlimited ? nil : UInt64(raw) }
         return LimitPair(soft: finite(value.rlim_cur), hard: finite(value.rlim_max))
     }
 
     /// Sets this process's limit on `resource`, for every thread.
     package static func setLimit(_ resource: Resource, to limit: LimitPair) throws(SystemError) {
-        func raw(_ value: UInt64?) -> rlim_t { value.map { rlim_t(clamping: $0) } ?? rlim_t.max }
+        func raw(_ value: UInt64?) -> rlim_t { value.map { min(rlim_t(clamping: $0), unlimited) } ?? unlimited }
         var value = rlimit(rlim_cur: raw(limit.soft), rlim_max: raw(limit.hard))
         _ = try retryingOnInterrupt("setrlimit(\(resource.name), \(limit))") { setrlimit(resource.rawValue, &value) }
     }

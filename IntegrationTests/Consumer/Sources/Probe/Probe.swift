@@ -31,6 +31,18 @@ public enum Probe {
                 try await serve(BridgeOptions(user: "nobody"), expectUser: userID(of: "nobody"))
             }
         }
+        #if os(Linux)
+        if getuid() == 0 {
+            // The namespaces and no-new-privileges are made by the host's C entry, before the
+            // binary's other initializers (in a static binary, the Swift runtime's).
+            await check("self-host walled in") {
+                let options = BridgeOptions(
+                    user: "nobody", limits: BridgeLimits(cpuTime: .seconds(60), coreDumps: false),
+                    network: .none, filesystem: .readOnly(writable: []))
+                return try await serve(options, expectUser: userID(of: "nobody"))
+            }
+        }
+        #endif
         await check("host executable") { try await serve(BridgeOptions(executable: "greeter-host")) }
         if getuid() == 0 {
             await check("host executable as nobody") {
