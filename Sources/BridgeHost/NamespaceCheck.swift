@@ -43,11 +43,16 @@ struct NamespaceCheck {
             throw .confinementFailed(step: "namespaces", "writable path '\(path)' is on a read-only file system")
         }
         // Each mount point, checked by its path: a mount hidden under a later one cannot be
-        // reached, and `statvfs` sees the one on top.
-        for point in System.mountPoints() ?? ["/"] where !kept.contains(where: { Self.path(point, isWithin: $0) }) {
-            if (try? System.isReadOnlyMount(point)) == false {
-                throw .confinementFailed(step: "namespaces", "'\(point)' is still writable after the host made its world read-only")
+        // reached, and `statvfs` sees the one on top. Not an automount point: `statvfs` would
+        // trigger it (its own flags say whether it is read-only).
+        for mount in System.mounts() ?? [] where !kept.contains(where: { Self.path(mount.point, isWithin: $0) }) {
+            let writable = mount.type == "autofs" ? !mount.isReadOnly : (try? System.isReadOnlyMount(mount.point)) == false
+            if writable {
+                throw .confinementFailed(step: "namespaces", "'\(mount.point)' is still writable after the host made its world read-only")
             }
+        }
+        guard try HostPreparation.step("namespaces", { () throws(SystemError) in try System.isReadOnlyMount("/") }) || kept.contains("/") else {
+            throw .confinementFailed(step: "namespaces", "'/' is still writable after the host made its world read-only")
         }
     }
 

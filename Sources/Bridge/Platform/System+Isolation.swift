@@ -100,14 +100,26 @@ extension System {
 
     // MARK: Mounts
 
-    /// The mount points this process sees, from `/proc/self/mountinfo`, unescaped; nil if it
-    /// cannot be read.
-    package static func mountPoints() -> [String]? {
+    /// A mount this process sees, as `/proc/self/mountinfo` lists it.
+    package struct Mount: Sendable, Equatable {
+        /// Where it is mounted, unescaped.
+        package var point: String
+        /// The file system type (`ext4`, `autofs`, ...).
+        package var type: String
+        /// Whether the mount itself is read-only (its per-mount `ro` flag).
+        package var isReadOnly: Bool
+    }
+
+    /// The mounts this process sees; nil if `/proc/self/mountinfo` cannot be read.
+    package static func mounts() -> [Mount]? {
         guard let table = readSmallFile("/proc/self/mountinfo") else { return nil }
         return table.split(separator: "\n").compactMap { line in
-            // id parent major:minor root mount-point options ...
-            let fields = line.split(separator: " ", maxSplits: 5)
-            return fields.count > 4 ? unescapingOctal(fields[4]) : nil
+            // id parent major:minor root mount-point options [optional fields] - type source ...
+            let fields = line.split(separator: " ")
+            guard fields.count > 5, let separator = fields.firstIndex(of: "-"), separator + 1 < fields.count else { return nil }
+            return Mount(
+                point: unescapingOctal(fields[4]), type: String(fields[separator + 1]),
+                isReadOnly: fields[5].split(separator: ",").contains("ro"))
         }
     }
 

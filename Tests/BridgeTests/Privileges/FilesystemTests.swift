@@ -31,6 +31,18 @@ struct FilesystemTests {
         #expect(try !System.isReadOnlyMount("/tmp"))
     }
 
+    @Test func aWritablePathWithSpacesAndALinkInItWorks() async throws {
+        // The mount table escapes a space as \040; the path is resolved before it is mounted.
+        let directory = try TemporaryDirectory()
+        let spaced = directory.path + "/with space"
+        try FileManager.default.createDirectory(atPath: spaced, withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/link", withDestinationPath: spaced)
+        try await withBridge(LocalConfinementProbe.self, options: .init(filesystem: .readOnly(writable: [directory.path + "/link"]))) { (probe) async throws in
+            #expect(try await probe.write(1, bytesTo: spaced + "/kept") == 0)
+            #expect(try await probe.write(1, bytesTo: directory.path + "/refused") == EROFS)
+        }
+    }
+
     @Test func aWritablePathThatDoesNotExistFailsTheStartNamingIt() async throws {
         let missing = try TemporaryDirectory().path + "/missing"
         let error = await #expect(throws: BridgeError.self) {
