@@ -271,10 +271,12 @@ struct ConnectionState: Sendable {
     }
 
     /// Gives up the reading role: to a blocked caller if one waits, else to the own reader
-    /// if any call waits or any stream is open, else to nobody.
+    /// if any call waits, any stream is open or the connection was shut down, else to nobody.
     mutating func handOff() -> HandOff {
-        if pending.isEmpty && streams.isEmpty {
-            // The event loop watches for the host's end whoever reads: nobody need be woken.
+        // With nothing waiting nobody need read, unless the connection was shut down (its host
+        // ended): the event loop told of that once, maybe while this caller read, and whoever
+        // reads next must read the end, so that the connection ends and its host is reaped.
+        if pending.isEmpty && streams.isEmpty && !disconnected {
             reader = .nobody
             return .nothing
         }
@@ -380,7 +382,8 @@ struct ConnectionState: Sendable {
     /// The own reader, reading for others, finds nothing waiting.
     /// - Returns: Whether it gave up the role (nothing is pending and no stream is open).
     mutating func ownReaderIdles() -> Bool {
-        guard pending.isEmpty && streams.isEmpty else { return false }
+        // A shut-down connection is read to its end, waiting calls or not (see `handOff()`).
+        guard pending.isEmpty && streams.isEmpty && !disconnected else { return false }
         reader = .nobody
         ownReaderAwake = false
         return true
