@@ -85,6 +85,11 @@ extension BridgeError {
         /// The result of a call is over the limit: the host sent this error instead, and the
         /// bridge stays usable.
         public static let resultTooLarge = Code("resultTooLarge")
+        /// A system call on the bridge's socket failed with an error other than an
+        /// interruption or a timeout (``BridgeError/message`` names the call and its `errno`):
+        /// the socket cannot carry frames any more, so the connection was closed and the host
+        /// ended, as for a malformed message.
+        public static let connectionFailed = Code("connectionFailed")
         /// In a host: the parent no longer serves the objects it passed (callbacks, shared
         /// state), because its bridge is stopping or it exited.
         public static let parentGone = Code("parentGone")
@@ -147,6 +152,12 @@ extension BridgeError {
 
     package static func malformedMessage(_ detail: String) -> BridgeError {
         BridgeError(code: .malformedMessage, message: "Bridge received a malformed message and closed the connection: \(detail)")
+    }
+
+    package static func connectionFailed(_ failure: SystemError) -> BridgeError {
+        BridgeError(
+            code: .connectionFailed,
+            message: "Bridge's connection failed and was closed: \(failure.namingErrno). The socket cannot carry calls any more; start a new bridge.")
     }
 
     package static func timedOut(_ what: String, method: String? = nil, processID: Int32? = nil) -> BridgeError {

@@ -109,10 +109,13 @@ extension System {
     /// What a read from a socket got.
     package enum Received {
         case bytes(Int)
-        /// The peer closed its end, or the connection broke.
+        /// The peer closed its end, or reset the connection (`ECONNRESET`): it is gone.
         case endOfFile
         /// The socket's receive timeout ran out.
         case timedOut
+        /// `recv` failed with another `errno` (`EBADF`, `ENOTSOCK`, `ENOMEM`, ...): the
+        /// descriptor is not a working socket, and asking again would fail again.
+        case failed(SystemError)
     }
 
     /// Reads at most `buffer.count` bytes from a socket, waiting for them up to the socket's
@@ -123,7 +126,9 @@ extension System {
         case .success(0): return .endOfFile
         case .success(let count): return .bytes(count)
         case .failure(let error) where error.code == EAGAIN || error.code == EWOULDBLOCK: return .timedOut
-        case .failure: return .endOfFile
+        // A peer that died with bytes unread makes the next read fail so: its end, as a close.
+        case .failure(let error) where error.code == ECONNRESET: return .endOfFile
+        case .failure(let error): return .failed(SystemError("recv", code: error.code))
         }
     }
 
@@ -161,10 +166,13 @@ extension System {
     }
 
     /// Waits until `socket` has bytes to read or room to write.
-    /// - Returns: Whether it has bytes to read (or reached its end).
+    /// - Returns: Whether it has bytes to read (or reached its end), or whether the wait
+    ///   itself failed (`poll`'s own failure, or `POLLNVAL`, a descriptor that is not open):
+    ///   then the read that follows fails too, naming why, instead of the caller asking
+    ///   again and again.
     package static func waitUntilReadableOrWritable(_ socket: FileDescriptor) -> Bool {
         var entry = pollfd(fd: socket.rawValue, events: Int16(POLLIN | POLLOUT), revents: 0)
-        _ = valueOrErrno { platformPoll(&entry, 1, -1) }
-        return entry.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0
+        guard case .success = valueOrErrno(retryingOnInterrupt: { platformPoll(&entry, 1, -1) }) else { return true }
+        return entry.revents & Int16(POLLIN | POLLHUP | POLLERR | POLLNVAL) != 0
     }
 }

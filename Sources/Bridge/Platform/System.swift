@@ -24,13 +24,16 @@ package enum System {
     package static func errorText(_ code: CInt) -> String { String(cString: strerror(code)) }
 
     /// The name of an `errno` value, such as `EPERM`, for the values a confined host's set-up
-    /// meets; the number for others.
+    /// meets and those a descriptor or a socket fails with; the number for others.
     package static func errorName(_ code: CInt) -> String {
         let names: [CInt: String] = [
             EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", ENOMEM: "ENOMEM", EACCES: "EACCES",
             EBUSY: "EBUSY", EEXIST: "EEXIST", ENOTDIR: "ENOTDIR", EINVAL: "EINVAL", ENFILE: "ENFILE",
             EMFILE: "EMFILE", ENOSPC: "ENOSPC", EROFS: "EROFS", ENOSYS: "ENOSYS", ELOOP: "ELOOP",
             ENAMETOOLONG: "ENAMETOOLONG", EAGAIN: "EAGAIN", EUSERS: "EUSERS", ENODEV: "ENODEV",
+            ESRCH: "ESRCH", EBADF: "EBADF", ECHILD: "ECHILD", EFAULT: "EFAULT", EPIPE: "EPIPE",
+            ENOTSOCK: "ENOTSOCK", ENOTCONN: "ENOTCONN", ECONNRESET: "ECONNRESET", ENOBUFS: "ENOBUFS",
+            EOPNOTSUPP: "EOPNOTSUPP",
         ]
         return names[code] ?? "errno \(code)"
     }

@@ -1,7 +1,7 @@
 /// What `FrameReader.next(waitingAtMost:)` found.
 package enum FrameArrival {
     case frame(Frame)
-    /// The peer closed the connection, or it broke.
+    /// The peer closed the connection, or reset it.
     case closed
     /// No whole frame arrived in time. What part of one did is kept for the next read.
     case timedOut
@@ -14,6 +14,11 @@ package enum FrameArrival {
 /// stops in the middle of a frame (frozen, or writing garbage) costs a reader its timeout, and
 /// the part that came is kept, so that whoever reads next (the same party or another holder of
 /// the connection's reading role) goes on from there.
+///
+/// A read that fails for another reason than an interruption or a timeout (`EBADF`,
+/// `ENOTSOCK`, `ENOMEM`) ends reading for good: it throws `BridgeError.connectionFailed`
+/// naming the `errno`, and so does every later read, without asking the system again, so
+/// that no reader spins on a socket that cannot work, or keeps the reading role waiting.
 package final class FrameReader {
     /// A frame whose header was read but whose payload has not all come.
     private struct PartialFrame {
@@ -40,6 +45,9 @@ package final class FrameReader {
     /// that must not wait does not ask again (a read that finds nothing is a system call
     /// spent); whoever wakes it when the socket turns readable lets it read.
     @exclusivity(unchecked) private var drained = false
+    /// Why reading ended for good: a read failed with an `errno` that asking again would
+    /// get again.
+    @exclusivity(unchecked) private var failure: BridgeError?
     /// The largest payload accepted: a larger frame ends the connection before its payload is
     /// read or any memory is set aside for it. A host sets it from the hello.
     @exclusivity(unchecked) package var maximumPayloadSize: Int
@@ -52,8 +60,9 @@ package final class FrameReader {
 
     deinit { buffer.deallocate() }
 
-    /// The next frame, or nil when the peer closed the connection (or it broke).
-    /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's.
+    /// The next frame, or nil when the peer closed the connection.
+    /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's,
+    ///   `.connectionFailed` for a read that failed.
     package func next() throws(BridgeError) -> Frame? {
         switch try next(waitingAtMost: nil) {
         case .frame(let frame): frame
@@ -72,7 +81,8 @@ package final class FrameReader {
     /// waits for ever. A frame that has not all come when a read runs out of time is kept, and
     /// the next call goes on with it.
     /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's,
-    ///   `.messageTooLarge` for a frame over `maximumPayloadSize`.
+    ///   `.messageTooLarge` for a frame over `maximumPayloadSize`, `.connectionFailed` for a
+    ///   read that failed (and every read after it).
     package func next(waitingAtMost timeout: Duration?) throws(BridgeError) -> FrameArrival {
         // The socket's own receive timeout: cheaper than polling before each read. It is
         // changed only when a reader wants another one.
@@ -95,18 +105,28 @@ package final class FrameReader {
     /// - Parameter timingOut: Whether a read that runs out of time (or, not waiting, finds no
     ///   bytes) ends the wait; otherwise it waits on.
     private func readFrame(timingOut: Bool) throws(BridgeError) -> FrameArrival {
+        if let failure { throw failure }
         if partial == nil {
             while end - start < Frame.headerSize {
                 switch fill(timingOut: timingOut) {
                 case .bytes: continue
                 case .endOfFile: return .closed
                 case .timedOut: return .timedOut
+                case .failed(let error): throw failed(error)
                 }
             }
             // The usual case: the whole frame came in one read.
             if let whole = try startFrame() { return .frame(whole) }
         }
-        return fillPayload(timingOut: timingOut)
+        return try fillPayload(timingOut: timingOut)
+    }
+
+    /// Ends reading for good because a read failed.
+    private func failed(_ error: SystemError) -> BridgeError {
+        let failure = BridgeError.connectionFailed(error)
+        self.failure = failure
+        partial = nil
+        return failure
     }
 
     /// Reads the buffered header, with what of the payload is buffered too.
@@ -148,7 +168,7 @@ package final class FrameReader {
     }
 
     /// Reads the rest of the partial frame's payload straight from the socket.
-    private func fillPayload(timingOut: Bool) -> FrameArrival {
+    private func fillPayload(timingOut: Bool) throws(BridgeError) -> FrameArrival {
         guard var frame = partial.take() else { return .closed }
         defer { partial = frame.filled < frame.payload.count ? frame : nil }
         while frame.filled < frame.payload.count {
@@ -163,6 +183,9 @@ package final class FrameReader {
             case .endOfFile:
                 frame.filled = frame.payload.count  // nothing more will come: drop it
                 return .closed
+            case .failed(let error):
+                frame.filled = frame.payload.count
+                throw failed(error)
             }
         }
         return .frame(Frame(kind: frame.kind, callID: frame.callID, payload: frame.payload))
@@ -197,7 +220,7 @@ package final class FrameReader {
             switch received {
             case .bytes(let count): drained = count < target.count
             case .timedOut where !timingOut: continue
-            case .timedOut, .endOfFile: drained = false
+            case .timedOut, .endOfFile, .failed: drained = false
             }
             return received
         }
