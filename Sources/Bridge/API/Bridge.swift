@@ -168,11 +168,15 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     }
 
     /// Makes sure the host is gone and reaped: waits for it to exit, then terminates and
-    /// kills it.
+    /// kills it. A host that is stopped (`SIGSTOP`, a debugger) once the grace period is up
+    /// is killed at once: it can neither exit nor act on `SIGTERM` until it is continued, so
+    /// a second grace period would only keep `stop()` waiting.
     private static func end(_ host: HostProcess, after gracePeriod: Duration = .seconds(1)) async {
         if await host.termination.wait(timeout: gracePeriod) != nil { return }
-        host.send(System.terminateSignal)
-        if await host.termination.wait(timeout: gracePeriod) != nil { return }
+        if !host.isStopped {
+            host.send(System.terminateSignal)
+            if await host.termination.wait(timeout: gracePeriod) != nil { return }
+        }
         host.send(System.killSignal)
         _ = await host.termination.wait()
     }

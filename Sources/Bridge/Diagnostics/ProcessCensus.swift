@@ -34,9 +34,7 @@ package struct ProcessCensus: Codable, Hashable, Sendable, CustomStringConvertib
         var zombies = 0
         for name in processes where name.first?.isNumber == true {
             // A process may end between the listing and the read: then it is nobody's child.
-            guard let stat = System.readSmallFile("/proc/\(name)/stat"),
-                  let (state, parent) = Self.stateAndParent(stat),
-                  parent == me
+            guard let pid = ProcessID(name), let (state, parent) = System.processStateAndParent(pid), parent == me
             else { continue }
             if state == "Z" { zombies += 1 } else { children += 1 }
         }
@@ -69,16 +67,6 @@ package struct ProcessCensus: Codable, Hashable, Sendable, CustomStringConvertib
     package func isNoLarger(than other: ProcessCensus) -> Bool {
         descriptors <= other.descriptors && threads - readerThreads <= other.threads - other.readerThreads
             && children <= other.children && zombies <= other.zombies
-    }
-
-    /// The state letter and parent pid of a `/proc/<pid>/stat` line.
-    private static func stateAndParent(_ stat: String) -> (Character, ProcessID)? {
-        // The command name, in parentheses, may contain spaces and parentheses: the fields
-        // start after the last ')'.
-        guard let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 1, let state = fields[0].first, let parent = ProcessID(fields[1]) else { return nil }
-        return (state, parent)
     }
 
     /// A process's resident memory in bytes (`VmRSS` in `/proc/<pid>/status`); nil if it

@@ -65,6 +65,11 @@ package final class HostProcess: Sendable {
         termination.set(status)
     }
 
+    /// Whether the process is stopped (`SIGSTOP`, a debugger) and not yet reaped.
+    package var isStopped: Bool {
+        termination.value == nil && System.isStopped(id)
+    }
+
     /// Sends `signal` unless the process was already reaped (its id may belong to another
     /// process by then).
     package func send(_ signal: CInt) {

@@ -94,6 +94,25 @@ extension System {
         _ = kill(pid, signal)
     }
 
+    /// A process's state letter (`R`, `S`, `T` for stopped, `Z`, ...) and its parent, from
+    /// `/proc/<pid>/stat`; nil where there is no `/proc`, or the process is gone.
+    package static func processStateAndParent(_ pid: ProcessID) -> (state: Character, parent: ProcessID)? {
+        guard let stat = readSmallFile("/proc/\(pid)/stat") else { return nil }
+        // The command name, in parentheses, may contain spaces and parentheses: the fields
+        // start after the last ')'.
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 1, let state = fields[0].first, let parent = ProcessID(fields[1]) else { return nil }
+        return (state, parent)
+    }
+
+    /// Whether `pid` is stopped by a signal (`SIGSTOP`, `SIGTSTP`) or a debugger: it runs no
+    /// code, so it can neither exit nor act on `SIGTERM` until it is continued.
+    package static func isStopped(_ pid: ProcessID) -> Bool {
+        guard let state = processStateAndParent(pid)?.state else { return false }
+        return state == "T" || state == "t"
+    }
+
     package static let terminateSignal = SIGTERM
     package static let killSignal = SIGKILL
 
