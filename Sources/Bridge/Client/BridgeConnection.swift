@@ -327,6 +327,11 @@ public final class _BridgeConnection: Sendable {
         .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.", method: method)
     }
 
+    /// The error of a stream's consumer that waited `callTimeout` for an element.
+    func elementTimedOut(_ method: String) -> BridgeError {
+        .timedOut("the stream that '\(method)' returned sent no element within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the stream was ended, and the host told to stop producing it.", method: method)
+    }
+
     /// A call frame: the object's id, the method's id, then its arguments; the header is
     /// filled in on sending. Objects among the arguments are passed through the side channel.
     /// - Throws: `BridgeError.messageTooLarge` for arguments over the limit: nothing is sent,

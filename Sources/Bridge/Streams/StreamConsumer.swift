@@ -21,12 +21,14 @@ final class StreamConsumer<Element>: Sendable {
 
     /// The next element; nil once the stream has ended.
     /// - Throws: The stream's error (as itself when it is `Codable`), `BridgeError` when the
-    ///   host exits or the bridge stops, `CancellationError` when the consuming task is
-    ///   cancelled.
+    ///   host exits or the bridge stops, `.timedOut` when no element came within
+    ///   `BridgeOptions.callTimeout` of asking (a frozen host's stream ends so), and
+    ///   `CancellationError` when the consuming task is cancelled.
     func next() async throws -> Element? {
         let taken: StreamInbox.Taken?
         do {
-            taken = try await inbox.next()
+            let (connection, method) = (connection, inbox.method)
+            taken = try await inbox.next(waitingAtMost: connection.callTimeout) { connection.elementTimedOut(method) }
         } catch {
             connection.leaveStream(callID, inbox)
             throw error

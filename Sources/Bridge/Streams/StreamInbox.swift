@@ -89,10 +89,38 @@ final class StreamInbox: Sendable {
         state.withLock { $0.told = true }
     }
 
-    /// Takes the next element, waiting for it; nil once the stream has ended.
+    /// Takes the next element, waiting for it at most `limit` (nil: as long as it takes);
+    /// nil once the stream has ended.
+    /// - Parameter expired: The error when `limit` runs out first.
     /// - Throws: The stream's error, once; `CancellationError` when the consuming task is
-    ///   cancelled, which ends the stream for this consumer.
-    func next() async throws -> Taken? {
+    ///   cancelled, or `expired()` when the limit runs out: both end the stream for this
+    ///   consumer.
+    func next(waitingAtMost limit: Duration? = nil, expired: @escaping @Sendable () -> any Error = { CancellationError() }) async throws -> Taken? {
+        guard let limit else { return try await waitForNext(until: nil, expired: expired) }
+        // An element already here costs no timer.
+        if !Task.isCancelled, let ready = state.withLock({ $0.pull() }) { return try ready.get() }
+        let deadline = Moment.now + limit
+        let timer = Task { [self] in
+            try await Task.sleep(until: deadline.instant)
+            expire(throwing: expired())
+        }
+        defer { timer.cancel() }
+        return try await waitForNext(until: deadline, expired: expired)
+    }
+
+    /// Fails the waiting consumer with `error`, ending the stream for it; a consumer that is
+    /// not waiting (it just got an element) is left alone.
+    private func expire(throwing error: any Error) {
+        let waiter = state.withLock { state in
+            guard let waiter = state.waiter.take() else { return nil as CheckedContinuation<Taken?, any Error>? }
+            state.told = true
+            return waiter
+        }
+        waiter?.resume(throwing: error)
+    }
+
+    /// Takes the next element, waiting for it until `deadline`.
+    private func waitForNext(until deadline: Moment?, expired: @escaping @Sendable () -> any Error) async throws -> Taken? {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let ready = state.withLock { state -> Result<Taken?, any Error>? in
@@ -100,11 +128,15 @@ final class StreamInbox: Sendable {
                         state.told = true
                         return .failure(CancellationError())
                     }
-                    guard let ready = state.pull() else {
-                        state.waiter = continuation
-                        return nil
+                    if let ready = state.pull() { return ready }
+                    // The timer fires only once the deadline has passed: a consumer that comes
+                    // later than that fails here, as the timer found no waiter to fail.
+                    if let deadline, deadline <= Moment.now {
+                        state.told = true
+                        return .failure(expired())
                     }
-                    return ready
+                    state.waiter = continuation
+                    return nil
                 }
                 if let ready { continuation.resume(with: ready) }
             }
