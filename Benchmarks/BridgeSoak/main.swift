@@ -5,6 +5,7 @@
 //     swift run -c release bridge-soak calls 1000000   # one bridge, calls from 8 tasks: resident memory
 //     swift run -c release bridge-soak crashes 20      # how soon pending calls fail when the host dies
 //     swift run -c release bridge-soak bridges 256     # 256 bridges open at once: the parent's threads and memory
+//     swift run -c release bridge-soak faults [rounds] # frozen and stalled hosts (issue 14): time to the error, leaks
 import Bridge
 import Foundation
 
@@ -82,15 +83,16 @@ func calls(_ count: Int) async throws {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: bridge-soak cycles <count> | bridge-soak calls <count> | bridge-soak crashes [rounds] | bridge-soak bridges <count>\n"
+let usage = "usage: bridge-soak cycles <count> | bridge-soak calls <count> | bridge-soak crashes [rounds] | bridge-soak bridges <count> | bridge-soak faults [rounds]\n"
 do {
     switch (arguments.first, arguments.count) {
-    case ("cycles", 2), ("calls", 2), ("crashes", 1), ("crashes", 2), ("bridges", 2):
-        guard let count = arguments.count == 2 ? Int(arguments[1]) : 20, count > 0 else { fallthrough }
+    case ("cycles", 2), ("calls", 2), ("crashes", 1), ("crashes", 2), ("bridges", 2), ("faults", 1), ("faults", 2):
+        guard let count = arguments.count == 2 ? Int(arguments[1]) : (arguments[0] == "faults" ? 100 : 20), count > 0 else { fallthrough }
         switch arguments[0] {
         case "cycles": try await cycles(count)
         case "calls": try await calls(count)
         case "bridges": try await manyBridges(count)
+        case "faults": try await faults(count)
         default: try await crashes(count)
         }
     case ("parent", 1):
