@@ -19,8 +19,8 @@ func residentMemory(of processID: Int32? = nil) -> String {
     return String(format: "%.1f MiB", Double(bytes) / Double(1 << 20))
 }
 
-func settledCensus(atMost limit: ProcessCensus? = nil) async throws -> ProcessCensus {
-    guard let census = await ProcessCensus.settled(atMost: limit) else { throw SoakFailure(description: "/proc/self could not be read; bridge-soak runs on Linux only") }
+func settledCensus(atMost limit: ProcessCensus? = nil, within timeout: Duration = .seconds(1)) async throws -> ProcessCensus {
+    guard let census = await ProcessCensus.settled(atMost: limit, within: timeout) else { throw SoakFailure(description: "/proc/self could not be read; bridge-soak runs on Linux only") }
     return census
 }
 
