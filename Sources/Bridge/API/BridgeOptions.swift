@@ -22,7 +22,8 @@ public struct BridgeOptions: Sendable {
     /// `start` fails.
     public var startTimeout: Duration
     /// How long `stop()` waits for the stop hook and a graceful exit before it sends
-    /// `SIGTERM`, and again before `SIGKILL`.
+    /// `SIGTERM`, and again before `SIGKILL`. A host that is stopped (`SIGSTOP`, a debugger)
+    /// when the first wait is up gets `SIGKILL` at once: it could act on nothing else.
     public var stopTimeout: Duration
     /// Where the host's standard output and standard error go: the parent's (the default),
     /// nowhere, or to a handler in the parent, line by line.
@@ -40,7 +41,8 @@ public struct BridgeOptions: Sendable {
     ///
     /// A call out of time fails with ``BridgeError/timedOut(_:)`` naming the method; the host is
     /// told, but a call it already runs is not stopped, and the bridge stays usable. A limit
-    /// costs each async call a timer task.
+    /// costs each async call a timer task. It bounds a stream's elements too: a consumer that
+    /// waited this long for the next element gets `.timedOut`, and the stream ends.
     public var callTimeout: Duration?
     /// Called with what the bridge does: host started, handshake completed, stopped, host
     /// exited. It runs on whichever thread or task the event happens on; keep it quick.
