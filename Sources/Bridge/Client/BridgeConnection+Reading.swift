@@ -130,6 +130,9 @@ extension _BridgeConnection {
         case .waiter(let waiter): waiter.resume(with: .success(frame))
         case .stream: deliverToStream(frame)
         case .nowhere: break
+        case .neverIssued:
+            // Whoever reads next sees the end; every waiting call fails with this.
+            endBecauseMalformed(.malformedMessage("a reply for call \(frame.callID), which was never made, from \(peer.name)"))
         }
     }
 

@@ -378,9 +378,9 @@ public final class _BridgeConnection: Sendable {
 
     /// Ends the connection because the host misbehaved: calls waiting and later fail with
     /// `error`, and the host is killed (it is not trusted with another call) and reaped.
-    package func endBecauseMalformed(_ error: BridgeError, killing host: HostProcess) {
+    package func endBecauseMalformed(_ error: BridgeError) {
         refuseCalls(with: error)
-        host.send(System.killSignal)
+        peer.endForMisbehaving()
         disconnect()
     }
 

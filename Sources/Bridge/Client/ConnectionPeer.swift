@@ -12,19 +12,28 @@ package protocol ConnectionPeer: Sendable {
     /// Turns readable once the peer process has ended, for the event loop to watch; nil
     /// makes the event loop watch the socket closing instead.
     var exitDescriptor: FileDescriptor? { get }
+
+    /// Ends the peer at once because it misbehaved (a malformed frame): it is not trusted with
+    /// another call. A host kills nothing of its parent's: its connection just ends.
+    func endForMisbehaving()
 }
 
 extension ConnectionPeer {
     package var exitDescriptor: FileDescriptor? { nil }
+    package func endForMisbehaving() {}
 }
 
 extension HostProcess: ConnectionPeer {
     package var name: String { "host \(id)" }
 
+    package func endForMisbehaving() {
+        send(System.killSignal)
+    }
+
     /// Reaps the host (killing it first if it sent a malformed frame: it is not trusted with
     /// another call).
     package func disconnected(malformed: Bool) -> BridgeError {
-        if malformed { send(System.killSignal) }
+        if malformed { endForMisbehaving() }
         reapAfterDisconnect()
         return .hostExited(processID: id, termination: termination.value ?? .unknown, method: nil, addressSpaceLimit: addressSpaceLimit)
     }

@@ -301,13 +301,23 @@ struct ConnectionState: Sendable {
         case stream
         /// Kept for a caller that has not suspended yet, or dropped: its caller left.
         case nowhere
+        /// No call ever had this id: the other side sent a reply nobody asked for.
+        case neverIssued
+    }
+
+    /// Whether some call had `callID` (once the ids have gone round, any may have).
+    private func wasIssued(_ callID: UInt32) -> Bool {
+        callIDsWrapped || (callID != 0 && callID < nextCallID)
     }
 
     /// A reply (`.returned` or `.threw`) arrived.
     mutating func replyArrived(_ frame: Frame) -> ReplyRoute {
         guard let pending = pending[frame.callID] else {
             // A call's id names its stream once the reply is in: this ends the stream.
-            return streams[frame.callID] == nil ? .nowhere : .stream
+            if streams[frame.callID] != nil { return .stream }
+            // A reply for a call that was cancelled or ran out of time may come late, but one
+            // for a call never made says the other side cannot be trusted.
+            return wasIssued(frame.callID) ? .nowhere : .neverIssued
         }
         switch pending.waiter {
         case .early:

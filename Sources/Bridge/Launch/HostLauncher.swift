@@ -73,7 +73,7 @@ enum HostLauncher {
             host.send(System.killSignal)
             throw BridgeError.startFailed("could not watch the host (pid \(pid)): \(error)\(Self.whatRanOut(error))")
         }
-        side.onMalformedMessage { [weak connection] error in connection?.endBecauseMalformed(error, killing: host) }
+        side.onMalformedMessage { [weak connection] error in connection?.endBecauseMalformed(error) }
         return Launched(host: host, connection: connection, output: output, executable: executable)
     }
 

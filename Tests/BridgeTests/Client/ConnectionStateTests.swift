@@ -254,4 +254,20 @@ import Testing
         #expect(turn == .exit)
         #expect(!state.ownReaderAwake)
     }
+
+    @Test func aReplyForACallNeverMadeIsTheOtherSidesFaultButALateOneIsNot() throws {
+        var state = ConnectionState()
+        let call = try state.registerTask(method: "first()")
+        _ = state.stopReading(for: call.callID)
+        // The call is over (as a cancelled one is): its reply may still come, and is dropped.
+        guard case .nowhere = state.replyArrived(reply(call.callID)) else {
+            Issue.record("a late reply was not dropped")
+            return
+        }
+        guard case .neverIssued = state.replyArrived(reply(call.callID + 1)) else {
+            Issue.record("a reply for a call never made was taken")
+            return
+        }
+    }
 }
+
