@@ -46,13 +46,16 @@ protocol HygieneProbe: Bridged {
     /// Starts a bridge with this process's descriptors all but used up (`RLIMIT_NOFILE`), then
     /// again with the limit restored.
     func startOutOfDescriptors() async throws -> DescriptorExhaustion
+    /// Starts a bridge with this process's user at its limit on processes (`RLIMIT_NPROC`,
+    /// which binds only a user that is not root), then again with the limit restored.
+    func startOutOfProcesses() async throws -> DescriptorExhaustion
     /// Opens `count` bridges at once, each with a call in flight, and stops them all.
     /// - Returns: The census before (after one warm-up bridge), with all open and their calls
     ///   waiting, and after.
     func openAtOnce(_ count: Int) async throws -> CycleCensus
 }
 
-/// What `HygieneProbe.startOutOfDescriptors` saw.
+/// What `HygieneProbe.startOutOfDescriptors` or `startOutOfProcesses` saw.
 struct DescriptorExhaustion: Codable, Sendable {
     /// The error `start()` threw at the limit; nil if it did not throw.
     var error: BridgeError?
@@ -112,6 +115,37 @@ final class LocalHygieneProbe: HygieneProbe {
         }
         var restored = saved
         guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &restored) == 0 else { throw ProbeError("setrlimit failed") }
+        let after = try await Self.settledCensus(atMost: before)
+        let answer = try await withBridge(Echoer.self) { try await $0.echoText("again") }
+        return DescriptorExhaustion(error: error, before: before, after: after, answerAfter: answer)
+    }
+
+    func startOutOfProcesses() async throws -> DescriptorExhaustion {
+        guard getuid() != 0 else { throw ProbeError("RLIMIT_NPROC does not bind root: run this probe as another user") }
+        // The threads a start may need (the launch thread, the event loop, the reader threads)
+        // exist before the limit is lowered: a new thread counts as a process too.
+        try await startCallStop()
+        let bridge = try await Bridge<Echoer>.start()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { _ = try await bridge.client.echoText("warm") } }
+            try await group.waitForAll()
+        }
+        await bridge.stop()
+        let before = try await Self.settledCensus()
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(__RLIMIT_NPROC.rawValue), &limit) == 0 else { throw ProbeError("getrlimit failed") }
+        let saved = limit
+        limit.rlim_cur = 1  // this user already runs more: no new process (or thread) for it
+        guard setrlimit(__rlimit_resource_t(__RLIMIT_NPROC.rawValue), &limit) == 0 else { throw ProbeError("setrlimit failed") }
+        var error: BridgeError?
+        do {
+            let bridge = try await Bridge<Echoer>.start()
+            await bridge.stop()
+        } catch let failure as BridgeError {
+            error = failure
+        }
+        var restored = saved
+        guard setrlimit(__rlimit_resource_t(__RLIMIT_NPROC.rawValue), &restored) == 0 else { throw ProbeError("setrlimit failed") }
         let after = try await Self.settledCensus(atMost: before)
         let answer = try await withBridge(Echoer.self) { try await $0.echoText("again") }
         return DescriptorExhaustion(error: error, before: before, after: after, answerAfter: answer)
