@@ -124,7 +124,11 @@ package final class SideChannel: WireObjectExporter {
                     _ = exports.withLock { $0.objects.removeValue(forKey: id) }
                 }
             default:
-                break  // nothing else is the host's to send here
+                // The parent makes no calls here: a reply, an element or a handshake frame
+                // answers nothing it asked, and the host is not trusted with more.
+                misbehaved.withLock { $0 }?(.malformedMessage("a '\(frame.kind)' frame on the side channel, where the parent asked nothing"))
+                close()
+                return
             }
         }
     }
