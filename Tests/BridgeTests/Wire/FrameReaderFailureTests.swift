@@ -29,10 +29,9 @@ import Glibc
     }
 
     @Test func aReadFromAClosedDescriptorNamesEBADF() throws {
-        let (reading, writing) = try System.pipe()
-        System.close(reading)
-        System.close(writing)
-        let reader = FrameReader(reading)
+        // A number never open: a descriptor closed here could be reused at once by a test
+        // running alongside.
+        let reader = FrameReader(neverOpen)
         let error = #expect(throws: BridgeError.self) { try reader.nextWithoutWaiting() }
         #expect(error?.code == .connectionFailed)
         #expect(error?.message.contains("EBADF") == true, "\(String(describing: error))")
@@ -51,7 +50,13 @@ import Glibc
             Issue.record("a frame cut short came whole, or ended the connection")
             return
         }
-        System.close(reading)  // now recv fails with EBADF
+        // Now recv fails (ENOTSOCK): the socket's number is a pipe's. Not by closing it,
+        // which a test running alongside could reuse at once.
+        let (pipeReading, pipeWriting) = try System.pipe()
+        _ = dup2(pipeReading.rawValue, reading.rawValue)
+        System.close(pipeReading)
+        System.close(pipeWriting)
+        defer { System.close(reading) }
         let error = #expect(throws: BridgeError.self) { try reader.next(waitingAtMost: .seconds(5)) }
         #expect(error?.code == .connectionFailed)
     }
@@ -60,9 +65,9 @@ import Glibc
     /// fails (a descriptor not open: `POLLNVAL`) must say "read now", so that the read names
     /// the failure, rather than "wait again", which would spin.
     @Test func aFailedWaitForRoomOrBytesSendsTheWriterToRead() throws {
-        let (reading, writing) = try System.pipe()
-        System.close(reading)
-        System.close(writing)
-        #expect(System.waitUntilReadableOrWritable(reading))
+        #expect(System.waitUntilReadableOrWritable(neverOpen))
     }
+
+    /// A descriptor number above any limit on open files, so never open.
+    private var neverOpen: FileDescriptor { FileDescriptor(rawValue: .max) }
 }
