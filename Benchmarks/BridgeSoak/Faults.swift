@@ -1,4 +1,5 @@
-// Issue 14's frozen-host rows, each run many times in a row: `bridge-soak faults [rounds]`.
+// Issue 14's frozen-host rows (and, in Garbage.swift, its garbage rows), each run many times in
+// a row: `bridge-soak faults [rounds]`.
 // Per row: how soon the caller's error came, how long stop() took, and what the row left
 // behind (processes, threads, descriptors), which must be nothing.
 import Bridge
@@ -136,6 +137,29 @@ func checkFault(_ error: Error?, row: String, end: FaultEnd, point: FaultPoint) 
     throw SoakFailure(description: "\(row): the call ended with \(error.map { "\($0)" } ?? "a result")")
 }
 
+/// Runs `round` `rounds` times and prints the row: the caller's error and `stop()`, median and
+/// maximum, and what the rounds left behind.
+/// - Returns: Whether nothing was left behind.
+func runRow(_ row: String, rounds: Int, _ round: () async throws -> FaultRound) async throws -> Bool {
+    let before = try await settledCensus()
+    var results: [FaultRound] = []
+    for _ in 0..<rounds { results.append(try await round()) }
+    // A pool thread the concurrency runtime added under load ends only after seconds of idling
+    // (as HygieneTests found): counts that settle at once return at once.
+    let after = try await settledCensus(atMost: before, within: .seconds(8))
+    if !after.isNoLarger(than: before) { print("  before: \(before)\n  after:  \(after)") }
+    let processes = after.children + after.zombies - before.children - before.zombies
+    let threads = (after.threads - after.readerThreads) - (before.threads - before.readerThreads)
+    let descriptors = after.descriptors - before.descriptors
+    let toError = summary(results.map(\.toError))
+    let stop = summary(results.map(\.stop))
+    print(row.padding(toLength: 36, withPad: " ", startingAt: 0)
+          + milliseconds(toError.median).leftPadded(10) + milliseconds(toError.max).leftPadded(8)
+          + milliseconds(stop.median).leftPadded(9) + milliseconds(stop.max).leftPadded(8)
+          + "\(max(0, processes))".leftPadded(12) + "\(max(0, threads))".leftPadded(4) + "\(max(0, descriptors))".leftPadded(4))
+    return processes <= 0 && threads <= 0 && descriptors <= 0 && after.zombies == 0
+}
+
 func faults(_ rounds: Int) async throws {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-soak-\(getpid())").path
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -146,29 +170,18 @@ func faults(_ rounds: Int) async throws {
         for end in FaultEnd.allCases { _ = try await faultRound(point, end, other: other, scratch: scratch) }
     }
     print("\(rounds) rounds per row; callTimeout \(faultCallTimeout), stopTimeout \(faultStopTimeout); times in ms")
-    print("to error: from the call for callTimeout rows (so it includes the limit), from the cancel for cancel rows")
+    print("to error: from the call for callTimeout and garbage rows (so it includes the limit), from the cancel for cancel rows")
     print("row                                  error med   max   stop med   max   leaked proc thr fd")
     var leaked = false
     for point in FaultPoint.allCases {
         for end in FaultEnd.allCases {
-            let before = try await settledCensus()
-            var results: [FaultRound] = []
-            for _ in 0..<rounds { results.append(try await faultRound(point, end, other: other, scratch: scratch)) }
-            // A pool thread the concurrency runtime added under load ends only after seconds
-            // of idling (as HygieneTests found): counts that settle at once return at once.
-            let after = try await settledCensus(atMost: before, within: .seconds(8))
-            if !after.isNoLarger(than: before) { print("  before: \(before)\n  after:  \(after)") }
-            let processes = after.children + after.zombies - before.children - before.zombies
-            let threads = (after.threads - after.readerThreads) - (before.threads - before.readerThreads)
-            let descriptors = after.descriptors - before.descriptors
-            if processes > 0 || threads > 0 || descriptors > 0 || after.zombies > 0 { leaked = true }
-            let toError = summary(results.map(\.toError))
-            let stop = summary(results.map(\.stop))
-            print("\(point.rawValue), \(end.rawValue)".padding(toLength: 36, withPad: " ", startingAt: 0)
-                  + milliseconds(toError.median).leftPadded(10) + milliseconds(toError.max).leftPadded(8)
-                  + milliseconds(stop.median).leftPadded(9) + milliseconds(stop.max).leftPadded(8)
-                  + "\(max(0, processes))".leftPadded(12) + "\(max(0, threads))".leftPadded(4) + "\(max(0, descriptors))".leftPadded(4))
+            let row = "\(point.rawValue), \(end.rawValue)"
+            if try await !runRow(row, rounds: rounds, { try await faultRound(point, end, other: other, scratch: scratch) }) { leaked = true }
         }
+    }
+    for row in GarbageRow.allCases {
+        _ = try await garbageRound(row, other: other)  // its first round starts what stays
+        if try await !runRow(row.rawValue, rounds: rounds, { try await garbageRound(row, other: other) }) { leaked = true }
     }
     await other.stop()
     guard !leaked else { throw SoakFailure(description: "a row left something behind: leak") }

@@ -25,6 +25,9 @@ protocol SoakFreezable: Bridged {
     /// With `gate` held, writes 19 of a 1,009-byte frame onto the side channel (descriptor 4),
     /// creates `marker`, and blocks, alive.
     func stallSideChannel(_ gate: any SoakGate, marker: String) async throws -> Int
+    /// Writes `bytes` onto `descriptor` (3, the bridge socket; 4, the side channel, after a
+    /// call to `gate` so that the parent serves it) and waits to be killed.
+    func scrawl(_ bytes: [UInt8], onto descriptor: Int32, gate: any SoakGate) async throws -> Int
     func quick() async throws -> Int
 }
 
@@ -67,6 +70,12 @@ final class LocalSoakFreezable: SoakFreezable, BridgeConcurrentCalls {
         let bytes: [UInt8] = [0xED, 0x03, 0, 0, 4, 1, 0, 0, 0] + [UInt8](repeating: 1, count: 10)
         _ = write(4, bytes, bytes.count)
         FileManager.default.createFile(atPath: marker, contents: nil)
+        while true { withExtendedLifetime(gate) { _ = pause() } }
+    }
+
+    func scrawl(_ bytes: [UInt8], onto descriptor: Int32, gate: any SoakGate) async throws -> Int {
+        if descriptor == 4 { try await gate.reached() }
+        _ = write(descriptor, bytes, bytes.count)
         while true { withExtendedLifetime(gate) { _ = pause() } }
     }
 
