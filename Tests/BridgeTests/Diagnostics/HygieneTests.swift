@@ -18,7 +18,9 @@ private let runsUnderAddressSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern
         #expect(census.during.descriptors > census.before.descriptors)
         // A bridge costs no thread of its own: the event loop serves every one (below).
 
-        #expect(census.after.isNoLarger(than: census.before), "before: \(census.before); after: \(census.after)")
+        // 200 cycles: a leaked thread would show 200 times; a pool thread the concurrency
+        // runtime added under the whole suite's load, and keeps a while, once.
+        #expect(census.after.isNoLarger(than: census.before, sparing: ProcessCensus.poolWidth), "before: \(census.before); after: \(census.after)")
         #expect(census.after.zombies == 0)
     }
 
