@@ -288,6 +288,12 @@ public final class _BridgeConnection: Sendable {
                 preconditionFailure("a caller that gave a BlockingReply was asked for one")
             }
         }
+        if let deadline, deadline <= Moment.now {
+            // No time at all (a zero callTimeout, or a thread that ran late): the call is not
+            // sent, so no reply can win the race with the time limit.
+            if blocked == nil || !giveUpWaiting(callID) { stopReading(for: callID) }
+            throw timedOut(signature)
+        }
         send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil)
         var waitingUntil = deadline
         while let reply = blocked {
