@@ -99,25 +99,9 @@ final class LocalHygieneProbe: HygieneProbe {
     func startOutOfDescriptors() async throws -> DescriptorExhaustion {
         try await startCallStop()
         let before = try await Self.settledCensus()
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw ProbeError("getrlimit failed") }
-        let saved = limit
         // Room for one more descriptor, not the four a bridge needs (its descriptors are the
         // lowest free numbers, and this process's are 0 to before.descriptors - 1).
-        limit.rlim_cur = rlim_t(before.descriptors + 1)
-        guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw ProbeError("setrlimit failed") }
-        var error: BridgeError?
-        do {
-            let bridge = try await Bridge<Echoer>.start()
-            await bridge.stop()
-        } catch let failure as BridgeError {
-            error = failure
-        }
-        var restored = saved
-        guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &restored) == 0 else { throw ProbeError("setrlimit failed") }
-        let after = try await Self.settledCensus(atMost: before)
-        let answer = try await withBridge(Echoer.self) { try await $0.echoText("again") }
-        return DescriptorExhaustion(error: error, before: before, after: after, answerAfter: answer)
+        return try await Self.startAtLimit(RLIMIT_NOFILE.rawValue, soft: rlim_t(before.descriptors + 1), before: before)
     }
 
     func startOutOfProcesses() async throws -> DescriptorExhaustion {
@@ -132,11 +116,19 @@ final class LocalHygieneProbe: HygieneProbe {
         }
         await bridge.stop()
         let before = try await Self.settledCensus()
+        // This user already runs more: no new process (or thread) for it.
+        return try await Self.startAtLimit(__RLIMIT_NPROC.rawValue, soft: 1, before: before)
+    }
+
+    /// Starts a bridge with the soft limit of `resource` at `soft`, then, with the limit
+    /// restored, counts what is left (against `before`) and starts one more.
+    private static func startAtLimit(_ resource: UInt32, soft: rlim_t, before: ProcessCensus) async throws -> DescriptorExhaustion {
+        let which = __rlimit_resource_t(resource)
         var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(__RLIMIT_NPROC.rawValue), &limit) == 0 else { throw ProbeError("getrlimit failed") }
-        let saved = limit
-        limit.rlim_cur = 1  // this user already runs more: no new process (or thread) for it
-        guard setrlimit(__rlimit_resource_t(__RLIMIT_NPROC.rawValue), &limit) == 0 else { throw ProbeError("setrlimit failed") }
+        guard getrlimit(which, &limit) == 0 else { throw ProbeError("getrlimit failed") }
+        var saved = limit
+        limit.rlim_cur = soft
+        guard setrlimit(which, &limit) == 0 else { throw ProbeError("setrlimit failed") }
         var error: BridgeError?
         do {
             let bridge = try await Bridge<Echoer>.start()
@@ -144,8 +136,7 @@ final class LocalHygieneProbe: HygieneProbe {
         } catch let failure as BridgeError {
             error = failure
         }
-        var restored = saved
-        guard setrlimit(__rlimit_resource_t(__RLIMIT_NPROC.rawValue), &restored) == 0 else { throw ProbeError("setrlimit failed") }
+        guard setrlimit(which, &saved) == 0 else { throw ProbeError("setrlimit failed") }
         let after = try await Self.settledCensus(atMost: before)
         let answer = try await withBridge(Echoer.self) { try await $0.echoText("again") }
         return DescriptorExhaustion(error: error, before: before, after: after, answerAfter: answer)
