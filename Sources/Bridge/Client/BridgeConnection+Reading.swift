@@ -122,7 +122,9 @@ extension _BridgeConnection {
             deliverToStream(frame)
             return
         }
-        if case .dedicatedThread(let otherFrames) = ownReading, frame.kind != .returned && frame.kind != .threw {
+        // Replies first: the check costs them nothing, and binding the closure would cost them a
+        // retain and a release each.
+        if frame.kind != .returned && frame.kind != .threw, case .dedicatedThread(let otherFrames) = ownReading {
             otherFrames(frame)
             return
         }
