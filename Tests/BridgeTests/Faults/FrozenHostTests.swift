@@ -99,7 +99,11 @@ final class LocalFreezeProbe: FreezeProbe {
         let census = try await withBridge(LocalFreezeProbe.self, options: BridgeOptions(startTimeout: .seconds(60))) { probe in
             try await probe.runEveryRow(rounds: 1)
         }
-        #expect(census.after.isNoLarger(than: census.before), "before: \(census.before); after: \(census.after)")
+        // Processes and descriptors must not grow at all. Threads may grow by up to the
+        // concurrency pool's width, once: the runtime can add a pool thread under the suite's
+        // load and keep it for seconds. A thread leaked per round is `bridge-soak faults`'s to
+        // find: it runs each row 100 times.
+        #expect(census.after.isNoLarger(than: census.before, sparing: ProcessCensus.poolWidth), "before: \(census.before); after: \(census.after)")
         #expect(census.after.zombies == 0)
     }
 }
