@@ -130,7 +130,13 @@ private struct ReplyBatch {
     private var first: _WireWriter?
     private var more: [UInt8] = []
 
-    mutating func add(_ reply: _WireWriter) {
+    mutating func add(_ reply: _WireWriter, session: HostSession) {
+        if let descriptors = reply.descriptors, descriptors.count > 0 {
+            // Sent alone, after what waits: its descriptors go with its own first byte.
+            flush(to: session)
+            session.send(reply)
+            return
+        }
         if first == nil {
             first = reply
         } else {
@@ -199,11 +205,11 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
             case .call:
                 let callID = frame.callID
                 guard var request = CallServing.request(in: consume frame) else {
-                    batch.add(refusal(naming: "no object", callID: callID))
+                    batch.add(refusal(naming: "no object", callID: callID), session: session)
                     continue
                 }
                 guard request.objectID == 0 else {
-                    batch.add(refusal(naming: "object \(request.objectID)", callID: callID))
+                    batch.add(refusal(naming: "object \(request.objectID)", callID: callID), session: session)
                     continue
                 }
                 request.arguments.objectSource = side
@@ -220,7 +226,7 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                     var reply = await CallServing.perform(request, callID: callID, on: methods)
                     FrameStorage.keep(request.arguments.takeBytes())
                     let stream = reply.attachedStream.take()
-                    batch.add(reply)
+                    batch.add(reply, session: session)
                     if let stream {
                         // The stream's elements follow its reply, from a task of its own, while
                         // later calls are served.

@@ -392,7 +392,7 @@ public final class _BridgeConnection: Sendable {
 
     func decodeReply<Result>(_ reply: consuming Frame, method: String, _ decode: (inout _WireReader) throws -> Result) throws -> Result {
         let kind = reply.kind
-        var reader = _WireReader(bytes: reply.takePayload())
+        var reader = reply.takePayloadReader()
         // A result copies out what it needs (large `Data` aside, whose storage `FrameStorage`
         // does not keep), so the payload's storage can serve the next frame.
         defer { FrameStorage.keep(reader.takeBytes()) }

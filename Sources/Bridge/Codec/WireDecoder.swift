@@ -10,6 +10,8 @@ final class WireDecoder: Decoder {
     let position: DecodingPosition
     /// See `_WireReader.objectSource`.
     let objectSource: (any WireObjectSource)?
+    /// See `_WireReader.descriptors`.
+    let descriptors: WireDescriptors?
 
     /// Where a keyed container of this value expects its next entry: when fields are read in
     /// the order they were written, each lookup is one key comparison instead of a scan.
@@ -24,12 +26,16 @@ final class WireDecoder: Decoder {
     /// never decodes as, say, an empty dictionary.
     @exclusivity(unchecked) private(set) var deferredError: (any Error)?  // one pointer, unlike DecodingError
 
-    init(bytes: [UInt8], start: Int, end: Int, position: DecodingPosition, objectSource: (any WireObjectSource)?) {
+    init(
+        bytes: [UInt8], start: Int, end: Int, position: DecodingPosition, objectSource: (any WireObjectSource)?,
+        descriptors: WireDescriptors?
+    ) {
         self.bytes = bytes
         self.start = start
         self.end = end
         self.position = position
         self.objectSource = objectSource
+        self.descriptors = descriptors
     }
 
     var codingPath: [any CodingKey] { position.codingPath }
@@ -41,7 +47,7 @@ final class WireDecoder: Decoder {
 
     /// A reader of this value's bytes, confined to its container.
     func reader(at offset: Int, end: Int? = nil) -> _WireReader {
-        _WireReader(bytes: bytes, offset: offset, end: end ?? self.end, objectSource: objectSource)
+        _WireReader(bytes: bytes, offset: offset, end: end ?? self.end, objectSource: objectSource, descriptors: descriptors)
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -96,7 +102,8 @@ final class WireDecoder: Decoder {
     func nested(at offset: Int, end: Int, key: any CodingKey) throws -> WireDecoder {
         let position = DecodingPosition.entry(of: self, key: key)
         try position.checkNesting(at: offset)
-        return WireDecoder(bytes: bytes, start: offset, end: end, position: position, objectSource: objectSource)
+        return WireDecoder(
+            bytes: bytes, start: offset, end: end, position: position, objectSource: objectSource, descriptors: descriptors)
     }
 }
 
@@ -108,7 +115,8 @@ extension _WireReader {
             return try intrinsicType.decodeIntrinsically(as: type, from: &self, at: position)
         }
         try position.checkNesting(at: offset)
-        let decoder = WireDecoder(bytes: bytes, start: offset, end: end, position: position, objectSource: objectSource)
+        let decoder = WireDecoder(
+            bytes: bytes, start: offset, end: end, position: position, objectSource: objectSource, descriptors: descriptors)
         let value = try T(from: decoder)
         if let deferredError = decoder.deferredError { throw deferredError }
         do { try skipValue() } catch { throw error.decodingError(codingPath: position.codingPath) }

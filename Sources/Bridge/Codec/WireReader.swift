@@ -12,6 +12,8 @@ public struct _WireReader: Sendable {
     /// Where clients for objects the parent passed come from: set for a call's arguments in a
     /// host.
     package var objectSource: (any WireObjectSource)?
+    /// The descriptors the message came with, which its descriptor values take.
+    package var descriptors: WireDescriptors?
 
     /// Creates a reader of `bytes` that starts at `offset`.
     package init(bytes: [UInt8], startingAt offset: Int = 0) {
@@ -19,11 +21,20 @@ public struct _WireReader: Sendable {
         self.init(bytes: bytes, offset: offset, end: bytes.count)
     }
 
-    init(bytes: [UInt8], offset: Int, end: Int, objectSource: (any WireObjectSource)? = nil) {
+    /// Creates a reader of a message's payload and the descriptors it came with.
+    package init(bytes: [UInt8], descriptors: WireDescriptors?) {
+        self.init(bytes: bytes, offset: 0, end: bytes.count, descriptors: descriptors)
+    }
+
+    init(
+        bytes: [UInt8], offset: Int, end: Int, objectSource: (any WireObjectSource)? = nil,
+        descriptors: WireDescriptors? = nil
+    ) {
         self.bytes = bytes
         self.offset = offset
         self.end = end
         self.objectSource = objectSource
+        self.descriptors = descriptors
     }
 
     /// Moves the bytes out, leaving the reader empty; for handing their storage to
@@ -186,7 +197,7 @@ public struct _WireReader: Sendable {
             switch try readTag() {
             case .null, .false, .true, .empty:
                 return
-            case .signedInteger, .unsignedInteger:
+            case .signedInteger, .unsignedInteger, .descriptor:
                 _ = try readVarint()
                 return
             case .float32:

@@ -29,6 +29,9 @@ package enum WireTag: UInt8, Sendable {
     case unkeyedContainer = 0x0C
     /// A value whose `encode(to:)` wrote nothing.
     case empty = 0x0D
+    /// A varint index into the descriptors that the message carries beside its bytes
+    /// (`WireDescriptors`): a `BridgeFileDescriptor`.
+    case descriptor = 0x0E
 
     /// How error messages name what was found.
     var name: String {
@@ -46,6 +49,7 @@ package enum WireTag: UInt8, Sendable {
         case .keyedContainer: "keyed container"
         case .unkeyedContainer: "unkeyed container"
         case .empty: "empty value"
+        case .descriptor: "descriptor"
         }
     }
 }

@@ -11,6 +11,12 @@ public struct _WireWriter: Sendable {
     /// The stream a call returned, set by `attachStream` in a reply; the callee produces it
     /// after sending the reply.
     package var attachedStream: AttachedStream?
+    /// Whether these bytes go over a bridge's socket, which can carry descriptors beside them:
+    /// true for a frame (`_WireWriter.frame()`), else a descriptor value cannot be written.
+    package var carriesDescriptors = false
+    /// The descriptors written so far (`BridgeFileDescriptor`), sent beside the bytes; nil
+    /// for none, so that a message without any allocates nothing for them.
+    package var descriptors: WireDescriptors?
 
     /// Room for a typical call's arguments, so that small calls grow the buffer at most once.
     private static let typicalCallSize = 64

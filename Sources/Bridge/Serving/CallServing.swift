@@ -11,7 +11,8 @@ package enum CallServing {
 
     /// The object and method a call frame names, or nil when it is too short to name them.
     package static func request(in frame: consuming Frame) -> Request? {
-        var payload = _WireReader(bytes: frame.takePayload())
+        var frame = frame
+        var payload = frame.takePayloadReader()
         guard let objectID = try? payload.readUInt32LittleEndian(),
             let methodID = try? payload.readUInt64LittleEndian()
         else { return nil }

@@ -36,6 +36,10 @@ final class SocketTransport: FrameTransport {
         System.sendWithoutWaiting(socket, bytes)
     }
 
+    func send(_ bytes: UnsafeRawBufferPointer, attaching descriptors: UnsafeBufferPointer<CInt>, waiting: Bool) -> System.Sent {
+        System.send(socket, bytes, attaching: descriptors, waiting: waiting)
+    }
+
     func waitUntilReadableOrWritable() -> Bool {
         System.waitUntilReadableOrWritable(socket)
     }

@@ -38,15 +38,25 @@ package enum FrameKind: UInt8, Sendable {
 /// One message on the bridge's socket.
 ///
 /// Layout: a 32-bit little-endian length of everything after it, the kind (one byte), the call
-/// id (32-bit little-endian), then the payload.
+/// id (32-bit little-endian), then the payload. A frame that carries descriptors
+/// (`BridgeFileDescriptor`) has `carriesDescriptors` set in its kind byte and ends with a
+/// 32-bit little-endian count of them, after the payload; the descriptors travel beside the
+/// bytes (`SCM_RIGHTS`), the first of them with the frame's first byte.
 package struct Frame: Sendable {
     package static let headerSize = 9
+    /// The bit of the kind byte that says the frame carries descriptors.
+    package static let carriesDescriptors: UInt8 = 0x80
+    /// The most descriptors one frame may carry: a reader refuses a frame that declares more.
+    /// Each costs the sending user one of its `RLIMIT_NOFILE` descriptors in flight until it
+    /// is received.
+    package static let maximumDescriptors = 1 << 16
     /// The wire format's version; a host refuses a parent that speaks another.
     /// 2: the hello carries the user, group, output mode and configuration.
     /// 3: the hello carries the maximum message size.
     /// 4: calls name an object; cancels travel on the side channel.
     /// 5: the hello carries the host's confinement (limits, namespaces, no-new-privileges).
-    package static let wireVersion: UInt32 = 5
+    /// 6: frames may carry descriptors (the kind byte's high bit, a trailing count).
+    package static let wireVersion: UInt32 = 6
     /// The largest payload a reader accepts unless told otherwise, and the most
     /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20
@@ -56,15 +66,23 @@ package struct Frame: Sendable {
     package var kind: FrameKind
     package var callID: UInt32
     package var payload: [UInt8]
+    /// The descriptors that came with the frame, for its values to take; nil for none.
+    package var descriptors: WireDescriptors?
 
-    package init(kind: FrameKind, callID: UInt32, payload: [UInt8]) {
+    package init(kind: FrameKind, callID: UInt32, payload: [UInt8], descriptors: WireDescriptors? = nil) {
         self.kind = kind
         self.callID = callID
         self.payload = payload
+        self.descriptors = descriptors
     }
 
-    /// A reader over the payload.
-    package var payloadReader: _WireReader { _WireReader(bytes: payload) }
+    /// A reader over the payload and the descriptors that came with it.
+    package var payloadReader: _WireReader { _WireReader(bytes: payload, descriptors: descriptors) }
+
+    /// A reader over the payload, moved out as `takePayload()` does, and the descriptors.
+    package mutating func takePayloadReader() -> _WireReader {
+        _WireReader(bytes: takePayload(), descriptors: descriptors)
+    }
 
     /// Moves the payload out, leaving it empty: a reader over the moved bytes holds the only
     /// reference to them, so that their storage can be reused once it is done.
@@ -77,7 +95,11 @@ package struct Frame: Sendable {
 
 extension _WireWriter {
     /// A writer whose bytes start with room for a frame header.
-    package static func frame() -> _WireWriter { _WireWriter(reserving: Frame.headerSize) }
+    package static func frame() -> _WireWriter {
+        var writer = _WireWriter(reserving: Frame.headerSize)
+        writer.carriesDescriptors = true
+        return writer
+    }
 
     /// A call frame up to its arguments: the object's id, then the method's; the header is
     /// filled in on sending. `CallServing.request(in:)` reads it back.
@@ -97,19 +119,36 @@ extension _WireWriter {
         guard size <= limit else { throw .messageTooLarge(method: method(), size: size, limit: limit) }
     }
 
-    /// Fills in the header that `frame()` left room for.
+    /// Fills in the header that `frame()` left room for; a frame that carries descriptors gets
+    /// their count after its payload, and says so in its kind byte.
     package mutating func setFrameHeader(_ kind: FrameKind, callID: UInt32) {
+        var kindByte = kind.rawValue
+        if let descriptors, descriptors.count > 0 {
+            writeUInt32LittleEndian(UInt32(descriptors.count))
+            kindByte |= Frame.carriesDescriptors
+        }
         withUnsafeMutableBytes { bytes in
             bytes.storeBytes(of: UInt32(bytes.count - 4).littleEndian, toByteOffset: 0, as: UInt32.self)
-            bytes.storeBytes(of: kind.rawValue, toByteOffset: 4, as: UInt8.self)
+            bytes.storeBytes(of: kindByte, toByteOffset: 4, as: UInt8.self)
             bytes.storeBytes(of: callID.littleEndian, toByteOffset: 5, as: UInt32.self)
         }
     }
 }
 
 extension FileDescriptor {
-    /// Sends a frame built with `_WireWriter.frame()`, header filled in.
+    /// Sends a frame built with `_WireWriter.frame()`, header filled in, with the descriptors
+    /// it carries.
+    /// - Throws: `SystemError` when the socket is closed or broke, or refuses the descriptors.
     package func send(_ frame: _WireWriter) throws {
-        try frame.bytes.withUnsafeBytes { try System.sendAll(self, $0) }
+        guard let descriptors = frame.descriptors, descriptors.count > 0 else {
+            try frame.bytes.withUnsafeBytes { try System.sendAll(self, $0) }
+            return
+        }
+        let sent = frame.bytes.withUnsafeBytes { bytes in
+            DescriptorSending.sendAll(bytes, attachments: [(0, descriptors)]) { part, attached in
+                System.send(self, part, attaching: attached, waiting: true)
+            }
+        }
+        guard sent else { throw SystemError("sendmsg(SCM_RIGHTS)", code: 0) }
     }
 }

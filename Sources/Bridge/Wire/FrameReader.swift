@@ -27,6 +27,8 @@ package final class FrameReader {
         var payload: [UInt8]
         /// How many bytes of `payload` came so far.
         var filled: Int
+        /// The kind byte says so: its payload ends with their count.
+        var carriesDescriptors: Bool
     }
 
     private let descriptor: FileDescriptor
@@ -51,14 +53,27 @@ package final class FrameReader {
     /// The largest payload accepted: a larger frame ends the connection before its payload is
     /// read or any memory is set aside for it. A host sets it from the hello.
     @exclusivity(unchecked) package var maximumPayloadSize: Int
+    /// Where a read puts the descriptors that came with its bytes.
+    private let descriptorRoom: UnsafeMutablePointer<CInt>
+    /// Descriptors received and not yet given to a frame, in the order they came: a frame
+    /// that carries N takes the next N once all of it has come (they come with its first
+    /// bytes). Whatever is left when the reader goes is closed.
+    @exclusivity(unchecked) private var receivedDescriptors: [CInt] = []
+    /// How many of `receivedDescriptors` frames have taken.
+    @exclusivity(unchecked) private var takenDescriptors = 0
 
     package init(_ descriptor: FileDescriptor, bufferSize: Int = 64 << 10, maximumPayloadSize: Int = Frame.maximumPayloadSize) {
         self.descriptor = descriptor
         self.buffer = .allocate(byteCount: bufferSize, alignment: 8)
+        self.descriptorRoom = .allocate(capacity: System.maximumDescriptorsPerMessage)
         self.maximumPayloadSize = maximumPayloadSize
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        descriptorRoom.deallocate()
+        for received in receivedDescriptors[takenDescriptors...] { System.close(received) }
+    }
 
     /// The next frame, or nil when the peer closed the connection.
     /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's,
@@ -142,7 +157,8 @@ package final class FrameReader {
         guard payloadSize <= maximumPayloadSize else {
             throw .messageTooLarge(method: nil, size: payloadSize, limit: maximumPayloadSize)
         }
-        guard let kind = FrameKind(rawValue: rawKind) else {
+        let carriesDescriptors = rawKind & Frame.carriesDescriptors != 0
+        guard let kind = FrameKind(rawValue: rawKind & ~Frame.carriesDescriptors) else {
             throw .malformedMessage("unknown frame kind \(rawKind)")
         }
         start += Frame.headerSize
@@ -162,9 +178,35 @@ package final class FrameReader {
             if buffered < payloadSize { payload.append(contentsOf: repeatElement(0, count: payloadSize - buffered)) }
         }
         start += buffered
-        if buffered == payloadSize { return Frame(kind: kind, callID: callID, payload: payload) }
-        partial = PartialFrame(kind: kind, callID: callID, payload: payload, filled: buffered)
+        if buffered == payloadSize {
+            return try complete(kind: kind, callID: callID, payload: payload, carriesDescriptors: carriesDescriptors)
+        }
+        partial = PartialFrame(
+            kind: kind, callID: callID, payload: payload, filled: buffered, carriesDescriptors: carriesDescriptors)
         return nil
+    }
+
+    /// A frame all of whose bytes came, with its descriptors if it carries any.
+    /// - Throws: `BridgeError.malformedMessage` when it says it carries more than came.
+    private func complete(kind: FrameKind, callID: UInt32, payload: consuming [UInt8], carriesDescriptors: Bool) throws(BridgeError) -> Frame {
+        guard carriesDescriptors else { return Frame(kind: kind, callID: callID, payload: payload) }
+        var payload = payload
+        guard payload.count >= 4 else {
+            throw .malformedMessage("a frame says it carries descriptors, and has no room for their count")
+        }
+        let count = payload.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $0.count - 4, as: UInt32.self))) }
+        payload.removeLast(4)
+        let waiting = receivedDescriptors.count - takenDescriptors
+        guard count >= 1, count <= Frame.maximumDescriptors, count <= waiting else {
+            throw .malformedMessage("a frame says it carries \(count) descriptors, and \(waiting) came with it")
+        }
+        let taken = Array(receivedDescriptors[takenDescriptors..<(takenDescriptors + count)])
+        takenDescriptors += count
+        if takenDescriptors == receivedDescriptors.count {
+            receivedDescriptors.removeAll(keepingCapacity: true)
+            takenDescriptors = 0
+        }
+        return Frame(kind: kind, callID: callID, payload: payload, descriptors: WireDescriptors(received: taken))
     }
 
     /// Reads the rest of the partial frame's payload straight from the socket.
@@ -188,7 +230,10 @@ package final class FrameReader {
                 throw failed(error)
             }
         }
-        return .frame(Frame(kind: frame.kind, callID: frame.callID, payload: frame.payload))
+        let whole = frame.payload
+        frame.payload = []
+        return .frame(try complete(
+            kind: frame.kind, callID: frame.callID, payload: whole, carriesDescriptors: frame.carriesDescriptors))
     }
 
     /// Reads more bytes into the buffer.
@@ -216,9 +261,16 @@ package final class FrameReader {
             return .timedOut
         }
         while true {
-            let received = System.receive(descriptor, into: target, waiting: waitsForBytes)
+            var descriptorsCame = false
+            let received = System.receive(
+                descriptor, into: target, waiting: waitsForBytes, descriptorRoom: descriptorRoom
+            ) { descriptors in
+                receivedDescriptors.append(contentsOf: descriptors)
+                descriptorsCame = true
+            }
             switch received {
-            case .bytes(let count): drained = count < target.count
+            // A read that brings descriptors stops after their bytes, whatever else waits.
+            case .bytes(let count): drained = count < target.count && !descriptorsCame
             case .timedOut where !timingOut: continue
             case .timedOut, .endOfFile, .failed: drained = false
             }

@@ -7,6 +7,7 @@
 #endif
 
 #include "CBridgeIsolation.h"
+#include "CBridgeDescriptorPassing.h"
 
 /// The environment variable that turns a started-again binary into a host. Its value is
 /// "<descriptor>:<parent pid>"; the side channel's socket is the next descriptor.

@@ -1,0 +1,96 @@
+/// An open descriptor that crosses a bridge call as an argument or a result (also inside a
+/// `Codable` value); the receiver gets its own descriptor to the same open file.
+///
+/// It travels beside the call's bytes over the bridge's socket (`SCM_RIGHTS`), in both
+/// directions: in calls and their results, stream elements, and the arguments of callbacks the
+/// host calls, alone or inside structs, arrays and other `Codable` values. The receiver's
+/// descriptor is close-on-exec. Descriptors that are sent and never received (the call failed,
+/// the host died, the value was never decoded) are closed; none leaks.
+///
+/// A bridge is the only encoder that can carry one: encoding it with another (a
+/// `JSONEncoder`, a host's configuration) throws an `EncodingError` that says so.
+///
+/// Each descriptor sent counts against the sending user's limit on descriptors in flight
+/// (Linux: its `RLIMIT_NOFILE`, unless it has `CAP_SYS_RESOURCE`) from the send until the
+/// other process receives it; a send over that limit ends the bridge with its calls. One
+/// message may carry up to 65,536 (sent 253 to a `sendmsg`, Linux's `SCM_MAX_FD`), and the
+/// receiver needs room for them under its own `RLIMIT_NOFILE` (`BridgeLimits.openFiles` in a
+/// host).
+public final class BridgeFileDescriptor: Codable, Sendable {
+    /// The descriptor this object owns; -1 once taken.
+    private let owned: Locked<CInt>
+
+    /// Makes an object that owns a close-on-exec duplicate of `descriptor`; the caller keeps,
+    /// and closes, its own.
+    /// - Throws: `BridgeError` (`.startFailed`-free: a plain system error) when `descriptor`
+    ///   is not open, or the process has no descriptor to spare.
+    public init(duplicating descriptor: Int32) throws {
+        owned = Locked(try System.duplicate(descriptor))
+    }
+
+    /// Takes ownership of a descriptor received with a message.
+    private init(owning descriptor: CInt) {
+        owned = Locked(descriptor)
+    }
+
+    deinit {
+        let descriptor = owned.withLock { $0 }
+        if descriptor >= 0 { System.close(descriptor) }
+    }
+
+    /// The descriptor: valid while this object lives (it is closed when the object is
+    /// released), and -1 after `take()`.
+    public var rawValue: Int32 { owned.withLock { $0 } }
+
+    /// Hands the descriptor over: the caller owns it from now on and closes it; this object
+    /// no longer does. A second call returns -1.
+    public func take() -> Int32 {
+        owned.withLock { owned in
+            defer { owned = -1 }
+            return owned
+        }
+    }
+
+    /// Throws: only a bridge's own encoder carries descriptors (see the type's documentation).
+    public func encode(to encoder: any Encoder) throws {
+        throw EncodingError.invalidValue(rawValue, EncodingError.Context(
+            codingPath: encoder.codingPath,
+            debugDescription: "a BridgeFileDescriptor can only be encoded by a bridge, as (part of) a call's argument, its result, a stream's element or a callback's argument; \(type(of: encoder)) cannot carry a descriptor"))
+    }
+
+    /// Throws: only a bridge's own decoder carries descriptors (see the type's documentation).
+    public required init(from decoder: any Decoder) throws {
+        throw DecodingError.dataCorrupted(DecodingError.Context(
+            codingPath: decoder.codingPath,
+            debugDescription: "a BridgeFileDescriptor can only be decoded by a bridge, from the message that carried it; \(type(of: decoder)) has no descriptors"))
+    }
+}
+
+// The bridge's codec writes and reads it itself: a tag and an index into the descriptors the
+// message carries (`WireDescriptors`).
+extension BridgeFileDescriptor: IntrinsicWireEncodable, IntrinsicWireDecodable {
+    static func encodeIntrinsically<Value>(_ value: Value, into state: WireEncodingState, at position: EncodingPosition) throws {
+        // `value` is a `Self` known to the caller only as a generic parameter.
+        let descriptor = (value as! BridgeFileDescriptor).rawValue
+        guard descriptor >= 0 else {
+            throw EncodingError.invalidValue(descriptor, EncodingError.Context(
+                codingPath: position.codingPath, debugDescription: "this BridgeFileDescriptor was taken: it has no descriptor to send"))
+        }
+        // A duplicate of its own goes with the message, so that the object may go, or be
+        // taken, before the message is sent.
+        let duplicate = try System.duplicate(descriptor)
+        try state.writer.writeDescriptor(duplicate, typeName: "BridgeFileDescriptor", codingPath: position.codingPath)
+    }
+
+    static func writeWithoutState<Value>(_ value: Value, to writer: inout _WireWriter) -> Bool {
+        false  // it may throw, which only the path with state can
+    }
+
+    static func decodeIntrinsically(from reader: inout _WireReader, at position: DecodingPosition) throws -> Self {
+        do {
+            return Self(owning: try reader.readDescriptor())
+        } catch {
+            throw error.decodingError(codingPath: position.codingPath)
+        }
+    }
+}
