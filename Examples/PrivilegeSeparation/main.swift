@@ -1,7 +1,8 @@
 // A root parent runs risky code in a host walled in every way a bridge offers: the host runs as
 // `nobody`, with no network but its own loopback, a read-only view of every file system, no new
-// privileges, and resource limits. From inside, it shows what it cannot do; then a runaway call
-// in it is stopped by its CPU limit.
+// privileges, and resource limits. The parent opens a file only root can read and hands the host
+// the open descriptor, which the host parses though it cannot open the path itself. From inside,
+// the host shows what it cannot do; then a runaway call in it is stopped by its CPU limit.
 //
 //     sudo swift run privilege-separation     (or as root: swift run privilege-separation)
 import Bridge
@@ -10,6 +11,9 @@ import Foundation
 /// What the walled-in host tries, asked from inside it.
 protocol Untrusted: Bridged {
     func identity() async throws -> String
+    /// Parses the file the parent opened (here: counts its lines and words), reading it
+    /// from the descriptor it was handed.
+    func parse(_ file: BridgeFileDescriptor) async throws -> String
     /// Opens `path` for reading: what it read, or why it could not.
     func open(_ path: String) async throws -> String
     /// Creates a file at `path`: whether it could, or why not.
@@ -25,6 +29,15 @@ final class LocalUntrusted: Untrusted {
     init() {}
 
     func identity() async throws -> String { "uid \(getuid()), gid \(getgid())" }
+
+    func parse(_ file: BridgeFileDescriptor) async throws -> String {
+        // The handle reads the descriptor; the object still owns it and closes it.
+        let handle = FileHandle(fileDescriptor: file.rawValue, closeOnDealloc: false)
+        let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        let lines = text.split(separator: "\n").count
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count
+        return "read \(text.debugDescription): \(lines) line, \(words) words"
+    }
 
     func open(_ path: String) async throws -> String {
         let descriptor = Foundation.open(path, O_RDONLY)
@@ -102,6 +115,11 @@ do {
     let bridge = try await Bridge<LocalUntrusted>.start(options)
     let host = bridge.client
     print("host as nobody: \(try await host.identity()); network interfaces: \(try await host.interfaces().joined(separator: ", "))")
+    // The parent opens the file (as root) and hands the host the open descriptor only.
+    let secretDescriptor = Foundation.open(secret, O_RDONLY | O_CLOEXEC)
+    let file = try BridgeFileDescriptor(duplicating: secretDescriptor)
+    close(secretDescriptor)
+    print("host parses the descriptor the parent opened: \(try await host.parse(file))")
     print("host opens \(secret): \(try await host.open(secret))")
     print("host creates \(directory)/note: \(try await host.create(directory + "/note"))")
     print("host connects to the parent's 127.0.0.1:\(listener.port): \(try await host.connect(port: listener.port))")

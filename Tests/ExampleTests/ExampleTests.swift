@@ -76,15 +76,16 @@ import Testing
         let run = try await run("privilege-separation")
         #expect(run.status == 0, "\(run.output)")
         let lines = run.lines
-        try #require(lines.count == 7, "\(run.output)")
+        try #require(lines.count == 8, "\(run.output)")
         #expect(lines[0].contains(#"/secret: read "root only"; listening on 127.0.0.1:"#))
         let port = numbers(in: lines[0]).last ?? 0
         #expect(lines[1] == "host as nobody: uid \(nobody.pw_uid), gid \(nobody.pw_gid); network interfaces: lo")
-        #expect(lines[2].hasSuffix("/secret: cannot open it: Permission denied"))
-        #expect(lines[3].hasSuffix("/note: cannot create it: Read-only file system"))
-        #expect(lines[4] == "host connects to the parent's 127.0.0.1:\(port): cannot connect: Connection refused")
-        #expect(lines[5] == "runaway call stopped: host was killed by SIGXCPU (hostExited)")
-        #expect(lines[6].hasPrefix("parent is still uid 0, gid 0; ") && lines[6].hasSuffix("/note exists: false"))
+        #expect(lines[2] == #"host parses the descriptor the parent opened: read "root only": 1 line, 2 words"#)
+        #expect(lines[3].hasSuffix("/secret: cannot open it: Permission denied"))
+        #expect(lines[4].hasSuffix("/note: cannot create it: Read-only file system"))
+        #expect(lines[5] == "host connects to the parent's 127.0.0.1:\(port): cannot connect: Connection refused")
+        #expect(lines[6] == "runaway call stopped: host was killed by SIGXCPU (hostExited)")
+        #expect(lines[7].hasPrefix("parent is still uid 0, gid 0; ") && lines[7].hasSuffix("/note exists: false"))
     }
 
     @Test func streamProgress() async throws {
