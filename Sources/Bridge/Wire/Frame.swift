@@ -137,7 +137,9 @@ extension _WireWriter {
 
 extension FileDescriptor {
     /// Sends a frame built with `_WireWriter.frame()`, header filled in, with the descriptors
-    /// it carries.
+    /// it carries. A frame with descriptors that does not go out whole (the kernel refuses
+    /// them: too many in flight) shuts the socket down, as the parent's writer does: the peer
+    /// is not left with a frame cut short, or waiting for a reply that will not come.
     /// - Throws: `SystemError` when the socket is closed or broke, or refuses the descriptors.
     package func send(_ frame: _WireWriter) throws {
         guard let descriptors = frame.descriptors, descriptors.count > 0 else {
@@ -149,6 +151,9 @@ extension FileDescriptor {
                 System.send(self, part, attaching: attached, waiting: true)
             }
         }
-        guard sent else { throw SystemError("sendmsg(SCM_RIGHTS)", code: 0) }
+        guard sent else {
+            System.shutdown(self)
+            throw SystemError("sendmsg(SCM_RIGHTS)", code: 0)
+        }
     }
 }
