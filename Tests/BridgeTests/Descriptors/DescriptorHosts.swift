@@ -15,6 +15,8 @@ struct LabeledDescriptor: Codable, Sendable {
 protocol DescriptorReceiver: Bridged, Sendable {
     /// Takes a file the host made, and what it holds.
     func receive(_ file: BridgeFileDescriptor, holding text: String) async throws
+    /// A file the parent makes, holding `text`: a descriptor in a callback's result.
+    func provide(holding text: String) async throws -> BridgeFileDescriptor
 }
 
 /// A host that uses, makes and hands back descriptors.
@@ -31,6 +33,8 @@ protocol DescriptorWorker: Bridged {
     func files(count: Int) async throws -> AsyncThrowingStream<BridgeFileDescriptor, any Error>
     /// Gives `receiver` `count` memfds holding "0", "1", ...; returns `count`.
     func handBack(count: Int, to receiver: any DescriptorReceiver) async throws -> Int
+    /// What the file `provider` makes holds, read in the host.
+    func ask(_ provider: any DescriptorReceiver, for text: String) async throws -> String
     /// Whether each received descriptor is close-on-exec, in the host.
     func closeOnExec(_ descriptors: [BridgeFileDescriptor]) async throws -> [Bool]
     /// Never returns.
@@ -106,6 +110,11 @@ final class LocalDescriptorWorker: DescriptorWorker {
             try await receiver.receive(try makeMemoryFile(String(index)), holding: String(index))
         }
         return count
+    }
+
+    func ask(_ provider: any DescriptorReceiver, for text: String) async throws -> String {
+        let file = try await provider.provide(holding: text)
+        return try readAll(file.rawValue)
     }
 
     func closeOnExec(_ descriptors: [BridgeFileDescriptor]) async throws -> [Bool] {

@@ -15,6 +15,10 @@ final class ReceivedFiles: DescriptorReceiver {
         let closeOnExec = fcntl(file.rawValue, F_GETFD) & FD_CLOEXEC != 0
         received.withLock { $0.append((text, found, closeOnExec)) }
     }
+
+    func provide(holding text: String) async throws -> BridgeFileDescriptor {
+        try makeMemoryFile(text)
+    }
 }
 
 /// A pipe whose ends close with it.
@@ -109,6 +113,12 @@ func openDescriptors(like descriptor: Int32) -> Int {
         let received = receiver.received.withLock { $0 }
         #expect(received.map(\.found) == (0..<5).map(String.init))
         #expect(received.allSatisfy { $0.expected == $0.found && $0.closeOnExec })
+    }
+
+    @Test func aDescriptorAsACallbackResult() async throws {
+        try await withBridge(LocalDescriptorWorker.self) { (worker) async throws in
+            #expect(try await worker.ask(ReceivedFiles(), for: "made in the parent") == "made in the parent")
+        }
     }
 
     @Test func encodingOneElsewhereThrowsAnEncodingError() throws {
