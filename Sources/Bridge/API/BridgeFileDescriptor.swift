@@ -22,8 +22,8 @@ public final class BridgeFileDescriptor: Codable, Sendable {
 
     /// Makes an object that owns a close-on-exec duplicate of `descriptor`; the caller keeps,
     /// and closes, its own.
-    /// - Throws: `BridgeError` (`.startFailed`-free: a plain system error) when `descriptor`
-    ///   is not open, or the process has no descriptor to spare.
+    /// - Throws: An error naming `fcntl(F_DUPFD_CLOEXEC)` and its `errno` when `descriptor` is
+    ///   not open (`EBADF`) or the process has no descriptor to spare (`EMFILE`).
     public init(duplicating descriptor: Int32) throws {
         owned = Locked(try System.duplicate(descriptor))
     }
@@ -51,14 +51,16 @@ public final class BridgeFileDescriptor: Codable, Sendable {
         }
     }
 
-    /// Throws: only a bridge's own encoder carries descriptors (see the type's documentation).
+    /// Always throws an `EncodingError` that says so: only a bridge's own encoder, which never
+    /// calls this, can carry a descriptor.
     public func encode(to encoder: any Encoder) throws {
         throw EncodingError.invalidValue(rawValue, EncodingError.Context(
             codingPath: encoder.codingPath,
             debugDescription: "a BridgeFileDescriptor can only be encoded by a bridge, as (part of) a call's argument, its result, a stream's element or a callback's argument; \(type(of: encoder)) cannot carry a descriptor"))
     }
 
-    /// Throws: only a bridge's own decoder carries descriptors (see the type's documentation).
+    /// Always throws a `DecodingError` that says so: only a bridge's own decoder, which never
+    /// calls this, has descriptors to give.
     public required init(from decoder: any Decoder) throws {
         throw DecodingError.dataCorrupted(DecodingError.Context(
             codingPath: decoder.codingPath,
