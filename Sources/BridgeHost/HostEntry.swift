@@ -5,7 +5,7 @@ import Foundation
 /// started as a host, so no user code runs first. It never returns.
 @_cdecl("swift_process_bridge_host_main")
 func hostMain() {
-    let sockets: (bridge: FileDescriptor, side: FileDescriptor)
+    let sockets: HostEntry.Sockets
     let parent: ProcessID
     do {
         (sockets, parent) = try HostEntry.takeBridgeSockets()
@@ -13,7 +13,9 @@ func hostMain() {
         HostEntry.fail(error.description)
     }
     Task.detached {
-        let status = await HostSession(socket: sockets.bridge, side: sockets.side, parent: parent).run()
+        let status = await HostSession(
+            socket: sockets.bridge, side: sockets.side, descriptors: DescriptorChannel(socket: sockets.descriptors), parent: parent
+        ).run()
         System.exit(status)
     }
     // The main thread drains the main queue, for real types that use the main actor. Not
@@ -26,10 +28,15 @@ func hostMain() {
 
 /// How a process started as a host takes over its socket.
 package enum HostEntry {
+    /// The sockets a host is started with.
+    typealias Sockets = (bridge: FileDescriptor, side: FileDescriptor, descriptors: FileDescriptor)
+
     /// Reads and removes the host variable, checks the descriptor it names and the side
-    /// channel's after it, and arranges for this process to die with its parent.
-    /// - Returns: The bridge's socket, the side channel's, and the parent's process id.
-    static func takeBridgeSockets() throws(HostEntryError) -> ((bridge: FileDescriptor, side: FileDescriptor), ProcessID) {
+    /// channel's and descriptor channel's after it, and arranges for this process to die
+    /// with its parent.
+    /// - Returns: The bridge's socket, the side channel's, the descriptor channel's, and the
+    ///   parent's process id.
+    static func takeBridgeSockets() throws(HostEntryError) -> (Sockets, ProcessID) {
         guard let value = System.environmentValue(System.hostVariable) else {
             throw HostEntryError("\(System.hostVariable) is not set")
         }
@@ -42,11 +49,11 @@ package enum HostEntry {
         }
         let descriptor = FileDescriptor(rawValue: number)
         let side = FileDescriptor(rawValue: number + 1)
-        for socket in [descriptor, side] where !System.isUnixStreamSocket(socket) {
-            throw HostEntryError("\(System.hostVariable) names descriptor \(number) for the bridge and \(number + 1) for its side channel, but \(socket.rawValue) is not a Unix stream socket")
+        let descriptors = FileDescriptor(rawValue: number + 2)
+        for socket in [descriptor, side, descriptors] where !System.isUnixStreamSocket(socket) {
+            throw HostEntryError("\(System.hostVariable) names descriptor \(number) for the bridge, \(number + 1) for its side channel and \(number + 2) for its descriptor channel, but \(socket.rawValue) is not a Unix stream socket")
         }
-        System.setCloseOnExec(descriptor)
-        System.setCloseOnExec(side)
+        for socket in [descriptor, side, descriptors] { System.setCloseOnExec(socket) }
         do {
             try System.dieWithParent()
         } catch {
@@ -56,7 +63,7 @@ package enum HostEntry {
         guard System.parentProcessID == parent else {
             throw HostEntryError("the parent process \(parent) is gone")
         }
-        return ((descriptor, side), parent)
+        return ((descriptor, side, descriptors), parent)
     }
 
     static func fail(_ message: String) -> Never {

@@ -6,19 +6,22 @@ import Bridge
 final class HostSession: Sendable {
     private let socket: FileDescriptor
     private let sideSocket: FileDescriptor
+    /// Where the descriptors that calls and results carry travel, for both channels.
+    private let descriptors: DescriptorChannel
     private let parent: ProcessID
     private let writing = Lock()
     private let calls = RunningCalls()
 
-    init(socket: FileDescriptor, side: FileDescriptor, parent: ProcessID) {
+    init(socket: FileDescriptor, side: FileDescriptor, descriptors: DescriptorChannel, parent: ProcessID) {
         self.socket = socket
         self.sideSocket = side
+        self.descriptors = descriptors
         self.parent = parent
     }
 
     /// Serves until the parent stops the host or goes away; returns the exit status.
     func run() async -> Int32 {
-        let reader = FrameReader(socket)
+        let reader = FrameReader(socket, descriptors: descriptors)
         let frame: Frame?
         do {
             frame = try reader.next()
@@ -69,7 +72,7 @@ final class HostSession: Sendable {
         let side: _BridgeConnection
         do {
             side = try _BridgeConnection.hostSideChannel(
-                socket: sideSocket, parent: parent, calls: calls, maximumMessageSize: hello.maximumMessageSize)
+                socket: sideSocket, descriptors: descriptors, parent: parent, calls: calls, maximumMessageSize: hello.maximumMessageSize)
         } catch {
             return refuse(.startFailed("the host could not read its side channel: \(error)"))
         }
@@ -104,7 +107,7 @@ final class HostSession: Sendable {
     fileprivate func send(_ frame: consuming _WireWriter) {
         var frame = frame
         // A failed write means the parent is gone; the next read sees it and ends the host.
-        writing.withLock { _ = try? socket.send(frame) }
+        writing.withLock { _ = try? socket.send(frame, descriptors: descriptors) }
         FrameStorage.keepSent(frame.takeBytes())
     }
 
@@ -132,7 +135,7 @@ private struct ReplyBatch {
 
     mutating func add(_ reply: _WireWriter, session: HostSession) {
         if let descriptors = reply.descriptors, descriptors.count > 0 {
-            // Sent alone, after what waits: its descriptors go with its own first byte.
+            // Sent alone, after what waits, once its descriptors have gone ahead.
             flush(to: session)
             session.send(reply)
             return

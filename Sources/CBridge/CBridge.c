@@ -40,7 +40,7 @@ static int cbridge_redirect(posix_spawn_file_actions_t *actions, int source, int
 #endif
 }
 
-int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int side, int output, int error) {
+int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int side, int descriptors, int output, int error) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     int result = posix_spawn_file_actions_init(&actions);
@@ -63,14 +63,14 @@ int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const 
 #endif
     posix_spawnattr_setflags(&attributes, flags);
 
-    // dup2 onto itself would keep close-on-exec set, and one socket must not land on the
-    // other's number before that one moves: a socket already at 3 or 4 moves above both.
-    int moved[2] = {-1, -1};
-    int *sockets[2] = {&bridge, &side};
-    for (int index = 0; index < 2; index++) {
+    // dup2 onto itself would keep close-on-exec set, and one socket must not land on another's
+    // number before that one moves: a socket already at 3, 4 or 5 moves above them all.
+    int moved[3] = {-1, -1, -1};
+    int *sockets[3] = {&bridge, &side, &descriptors};
+    for (int index = 0; index < 3; index++) {
         int descriptor = *sockets[index];
-        if (descriptor != CBRIDGE_HOST_DESCRIPTOR && descriptor != CBRIDGE_SIDE_DESCRIPTOR) continue;
-        moved[index] = fcntl(descriptor, F_DUPFD_CLOEXEC, CBRIDGE_SIDE_DESCRIPTOR + 1);
+        if (descriptor < CBRIDGE_HOST_DESCRIPTOR || descriptor > CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR) continue;
+        moved[index] = fcntl(descriptor, F_DUPFD_CLOEXEC, CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR + 1);
         if (moved[index] < 0) {
             result = errno;
             goto done;
@@ -78,20 +78,22 @@ int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const 
         *sockets[index] = moved[index];
     }
     if ((result = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)) != 0) goto done;
-    // Output first: a pipe may sit at 3 or 4, which the sockets take next.
+    // Output first: a pipe may sit at 3, 4 or 5, which the sockets take next.
     if ((result = cbridge_redirect(&actions, output, 1)) != 0) goto done;
     if ((result = cbridge_redirect(&actions, error, 2)) != 0) goto done;
     if ((result = posix_spawn_file_actions_adddup2(&actions, bridge, CBRIDGE_HOST_DESCRIPTOR)) != 0) goto done;
     if ((result = posix_spawn_file_actions_adddup2(&actions, side, CBRIDGE_SIDE_DESCRIPTOR)) != 0) goto done;
+    if ((result = posix_spawn_file_actions_adddup2(&actions, descriptors, CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR)) != 0) goto done;
 #if defined(__APPLE__)
     if ((result = posix_spawn_file_actions_addinherit_np(&actions, CBRIDGE_HOST_DESCRIPTOR)) != 0) goto done;
     if ((result = posix_spawn_file_actions_addinherit_np(&actions, CBRIDGE_SIDE_DESCRIPTOR)) != 0) goto done;
+    if ((result = posix_spawn_file_actions_addinherit_np(&actions, CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR)) != 0) goto done;
 #else
-    if ((result = posix_spawn_file_actions_addclosefrom_np(&actions, CBRIDGE_SIDE_DESCRIPTOR + 1)) != 0) goto done;
+    if ((result = posix_spawn_file_actions_addclosefrom_np(&actions, CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR + 1)) != 0) goto done;
 #endif
     result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
 done:
-    for (int index = 0; index < 2; index++) {
+    for (int index = 0; index < 3; index++) {
         if (moved[index] >= 0) close(moved[index]);
     }
     posix_spawnattr_destroy(&attributes);

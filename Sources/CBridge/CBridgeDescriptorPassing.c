@@ -4,6 +4,8 @@
 #include "CBridgeDescriptorPassing.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <time.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,9 +25,16 @@ typedef union {
     char bytes[CMSG_SPACE(sizeof(int) * CBRIDGE_MAX_DESCRIPTORS_PER_MESSAGE)];
 } cbridge_control;
 
-ssize_t cbridge_send_with_descriptors(int socket, const void *bytes, size_t count,
-                                      const int *descriptors, int descriptor_count, int wait) {
-    if (descriptor_count < 0 || descriptor_count > CBRIDGE_MAX_DESCRIPTORS_PER_MESSAGE || (descriptor_count > 0 && count == 0)) {
+// Milliseconds on a monotonic clock, for a wait that a poll interrupted or woke early.
+static long long cbridge_now_milliseconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+int cbridge_send_record(int socket, const void *bytes, size_t count,
+                        const int *descriptors, int descriptor_count, int timeout_milliseconds) {
+    if (descriptor_count < 0 || descriptor_count > CBRIDGE_MAX_DESCRIPTORS_PER_MESSAGE || count == 0) {
         errno = EINVAL;
         return -1;
     }
@@ -45,7 +54,29 @@ ssize_t cbridge_send_with_descriptors(int socket, const void *bytes, size_t coun
         header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)descriptor_count);
         memcpy(CMSG_DATA(header), descriptors, sizeof(int) * (size_t)descriptor_count);
     }
-    return sendmsg(socket, &message, CBRIDGE_SEND_FLAGS | (wait ? 0 : MSG_DONTWAIT));
+    long long deadline = timeout_milliseconds < 0 ? -1 : cbridge_now_milliseconds() + timeout_milliseconds;
+    while (1) {
+        ssize_t sent = sendmsg(socket, &message, CBRIDGE_SEND_FLAGS | MSG_DONTWAIT);
+        if (sent == (ssize_t)count) return 0;
+        if (sent >= 0) {
+            // A record is a few bytes, which a stream socket takes whole or not at all.
+            errno = EMSGSIZE;
+            return -1;
+        }
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+        int wait = -1;
+        if (deadline >= 0) {
+            long long left = deadline - cbridge_now_milliseconds();
+            if (left <= 0) {
+                errno = ETIMEDOUT;
+                return -1;
+            }
+            wait = left > 1000000 ? 1000000 : (int)left;
+        }
+        struct pollfd room = { .fd = socket, .events = POLLOUT };
+        if (poll(&room, 1, wait) < 0 && errno != EINTR) return -1;
+    }
 }
 
 ssize_t cbridge_receive_with_descriptors(int socket, void *bytes, size_t count,

@@ -1,7 +1,8 @@
 /// An open descriptor that crosses a bridge call as an argument or a result (also inside a
 /// `Codable` value); the receiver gets its own descriptor to the same open file.
 ///
-/// It travels beside the call's bytes over the bridge's socket (`SCM_RIGHTS`), in both
+/// It travels beside the call's bytes, ahead of them, over a socket of the bridge's own for
+/// descriptors (`SCM_RIGHTS`), in both
 /// directions: in calls and their results, stream elements, and the arguments of callbacks the
 /// host calls, alone or inside structs, arrays and other `Codable` values. The receiver's
 /// descriptor is close-on-exec. Descriptors that are sent and never received (the call failed,
@@ -12,7 +13,9 @@
 ///
 /// Each descriptor sent counts against the sending user's limit on descriptors in flight
 /// (Linux: its `RLIMIT_NOFILE`, unless it has `CAP_SYS_RESOURCE`) from the send until the
-/// other process receives it; a send over that limit ends the bridge with its calls. One
+/// other process receives it. A call whose descriptors cannot be sent fails with
+/// ``BridgeError/Code-swift.struct/descriptorsNotSent`` and is not sent; a host that cannot
+/// send those of a result ends its bridge. One
 /// message may carry up to 65,536 (sent 253 to a `sendmsg`, Linux's `SCM_MAX_FD`), and the
 /// receiver needs room for them under its own `RLIMIT_NOFILE` (`BridgeLimits.openFiles` in a
 /// host).

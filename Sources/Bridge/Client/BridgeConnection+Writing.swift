@@ -44,12 +44,12 @@ extension _BridgeConnection {
         frame.setFrameHeader(kind, callID: callID)
         let writer = outbox.withLock { outbox -> (writesFrame: Bool, batch: [UInt8])? in
             if outbox.writing {
-                outbox.add(frame)
+                outbox.frames += frame.bytes
                 return nil
             }
             outbox.writing = true
             let writesFrame = outbox.frames.isEmpty
-            if !writesFrame { outbox.add(frame) }
+            if !writesFrame { outbox.frames += frame.bytes }
             return (writesFrame, outbox.takeSpare())
         }
         guard let (writesFrame, batch) = writer else {
@@ -58,12 +58,7 @@ extension _BridgeConnection {
             return
         }
         if writesFrame {
-            if let descriptors = frame.descriptors, descriptors.count > 0 {
-                frame.bytes.withUnsafeBytes { write($0, attachments: [(0, descriptors)], readingFor: reader) }
-                frame.descriptors = nil  // sent, or never to be: the duplicates are closed
-            } else {
-                frame.bytes.withUnsafeBytes { write($0, readingFor: reader) }
-            }
+            frame.bytes.withUnsafeBytes { write($0, readingFor: reader) }
         }
         FrameStorage.keepSent(frame.takeBytes())
         writeOutbox(using: batch, readingFor: reader)
@@ -75,13 +70,12 @@ extension _BridgeConnection {
     nonisolated(nonsending) func sendTogether(_ frame: inout _WireWriter, callID: UInt32) async {
         frame.setFrameHeader(.call, callID: callID)
         let schedules = outbox.withLock { outbox -> Bool in
-            outbox.add(frame)
+            outbox.frames += frame.bytes
             guard !outbox.flushScheduled && !outbox.writing else { return false }
             outbox.flushScheduled = true
             return true
         }
         FrameStorage.keepSent(frame.takeBytes())  // copied into the outbox
-        frame.descriptors = nil  // the outbox holds them
         guard schedules else { return }
         await Task.yield()
         let batch = outbox.withLock { outbox -> [UInt8]? in
@@ -99,7 +93,6 @@ extension _BridgeConnection {
     /// - Parameter reader: The call id of the writer's own call if it holds the reading role.
     func writeOutbox(using batch: consuming [UInt8], readingFor reader: UInt32?) {
         var batch = batch
-        var attachments: [DescriptorSending.Attachment] = []
         while true {
             let done = outbox.withLock { outbox -> Bool in
                 guard !outbox.frames.isEmpty else {
@@ -108,32 +101,12 @@ extension _BridgeConnection {
                     return true
                 }
                 swap(&outbox.frames, &batch)
-                swap(&outbox.attachments, &attachments)
                 return false
             }
             if done { return }
-            if attachments.isEmpty {
-                batch.withUnsafeBytes { write($0, readingFor: reader) }
-            } else {
-                batch.withUnsafeBytes { write($0, attachments: attachments, readingFor: reader) }
-                attachments = []  // sent, or never to be: the duplicates are closed
-            }
+            batch.withUnsafeBytes { write($0, readingFor: reader) }
             batch.removeAll(keepingCapacity: true)
         }
-    }
-
-    /// Writes all of `bytes`, whose frames at the attachments' offsets carry descriptors, as
-    /// `write(_:readingFor:)` does. A send that fails (the host's end is closed, or the kernel
-    /// refuses the descriptors: too many in flight) ends the connection: the host cannot be
-    /// left with a frame cut short.
-    func write(_ bytes: UnsafeRawBufferPointer, attachments: [DescriptorSending.Attachment], readingFor reader: UInt32?) {
-        let sent = DescriptorSending.sendAll(bytes, attachments: attachments) { part, descriptors in
-            transport.send(part, attaching: descriptors, waiting: reader == nil)
-        } whenBlocked: {
-            guard let reader else { return true }
-            return readWhileBlocked(readingFor: reader)
-        }
-        if !sent { transport.shutDown() }
     }
 
     /// Writes all of `bytes`. A writer that also reads for everyone must not just wait for
@@ -155,22 +128,15 @@ extension _BridgeConnection {
             case .failed:
                 return  // the read that follows sees the end
             case .wouldBlock:
-                guard readWhileBlocked(readingFor: reader) else { return }
+                guard transport.waitUntilReadableOrWritable() else { continue }
+                guard case .frame(let frame)? = try? transport.nextFrame(waitingAtMost: nil) else { return }
+                // Only the first: what follows a reply is its stream's.
+                if frame.callID == reader && replyReadWhileWriting == nil {
+                    replyReadWhileWriting = frame
+                } else {
+                    deliver(frame)
+                }
             }
         }
-    }
-
-    /// Waits until the socket takes more or has bytes to read, and reads a frame if it has.
-    /// - Returns: False when the connection ended.
-    private func readWhileBlocked(readingFor reader: UInt32) -> Bool {
-        guard transport.waitUntilReadableOrWritable() else { return true }
-        guard case .frame(let frame)? = try? transport.nextFrame(waitingAtMost: nil) else { return false }
-        // Only the first: what follows a reply is its stream's.
-        if frame.callID == reader && replyReadWhileWriting == nil {
-            replyReadWhileWriting = frame
-        } else {
-            deliver(frame)
-        }
-        return true
     }
 }

@@ -38,6 +38,8 @@ public final class _BridgeConnection: Sendable {
     let transport: any FrameTransport
     /// Where cancels go and where passed objects are served from; nil on the host's side.
     let side: SideChannel?
+    /// Where the descriptors that frames carry go and come from.
+    let descriptors: DescriptorChannel?
     /// Who reads when no caller reads its own reply.
     let ownReading: OwnReading
     /// The role holder's own reply when it came while the holder was still writing; used only
@@ -56,19 +58,22 @@ public final class _BridgeConnection: Sendable {
     ///   - wakeUp: The wake-up signal the event loop watches; the connection owns it.
     ///   - peer: The process at the other end.
     ///   - side: The parent's end of the side channel, for the connection to a host.
+    ///   - descriptors: The bridge's descriptor channel, which the descriptors that frames
+    ///     carry go over (`BridgeFileDescriptor`); without it, a frame cannot carry any.
     ///   - ownReading: Who reads when no caller reads its own reply.
     ///   - maximumMessageSize: The largest payload sent or accepted.
     ///   - callTimeout: How long a call waits for its reply before it fails; nil waits for ever.
     ///   - events: Told of each call, if set.
     package init(
         socket: FileDescriptor, wakeUp: WakeUpSignal, peer: any ConnectionPeer, side: SideChannel? = nil,
-        ownReading: OwnReading = .shared,
+        descriptors: DescriptorChannel? = nil, ownReading: OwnReading = .shared,
         maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
         events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
-        self.transport = SocketTransport(socket, maximumPayloadSize: maximumMessageSize)
+        self.transport = SocketTransport(socket, descriptors: descriptors, maximumPayloadSize: maximumMessageSize)
         self.peer = peer
         self.side = side
+        self.descriptors = descriptors
         self.ownReading = ownReading
         self.callTimeout = callTimeout
         self.maximumMessageSize = maximumMessageSize
@@ -350,7 +355,19 @@ public final class _BridgeConnection: Sendable {
         frame.objectExporter = side
         try arguments(&frame)
         try frame.checkPayloadSize(limit: maximumMessageSize, method: interface.signatures[method])
+        try sendDescriptors(of: &frame, method: interface.signatures[method])
         return frame
+    }
+
+    /// Sends the descriptors a call's arguments carry ahead of it, and names them in its frame.
+    /// - Throws: `BridgeError.descriptorsNotSent` when they cannot go within the call's time
+    ///   limit: the call is not sent.
+    private func sendDescriptors(of frame: inout _WireWriter, method: String) throws(BridgeError) {
+        do {
+            try frame.sendDescriptors(over: descriptors, waitingAtMost: callTimeout)
+        } catch {
+            throw .descriptorsNotSent(method: method, error)
+        }
     }
 
     /// Sends the hello frame and waits for the host's answer to it.

@@ -47,7 +47,9 @@ package final class WireDescriptors: @unchecked Sendable {
     }
 
     /// Calls `body` with the descriptors, for sending them; the list still owns them.
-    package func withUnsafeDescriptors<Result>(_ body: (UnsafeBufferPointer<CInt>) throws -> Result) rethrows -> Result {
+    package func withUnsafeDescriptors<Result, Failure: Error>(
+        _ body: (UnsafeBufferPointer<CInt>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         try descriptors.withUnsafeBufferPointer(body)
     }
 }

@@ -17,6 +17,9 @@ public struct _WireWriter: Sendable {
     /// The descriptors written so far (`BridgeFileDescriptor`), sent beside the bytes; nil
     /// for none, so that a message without any allocates nothing for them.
     package var descriptors: WireDescriptors?
+    /// The descriptors went ahead as a batch, which the frame names after its payload
+    /// (`sendDescriptors(over:waitingAtMost:)`).
+    package var announcesDescriptors = false
 
     /// Room for a typical call's arguments, so that small calls grow the buffer at most once.
     private static let typicalCallSize = 64

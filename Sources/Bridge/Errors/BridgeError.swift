@@ -93,6 +93,11 @@ extension BridgeError {
         /// In a host: the parent no longer serves the objects it passed (callbacks, shared
         /// state), because its bridge is stopping or it exited.
         public static let parentGone = Code("parentGone")
+        /// The open descriptors a call carries (`BridgeFileDescriptor`) could not be sent
+        /// (``BridgeError/message`` names the `errno`: too many in flight, or no room on the
+        /// bridge's descriptor channel within the call's time limit): the call was not sent,
+        /// and the bridge stays usable.
+        public static let descriptorsNotSent = Code("descriptorsNotSent")
 
         public var description: String { name }
 
@@ -193,6 +198,13 @@ extension BridgeError {
             code: .resultTooLarge,
             message: "Bridge host did not send the result of '\(method)': it takes \(size) bytes, over the limit of \(limit) bytes (BridgeOptions.maximumMessageSize); return less per call, or raise the limit.",
             method: method, size: size, limit: limit)
+    }
+
+    package static func descriptorsNotSent(method: String, _ failure: SystemError) -> BridgeError {
+        BridgeError(
+            code: .descriptorsNotSent,
+            message: "Bridge did not send '\(method)': the open descriptors it carries could not be passed to the host (\(failure.namingErrno)). Too many may be in flight (each counts against the sending user's RLIMIT_NOFILE until the host takes it); the bridge stays usable.",
+            method: method)
     }
 
     package static func parentGone(method: String?) -> BridgeError {

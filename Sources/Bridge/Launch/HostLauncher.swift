@@ -15,13 +15,15 @@ enum HostLauncher {
         // What to close if the launch fails part way.
         var opened: [@Sendable () -> Void] = []
         func closeOpened() { opened.forEach { $0() } }
-        let parentEnd, hostEnd, parentSide, hostSide: FileDescriptor
+        let parentEnd, hostEnd, parentSide, hostSide, parentDescriptors, hostDescriptors: FileDescriptor
         let wakeUp: WakeUpSignal
         do {
             (parentEnd, hostEnd) = try System.socketPair()
             opened += [{ System.close(parentEnd) }, { System.close(hostEnd) }]
             (parentSide, hostSide) = try System.socketPair()
             opened += [{ System.close(parentSide) }, { System.close(hostSide) }]
+            (parentDescriptors, hostDescriptors) = try System.socketPair()
+            opened += [{ System.close(parentDescriptors) }, { System.close(hostDescriptors) }]
             wakeUp = try System.makeWakeUpSignal()
             opened.append { System.close(wakeUp) }
         } catch {
@@ -42,7 +44,7 @@ enum HostLauncher {
             pid = try await LaunchThread.shared.run { [pipes] in
                 try System.spawnHost(
                     path: path, arguments: arguments, environment: environment, bridge: hostEnd, side: hostSide,
-                    output: pipes.hostOutput, error: pipes.hostError)
+                    descriptors: hostDescriptors, output: pipes.hostOutput, error: pipes.hostError)
             }
         } catch {
             closeOpened()
@@ -55,6 +57,7 @@ enum HostLauncher {
         // and the pipes.
         System.close(hostEnd)
         System.close(hostSide)
+        System.close(hostDescriptors)
         pipes.closeHostEnds()
         let output = pipes.reader(options.output)
         output?.start(processID: pid)
@@ -63,9 +66,12 @@ enum HostLauncher {
         var onExit: (@Sendable (HostTermination) -> Void)?
         if let events { onExit = { events(.hostExited(processID: pid, termination: $0)) } }
         let host = HostProcess(id: pid, addressSpaceLimit: options.limits.addressSpace, onExit: onExit)
-        let side = SideChannel(socket: parentSide, maximumMessageSize: options.maximumMessageSize, hostID: pid)
+        let descriptors = DescriptorChannel(socket: parentDescriptors)
+        let side = SideChannel(
+            socket: parentSide, descriptors: descriptors, maximumMessageSize: options.maximumMessageSize, hostID: pid)
         let connection = _BridgeConnection(
-            socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, maximumMessageSize: options.maximumMessageSize,
+            socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, descriptors: descriptors,
+            maximumMessageSize: options.maximumMessageSize,
             callTimeout: options.callTimeout, events: options.events)
         do {
             try connection.startReading()

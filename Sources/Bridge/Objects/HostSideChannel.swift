@@ -5,15 +5,16 @@ extension _BridgeConnection {
     /// Makes the host's end of the side channel and starts its reader thread.
     /// - Parameters:
     ///   - socket: The host's end of the side channel; the connection owns it.
+    ///   - descriptors: The bridge's descriptor channel, shared with the bridge socket.
     ///   - parent: The parent's process id.
     ///   - calls: The host's running calls, which cancels and credits go to.
     ///   - maximumMessageSize: The largest message sent or accepted.
     /// - Throws: `SystemError` if the reader's wake-up signal cannot be made.
     package static func hostSideChannel(
-        socket: FileDescriptor, parent: ProcessID, calls: RunningCalls, maximumMessageSize: Int
+        socket: FileDescriptor, descriptors: DescriptorChannel, parent: ProcessID, calls: RunningCalls, maximumMessageSize: Int
     ) throws(SystemError) -> _BridgeConnection {
         let side = _BridgeConnection(
-            socket: socket, wakeUp: try System.makeWakeUpSignal(), peer: ParentProcess(id: parent),
+            socket: socket, wakeUp: try System.makeWakeUpSignal(), peer: ParentProcess(id: parent), descriptors: descriptors,
             ownReading: .dedicatedThread(otherFrames: { frame in
                 switch frame.kind {
                 case .cancel: calls.cancel(frame.callID)

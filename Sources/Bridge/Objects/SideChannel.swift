@@ -16,6 +16,8 @@ package final class SideChannel: WireObjectExporter {
     }
 
     private let socket: FileDescriptor
+    /// The bridge's descriptor channel, shared with its connection.
+    private let descriptors: DescriptorChannel?
     private let writing = Lock()
     private let exports = Locked(Exports())
     private let running = RunningCalls()
@@ -29,8 +31,11 @@ package final class SideChannel: WireObjectExporter {
 
     /// - Parameters:
     ///   - socket: The parent's end of the side channel; the side channel owns it.
-    package init(socket: FileDescriptor, maximumMessageSize: Int, hostID: ProcessID) {
+    ///   - descriptors: The bridge's descriptor channel, for descriptors in callbacks'
+    ///     arguments and results.
+    package init(socket: FileDescriptor, descriptors: DescriptorChannel? = nil, maximumMessageSize: Int, hostID: ProcessID) {
         self.socket = socket
+        self.descriptors = descriptors
         self.maximumMessageSize = maximumMessageSize
         self.hostID = hostID
     }
@@ -56,7 +61,7 @@ package final class SideChannel: WireObjectExporter {
 
     private func send(_ frame: consuming _WireWriter) {
         var frame = frame
-        writing.withLock { _ = try? socket.send(frame) }
+        writing.withLock { _ = try? socket.send(frame, descriptors: descriptors) }
         FrameStorage.keepSent(frame.takeBytes())
     }
 
@@ -96,7 +101,7 @@ package final class SideChannel: WireObjectExporter {
 
     /// Reads the host's calls to passed objects until the channel ends.
     private func serve() {
-        let frames = FrameReader(socket, maximumPayloadSize: maximumMessageSize)
+        let frames = FrameReader(socket, descriptors: descriptors, maximumPayloadSize: maximumMessageSize)
         while true {
             let frame: Frame?
             do {

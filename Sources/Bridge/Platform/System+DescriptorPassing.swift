@@ -5,58 +5,64 @@ import Darwin
 #endif
 import CBridge
 
-// Descriptor passing: bytes with descriptors attached (SCM_RIGHTS) over a Unix stream socket,
-// the same mechanism on Linux and Darwin (`CBridgeDescriptorPassing.c`).
+// Descriptor passing: small records with descriptors attached (SCM_RIGHTS) over a Unix stream
+// socket of their own, the same mechanism on Linux and Darwin (`CBridgeDescriptorPassing.c`).
 
 extension System {
     /// The most descriptors one `sendmsg` carries (Linux's `SCM_MAX_FD`).
     package static let maximumDescriptorsPerMessage = Int(CBRIDGE_MAX_DESCRIPTORS_PER_MESSAGE)
 
-    /// Sends what fits of `bytes` (all of it when `waiting`, as far as one call goes) with
-    /// `descriptors` attached to the first byte sent.
-    /// - Parameter descriptors: At most `maximumDescriptorsPerMessage`; `bytes` not empty.
-    /// - Returns: `.failed` too when the kernel refuses the descriptors (`ETOOMANYREFS`: the
-    ///   sending user has more descriptors in flight than its `RLIMIT_NOFILE`).
-    package static func send(
-        _ socket: FileDescriptor, _ bytes: UnsafeRawBufferPointer, attaching descriptors: UnsafeBufferPointer<CInt>,
-        waiting: Bool
-    ) -> Sent {
-        let sent = valueOrErrno {
-            cbridge_send_with_descriptors(
-                socket.rawValue, bytes.baseAddress, bytes.count, descriptors.baseAddress, CInt(descriptors.count),
-                waiting ? 1 : 0)
-        }
-        switch sent {
-        case .success(let count): return .bytes(count)
-        case .failure(let error) where error.code == EAGAIN || error.code == EWOULDBLOCK: return .wouldBlock
-        case .failure: return .failed
-        }
+    /// Sends one record (a few bytes) with `descriptors` attached, waiting at most `timeout`
+    /// for room (nil: as long as it takes).
+    /// - Parameter descriptors: At most `maximumDescriptorsPerMessage`.
+    /// - Throws: `SystemError` naming `sendmsg(SCM_RIGHTS)`: `ETIMEDOUT` when no room came in
+    ///   time, `ETOOMANYREFS` when the sending user has more descriptors in flight than its
+    ///   `RLIMIT_NOFILE`, `EPIPE` when the other process is gone.
+    package static func sendRecord(
+        _ socket: FileDescriptor, _ record: UnsafeRawBufferPointer, attaching descriptors: UnsafeBufferPointer<CInt>,
+        waitingAtMost timeout: Duration?
+    ) throws(SystemError) {
+        let milliseconds = timeout.map { CInt(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) } ?? -1
+        let result = cbridge_send_record(
+            socket.rawValue, record.baseAddress, record.count, descriptors.baseAddress, CInt(descriptors.count),
+            max(milliseconds, timeout == nil ? -1 : 0))
+        guard result == 0 else { throw SystemError("sendmsg(SCM_RIGHTS)", code: errno) }
     }
 
-    /// Reads at most `buffer.count` bytes from a socket (`recvmsg`), waiting for them up to the
-    /// socket's receive timeout (without `waiting`, only what is there now, else `.timedOut`),
-    /// and the descriptors that came with them (close-on-exec), which `received` is given, in
-    /// order, and owns from then on. Every read takes descriptors: a plain `recv` would have
-    /// the kernel close any that came.
+    /// What a read of one record brought.
+    package enum ReceivedRecord {
+        /// `count` bytes, with the descriptors that came with them (close-on-exec), which the
+        /// caller owns; `truncated` when the kernel dropped some (no room, or the receiver's
+        /// limit on open descriptors).
+        case record(count: Int, descriptors: [CInt], truncated: Bool)
+        /// Nothing waits now.
+        case nothing
+        /// The other process closed its end.
+        case endOfFile
+        case failed(SystemError)
+    }
+
+    /// Reads what waits now of one record, up to `buffer.count` bytes, and its descriptors.
     /// - Parameter room: Room for `maximumDescriptorsPerMessage` descriptors.
-    package static func receive(
-        _ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, waiting: Bool,
-        descriptorRoom room: UnsafeMutablePointer<CInt>, received: (UnsafeBufferPointer<CInt>) -> Void
-    ) -> Received {
-        var count: CInt = 0
-        var truncated: CInt = 0
-        let result = valueOrErrno {
-            cbridge_receive_with_descriptors(
-                socket.rawValue, buffer.baseAddress, buffer.count, room, &count, &truncated, waiting ? 1 : 0)
-        }
-        if count > 0 { received(UnsafeBufferPointer(start: room, count: Int(count))) }
-        switch result {
-        case .success(0): return .endOfFile
-        case .success(let bytes): return .bytes(bytes)
-        case .failure(let error) where error.code == EAGAIN || error.code == EWOULDBLOCK: return .timedOut
-        // A peer that died with bytes unread makes the next read fail so: its end, as a close.
-        case .failure(let error) where error.code == ECONNRESET: return .endOfFile
-        case .failure(let error): return .failed(SystemError("recvmsg", code: error.code))
+    package static func receiveRecord(
+        _ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, descriptorRoom room: UnsafeMutablePointer<CInt>
+    ) -> ReceivedRecord {
+        while true {
+            var count: CInt = 0
+            var truncated: CInt = 0
+            let result = cbridge_receive_with_descriptors(
+                socket.rawValue, buffer.baseAddress, buffer.count, room, &count, &truncated, 0)
+            let code = errno
+            let descriptors = Array(UnsafeBufferPointer(start: room, count: Int(count)))
+            if result > 0 { return .record(count: result, descriptors: descriptors, truncated: truncated != 0) }
+            descriptors.forEach { _ = platformClose($0) }
+            if result == 0 { return .endOfFile }
+            switch code {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .nothing
+            case ECONNRESET: return .endOfFile
+            default: return .failed(SystemError("recvmsg(SCM_RIGHTS)", code: code))
+            }
         }
     }
 

@@ -113,9 +113,23 @@ extension System {
         case endOfFile
         /// The socket's receive timeout ran out.
         case timedOut
-        /// `recvmsg` failed with another `errno` (`EBADF`, `ENOTSOCK`, `ENOMEM`, ...): the
+        /// `recv` failed with another `errno` (`EBADF`, `ENOTSOCK`, `ENOMEM`, ...): the
         /// descriptor is not a working socket, and asking again would fail again.
         case failed(SystemError)
+    }
+
+    /// Reads at most `buffer.count` bytes from a socket, waiting for them up to the socket's
+    /// receive timeout; without `waiting`, only what is there now (else `.timedOut`).
+    package static func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, waiting: Bool = true) -> Received {
+        let flags = waiting ? 0 : CInt(MSG_DONTWAIT)
+        switch valueOrErrno(retryingOnInterrupt: { recv(socket.rawValue, buffer.baseAddress, buffer.count, flags) }) {
+        case .success(0): return .endOfFile
+        case .success(let count): return .bytes(count)
+        case .failure(let error) where error.code == EAGAIN || error.code == EWOULDBLOCK: return .timedOut
+        // A peer that died with bytes unread makes the next read fail so: its end, as a close.
+        case .failure(let error) where error.code == ECONNRESET: return .endOfFile
+        case .failure(let error): return .failed(SystemError("recv", code: error.code))
+        }
     }
 
     /// Makes reads from `socket` give up after `timeout` (`SO_RCVTIMEO`); nil waits for ever.

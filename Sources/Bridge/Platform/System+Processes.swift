@@ -61,11 +61,12 @@ extension System {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
     }
 
-    /// Starts `path` as a host whose bridge socket is `bridge` and whose side channel is
-    /// `side`; see `cbridge_spawn`.
+    /// Starts `path` as a host whose bridge socket is `bridge`, whose side channel is `side`
+    /// and whose descriptor channel is `descriptors` (none: the host gets an unusable one);
+    /// see `cbridge_spawn`.
     package static func spawnHost(
         path: String, arguments: [String], environment: [String], bridge: FileDescriptor, side: FileDescriptor,
-        output: SpawnedOutput = .inherit, error: SpawnedOutput = .inherit
+        descriptors: FileDescriptor? = nil, output: SpawnedOutput = .inherit, error: SpawnedOutput = .inherit
     ) throws(SystemError) -> ProcessID {
         var pid: ProcessID = 0
         let argv = arguments.map { strdup($0) } + [nil]
@@ -74,7 +75,9 @@ extension System {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let result = cbridge_spawn(&pid, path, argv, envp, bridge.rawValue, side.rawValue, output.rawValue, error.rawValue)
+        let result = cbridge_spawn(
+            &pid, path, argv, envp, bridge.rawValue, side.rawValue, descriptors?.rawValue ?? side.rawValue, output.rawValue,
+            error.rawValue)
         guard result == 0 else { throw SystemError("posix_spawn of \(path)", code: result) }
         return pid
     }

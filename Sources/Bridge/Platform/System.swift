@@ -20,6 +20,9 @@ package enum System {
     package static let hostVariable = CBRIDGE_HOST_VARIABLE
     package static let hostDescriptor = FileDescriptor(rawValue: CBRIDGE_HOST_DESCRIPTOR)
     package static let sideDescriptor = FileDescriptor(rawValue: CBRIDGE_SIDE_DESCRIPTOR)
+    package static let descriptorChannelDescriptor = FileDescriptor(rawValue: CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR)
+    /// `ENOTSUP`: what a descriptor sent where no descriptor channel exists fails with.
+    package static let notSupported = ENOTSUP
 
     package static func errorText(_ code: CInt) -> String { String(cString: strerror(code)) }
 

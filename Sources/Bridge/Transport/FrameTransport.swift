@@ -1,7 +1,6 @@
 /// What a connection needs from the other process, whatever carries the bytes: frames in
-/// (waiting with a time limit, or not at all), bytes out (all of them, or what fits now, with
-/// descriptors attached or not), a wait for either, the end, and a descriptor the event loop
-/// can watch for bytes to read.
+/// (waiting with a time limit, or not at all), bytes out (all of them, or what fits now), a
+/// wait for either, the end, and a descriptor the event loop can watch for bytes to read.
 ///
 /// The connection keeps the rules (who reads, who writes, which frame is whose); a transport
 /// only moves bytes. `SocketTransport` carries them over the bridge's socket; a shared-memory
@@ -28,11 +27,6 @@ protocol FrameTransport: AnyObject, Sendable {
 
     /// Sends what fits now.
     func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent
-
-    /// Sends what one system call takes of `bytes` (without `waiting`, what fits now), with
-    /// `descriptors` (at most `System.maximumDescriptorsPerMessage`) attached to the first
-    /// byte sent, so that the other process receives its own descriptors for the same files.
-    func send(_ bytes: UnsafeRawBufferPointer, attaching descriptors: UnsafeBufferPointer<CInt>, waiting: Bool) -> System.Sent
 
     /// Waits until there is room to send or bytes to read.
     /// - Returns: Whether bytes can be read (or the other end has gone).

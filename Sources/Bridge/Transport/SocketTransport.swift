@@ -7,11 +7,12 @@ final class SocketTransport: FrameTransport {
 
     /// - Parameters:
     ///   - socket: The socket; the transport owns it.
+    ///   - descriptors: Where the descriptors that frames carry come from.
     ///   - maximumPayloadSize: The largest payload accepted: a larger frame ends the
     ///     connection before any memory is set aside for it.
-    init(_ socket: FileDescriptor, maximumPayloadSize: Int) {
+    init(_ socket: FileDescriptor, descriptors: DescriptorChannel?, maximumPayloadSize: Int) {
         self.socket = socket
-        frames = FrameReader(socket, maximumPayloadSize: maximumPayloadSize)
+        frames = FrameReader(socket, descriptors: descriptors, maximumPayloadSize: maximumPayloadSize)
     }
 
     deinit {
@@ -34,10 +35,6 @@ final class SocketTransport: FrameTransport {
 
     func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent {
         System.sendWithoutWaiting(socket, bytes)
-    }
-
-    func send(_ bytes: UnsafeRawBufferPointer, attaching descriptors: UnsafeBufferPointer<CInt>, waiting: Bool) -> System.Sent {
-        System.send(socket, bytes, attaching: descriptors, waiting: waiting)
     }
 
     func waitUntilReadableOrWritable() -> Bool {

@@ -39,13 +39,15 @@ package enum FrameKind: UInt8, Sendable {
 ///
 /// Layout: a 32-bit little-endian length of everything after it, the kind (one byte), the call
 /// id (32-bit little-endian), then the payload. A frame that carries descriptors
-/// (`BridgeFileDescriptor`) has `carriesDescriptors` set in its kind byte and ends with a
-/// 32-bit little-endian count of them, after the payload; the descriptors travel beside the
-/// bytes (`SCM_RIGHTS`), the first of them with the frame's first byte.
+/// (`BridgeFileDescriptor`) has `carriesDescriptors` set in its kind byte and ends, after the
+/// payload, with a 32-bit little-endian count of them and the number of the batch that
+/// brought them over the bridge's `DescriptorChannel`, sent before the frame.
 package struct Frame: Sendable {
     package static let headerSize = 9
     /// The bit of the kind byte that says the frame carries descriptors.
     package static let carriesDescriptors: UInt8 = 0x80
+    /// The bytes after the payload of a frame that carries descriptors: their count and batch.
+    package static let descriptorTrailerSize = 8
     /// The most descriptors one frame may carry: a reader refuses a frame that declares more.
     /// Each costs the sending user one of its `RLIMIT_NOFILE` descriptors in flight until it
     /// is received.
@@ -55,7 +57,7 @@ package struct Frame: Sendable {
     /// 3: the hello carries the maximum message size.
     /// 4: calls name an object; cancels travel on the side channel.
     /// 5: the hello carries the host's confinement (limits, namespaces, no-new-privileges).
-    /// 6: frames may carry descriptors (the kind byte's high bit, a trailing count).
+    /// 6: frames may carry descriptors (the kind byte's high bit, a trailing count and batch).
     package static let wireVersion: UInt32 = 6
     /// The largest payload a reader accepts unless told otherwise, and the most
     /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
@@ -119,41 +121,57 @@ extension _WireWriter {
         guard size <= limit else { throw .messageTooLarge(method: method(), size: size, limit: limit) }
     }
 
-    /// Fills in the header that `frame()` left room for; a frame that carries descriptors gets
-    /// their count after its payload, and says so in its kind byte.
+    /// Fills in the header that `frame()` left room for (and says, in the kind byte, that the
+    /// frame carries descriptors, once `sendDescriptors` has sent them).
     package mutating func setFrameHeader(_ kind: FrameKind, callID: UInt32) {
-        var kindByte = kind.rawValue
-        if let descriptors, descriptors.count > 0 {
-            writeUInt32LittleEndian(UInt32(descriptors.count))
-            kindByte |= Frame.carriesDescriptors
-        }
+        let kindByte = kind.rawValue | (announcesDescriptors ? Frame.carriesDescriptors : 0)
         withUnsafeMutableBytes { bytes in
             bytes.storeBytes(of: UInt32(bytes.count - 4).littleEndian, toByteOffset: 0, as: UInt32.self)
             bytes.storeBytes(of: kindByte, toByteOffset: 4, as: UInt8.self)
             bytes.storeBytes(of: callID.littleEndian, toByteOffset: 5, as: UInt32.self)
         }
     }
+
+    /// Sends the descriptors this frame carries, if any, as a batch on `channel`, and names the
+    /// batch after the payload; before the frame is sent, and before or after its header is
+    /// filled in. The duplicates the frame held are closed (the kernel holds the open files
+    /// until the other process takes them).
+    /// - Parameter timeout: The longest to wait for room on the channel; nil waits as long
+    ///   as it takes.
+    /// - Throws: `SystemError` when the descriptors could not be sent (the frame must then
+    ///   not be sent either); names `ENOTSUP` where there is no descriptor channel.
+    package mutating func sendDescriptors(over channel: DescriptorChannel?, waitingAtMost timeout: Duration?) throws(SystemError) {
+        guard let descriptors, descriptors.count > 0 else { return }
+        guard let channel else { throw SystemError("sendmsg(SCM_RIGHTS)", code: System.notSupported) }
+        let batch = try descriptors.withUnsafeDescriptors { (all) throws(SystemError) in
+            try channel.send(all, waitingAtMost: timeout)
+        }
+        writeUInt32LittleEndian(UInt32(descriptors.count))
+        writeUInt32LittleEndian(batch)
+        self.descriptors = nil
+        announcesDescriptors = true
+        withUnsafeMutableBytes { bytes in
+            bytes.storeBytes(of: UInt32(bytes.count - 4).littleEndian, toByteOffset: 0, as: UInt32.self)
+            bytes.storeBytes(of: bytes[4] | Frame.carriesDescriptors, toByteOffset: 4, as: UInt8.self)
+        }
+    }
 }
 
 extension FileDescriptor {
-    /// Sends a frame built with `_WireWriter.frame()`, header filled in, with the descriptors
-    /// it carries. A frame with descriptors that does not go out whole (the kernel refuses
-    /// them: too many in flight) shuts the socket down, as the parent's writer does: the peer
-    /// is not left with a frame cut short, or waiting for a reply that will not come.
-    /// - Throws: `SystemError` when the socket is closed or broke, or refuses the descriptors.
-    package func send(_ frame: _WireWriter) throws {
-        guard let descriptors = frame.descriptors, descriptors.count > 0 else {
-            try frame.bytes.withUnsafeBytes { try System.sendAll(self, $0) }
-            return
-        }
-        let sent = frame.bytes.withUnsafeBytes { bytes in
-            DescriptorSending.sendAll(bytes, attachments: [(0, descriptors)]) { part, attached in
-                System.send(self, part, attaching: attached, waiting: true)
-            }
-        }
-        guard sent else {
+    /// Sends a frame built with `_WireWriter.frame()`, header filled in, after the descriptors
+    /// it carries (over `channel`). A frame whose descriptors cannot be sent (the kernel
+    /// refuses them: too many in flight) shuts the socket down: the peer is not left waiting
+    /// for a reply that will not come.
+    /// - Throws: `SystemError` when the socket is closed or broke, or the descriptors could not
+    ///   be sent.
+    package func send(_ frame: consuming _WireWriter, descriptors channel: DescriptorChannel? = nil) throws {
+        var frame = frame
+        do {
+            try frame.sendDescriptors(over: channel, waitingAtMost: nil)
+        } catch {
             System.shutdown(self)
-            throw SystemError("sendmsg(SCM_RIGHTS)", code: 0)
+            throw error
         }
+        try frame.bytes.withUnsafeBytes { try System.sendAll(self, $0) }
     }
 }

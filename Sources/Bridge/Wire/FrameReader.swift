@@ -27,7 +27,7 @@ package final class FrameReader {
         var payload: [UInt8]
         /// How many bytes of `payload` came so far.
         var filled: Int
-        /// The kind byte says so: its payload ends with their count.
+        /// The kind byte says so: its payload ends with their count and batch.
         var carriesDescriptors: Bool
     }
 
@@ -53,27 +53,22 @@ package final class FrameReader {
     /// The largest payload accepted: a larger frame ends the connection before its payload is
     /// read or any memory is set aside for it. A host sets it from the hello.
     @exclusivity(unchecked) package var maximumPayloadSize: Int
-    /// Where a read puts the descriptors that came with its bytes.
-    private let descriptorRoom: UnsafeMutablePointer<CInt>
-    /// Descriptors received and not yet given to a frame, in the order they came: a frame
-    /// that carries N takes the next N once all of it has come (they come with its first
-    /// bytes). Whatever is left when the reader goes is closed.
-    @exclusivity(unchecked) private var receivedDescriptors: [CInt] = []
-    /// How many of `receivedDescriptors` frames have taken.
-    @exclusivity(unchecked) private var takenDescriptors = 0
 
-    package init(_ descriptor: FileDescriptor, bufferSize: Int = 64 << 10, maximumPayloadSize: Int = Frame.maximumPayloadSize) {
+    /// Where the descriptors that frames carry come from; without it, a frame that says it
+    /// carries some is malformed.
+    private let descriptorChannel: DescriptorChannel?
+
+    package init(
+        _ descriptor: FileDescriptor, descriptors descriptorChannel: DescriptorChannel? = nil, bufferSize: Int = 64 << 10,
+        maximumPayloadSize: Int = Frame.maximumPayloadSize
+    ) {
         self.descriptor = descriptor
+        self.descriptorChannel = descriptorChannel
         self.buffer = .allocate(byteCount: bufferSize, alignment: 8)
-        self.descriptorRoom = .allocate(capacity: System.maximumDescriptorsPerMessage)
         self.maximumPayloadSize = maximumPayloadSize
     }
 
-    deinit {
-        buffer.deallocate()
-        descriptorRoom.deallocate()
-        for received in receivedDescriptors[takenDescriptors...] { System.close(received) }
-    }
+    deinit { buffer.deallocate() }
 
     /// The next frame, or nil when the peer closed the connection.
     /// - Throws: `BridgeError.malformedMessage` for a header that is not a frame's,
@@ -186,29 +181,6 @@ package final class FrameReader {
         return nil
     }
 
-    /// A frame all of whose bytes came, with its descriptors if it carries any.
-    /// - Throws: `BridgeError.malformedMessage` when it says it carries more than came.
-    private func complete(kind: FrameKind, callID: UInt32, payload: consuming [UInt8], carriesDescriptors: Bool) throws(BridgeError) -> Frame {
-        guard carriesDescriptors else { return Frame(kind: kind, callID: callID, payload: payload) }
-        var payload = payload
-        guard payload.count >= 4 else {
-            throw .malformedMessage("a frame says it carries descriptors, and has no room for their count")
-        }
-        let count = payload.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $0.count - 4, as: UInt32.self))) }
-        payload.removeLast(4)
-        let waiting = receivedDescriptors.count - takenDescriptors
-        guard count >= 1, count <= Frame.maximumDescriptors, count <= waiting else {
-            throw .malformedMessage("a frame says it carries \(count) descriptors, and \(waiting) came with it")
-        }
-        let taken = Array(receivedDescriptors[takenDescriptors..<(takenDescriptors + count)])
-        takenDescriptors += count
-        if takenDescriptors == receivedDescriptors.count {
-            receivedDescriptors.removeAll(keepingCapacity: true)
-            takenDescriptors = 0
-        }
-        return Frame(kind: kind, callID: callID, payload: payload, descriptors: WireDescriptors(received: taken))
-    }
-
     /// Reads the rest of the partial frame's payload straight from the socket.
     private func fillPayload(timingOut: Bool) throws(BridgeError) -> FrameArrival {
         guard var frame = partial.take() else { return .closed }
@@ -236,6 +208,45 @@ package final class FrameReader {
             kind: frame.kind, callID: frame.callID, payload: whole, carriesDescriptors: frame.carriesDescriptors))
     }
 
+    /// A frame all of whose bytes came, with the descriptors it carries, if any, taken from
+    /// the batch it names.
+    /// - Throws: `BridgeError.malformedMessage` when its trailer does not fit, or its batch did
+    ///   not come whole.
+    private func complete(kind: FrameKind, callID: UInt32, payload: consuming [UInt8], carriesDescriptors: Bool) throws(BridgeError) -> Frame {
+        guard carriesDescriptors else { return Frame(kind: kind, callID: callID, payload: payload) }
+        do {
+            return try withDescriptors(kind: kind, callID: callID, payload: payload)
+        } catch {
+            // The frame's bytes are consumed: every later read must fail the same way, not wait
+            // for what follows (a caller that gives the reading role up on an error counts on
+            // the next holder seeing it too).
+            failure = error
+            throw error
+        }
+    }
+
+    private func withDescriptors(kind: FrameKind, callID: UInt32, payload: consuming [UInt8]) throws(BridgeError) -> Frame {
+        var payload = payload
+        guard payload.count >= Frame.descriptorTrailerSize else {
+            throw .malformedMessage("a frame says it carries descriptors, and has no room to say how many")
+        }
+        let (count, batch) = payload.withUnsafeBytes { bytes in
+            let trailer = bytes.count - Frame.descriptorTrailerSize
+            return (
+                Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: trailer, as: UInt32.self))),
+                UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: trailer + 4, as: UInt32.self)))
+        }
+        payload.removeLast(Frame.descriptorTrailerSize)
+        guard let descriptorChannel else {
+            throw .malformedMessage("a frame says it carries descriptors, on a connection that carries none")
+        }
+        guard count >= 1, count <= Frame.maximumDescriptors else {
+            throw .malformedMessage("a frame says it carries \(count) descriptors (at most \(Frame.maximumDescriptors))")
+        }
+        let descriptors = try descriptorChannel.take(batch: batch, count: count)
+        return Frame(kind: kind, callID: callID, payload: payload, descriptors: WireDescriptors(received: descriptors))
+    }
+
     /// Reads more bytes into the buffer.
     /// - Parameter timingOut: Whether running out of time ends the read; otherwise it waits on.
     private func fill(timingOut: Bool) -> System.Received {
@@ -261,16 +272,9 @@ package final class FrameReader {
             return .timedOut
         }
         while true {
-            var descriptorsCame = false
-            let received = System.receive(
-                descriptor, into: target, waiting: waitsForBytes, descriptorRoom: descriptorRoom
-            ) { descriptors in
-                receivedDescriptors.append(contentsOf: descriptors)
-                descriptorsCame = true
-            }
+            let received = System.receive(descriptor, into: target, waiting: waitsForBytes)
             switch received {
-            // A read that brings descriptors stops after their bytes, whatever else waits.
-            case .bytes(let count): drained = count < target.count && !descriptorsCame
+            case .bytes(let count): drained = count < target.count
             case .timedOut where !timingOut: continue
             case .timedOut, .endOfFile, .failed: drained = false
             }

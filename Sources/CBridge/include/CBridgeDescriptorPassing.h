@@ -7,13 +7,13 @@
 /// several messages.
 #define CBRIDGE_MAX_DESCRIPTORS_PER_MESSAGE 253
 
-/// Sends up to `count` bytes on a Unix stream socket with `descriptor_count` descriptors
-/// attached (SCM_RIGHTS; none when 0), never raising SIGPIPE; without `wait`, only what fits
-/// now. The descriptors go with the first byte sent. Returns the bytes sent, or -1 with errno
-/// set (EAGAIN when nothing fits and `wait` is 0; ETOOMANYREFS when the sending user has too
-/// many descriptors in flight).
-ssize_t cbridge_send_with_descriptors(int socket, const void *bytes, size_t count,
-                                      const int *descriptors, int descriptor_count, int wait);
+/// Sends one record of `count` bytes on a Unix stream socket with `descriptor_count`
+/// descriptors attached (SCM_RIGHTS; none when 0), never raising SIGPIPE, waiting at most
+/// `timeout_milliseconds` for room (negative: as long as it takes). Returns 0, or -1 with errno
+/// set (ETIMEDOUT when no room came in time; ETOOMANYREFS when the sending user has too many
+/// descriptors in flight; EPIPE when the peer is gone).
+int cbridge_send_record(int socket, const void *bytes, size_t count,
+                        const int *descriptors, int descriptor_count, int timeout_milliseconds);
 
 /// Receives up to `count` bytes from a Unix stream socket, and the descriptors that came with
 /// them, close-on-exec, into `descriptors` (room for CBRIDGE_MAX_DESCRIPTORS_PER_MESSAGE),

@@ -14,6 +14,10 @@ enum Graffiti: String, Codable, Sendable, CaseIterable {
     case gigabytes
     /// A well-formed reply for a call id the parent never used.
     case replyNobodyAskedFor
+    /// A frame that says it carries a descriptor, of a batch that never came.
+    case descriptorsThatNeverCame
+    /// A record on the descriptor channel with no descriptor attached, and a frame that names it.
+    case batchWithoutDescriptors
 
     var bytes: [UInt8] {
         func header(length: UInt32, kind: UInt8, callID: UInt32) -> [UInt8] {
@@ -23,7 +27,24 @@ enum Graffiti: String, Codable, Sendable, CaseIterable {
         case .unknownKind: return header(length: 5, kind: 0xEE, callID: 1)
         case .gigabytes: return header(length: .max, kind: 5, callID: 1)
         case .replyNobodyAskedFor: return header(length: 5, kind: 5, callID: 0x7FFF_FFF0)  // `returned`, empty
+        case .descriptorsThatNeverCame, .batchWithoutDescriptors:
+            // `returned` with the descriptor bit, then the trailer: 1 descriptor, batch 77.
+            return header(length: 13, kind: 5 | 0x80, callID: 1) + Self.record
         }
+    }
+
+    /// What to write on the descriptor channel (descriptor 5) first.
+    var descriptorChannelBytes: [UInt8] { self == .batchWithoutDescriptors ? Self.record : [] }
+
+    /// A record naming batch 77 of 1 descriptor.
+    private static let record = withUnsafeBytes(of: UInt32(1).littleEndian) { Array($0) } + withUnsafeBytes(of: UInt32(77).littleEndian) { Array($0) }
+
+    /// Writes the graffiti: on the descriptor channel if it has some there, then on `socket`.
+    func write(on socket: Int32) {
+        let ahead = descriptorChannelBytes
+        if !ahead.isEmpty { _ = Glibc.write(5, ahead, ahead.count) }
+        let bytes = bytes
+        _ = Glibc.write(socket, bytes, bytes.count)
     }
 }
 
@@ -39,8 +60,7 @@ final class LocalGraffitist: Graffitist {
     init() {}
 
     func scrawl(_ graffiti: Graffiti) async throws -> Int {
-        let bytes = graffiti.bytes
-        _ = write(3, bytes, bytes.count)
+        graffiti.write(on: 3)
         while true { pause() }
     }
 

@@ -28,8 +28,7 @@ final class LocalScribbler: Scribbler {
 
     func scribble(_ graffiti: Graffiti, witness: any Witness) async throws -> Int {
         try await witness.note("before")
-        let garbage = graffiti.bytes
-        _ = write(4, garbage, garbage.count)
+        graffiti.write(on: 4)
         while true { pause() }
     }
 

@@ -26,7 +26,7 @@ import Testing
                 guard let target, target.hasPrefix("socket:[") else { return nil }
                 return (Int32(name)!, String(target.dropFirst("socket:[".count).dropLast()))
             }
-            #expect(sockets.map(\.0).sorted() == [3, 4], "the bridge and its side channel are the host's only sockets")
+            #expect(sockets.map(\.0).sorted() == [3, 4, 5], "the bridge, its side channel and its descriptor channel are the host's only sockets")
             // Both ends unnamed, neither a path nor an abstract name: only the family is returned.
             let unnamed = UInt32(MemoryLayout<sa_family_t>.size)
             for (descriptor, inode) in sockets {
