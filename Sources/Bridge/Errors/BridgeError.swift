@@ -203,7 +203,7 @@ extension BridgeError {
     package static func descriptorsNotSent(method: String, _ failure: SystemError) -> BridgeError {
         BridgeError(
             code: .descriptorsNotSent,
-            message: "Bridge did not send '\(method)': the open descriptors it carries could not be passed to the host (\(failure.namingErrno)). Too many may be in flight (each counts against the sending user's RLIMIT_NOFILE until the host takes it); the bridge stays usable.",
+            message: "Bridge did not send '\(method)': the open descriptors it carries could not be passed to the host (\(failure.namingErrno)): ETIMEDOUT when the host took none within the call's time limit (BridgeOptions.callTimeout), ETOOMANYREFS when too many are in flight (each counts against the sending user's RLIMIT_NOFILE until the host takes it). The bridge stays usable.",
             method: method)
     }
 

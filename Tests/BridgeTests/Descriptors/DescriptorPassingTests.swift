@@ -47,10 +47,10 @@ final class TestPipe {
 
 /// How many of this process's descriptors lead to the same file as `descriptor` (itself
 /// included; both ends of a pipe lead to the same one).
-func openDescriptors(like descriptor: Int32) -> Int {
+func openDescriptors(like descriptor: Int32, in process: String = "self") -> Int {
     let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)")) ?? "?"
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-    return names.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == target }.count
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process)/fd")) ?? []
+    return names.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process)/fd/\($0)")) == target }.count
 }
 
 @Suite struct DescriptorPassingTests {
@@ -140,7 +140,8 @@ func openDescriptors(like descriptor: Int32) -> Int {
                 try await client.hold(files)
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Killed once the host holds the first call's 50 (the other calls are then on their way).
+        #expect(await eventually(within: .seconds(20)) { openDescriptors(like: write, in: "\(bridge.processID)") >= 50 })
         kill(bridge.processID, SIGKILL)
         for call in calls {
             let result = await call.result
@@ -157,5 +158,52 @@ func openDescriptors(like descriptor: Int32) -> Int {
         #expect(poll(&pollEntry, 1, 10_000) == 1)
         var byte: UInt8 = 0
         #expect(read(pipe.read, &byte, 1) == 0)
+    }
+
+    /// A host that takes nothing (stopped) leaves no room on the descriptor channel: a call
+    /// then gives up sending its descriptor at its time limit, fails saying so and is not sent,
+    /// and the bridge goes on once the host does.
+    @Test func aCallWhoseDescriptorsFindNoRoomFailsUnsentAndTheBridgeGoesOn() async throws {
+        var options = BridgeOptions()
+        options.callTimeout = .milliseconds(200)
+        let bridge = try await Bridge<LocalDescriptorWorker>.start(options)
+        let client = bridge.client
+        let file = try makeMemoryFile("x")
+        kill(bridge.processID, SIGSTOP)
+        var unsent: BridgeError?
+        var rounds = 0
+        while unsent == nil && rounds < 40 {
+            rounds += 1
+            // Many at once: the bridge socket takes their frames in few writes, the descriptor
+            // channel takes a record for each.
+            unsent = await withTaskGroup(of: BridgeError?.self) { group in
+                for _ in 0..<100 {
+                    group.addTask {
+                        do {
+                            _ = try await client.closeOnExec([file])
+                            return nil
+                        } catch let error as BridgeError where error.code == .descriptorsNotSent {
+                            return error
+                        } catch {
+                            return nil
+                        }
+                    }
+                }
+                var first: BridgeError?
+                for await error in group where first == nil { first = error }
+                return first
+            }
+        }
+        kill(bridge.processID, SIGCONT)
+        #expect(unsent?.message.contains("ETIMEDOUT") == true, "\(String(describing: unsent)) after \(rounds) rounds")
+        #expect(unsent?.method?.hasPrefix("closeOnExec") == true)
+        // The host works through the calls that waited (each abandoned by now); then this one,
+        // which may time out while it does, gets its answer.
+        var answered = false
+        for _ in 0..<150 where !answered {
+            answered = (try? await client.closeOnExec([file])) == [true]
+        }
+        #expect(answered)
+        await bridge.stop()
     }
 }
