@@ -13,6 +13,8 @@ public protocol Greeter: Bridged {
     func processID() throws -> Int32
     /// The real and effective user ids of the process the greeter runs in.
     func userIDs() async throws -> [UInt32]
+    /// Writes a greeting into an open file the caller passed (a pipe's writing end, say).
+    func greet(_ name: String, into file: BridgeFileDescriptor) async throws -> Int
 }
 
 /// The real greeter, created in the host.
@@ -26,4 +28,9 @@ public final class LocalGreeter: Greeter {
     public func processID() throws -> Int32 { ProcessInfo.processInfo.processIdentifier }
 
     public func userIDs() async throws -> [UInt32] { [getuid(), geteuid()] }
+
+    public func greet(_ name: String, into file: BridgeFileDescriptor) async throws -> Int {
+        let text = Array(try await greet(name).utf8)
+        return write(file.rawValue, text, text.count)
+    }
 }

@@ -66,9 +66,23 @@ public enum Probe {
         } else {
             try expect(users == [getuid(), geteuid()], "the host runs as \(users), not as this process's user")
         }
+        try await expectGreeting(through: bridge.client, from: hostID)
         await bridge.stop()
         try expect(bridge.termination == .exited(0), "the host ended with \(String(describing: bridge.termination)), not a clean exit")
         return "pid \(hostID), uid \(users[0]), \(bridge.termination!)"
+    }
+
+    /// Passes the host a pipe's writing end (`SCM_RIGHTS` on the bridge's descriptor channel)
+    /// and reads what the host wrote into it.
+    private static func expectGreeting(through client: LocalGreeter.BridgeClient, from hostID: Int32) async throws {
+        var ends: [Int32] = [-1, -1]
+        try expect(pipe(&ends) == 0, "pipe failed: errno \(errno)")
+        defer { ends.forEach { close($0) } }
+        let written = try await client.greet("pipe", into: try BridgeFileDescriptor(duplicating: ends[1]))
+        var bytes = [UInt8](repeating: 0, count: 256)
+        let count = read(ends[0], &bytes, bytes.count)
+        let text = String(decoding: bytes.prefix(max(count, 0)), as: UTF8.self)
+        try expect(written == count && text == "Hello, pipe, from process \(hostID)", "the host wrote \(written) bytes into the pipe passed to it; read '\(text)'")
     }
 
     private static func userID(of name: String) throws -> UInt32 {
