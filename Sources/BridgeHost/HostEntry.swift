@@ -14,7 +14,9 @@ func hostMain() {
     }
     Task.detached {
         let status = await HostSession(
-            socket: sockets.bridge, side: sockets.side, descriptors: DescriptorChannel(socket: sockets.descriptors), parent: parent
+            socket: sockets.bridge, side: sockets.side, descriptors: DescriptorChannel(socket: sockets.descriptors),
+            sharedMemory: sockets.sharedMemory.map { SharedMemoryChannel(memory: $0, socket: sockets.bridge, side: .host) },
+            parent: parent
         ).run()
         System.exit(status)
     }
@@ -29,7 +31,9 @@ func hostMain() {
 /// How a process started as a host takes over its socket.
 package enum HostEntry {
     /// The sockets a host is started with.
-    typealias Sockets = (bridge: FileDescriptor, side: FileDescriptor, descriptors: FileDescriptor)
+    typealias Sockets = (
+        bridge: FileDescriptor, side: FileDescriptor, descriptors: FileDescriptor, sharedMemory: SharedMemory?
+    )
 
     /// Reads and removes the host variable, checks the descriptor it names and the side
     /// channel's and descriptor channel's after it, and arranges for this process to die
@@ -44,8 +48,10 @@ package enum HostEntry {
         // starts, sees it.
         System.removeEnvironmentValue(System.hostVariable)
         let parts = value.split(separator: ":")
-        guard parts.count == 2, let number = Int32(parts[0]), let parent = Int32(parts[1]) else {
-            throw HostEntryError("\(System.hostVariable)='\(value)' is not '<descriptor>:<parent pid>'")
+        guard parts.count == 2 || (parts.count == 3 && parts[2] == System.sharedMemoryMarker),
+            let number = Int32(parts[0]), let parent = Int32(parts[1])
+        else {
+            throw HostEntryError("\(System.hostVariable)='\(value)' is not '<descriptor>:<parent pid>[:\(System.sharedMemoryMarker)]'")
         }
         let descriptor = FileDescriptor(rawValue: number)
         let side = FileDescriptor(rawValue: number + 1)
@@ -63,7 +69,19 @@ package enum HostEntry {
         guard System.parentProcessID == parent else {
             throw HostEntryError("the parent process \(parent) is gone")
         }
-        return ((descriptor, side, descriptors), parent)
+        var sharedMemory: SharedMemory?
+        if parts.count == 3 {
+            // Mapped now, before any limit on the address space applies; the mapping keeps
+            // the memory, so the descriptor goes.
+            let file = System.sharedMemoryDescriptor
+            defer { System.close(file) }
+            do {
+                sharedMemory = try SharedMemory(mapping: file, size: SharedMemoryChannel.memorySize)
+            } catch {
+                throw HostEntryError("the shared memory the parent passed as descriptor \(file.rawValue) could not be mapped: \(error)")
+            }
+        }
+        return ((descriptor, side, descriptors, sharedMemory), parent)
     }
 
     static func fail(_ message: String) -> Never {

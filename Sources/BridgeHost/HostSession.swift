@@ -8,11 +8,18 @@ final class HostSession: Sendable {
     private let sideSocket: FileDescriptor
     /// Where the descriptors that calls and results carry travel, for both channels.
     private let descriptors: DescriptorChannel
+    /// The rings the frames go through, when the parent made them; the socket then carries
+    /// only doorbells and the end.
+    private let sharedMemory: SharedMemoryChannel?
     private let parent: ProcessID
     private let writing = Lock()
     private let calls = RunningCalls()
 
-    init(socket: FileDescriptor, side: FileDescriptor, descriptors: DescriptorChannel, parent: ProcessID) {
+    init(
+        socket: FileDescriptor, side: FileDescriptor, descriptors: DescriptorChannel, sharedMemory: SharedMemoryChannel?,
+        parent: ProcessID
+    ) {
+        self.sharedMemory = sharedMemory
         self.socket = socket
         self.sideSocket = side
         self.descriptors = descriptors
@@ -21,7 +28,7 @@ final class HostSession: Sendable {
 
     /// Serves until the parent stops the host or goes away; returns the exit status.
     func run() async -> Int32 {
-        let reader = FrameReader(socket, descriptors: descriptors)
+        let reader = FrameReader(socket, descriptors: descriptors, sharedMemory: sharedMemory)
         let frame: Frame?
         do {
             frame = try reader.next()
@@ -107,12 +114,29 @@ final class HostSession: Sendable {
     fileprivate func send(_ frame: consuming _WireWriter) {
         var frame = frame
         // A failed write means the parent is gone; the next read sees it and ends the host.
-        writing.withLock { _ = try? socket.send(frame, descriptors: descriptors) }
+        writing.withLock {
+            do {
+                try frame.sendDescriptors(over: descriptors, waitingAtMost: nil)
+            } catch {
+                System.shutdown(socket)  // the parent is not left waiting for a reply that cannot come
+                return
+            }
+            frame.bytes.withUnsafeBytes { write($0) }
+        }
         FrameStorage.keepSent(frame.takeBytes())
     }
 
     fileprivate func send(_ bytes: [UInt8]) {
-        writing.withLock { _ = try? bytes.withUnsafeBytes { try System.sendAll(socket, $0) } }
+        writing.withLock { bytes.withUnsafeBytes { write($0) } }
+    }
+
+    /// Writes bytes through the rings or the socket, holding `writing`.
+    private func write(_ bytes: UnsafeRawBufferPointer) {
+        if let sharedMemory {
+            _ = sharedMemory.sendAll(bytes)
+        } else {
+            _ = try? System.sendAll(socket, bytes)
+        }
     }
 
     /// Tells the parent why the host will not serve it, and returns the exit status.

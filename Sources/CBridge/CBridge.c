@@ -40,7 +40,7 @@ static int cbridge_redirect(posix_spawn_file_actions_t *actions, int source, int
 #endif
 }
 
-int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int side, int descriptors, int output, int error) {
+int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int side, int descriptors, int shared, int output, int error) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     int result = posix_spawn_file_actions_init(&actions);
@@ -63,37 +63,40 @@ int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const 
 #endif
     posix_spawnattr_setflags(&attributes, flags);
 
-    // dup2 onto itself would keep close-on-exec set, and one socket must not land on another's
-    // number before that one moves: a socket already at 3, 4 or 5 moves above them all.
-    int moved[3] = {-1, -1, -1};
-    int *sockets[3] = {&bridge, &side, &descriptors};
-    for (int index = 0; index < 3; index++) {
-        int descriptor = *sockets[index];
-        if (descriptor < CBRIDGE_HOST_DESCRIPTOR || descriptor > CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR) continue;
-        moved[index] = fcntl(descriptor, F_DUPFD_CLOEXEC, CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR + 1);
+    // dup2 onto itself would keep close-on-exec set, and one descriptor must not land on
+    // another's number before that one moves: one already at 3 to 6 moves above them all.
+    int moved[4] = {-1, -1, -1, -1};
+    int *passed[4] = {&bridge, &side, &descriptors, &shared};
+    for (int index = 0; index < 4; index++) {
+        int descriptor = *passed[index];
+        if (descriptor < CBRIDGE_HOST_DESCRIPTOR || descriptor > CBRIDGE_SHARED_MEMORY_DESCRIPTOR) continue;
+        moved[index] = fcntl(descriptor, F_DUPFD_CLOEXEC, CBRIDGE_SHARED_MEMORY_DESCRIPTOR + 1);
         if (moved[index] < 0) {
             result = errno;
             goto done;
         }
-        *sockets[index] = moved[index];
+        *passed[index] = moved[index];
     }
     if ((result = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)) != 0) goto done;
-    // Output first: a pipe may sit at 3, 4 or 5, which the sockets take next.
+    // Output first: a pipe may sit at 3 to 6, which the sockets take next.
     if ((result = cbridge_redirect(&actions, output, 1)) != 0) goto done;
     if ((result = cbridge_redirect(&actions, error, 2)) != 0) goto done;
     if ((result = posix_spawn_file_actions_adddup2(&actions, bridge, CBRIDGE_HOST_DESCRIPTOR)) != 0) goto done;
     if ((result = posix_spawn_file_actions_adddup2(&actions, side, CBRIDGE_SIDE_DESCRIPTOR)) != 0) goto done;
     if ((result = posix_spawn_file_actions_adddup2(&actions, descriptors, CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR)) != 0) goto done;
+    if (shared >= 0 && (result = posix_spawn_file_actions_adddup2(&actions, shared, CBRIDGE_SHARED_MEMORY_DESCRIPTOR)) != 0) goto done;
 #if defined(__APPLE__)
     if ((result = posix_spawn_file_actions_addinherit_np(&actions, CBRIDGE_HOST_DESCRIPTOR)) != 0) goto done;
     if ((result = posix_spawn_file_actions_addinherit_np(&actions, CBRIDGE_SIDE_DESCRIPTOR)) != 0) goto done;
     if ((result = posix_spawn_file_actions_addinherit_np(&actions, CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR)) != 0) goto done;
+    if (shared >= 0 && (result = posix_spawn_file_actions_addinherit_np(&actions, CBRIDGE_SHARED_MEMORY_DESCRIPTOR)) != 0) goto done;
 #else
-    if ((result = posix_spawn_file_actions_addclosefrom_np(&actions, CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR + 1)) != 0) goto done;
+    int first_closed = shared >= 0 ? CBRIDGE_SHARED_MEMORY_DESCRIPTOR + 1 : CBRIDGE_SHARED_MEMORY_DESCRIPTOR;
+    if ((result = posix_spawn_file_actions_addclosefrom_np(&actions, first_closed)) != 0) goto done;
 #endif
     result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
 done:
-    for (int index = 0; index < 3; index++) {
+    for (int index = 0; index < 4; index++) {
         if (moved[index] >= 0) close(moved[index]);
     }
     posix_spawnattr_destroy(&attributes);

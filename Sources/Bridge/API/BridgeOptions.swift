@@ -61,6 +61,11 @@ public struct BridgeOptions: Sendable {
     /// ``user`` is set. Linux only.
     public var noNewPrivileges: Bool
 
+    /// Whether frames go through shared memory (`SharedMemoryChannel`) where the system has it
+    /// (Linux), the bridge's socket being their doorbell; false keeps them on the socket. For
+    /// the benchmark and tests that compare the two.
+    package var usesSharedMemory = true
+
     /// Creates options; every argument has a default.
     public init(
         workingDirectory: String? = nil,

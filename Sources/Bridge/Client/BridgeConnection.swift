@@ -60,17 +60,20 @@ public final class _BridgeConnection: Sendable {
     ///   - side: The parent's end of the side channel, for the connection to a host.
     ///   - descriptors: The bridge's descriptor channel, which the descriptors that frames
     ///     carry go over (`BridgeFileDescriptor`); without it, a frame cannot carry any.
+    ///   - sharedMemory: The rings the frames go through, the socket then their doorbell;
+    ///     nil: the socket carries them.
     ///   - ownReading: Who reads when no caller reads its own reply.
     ///   - maximumMessageSize: The largest payload sent or accepted.
     ///   - callTimeout: How long a call waits for its reply before it fails; nil waits for ever.
     ///   - events: Told of each call, if set.
     package init(
         socket: FileDescriptor, wakeUp: WakeUpSignal, peer: any ConnectionPeer, side: SideChannel? = nil,
-        descriptors: DescriptorChannel? = nil, ownReading: OwnReading = .shared,
+        descriptors: DescriptorChannel? = nil, sharedMemory: SharedMemoryChannel? = nil, ownReading: OwnReading = .shared,
         maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
         events: (@Sendable (BridgeEvent) -> Void)? = nil
     ) {
-        self.transport = SocketTransport(socket, descriptors: descriptors, maximumPayloadSize: maximumMessageSize)
+        self.transport = SocketTransport(
+            socket, descriptors: descriptors, sharedMemory: sharedMemory, maximumPayloadSize: maximumMessageSize)
         self.peer = peer
         self.side = side
         self.descriptors = descriptors

@@ -17,6 +17,8 @@ enum HostLauncher {
         func closeOpened() { opened.forEach { $0() } }
         let parentEnd, hostEnd, parentSide, hostSide, parentDescriptors, hostDescriptors: FileDescriptor
         let wakeUp: WakeUpSignal
+        var sharedFile: FileDescriptor?
+        var sharedMemory: SharedMemory?
         do {
             (parentEnd, hostEnd) = try System.socketPair()
             opened += [{ System.close(parentEnd) }, { System.close(hostEnd) }]
@@ -26,6 +28,12 @@ enum HostLauncher {
             opened += [{ System.close(parentDescriptors) }, { System.close(hostDescriptors) }]
             wakeUp = try System.makeWakeUpSignal()
             opened.append { System.close(wakeUp) }
+            if options.usesSharedMemory, let file = try? SharedMemory.create(size: SharedMemoryChannel.memorySize) {
+                // Where the system has none (Darwin), the socket carries the frames.
+                opened.append { System.close(file) }
+                sharedFile = file
+                sharedMemory = try SharedMemory(mapping: file, size: SharedMemoryChannel.memorySize)
+            }
         } catch {
             closeOpened()
             throw BridgeError.startFailed("\(error)\(Self.whatRanOut(error))")
@@ -38,13 +46,14 @@ enum HostLauncher {
             throw BridgeError.startFailed("could not make pipes for the host's output: \(error)\(Self.whatRanOut(error))")
         }
         let arguments = [CommandLine.arguments.first ?? path]
-        let environment = hostEnvironment(options.environment, isolation: HostConfinement(options).entryRequest)
+        let environment = hostEnvironment(
+            options.environment, isolation: HostConfinement(options).entryRequest, sharedMemory: sharedFile != nil)
         let pid: ProcessID
         do {
-            pid = try await LaunchThread.shared.run { [pipes] in
+            pid = try await LaunchThread.shared.run { [pipes, sharedFile] in
                 try System.spawnHost(
                     path: path, arguments: arguments, environment: environment, bridge: hostEnd, side: hostSide,
-                    descriptors: hostDescriptors, output: pipes.hostOutput, error: pipes.hostError)
+                    descriptors: hostDescriptors, sharedMemory: sharedFile, output: pipes.hostOutput, error: pipes.hostError)
             }
         } catch {
             closeOpened()
@@ -58,6 +67,7 @@ enum HostLauncher {
         System.close(hostEnd)
         System.close(hostSide)
         System.close(hostDescriptors)
+        if let sharedFile { System.close(sharedFile) }  // mapped here, and in the host
         pipes.closeHostEnds()
         let output = pipes.reader(options.output)
         output?.start(processID: pid)
@@ -71,6 +81,7 @@ enum HostLauncher {
             socket: parentSide, descriptors: descriptors, maximumMessageSize: options.maximumMessageSize, hostID: pid)
         let connection = _BridgeConnection(
             socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, descriptors: descriptors,
+            sharedMemory: sharedMemory.map { SharedMemoryChannel(memory: $0, socket: parentEnd, side: .parent) },
             maximumMessageSize: options.maximumMessageSize,
             callTimeout: options.callTimeout, events: options.events)
         do {
@@ -91,10 +102,12 @@ enum HostLauncher {
 
     /// The parent's environment (or `replacement`), plus the variable that makes the binary a
     /// host and the one that asks its entry for `isolation` (see `HostConfinement`).
-    private static func hostEnvironment(_ replacement: [String: String]?, isolation: String?) -> [String] {
+    private static func hostEnvironment(_ replacement: [String: String]?, isolation: String?, sharedMemory: Bool) -> [String] {
         var environment = replacement.map { $0.map { "\($0.key)=\($0.value)" }.sorted() } ?? System.environment()
         environment.removeAll { $0.hasPrefix(System.hostVariable + "=") || $0.hasPrefix(System.isolationVariable + "=") }
-        environment.append("\(System.hostVariable)=\(System.hostDescriptor.rawValue):\(System.currentProcessID)")
+        environment.append(
+            "\(System.hostVariable)=\(System.hostDescriptor.rawValue):\(System.currentProcessID)"
+                + (sharedMemory ? ":\(System.sharedMemoryMarker)" : ""))
         if let isolation { environment.append("\(System.isolationVariable)=\(isolation)") }
         return environment
     }

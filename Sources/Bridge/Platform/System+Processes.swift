@@ -62,11 +62,12 @@ extension System {
     }
 
     /// Starts `path` as a host whose bridge socket is `bridge`, whose side channel is `side`
-    /// and whose descriptor channel is `descriptors` (none: the host gets an unusable one);
-    /// see `cbridge_spawn`.
+    /// and whose descriptor channel is `descriptors` (none: the host gets an unusable one),
+    /// with the shared memory file `sharedMemory` if any; see `cbridge_spawn`.
     package static func spawnHost(
         path: String, arguments: [String], environment: [String], bridge: FileDescriptor, side: FileDescriptor,
-        descriptors: FileDescriptor? = nil, output: SpawnedOutput = .inherit, error: SpawnedOutput = .inherit
+        descriptors: FileDescriptor? = nil, sharedMemory: FileDescriptor? = nil, output: SpawnedOutput = .inherit,
+        error: SpawnedOutput = .inherit
     ) throws(SystemError) -> ProcessID {
         var pid: ProcessID = 0
         let argv = arguments.map { strdup($0) } + [nil]
@@ -76,7 +77,8 @@ extension System {
             envp.forEach { free($0) }
         }
         let result = cbridge_spawn(
-            &pid, path, argv, envp, bridge.rawValue, side.rawValue, descriptors?.rawValue ?? side.rawValue, output.rawValue,
+            &pid, path, argv, envp, bridge.rawValue, side.rawValue, descriptors?.rawValue ?? side.rawValue, sharedMemory?.rawValue ?? -1,
+            output.rawValue,
             error.rawValue)
         guard result == 0 else { throw SystemError("posix_spawn of \(path)", code: result) }
         return pid

@@ -21,6 +21,9 @@ package enum System {
     package static let hostDescriptor = FileDescriptor(rawValue: CBRIDGE_HOST_DESCRIPTOR)
     package static let sideDescriptor = FileDescriptor(rawValue: CBRIDGE_SIDE_DESCRIPTOR)
     package static let descriptorChannelDescriptor = FileDescriptor(rawValue: CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR)
+    package static let sharedMemoryDescriptor = FileDescriptor(rawValue: CBRIDGE_SHARED_MEMORY_DESCRIPTOR)
+    /// The host variable's last part when the host gets shared memory.
+    package static let sharedMemoryMarker = "shared-memory"
     /// `ENOTSUP`: what a descriptor sent where no descriptor channel exists fails with.
     package static let notSupported = ENOTSUP
 

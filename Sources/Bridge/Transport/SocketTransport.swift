@@ -1,7 +1,10 @@
-/// Frames over a stream socket (the bridge's `socketpair`): the transport every bridge uses
-/// today. It owns the socket and closes it when released.
+/// Frames over a stream socket (the bridge's `socketpair`), or through shared memory with the
+/// socket as its doorbell (`SharedMemoryChannel`). It owns the socket and closes it when
+/// released.
 final class SocketTransport: FrameTransport {
     let socket: FileDescriptor
+    /// The rings the bytes go through instead of the socket, when the bridge has them.
+    private let sharedMemory: SharedMemoryChannel?
     /// Used only by the holder of the connection's reading role.
     nonisolated(unsafe) private let frames: FrameReader
 
@@ -10,9 +13,11 @@ final class SocketTransport: FrameTransport {
     ///   - descriptors: Where the descriptors that frames carry come from.
     ///   - maximumPayloadSize: The largest payload accepted: a larger frame ends the
     ///     connection before any memory is set aside for it.
-    init(_ socket: FileDescriptor, descriptors: DescriptorChannel?, maximumPayloadSize: Int) {
+    ///   - sharedMemory: The rings, if the bridge has them.
+    init(_ socket: FileDescriptor, descriptors: DescriptorChannel?, sharedMemory: SharedMemoryChannel? = nil, maximumPayloadSize: Int) {
         self.socket = socket
-        frames = FrameReader(socket, descriptors: descriptors, maximumPayloadSize: maximumPayloadSize)
+        self.sharedMemory = sharedMemory
+        frames = FrameReader(socket, descriptors: descriptors, sharedMemory: sharedMemory, maximumPayloadSize: maximumPayloadSize)
     }
 
     deinit {
@@ -30,18 +35,22 @@ final class SocketTransport: FrameTransport {
     var hasBufferedFrame: Bool { frames.hasBufferedFrame }
 
     func sendAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        (try? System.sendAll(socket, bytes)) != nil
+        if let sharedMemory { return sharedMemory.sendAll(bytes) }
+        return (try? System.sendAll(socket, bytes)) != nil
     }
 
     func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent {
-        System.sendWithoutWaiting(socket, bytes)
+        if let sharedMemory { return sharedMemory.sendWithoutWaiting(bytes) }
+        return System.sendWithoutWaiting(socket, bytes)
     }
 
     func waitUntilReadableOrWritable() -> Bool {
-        System.waitUntilReadableOrWritable(socket)
+        if let sharedMemory { return sharedMemory.waitUntilReadableOrWritable() }
+        return System.waitUntilReadableOrWritable(socket)
     }
 
     func shutDown() {
+        sharedMemory?.shutDown()
         System.shutdown(socket)
     }
 

@@ -57,13 +57,18 @@ package final class FrameReader {
     /// Where the descriptors that frames carry come from; without it, a frame that says it
     /// carries some is malformed.
     private let descriptorChannel: DescriptorChannel?
+    /// Where the bytes come from when the bridge uses shared memory; the socket then only
+    /// brings doorbells and the end.
+    private let sharedMemory: SharedMemoryChannel?
 
     package init(
-        _ descriptor: FileDescriptor, descriptors descriptorChannel: DescriptorChannel? = nil, bufferSize: Int = 64 << 10,
+        _ descriptor: FileDescriptor, descriptors descriptorChannel: DescriptorChannel? = nil,
+        sharedMemory: SharedMemoryChannel? = nil, bufferSize: Int = 64 << 10,
         maximumPayloadSize: Int = Frame.maximumPayloadSize
     ) {
         self.descriptor = descriptor
         self.descriptorChannel = descriptorChannel
+        self.sharedMemory = sharedMemory
         self.buffer = .allocate(byteCount: bufferSize, alignment: 8)
         self.maximumPayloadSize = maximumPayloadSize
     }
@@ -267,6 +272,11 @@ package final class FrameReader {
     }
 
     private func receive(into target: UnsafeMutableRawBufferPointer, timingOut: Bool) -> System.Received {
+        if let sharedMemory {
+            // No shortcut when drained: finding the ring empty costs no system call, and
+            // arms the doorbell that makes the socket readable for whoever waits on it.
+            return sharedMemory.receive(into: target, waiting: waitsForBytes, timingOut: timingOut)
+        }
         if !waitsForBytes && drained {
             drained = false  // asked again next time: the caller now waits for the socket
             return .timedOut

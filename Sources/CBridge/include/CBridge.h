@@ -8,6 +8,7 @@
 
 #include "CBridgeIsolation.h"
 #include "CBridgeDescriptorPassing.h"
+#include "CBridgeSharedMemory.h"
 
 /// The environment variable that turns a started-again binary into a host. Its value is
 /// "<descriptor>:<parent pid>"; the side channel's socket is the next descriptor, and the
@@ -25,17 +26,21 @@
 /// that calls, results and stream elements carry (SCM_RIGHTS), in both directions.
 #define CBRIDGE_DESCRIPTOR_CHANNEL_DESCRIPTOR 5
 
+/// The descriptor number of the shared memory file in a host whose bridge carries its frames
+/// through shared memory (the host variable then ends in ":shared-memory").
+#define CBRIDGE_SHARED_MEMORY_DESCRIPTOR 6
+
 /// For `cbridge_spawn`'s `output` and `error`: the child keeps the parent's descriptor.
 #define CBRIDGE_OUTPUT_INHERIT (-1)
 /// For `cbridge_spawn`'s `output` and `error`: the child writes to /dev/null.
 #define CBRIDGE_OUTPUT_DISCARD (-2)
 
-/// Starts `path` with `argv` and `envp`; in the child, the descriptors `bridge`, `side` and
-/// `descriptors` become descriptors 3, 4 and 5, standard input reads /dev/null, standard
-/// output and error become `output` and `error` (a descriptor, or CBRIDGE_OUTPUT_INHERIT or
-/// CBRIDGE_OUTPUT_DISCARD), and every other descriptor above 5 is closed. Returns 0 and sets
-/// `*pid`, or an errno value.
-int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int side, int descriptors, int output, int error);
+/// Starts `path` with `argv` and `envp`; in the child, the descriptors `bridge`, `side`,
+/// `descriptors` and `shared` (unless it is -1) become descriptors 3, 4, 5 and 6, standard
+/// input reads /dev/null, standard output and error become `output` and `error` (a
+/// descriptor, or CBRIDGE_OUTPUT_INHERIT or CBRIDGE_OUTPUT_DISCARD), and every other
+/// descriptor is closed. Returns 0 and sets `*pid`, or an errno value.
+int cbridge_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int bridge, int side, int descriptors, int shared, int output, int error);
 
 /// Asks the kernel to send `signal` to this process when its parent thread exits (Linux);
 /// returns 0, or -1 with errno set. Does nothing and returns 0 where the call does not exist.

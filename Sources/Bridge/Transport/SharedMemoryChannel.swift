@@ -1,0 +1,228 @@
+import CBridge
+
+/// A two-way byte stream between a parent and its host through two rings in memory both map
+/// (`SharedRing`), with the bridge's socket kept as the doorbell: a side that finds nothing to
+/// read spins for a short, adaptive time, then parks and sleeps in `recv` on the socket until
+/// the other side, seeing it parked, sends one byte. While a conversation is hot neither side
+/// makes a system call, so a call between two CPUs pays no wake-up; an idle bridge sleeps in
+/// the kernel as before. The socket also still brings the other side's end (its close), and
+/// its receive timeout bounds each wait, so every guarantee of the socket transport holds.
+///
+/// Spinning helps only when the other side runs on another CPU at the same time. Each wait
+/// learns: a spin that found bytes doubles the next budget (up to `maximumSpin`), one that
+/// did not halves it, down to none; with none, every 32nd wait spins briefly again to find out
+/// whether things changed. Client and host on one CPU thus soon stop spinning.
+///
+/// Only the producer clears the consumer's parked flag (when it rings): a consumer that stops
+/// waiting leaves it set, because another party of the same process (the event loop) may
+/// wait on the socket in its place. That costs at most one needless doorbell per wait, which
+/// the next wait drains, and never a lost one.
+///
+/// Reading is for the one holder of the reading role, writing for one writer at a time, as
+/// for a socket.
+package final class SharedMemoryChannel: @unchecked Sendable {
+    /// The bytes each ring holds.
+    package static let ringCapacity = 256 << 10
+    /// The size of the shared memory: two rings.
+    package static let memorySize = 2 * SharedRing.size(capacity: ringCapacity)
+    static let maximumSpin: UInt64 = 50_000  // ns
+    private static let probeSpin: UInt64 = 5_000  // ns
+
+    /// Which rings this side reads and writes.
+    package enum Side {
+        /// Writes the first ring, reads the second.
+        case parent
+        /// Reads the first ring, writes the second.
+        case host
+    }
+
+    private let memory: SharedMemory
+    private let socket: FileDescriptor
+    private let incoming: SharedRingReader
+    private let outgoing: SharedRingWriter
+    /// How long the next wait for bytes spins before it parks, in nanoseconds.
+    private var spinBudget: UInt64 = 10_000
+    /// Waits since the last probe, while the budget is none.
+    private var waitsWithoutSpin = 0
+    /// Where doorbells are read to, and dropped.
+    private let doorbellBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
+    private let closed = Locked(false)
+
+    /// - Parameters:
+    ///   - memory: The mapping, of `memorySize` bytes; the channel keeps it.
+    ///   - socket: The bridge's socket, for doorbells and the end; the caller owns it.
+    package init(memory: SharedMemory, socket: FileDescriptor, side: Side) {
+        self.memory = memory
+        self.socket = socket
+        let first = memory.base
+        let second = memory.base + SharedRing.size(capacity: Self.ringCapacity)
+        switch side {
+        case .parent:
+            outgoing = SharedRingWriter(base: first, capacity: Self.ringCapacity)
+            incoming = SharedRingReader(base: second, capacity: Self.ringCapacity)
+        case .host:
+            incoming = SharedRingReader(base: first, capacity: Self.ringCapacity)
+            outgoing = SharedRingWriter(base: second, capacity: Self.ringCapacity)
+        }
+    }
+
+    deinit {
+        doorbellBuffer.deallocate()
+    }
+
+    // MARK: Reading
+
+    /// Reads what the other side wrote, up to `target.count` bytes: waiting up to the socket's
+    /// receive timeout (`waiting`), or taking only what is there now, else `.timedOut` with
+    /// the doorbell armed, so that the socket turns readable when bytes come (for the event
+    /// loop).
+    /// - Parameter timingOut: Whether the socket's receive timeout ends the wait.
+    func receive(into target: UnsafeMutableRawBufferPointer, waiting: Bool, timingOut: Bool) -> System.Received {
+        do {
+            if waiting, try spinForBytes() == 0 {
+                // Nothing came while spinning: sleep until the doorbell.
+                while true {
+                    incoming.park()
+                    if try incoming.available() > 0 { break }
+                    switch System.receive(socket, into: doorbellBuffer, waiting: true) {
+                    case .bytes: continue  // rung (or an old ring): look again
+                    case .timedOut where !timingOut: continue
+                    case .timedOut:
+                        return .timedOut
+                    case .endOfFile:
+                        // Bytes written before the end are still the other side's last words.
+                        if try incoming.available() > 0 { break }
+                        return .endOfFile
+                    case .failed(let error):
+                        return .failed(error)
+                    }
+                }
+            }
+            let count = try incoming.read(into: target)
+            if count > 0 { return .bytes(count) }
+            // Not waiting and nothing here: arm the doorbell and look once more; drain the
+            // doorbells that came, so that the socket turns readable only for new bytes. A
+            // doorbell drained may be for bytes written after the look: look again.
+            while true {
+                incoming.park()
+                if try incoming.available() > 0 { return .bytes(try incoming.read(into: target)) }
+                switch System.receive(socket, into: doorbellBuffer, waiting: false) {
+                case .bytes: continue
+                case .timedOut: return .timedOut
+                case .endOfFile:
+                    return try incoming.available() > 0 ? .bytes(try incoming.read(into: target)) : .endOfFile
+                case .failed(let error): return .failed(error)
+                }
+            }
+        } catch {
+            return .failed(SystemError("the shared memory ring (the other process wrote a position it could not have)", code: System.protocolError))
+        }
+    }
+
+    /// Spins for up to the budget until bytes wait, and adapts the budget.
+    /// - Returns: How many bytes wait.
+    private func spinForBytes() throws(SharedRing.Corrupt) -> Int {
+        let waiting = try incoming.available()
+        if waiting > 0 { return waiting }
+        var budget = spinBudget
+        if budget == 0 {
+            waitsWithoutSpin += 1
+            guard waitsWithoutSpin >= 32 else { return 0 }
+            waitsWithoutSpin = 0
+            budget = Self.probeSpin
+        }
+        let start = cbridge_monotonic_nanoseconds()
+        var spins = 0
+        while true {
+            for _ in 0..<64 { cbridge_cpu_relax() }
+            let waiting = try incoming.available()
+            if waiting > 0 {
+                spinBudget = min(max(spinBudget * 2, Self.probeSpin), Self.maximumSpin)
+                return waiting
+            }
+            spins += 1
+            if spins % 8 == 0, cbridge_monotonic_nanoseconds() - start >= budget { break }
+        }
+        spinBudget = spinBudget / 2 < 1_000 ? 0 : spinBudget / 2
+        return 0
+    }
+
+    // MARK: Writing
+
+    /// Writes what fits now; rings the doorbell if the other side sleeps.
+    func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent {
+        guard !closed.withLock({ $0 }) else { return .failed }
+        guard let (count, wakes) = try? outgoing.write(bytes) else { return .failed }
+        if wakes { ringDoorbell() }
+        return count > 0 ? .bytes(count) : .wouldBlock
+    }
+
+    /// Writes all of `bytes`, waiting for room as long as it takes.
+    /// - Returns: False if the other side is gone (or this side shut down).
+    package func sendAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            switch sendWithoutWaiting(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+            case .bytes(let count): offset += count
+            case .failed: return false
+            case .wouldBlock:
+                guard !System.peerHasGone(socket) else { return false }
+                outgoing.waitForRoom(nanoseconds: 10_000_000)
+            }
+        }
+        return true
+    }
+
+    /// Waits until there is room to write or bytes to read.
+    /// - Returns: Whether bytes can be read (or the other side has gone).
+    func waitUntilReadableOrWritable() -> Bool {
+        while true {
+            guard let waiting = try? incoming.available(), let room = try? outgoing.room() else { return true }
+            if waiting > 0 || closed.withLock({ $0 }) || System.peerHasGone(socket) { return true }
+            if room > 0 { return false }
+            // Room is signalled on the futex; bytes to read on the socket, which this does
+            // not watch: short waits see them soon enough on this rare path (a writer that
+            // holds the reading role, facing full rings both ways).
+            outgoing.waitForRoom(nanoseconds: 1_000_000)
+        }
+    }
+
+    /// Makes writes fail from now on, and wakes a writer waiting for room.
+    package func shutDown() {
+        closed.withLock { $0 = true }
+        outgoing.interruptWait()
+    }
+
+    private func ringDoorbell() {
+        var byte: UInt8 = 1
+        _ = withUnsafeBytes(of: &byte) { System.sendWithoutWaiting(socket, $0) }
+    }
+}
+
+/// A shared memory file mapped into this process, unmapped when released.
+package final class SharedMemory: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let size: Int
+
+    /// Maps `size` bytes of the shared memory file `descriptor` (the caller keeps it).
+    /// - Throws: `SystemError` naming `mmap`, or `fstat` when the file is smaller.
+    package init(mapping descriptor: FileDescriptor, size: Int) throws(SystemError) {
+        let fileSize = cbridge_file_size(descriptor.rawValue)
+        guard fileSize >= Int64(size) else { throw SystemError("fstat of the shared memory (\(fileSize) bytes, not \(size))", code: System.lastError == 0 ? System.invalidArgument : System.lastError) }
+        guard let base = cbridge_shared_memory_map(descriptor.rawValue, size) else { throw SystemError("mmap", code: System.lastError) }
+        self.base = base
+        self.size = size
+    }
+
+    deinit {
+        cbridge_shared_memory_unmap(base, size)
+    }
+
+    /// Makes a new shared memory file of `size` bytes.
+    /// - Throws: `SystemError` naming `memfd_create` (`ENOSYS` where there is none).
+    package static func create(size: Int) throws(SystemError) -> FileDescriptor {
+        let descriptor = cbridge_shared_memory_create(size)
+        guard descriptor >= 0 else { throw SystemError("memfd_create", code: System.lastError) }
+        return FileDescriptor(rawValue: descriptor)
+    }
+}
