@@ -152,7 +152,16 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     /// Writes what fits now; rings the doorbell if the other side sleeps.
     func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent {
         guard !closed.withLock({ $0 }) else { return .failed }
-        guard let (count, wakes) = try? outgoing.write(bytes) else { return .failed }
+        let count: Int
+        let wakes: Bool
+        do {
+            (count, wakes) = try outgoing.write(bytes)
+        } catch {
+            // The other process wrote a position it could not have: end the conversation, so
+            // that whoever reads sees the end instead of waiting for a reply.
+            System.shutdown(socket)
+            return .failed
+        }
         if wakes { ringDoorbell() }
         return count > 0 ? .bytes(count) : .wouldBlock
     }
