@@ -8,10 +8,7 @@ import CBridge
 /// the kernel as before. The socket also still brings the other side's end (its close), and
 /// its receive timeout bounds each wait, so every guarantee of the socket transport holds.
 ///
-/// Spinning helps only when the other side runs on another CPU at the same time. Each wait
-/// learns: a spin that found bytes doubles the next budget (up to `maximumSpin`), one that
-/// did not halves it, down to none; with none, every 32nd wait spins briefly again to find out
-/// whether things changed. Client and host on one CPU thus soon stop spinning.
+/// How long a side spins before it sleeps, `AdaptiveSpin` learns from the waits before.
 ///
 /// Only the producer clears the consumer's parked flag (when it rings): a consumer that stops
 /// waiting leaves it set, because another party of the same process (the event loop) may
@@ -25,8 +22,9 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     package static let ringCapacity = 256 << 10
     /// The size of the shared memory: two rings.
     package static let memorySize = 2 * SharedRing.size(capacity: ringCapacity)
-    static let maximumSpin: UInt64 = 50_000  // ns
-    private static let probeSpin: UInt64 = 5_000  // ns
+    /// The largest piece written before the reader may take it: a large message streams
+    /// through the ring, the reader copying out one piece while the writer copies in the next.
+    static let largestPiece = 32 << 10
 
     /// Which rings this side reads and writes.
     package enum Side {
@@ -40,10 +38,10 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     private let socket: FileDescriptor
     private let incoming: SharedRingReader
     private let outgoing: SharedRingWriter
-    /// How long the next wait for bytes spins before it parks, in nanoseconds.
-    private var spinBudget: UInt64 = 10_000
-    /// Waits since the last probe, while the budget is none.
-    private var waitsWithoutSpin = 0
+    /// How long a wait for bytes spins before it parks (the reading role's).
+    private var readSpin = AdaptiveSpin()
+    /// How long a wait for room spins before it sleeps (the writer's).
+    private var writeSpin = AdaptiveSpin()
     /// Where doorbells are read to, and dropped.
     private let doorbellBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
     private let closed = Locked(false)
@@ -119,32 +117,13 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         }
     }
 
-    /// Spins for up to the budget until bytes wait, and adapts the budget.
+    /// Spins for up to the budget until bytes wait.
     /// - Returns: How many bytes wait.
     private func spinForBytes() throws(SharedRing.Corrupt) -> Int {
         let waiting = try incoming.available()
         if waiting > 0 { return waiting }
-        var budget = spinBudget
-        if budget == 0 {
-            waitsWithoutSpin += 1
-            guard waitsWithoutSpin >= 32 else { return 0 }
-            waitsWithoutSpin = 0
-            budget = Self.probeSpin
-        }
-        let start = cbridge_monotonic_nanoseconds()
-        var spins = 0
-        while true {
-            for _ in 0..<64 { cbridge_cpu_relax() }
-            let waiting = try incoming.available()
-            if waiting > 0 {
-                spinBudget = min(max(spinBudget * 2, Self.probeSpin), Self.maximumSpin)
-                return waiting
-            }
-            spins += 1
-            if spins % 8 == 0, cbridge_monotonic_nanoseconds() - start >= budget { break }
-        }
-        spinBudget = spinBudget / 2 < 1_000 ? 0 : spinBudget / 2
-        return 0
+        guard try readSpin.spin(until: { () throws(SharedRing.Corrupt) in try incoming.available() > 0 }) else { return 0 }
+        return try incoming.available()
     }
 
     // MARK: Writing
@@ -155,7 +134,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         let count: Int
         let wakes: Bool
         do {
-            (count, wakes) = try outgoing.write(bytes)
+            (count, wakes) = try outgoing.write(UnsafeRawBufferPointer(rebasing: bytes.prefix(Self.largestPiece)))
         } catch {
             // The other process wrote a position it could not have: end the conversation, so
             // that whoever reads sees the end instead of waiting for a reply.
@@ -175,6 +154,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
             case .bytes(let count): offset += count
             case .failed: return false
             case .wouldBlock:
+                if writeSpin.spin(until: { ((try? outgoing.room()) ?? 1) > 0 }) { continue }
                 guard !System.peerHasGone(socket) else { return false }
                 outgoing.waitForRoom(nanoseconds: 10_000_000)
             }

@@ -1,0 +1,48 @@
+import CBridge
+
+/// How long a side of a `SharedMemoryChannel` spins, waiting for the other, before it sleeps:
+/// a budget that learns from the waits before.
+///
+/// Spinning helps only when the other side runs on another CPU at the same time. A spin that
+/// saw the wait end doubles the next budget (up to `maximum`); one that did not halves it,
+/// down to none. With none, every 32nd wait spins `probe` again, to find out whether things
+/// changed. Client and host on one CPU thus soon stop spinning, and a hot conversation across
+/// two CPUs never sleeps.
+struct AdaptiveSpin {
+    static let maximum: UInt64 = 50_000  // ns
+    static let probe: UInt64 = 5_000  // ns
+
+    private var budget: UInt64
+    /// Waits since the last probe, while the budget is none.
+    private var waitsWithoutSpin = 0
+
+    init(initial: UInt64 = 10_000) {
+        budget = initial
+    }
+
+    /// Spins until `done` holds or the budget is spent, and learns from which came first.
+    /// - Returns: Whether `done` held.
+    mutating func spin<Failure: Error>(until done: () throws(Failure) -> Bool) throws(Failure) -> Bool {
+        var allowed = budget
+        if allowed == 0 {
+            waitsWithoutSpin += 1
+            guard waitsWithoutSpin >= 32 else { return false }
+            waitsWithoutSpin = 0
+            allowed = Self.probe
+        }
+        let start = cbridge_monotonic_nanoseconds()
+        var rounds = 0
+        while true {
+            for _ in 0..<64 { cbridge_cpu_relax() }
+            if try done() {
+                budget = min(max(budget * 2, Self.probe), Self.maximum)
+                return true
+            }
+            rounds += 1
+            // The clock is read every 8 rounds (about a microsecond): it costs more than a look.
+            if rounds % 8 == 0, cbridge_monotonic_nanoseconds() - start >= allowed { break }
+        }
+        budget = budget / 2 < 1_000 ? 0 : budget / 2
+        return false
+    }
+}
