@@ -20,6 +20,10 @@ struct AdaptiveSpin {
         budget = initial
     }
 
+    /// Whether the waits before found the other side running at the same time (the budget
+    /// is not none): then it likely runs on another CPU now.
+    var expectsTheOtherSideAwake: Bool { budget > 0 }
+
     /// Spins until `done` holds or the budget is spent, and learns from which came first.
     /// - Returns: Whether `done` held.
     mutating func spin<Failure: Error>(until done: () throws(Failure) -> Bool) throws(Failure) -> Bool {

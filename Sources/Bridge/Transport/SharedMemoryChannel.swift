@@ -22,8 +22,9 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     package static let ringCapacity = 256 << 10
     /// The size of the shared memory: two rings.
     package static let memorySize = 2 * SharedRing.size(capacity: ringCapacity)
-    /// The largest piece written before the reader may take it: a large message streams
-    /// through the ring, the reader copying out one piece while the writer copies in the next.
+    /// The largest piece written before the reader may take it, while the reader runs on
+    /// another CPU: a large message streams through the ring, the reader copying out one piece
+    /// while the writer copies in the next.
     static let largestPiece = 32 << 10
 
     /// Which rings this side reads and writes.
@@ -134,7 +135,10 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         let count: Int
         let wakes: Bool
         do {
-            (count, wakes) = try outgoing.write(UnsafeRawBufferPointer(rebasing: bytes.prefix(Self.largestPiece)))
+            // Pieces only while the reader runs beside the writer: on one CPU it cannot, and
+            // is better woken once for all that fits.
+            let piece = writeSpin.expectsTheOtherSideAwake ? Self.largestPiece : bytes.count
+            (count, wakes) = try outgoing.write(UnsafeRawBufferPointer(rebasing: bytes.prefix(piece)))
         } catch {
             // The other process wrote a position it could not have: end the conversation, so
             // that whoever reads sees the end instead of waiting for a reply.
