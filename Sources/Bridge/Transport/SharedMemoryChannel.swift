@@ -18,6 +18,8 @@ import CBridge
 /// Reading is for the one holder of the reading role, writing for one writer at a time, as
 /// for a socket.
 package final class SharedMemoryChannel: @unchecked Sendable {
+    /// The longest a reader sleeps on its parked flag before it sleeps on the socket.
+    static let flagSleep = Duration.milliseconds(2)
     /// The bytes each ring holds.
     package static let ringCapacity = 256 << 10
     /// The size of the shared memory: two rings.
@@ -76,10 +78,13 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     /// the doorbell armed, so that the socket turns readable when bytes come (for the event
     /// loop).
     /// - Parameter timingOut: Whether the socket's receive timeout ends the wait.
-    func receive(into target: UnsafeMutableRawBufferPointer, waiting: Bool, timingOut: Bool) -> System.Received {
+    func receive(
+        into target: UnsafeMutableRawBufferPointer, waiting: Bool, timingOut: Bool, timeout: Duration?
+    ) -> System.Received {
         do {
-            if waiting, try spinForBytes() == 0 {
-                // Nothing came while spinning: sleep until the doorbell.
+            if waiting, try spinForBytes() == 0, try !sleepOnFlag(timeout: timingOut ? timeout : nil) {
+                if timingOut, let timeout, timeout <= Self.flagSleep { return .timedOut }
+                // Nothing came while spinning and sleeping briefly: sleep until the doorbell.
                 while true {
                     incoming.park()
                     if try incoming.available() > 0 { break }
@@ -115,6 +120,24 @@ package final class SharedMemoryChannel: @unchecked Sendable {
             }
         } catch {
             return .failed(SystemError("the shared memory ring (the other process wrote a position it could not have)", code: System.protocolError))
+        }
+    }
+
+    /// Sleeps on the parked flag (a futex, cheaper than a doorbell through the socket) while
+    /// nothing comes, up to `flagSleep` or `timeout`: for the short waits of a conversation on
+    /// one CPU. Longer waits go to the socket, which also brings the other side's end.
+    /// - Returns: Whether bytes wait.
+    private func sleepOnFlag(timeout: Duration?) throws(SharedRing.Corrupt) -> Bool {
+        let limit = min(timeout ?? Self.flagSleep, Self.flagSleep)
+        let (seconds, attoseconds) = limit.components
+        let deadline = cbridge_monotonic_nanoseconds() + UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+        while true {
+            incoming.park(.onFlag)
+            if try incoming.available() > 0 { return true }
+            let now = cbridge_monotonic_nanoseconds()
+            guard now < deadline, !closed.withLock({ $0 }) else { return false }
+            incoming.sleepOnFlag(nanoseconds: Int64(deadline - now))
+            if try incoming.available() > 0 { return true }
         }
     }
 
@@ -184,6 +207,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     package func shutDown() {
         closed.withLock { $0 = true }
         outgoing.interruptWait()
+        incoming.interruptSleep()
     }
 
     private func ringDoorbell() {

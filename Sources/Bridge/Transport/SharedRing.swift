@@ -80,11 +80,30 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
         return count
     }
 
-    /// Says the consumer is about to sleep until a doorbell; a producer that writes after
-    /// this rings it. Check `available()` again after it: bytes may have come in between.
-    func park() {
-        cbridge_store_u32(parked, 1)
+    /// How a parked consumer sleeps, as its parked flag says.
+    enum Sleep: UInt32 {
+        /// In `recv` on the socket (or the event loop's wait for it): woken by a doorbell.
+        case onSocket = 1
+        /// On the flag itself (a futex): woken by a futex wake, with no byte sent.
+        case onFlag = 2
+    }
+
+    /// Says the consumer is about to sleep; a producer that writes after this wakes it the
+    /// way it sleeps. Check `available()` again after it: bytes may have come in between.
+    func park(_ sleep: Sleep = .onSocket) {
+        cbridge_store_u32(parked, sleep.rawValue)
         cbridge_fence()
+    }
+
+    /// Sleeps on the parked flag, set `.onFlag`, until a producer wakes it or `nanoseconds`
+    /// pass (or sooner: a wake meant for an earlier sleep, a signal).
+    func sleepOnFlag(nanoseconds: Int64) {
+        _ = cbridge_futex_wait(parked, Sleep.onFlag.rawValue, nanoseconds)
+    }
+
+    /// Wakes this consumer's own sleep on the flag (`shutDown`).
+    func interruptSleep() {
+        cbridge_futex_wake(parked)
     }
 }
 
@@ -118,9 +137,9 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
         return Int(mask + 1 - used)
     }
 
-    /// Copies in what fits of `bytes`.
-    /// - Returns: How many were copied, and whether the consumer sleeps and must be woken
-    ///   (its doorbell rung) to see them.
+    /// Copies in what fits of `bytes`, and wakes a consumer that sleeps on the flag.
+    /// - Returns: How many were copied, and whether the consumer sleeps on the socket and
+    ///   must be woken (its doorbell rung) to see them.
     func write(_ bytes: UnsafeRawBufferPointer) throws(SharedRing.Corrupt) -> (count: Int, wakesConsumer: Bool) {
         let count = min(try room(), bytes.count)
         guard count > 0 else { return (0, false) }
@@ -131,8 +150,14 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
         tail &+= UInt64(count)
         cbridge_store_release_u64(tailInMemory, tail)
         cbridge_fence()  // the new position is seen before the flag is read
-        let wakes = cbridge_load_u32(consumerParked) != 0 && cbridge_exchange_u32(consumerParked, 0) != 0
-        return (count, wakes)
+        guard cbridge_load_u32(consumerParked) != 0 else { return (count, false) }
+        switch SharedRingReader.Sleep(rawValue: cbridge_exchange_u32(consumerParked, 0)) {
+        case .onSocket: return (count, true)
+        case .onFlag:
+            cbridge_futex_wake(consumerParked)
+            return (count, false)
+        case nil: return (count, false)  // 0: awake; anything else: not a peer's value, ignored
+        }
     }
 
     /// Waits until the consumer makes room, at most `nanoseconds` (it may wake early).

@@ -275,7 +275,7 @@ package final class FrameReader {
         if let sharedMemory {
             // No shortcut when drained: finding the ring empty costs no system call, and
             // arms the doorbell that makes the socket readable for whoever waits on it.
-            return sharedMemory.receive(into: target, waiting: waitsForBytes, timingOut: timingOut)
+            return sharedMemory.receive(into: target, waiting: waitsForBytes, timingOut: timingOut, timeout: receiveTimeout)
         }
         if !waitsForBytes && drained {
             drained = false  // asked again next time: the caller now waits for the socket
