@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -62,6 +63,8 @@ void cbridge_cpu_relax(void) {
     __asm__ __volatile__("yield");
 #endif
 }
+
+void cbridge_yield(void) { sched_yield(); }
 
 int cbridge_futex_wait(uint32_t *address, uint32_t expected, long long timeout_nanoseconds) {
 #if defined(__linux__)

@@ -8,9 +8,16 @@ import CBridge
 /// down to none. With none, every 32nd wait spins `probe` again, to find out whether things
 /// changed. Client and host on one CPU thus soon stop spinning, and a hot conversation across
 /// two CPUs never sleeps.
+///
+/// A machine with more runnable threads than CPUs is the other danger: every spinner takes a
+/// CPU from a thread with work to do (the test suite, with a hundred bridges on two CPUs, ran
+/// several times slower). So after the first `alone` of a spin, each round yields the CPU
+/// (`sched_yield`, nearly free when nothing else waits to run), and a spin is never long.
 struct AdaptiveSpin {
-    static let maximum: UInt64 = 50_000  // ns
+    static let maximum: UInt64 = 20_000  // ns
     static let probe: UInt64 = 5_000  // ns
+    /// How long a spin keeps its CPU before it starts yielding it between looks.
+    static let alone: UInt64 = 2_000  // ns
 
     private var budget: UInt64
     /// Waits since the last probe, while the budget is none.
@@ -36,15 +43,21 @@ struct AdaptiveSpin {
         }
         let start = cbridge_monotonic_nanoseconds()
         var rounds = 0
+        var yielding = false
         while true {
-            for _ in 0..<64 { cbridge_cpu_relax() }
+            if yielding { cbridge_yield() } else { for _ in 0..<64 { cbridge_cpu_relax() } }
             if try done() {
                 budget = min(max(budget * 2, Self.probe), Self.maximum)
                 return true
             }
             rounds += 1
-            // The clock is read every 8 rounds (about a microsecond): it costs more than a look.
-            if rounds % 8 == 0, cbridge_monotonic_nanoseconds() - start >= allowed { break }
+            // The clock is read every 8 rounds (about a microsecond) while spinning alone: it
+            // costs more than a look.
+            if yielding || rounds % 8 == 0 {
+                let spent = cbridge_monotonic_nanoseconds() - start
+                if spent >= allowed { break }
+                yielding = spent >= Self.alone
+            }
         }
         budget = budget / 2 < 1_000 ? 0 : budget / 2
         return false

@@ -31,6 +31,8 @@ uint32_t cbridge_fetch_add_u32(uint32_t *address, uint32_t value);
 void cbridge_fence(void);
 /// The processor's hint that this thread spins (x86 `pause`, ARM `yield`).
 void cbridge_cpu_relax(void);
+/// Gives the CPU to another runnable thread, if any (`sched_yield`).
+void cbridge_yield(void);
 
 /// Waits while `*address == expected`, at most `timeout_nanoseconds`, on a word another
 /// process may change (Linux: a shared futex). Returns 0 when woken or the word differs, -1
