@@ -67,6 +67,10 @@ func processIsStopped(_ pid: Int32) -> Bool {
 func faultRound(_ point: FaultPoint, _ end: FaultEnd, other: Bridge<LocalSoakFreezable>, scratch: String) async throws -> FaultRound {
     var options = BridgeOptions(stopTimeout: faultStopTimeout, output: .discard)
     if end == .timeLimit { options.callTimeout = faultCallTimeout }
+    // The large reply is written onto the socket itself, which a bridge with shared memory
+    // reads only for doorbells: this row is the socket reader's (the ring's frozen and
+    // hostile writers are the test suite's, FrozenHostTests and BridgeSocketGarbageTests).
+    if point == .largeReply { options.usesSharedMemory = false }
     let bridge = try await Bridge<LocalSoakFreezable>.start(options)
     let client = bridge.client
     let host = bridge.processID

@@ -34,7 +34,12 @@ enum GarbageRow: String, CaseIterable {
 /// One round: the call fails with the row's error, the host is killed, another bridge answers.
 func garbageRound(_ row: GarbageRow, other: Bridge<LocalSoakFreezable>) async throws -> FaultRound {
     // A parent that ignored the garbage would fail here rather than hang.
-    let bridge = try await Bridge<LocalSoakFreezable>.start(BridgeOptions(stopTimeout: faultStopTimeout, output: .discard, callTimeout: .seconds(30)))
+    var options = BridgeOptions(stopTimeout: faultStopTimeout, output: .discard, callTimeout: .seconds(30))
+    // Written onto the socket itself, which a bridge with shared memory reads only for
+    // doorbells: these rows are the socket reader's (garbage in the ring is the test suite's,
+    // BridgeSocketGarbageTests).
+    if row.descriptor == 3 { options.usesSharedMemory = false }
+    let bridge = try await Bridge<LocalSoakFreezable>.start(options)
     let gate = SoakGateKeeper()
     gate.released.store(true, ordering: .sequentiallyConsistent)
     let began = clock.now
