@@ -15,6 +15,10 @@ public enum BridgeEvent: Sendable, Hashable, CustomStringConvertible {
     /// The host process ended and was reaped, for whatever reason: a stop, a crash, a signal,
     /// a release of the bridge.
     case hostExited(processID: Int32, termination: HostTermination)
+    /// A host that ended this way (a crash, a signal, a hang past `hangTimeout`) was replaced
+    /// (`BridgeOptions.restart`): the fresh host `processID` ran its start hook and the
+    /// parent's `restarted` hook, and serves.
+    case restarted(previousProcessID: Int32, processID: Int32, termination: HostTermination)
 
     /// The event in a sentence, for logs.
     public var description: String {
@@ -24,6 +28,7 @@ public enum BridgeEvent: Sendable, Hashable, CustomStringConvertible {
         case .call(let method, let duration, let outcome): "call \(method) \(outcome) after \(duration)"
         case .stopped(let pid, let termination): "host \(pid) stopped: it \(termination)"
         case .hostExited(let pid, let termination): "host \(pid) \(termination)"
+        case .restarted(let previous, let pid, let termination): "host \(previous) \(termination); host \(pid) replaced it"
         }
     }
 }

@@ -60,6 +60,24 @@ public struct BridgeOptions: Sendable {
     /// executes gains privileges (set-user-id files, file capabilities). Always on when
     /// ``user`` is set. Linux only.
     public var noNewPrivileges: Bool
+    /// What happens when the host ends in any way but `stop()`: the bridge ends with it
+    /// (``BridgeRestartPolicy/never``, the default), or a fresh host replaces it
+    /// (``BridgeRestartPolicy/onCrash(maximumRestarts:within:)``).
+    public var restart: BridgeRestartPolicy
+    /// How long the host may take to answer a ping on its side channel; nil (the default)
+    /// sends no pings. A host that does not answer in time is killed (`SIGKILL`), which counts
+    /// as a crash for ``restart``.
+    ///
+    /// The side channel is read by a thread of the host's own, so a host busy in a long call
+    /// answers: only a host that cannot answer at all (stopped, frozen, its runtime
+    /// deadlocked) is taken for hung. A ping goes out every `hangTimeout / 2`, at most every
+    /// second. It costs a thread in the parent for each such bridge.
+    public var hangTimeout: Duration?
+    /// How many calls a host serves before a fresh one replaces it; nil (the default) keeps
+    /// it for good. The old host gets no more calls, finishes the ones it runs, then stops
+    /// gracefully (its stop hook runs); calls made meanwhile wait for the fresh host. A
+    /// replacement is not a crash: it does not count against ``restart``.
+    public var maximumCallsPerHost: Int?
 
     /// Whether frames go through shared memory (`SharedMemoryChannel`) where the system has it
     /// (Linux), the bridge's socket being their doorbell; false keeps them on the socket. For
@@ -82,7 +100,10 @@ public struct BridgeOptions: Sendable {
         limits: BridgeLimits = BridgeLimits(),
         network: BridgeNetworkAccess = .inherit,
         filesystem: BridgeFilesystemAccess = .inherit,
-        noNewPrivileges: Bool = false
+        noNewPrivileges: Bool = false,
+        restart: BridgeRestartPolicy = .never,
+        hangTimeout: Duration? = nil,
+        maximumCallsPerHost: Int? = nil
     ) {
         self.workingDirectory = workingDirectory
         self.environment = environment
@@ -99,6 +120,9 @@ public struct BridgeOptions: Sendable {
         self.network = network
         self.filesystem = filesystem
         self.noNewPrivileges = noNewPrivileges
+        self.restart = restart
+        self.hangTimeout = hangTimeout
+        self.maximumCallsPerHost = maximumCallsPerHost
     }
 
     /// 64 MiB and 64 KiB: 64 MiB of arguments or result, plus room for the method and the
@@ -133,7 +157,27 @@ extension BridgeOptions {
         checked.startTimeout = try check("startTimeout", startTimeout)
         checked.stopTimeout = try check("stopTimeout", stopTimeout)
         if let callTimeout { checked.callTimeout = try check("callTimeout", callTimeout) }
+        if let hangTimeout {
+            guard hangTimeout > .zero else {
+                throw .startFailed("BridgeOptions.hangTimeout is \(hangTimeout); a host cannot answer a ping in no time (use nil for no pings)")
+            }
+            checked.hangTimeout = min(hangTimeout, Self.longestTimeout)
+        }
         return checked
+    }
+
+    /// Fails early on a restart policy or a call count that cannot be honoured.
+    func checkSupervision() throws(BridgeError) {
+        try restart.check()
+        if let maximumCallsPerHost, maximumCallsPerHost < 1 {
+            throw .startFailed("BridgeOptions.maximumCallsPerHost is \(maximumCallsPerHost); a host must serve at least one call (use nil for no limit)")
+        }
+    }
+
+    /// Whether the bridge watches its host (restarts, hang checks, replacement after a
+    /// number of calls): then calls go through a `HostRelay`; else straight to the one host.
+    var isSupervised: Bool {
+        restart != .never || hangTimeout != nil || maximumCallsPerHost != nil
     }
 
     /// Fails early, in the parent, when `user` and `group` ask for a switch that cannot happen.

@@ -52,6 +52,10 @@ public final class _BridgeConnection: Sendable {
     let state: Locked<ConnectionState>
     /// Frames waiting to be written, and who writes them.
     let outbox = Locked(Outbox())
+    /// For the connection that a supervised bridge's client holds: the calls of its clients go
+    /// to whichever host the relay picks (this connection's host while it serves, a
+    /// replacement after it). Nil for every other connection, whose calls go to its own host.
+    let relay: HostRelay?
 
     /// - Parameters:
     ///   - socket: The parent's end of the bridge; the connection owns it.
@@ -66,12 +70,15 @@ public final class _BridgeConnection: Sendable {
     ///   - maximumMessageSize: The largest payload sent or accepted.
     ///   - callTimeout: How long a call waits for its reply before it fails; nil waits for ever.
     ///   - events: Told of each call, if set.
+    ///   - relay: Where this connection's clients' calls go instead, for the connection that a
+    ///     supervised bridge's client holds (its first host's): see `HostRelay`.
     package init(
         socket: FileDescriptor, wakeUp: WakeUpSignal, peer: any ConnectionPeer, side: SideChannel? = nil,
         descriptors: DescriptorChannel? = nil, sharedMemory: SharedMemoryChannel? = nil, ownReading: OwnReading = .shared,
         maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
-        events: (@Sendable (BridgeEvent) -> Void)? = nil
+        events: (@Sendable (BridgeEvent) -> Void)? = nil, relay: HostRelay? = nil
     ) {
+        self.relay = relay
         self.transport = SocketTransport(
             socket, descriptors: descriptors, sharedMemory: sharedMemory, maximumPayloadSize: maximumMessageSize)
         self.peer = peer
@@ -130,6 +137,12 @@ public final class _BridgeConnection: Sendable {
         let signature = interface.signatures[method]
         return try await reporting(signature) {
             try Task.checkCancellation()
+            if let relay {
+                return try await relay.route(signature) { connection in
+                    let reply = try await connection.exchange(try connection.callFrame(interface, method, object, arguments), method: signature)
+                    return try connection.decodeReply(reply, method: signature, result)
+                }
+            }
             let reply = try await exchange(try callFrame(interface, method, object, arguments), method: signature)
             return try decodeReply(reply, method: signature, result)
         }
@@ -145,6 +158,12 @@ public final class _BridgeConnection: Sendable {
     ) throws -> Result {
         let signature = interface.signatures[method]
         return try reporting(signature) {
+            if let relay {
+                return try relay.routeBlocking(signature) { connection in
+                    let reply = try connection.exchangeBlocking(try connection.callFrame(interface, method, object, arguments), method: signature)
+                    return try connection.decodeReply(reply, method: signature, result)
+                }
+            }
             let reply = try exchangeBlocking(try callFrame(interface, method, object, arguments), method: signature)
             return try decodeReply(reply, method: signature, result)
         }
@@ -167,6 +186,21 @@ public final class _BridgeConnection: Sendable {
     /// - Throws: What the method threw before it returned a stream, or `BridgeError` as
     ///   `call` does.
     nonisolated(nonsending) public func callStream<Element>(
+        _ interface: _BridgeInterfaceDescription,
+        _ method: Int,
+        on object: _BridgeRemoteObject,
+        arguments: (inout _WireWriter) throws -> Void,
+        element: @escaping @Sendable (inout _WireReader) throws -> Element
+    ) async throws -> AsyncThrowingStream<Element, any Error> {
+        guard let relay else { return try await callStreamHere(interface, method, on: object, arguments: arguments, element: element) }
+        // The stream stays with the host that opened it, and ends with it.
+        return try await relay.route(interface.signatures[method]) { connection in
+            try await connection.callStreamHere(interface, method, on: object, arguments: arguments, element: element)
+        }
+    }
+
+    /// `callStream` on this connection's own host.
+    nonisolated(nonsending) func callStreamHere<Element>(
         _ interface: _BridgeInterfaceDescription,
         _ method: Int,
         on object: _BridgeRemoteObject,
@@ -382,9 +416,9 @@ public final class _BridgeConnection: Sendable {
         return try await awaitReply(0, method: nil, handingOverReading: false)
     }
 
-    /// Sends a frame with call id 0 and no payload (stop), ignoring a closed connection.
-    package func sendControl(_ kind: FrameKind) {
-        send(_WireWriter.frame(), kind: kind, callID: 0)
+    /// Sends a frame with no payload (stop; a pong), ignoring a closed connection.
+    package func sendControl(_ kind: FrameKind, callID: UInt32 = 0) {
+        send(_WireWriter.frame(), kind: kind, callID: callID)
     }
 
     /// Makes every later call fail with `BridgeError.stopped`; calls already sent still get

@@ -9,7 +9,9 @@ enum HostLauncher {
         var executable: HostExecutable
     }
 
-    static func launch(_ options: BridgeOptions) async throws -> Launched {
+    /// - Parameter relay: Where the connection's clients route their calls, for the first host
+    ///   of a supervised bridge (see `HostRelay`).
+    static func launch(_ options: BridgeOptions, relay: HostRelay? = nil) async throws -> Launched {
         let executable = try HostExecutable(options.executable)
         let path = executable.path
         // What to close if the launch fails part way.
@@ -83,7 +85,7 @@ enum HostLauncher {
             socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, descriptors: descriptors,
             sharedMemory: sharedMemory.map { SharedMemoryChannel(memory: $0, socket: parentEnd, side: .parent) },
             maximumMessageSize: options.maximumMessageSize,
-            callTimeout: options.callTimeout, events: options.events)
+            callTimeout: options.callTimeout, events: options.events, relay: relay)
         do {
             try connection.startReading()
         } catch {

@@ -13,19 +13,31 @@ extension _BridgeConnection {
     package static func hostSideChannel(
         socket: FileDescriptor, descriptors: DescriptorChannel, parent: ProcessID, calls: RunningCalls, maximumMessageSize: Int
     ) throws(SystemError) -> _BridgeConnection {
+        // The reader needs the connection to answer pings, and the connection needs the reader.
+        let answering = Locked(WeakConnection())
         let side = _BridgeConnection(
             socket: socket, wakeUp: try System.makeWakeUpSignal(), peer: ParentProcess(id: parent), descriptors: descriptors,
             ownReading: .dedicatedThread(otherFrames: { frame in
                 switch frame.kind {
                 case .cancel: calls.cancel(frame.callID)
                 case .credit: calls.credit(frame)
+                // Answered here, on the side channel's own thread: a host whose pool threads are
+                // all busy in calls still answers, and only one that cannot run at all does not.
+                case .ping: answering.withLock { $0.connection }?.sendControl(.pong, callID: frame.callID)
                 default: break
                 }
             }),
             maximumMessageSize: maximumMessageSize)
+        answering.withLock { $0.connection = side }
         try side.startReading()
         return side
     }
+}
+
+/// The side channel's connection as its own reader sees it: weak, so that the reader's
+/// closure, which the connection holds, does not keep it alive.
+private struct WeakConnection {
+    weak var connection: _BridgeConnection?
 }
 
 /// The parent, as the host's side channel sees it: when it goes away, the objects it passed

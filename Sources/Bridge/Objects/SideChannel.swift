@@ -28,6 +28,8 @@ package final class SideChannel: WireObjectExporter {
     /// Told when the host sends a malformed message here; set once, before the first object
     /// is passed.
     private let misbehaved = Locked<(@Sendable (BridgeError) -> Void)?>(nil)
+    /// Told of each pong the host sends (`HangWatch`); set once, before the first ping.
+    private let pongs = Locked<(@Sendable (UInt32) -> Void)?>(nil)
 
     /// - Parameters:
     ///   - socket: The parent's end of the side channel; the side channel owns it.
@@ -65,6 +67,23 @@ package final class SideChannel: WireObjectExporter {
         FrameStorage.keepSent(frame.takeBytes())
     }
 
+    /// Sends `ping`s' answers to `handler`, and starts reading the channel now (else its
+    /// thread starts with the first object passed): a pong must be read whenever it comes.
+    package func watchPongs(_ handler: @escaping @Sendable (UInt32) -> Void) {
+        pongs.withLock { $0 = handler }
+        let startsServing = exports.withLock { exports -> Bool in
+            defer { exports.serving = true }
+            return !exports.serving && !exports.closed
+        }
+        if startsServing { startServing() }
+    }
+
+    private func startServing() {
+        let thread = Thread { [self] in serve() }
+        thread.name = "swift-process-bridge objects \(hostID)"
+        thread.start()
+    }
+
     /// Registers an object for the host to call, and starts serving if this is the first.
     /// - Returns: The id the host calls it by.
     /// - Throws: `BridgeError.stopped` once the bridge is stopping or the host is gone.
@@ -77,11 +96,7 @@ package final class SideChannel: WireObjectExporter {
             defer { exports.serving = true }
             return (id, !exports.serving)
         }
-        if startsServing {
-            let thread = Thread { [self] in serve() }
-            thread.name = "swift-process-bridge objects \(hostID)"
-            thread.start()
-        }
+        if startsServing { startServing() }
         return id
     }
 
@@ -123,6 +138,8 @@ package final class SideChannel: WireObjectExporter {
                 running.cancel(frame.callID)
             case .credit:
                 running.credit(frame)
+            case .pong:
+                pongs.withLock { $0 }?(frame.callID)
             case .release:
                 var payload = frame.payloadReader
                 if let id = try? payload.readUInt32LittleEndian() {

@@ -33,6 +33,12 @@ package enum FrameKind: UInt8, Sendable {
     /// Side channel, parent to host: the consumer of the call's stream takes this many more
     /// elements (a 32-bit count).
     case credit = 13
+    /// Side channel, parent to host: answer with a `pong` of the same call id (a sequence
+    /// number, not a call). The host's side-channel thread answers, so a host busy in a long
+    /// call still does; one that does not is hung (`BridgeOptions.hangTimeout`).
+    case ping = 14
+    /// Side channel, host to parent: the answer to the `ping` of this call id.
+    case pong = 15
 }
 
 /// One message on the bridge's socket.
@@ -58,7 +64,8 @@ package struct Frame: Sendable {
     /// 4: calls name an object; cancels travel on the side channel.
     /// 5: the hello carries the host's confinement (limits, namespaces, no-new-privileges).
     /// 6: frames may carry descriptors (the kind byte's high bit, a trailing count and batch).
-    package static let wireVersion: UInt32 = 6
+    /// 7: the side channel carries pings and pongs (hang detection).
+    package static let wireVersion: UInt32 = 7
     /// The largest payload a reader accepts unless told otherwise, and the most
     /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20

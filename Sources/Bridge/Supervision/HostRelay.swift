@@ -1,0 +1,338 @@
+import Dispatch
+
+/// Routes the calls of a supervised bridge (or a pool) to a live host, and replaces hosts:
+/// after a crash (`BridgeOptions.restart`), a hang (`hangTimeout`), or a number of calls
+/// (`maximumCallsPerHost`).
+///
+/// Generated clients hold a `_BridgeConnection`. The one a supervised bridge's client holds
+/// (its first host's) has a relay, and sends every call through it: the relay hands the call
+/// the connection of the least busy host that serves now, or makes it wait while a replacement
+/// starts. So the client a caller holds survives any number of restarts, while each host keeps
+/// a connection of its own, with its own calls, streams and passed objects, that ends with it:
+/// a call in flight when its host dies fails with `hostExited`, and is never sent again.
+///
+/// The rules (which host a call goes to, who waits, when to give up) are `RelayState`'s; this
+/// type acts on them: it starts, watches and stops hosts and resumes waiting callers.
+package final class HostRelay: Sendable {
+    /// Starts one more host (not the first: that one gets this relay for its connection).
+    typealias HostStarter = @Sendable () async throws -> HostLink
+
+    private let state: Locked<RelayState>
+    private let startHost: HostStarter
+    private let restarted: (@Sendable (_BridgeConnection) async throws -> Void)?
+    private let startTimeout: Duration
+    private let callTimeout: Duration?
+    private let events: (@Sendable (BridgeEvent) -> Void)?
+    /// The replacements being started, so that `stop()` can cancel them and wait for them.
+    private let replacements = Locked<(next: Int, running: [Int: Task<Void, Never>])>((0, [:]))
+    /// The first `stop()`, which later ones wait for.
+    private let stopping = Locked<Task<Void, Never>?>(nil)
+
+    /// - Parameters:
+    ///   - slots: How many hosts serve at once: 1 for a bridge, the size of a pool.
+    ///   - options: Checked options.
+    ///   - startHost: Starts a replacement host.
+    ///   - restarted: Runs with each replacement's connection before it serves.
+    init(
+        slots: Int, options: BridgeOptions, startHost: @escaping HostStarter,
+        restarted: (@Sendable (_BridgeConnection) async throws -> Void)?
+    ) {
+        state = Locked(RelayState(slots: slots, policy: options.restart, maximumCallsPerHost: options.maximumCallsPerHost))
+        self.startHost = startHost
+        self.restarted = restarted
+        startTimeout = options.startTimeout
+        callTimeout = options.callTimeout
+        events = options.events
+    }
+
+    // MARK: Routing calls
+
+    /// Runs a call on the least busy live host, waiting for one while hosts are replaced.
+    nonisolated(nonsending) func route<Result>(
+        _ method: String, _ call: nonisolated(nonsending) (_BridgeConnection) async throws -> Result
+    ) async throws -> Result {
+        let link = try await lease(method)
+        defer { release(link) }
+        return try await call(link.connection)
+    }
+
+    /// `route(_:_:)` for a call that blocks its thread.
+    func routeBlocking<Result>(_ method: String, _ call: (_BridgeConnection) throws -> Result) throws -> Result {
+        let link = try leaseBlocking(method)
+        defer { release(link) }
+        return try call(link.connection)
+    }
+
+    nonisolated(nonsending) private func lease(_ method: String) async throws -> HostLink {
+        while true {
+            switch state.withLock({ $0.lease() }) {
+            case .use(let link, let retires):
+                if let retires { replace(slot: retires, after: nil) }
+                if isLive(link) { return link }
+            case .fail(let error):
+                throw error.naming(method)
+            case .wait:
+                return try await waitForHost(method)
+            }
+        }
+    }
+
+    /// Whether the host of a link just leased has not been reaped. A reaped one was not acted
+    /// on yet (its watcher runs a moment after the reaper): the relay acts now, so that the
+    /// call waits for the replacement instead of failing on a connection that has ended.
+    /// (The reaper sets the termination before the connection fails its calls: a caller that
+    /// saw `hostExited` and calls again always finds it.)
+    private func isLive(_ link: HostLink) -> Bool {
+        guard link.host.termination.value != nil else { return true }
+        release(link)
+        ended(link)
+        return false
+    }
+
+    /// How long a call waits for a host, and which option says so.
+    private var waitLimit: (limit: Duration, option: String) {
+        if let callTimeout, callTimeout < startTimeout { return (callTimeout, "callTimeout") }
+        return (startTimeout, "startTimeout")
+    }
+
+    private func waitTimedOut(_ method: String) -> BridgeError {
+        let (limit, option) = waitLimit
+        return .timedOut("'\(method)' waited \(limit) (BridgeOptions.\(option)) for a host to replace the one that ended, and none served; the call was not sent.", method: method)
+    }
+
+    /// Suspends until a host serves, for at most `waitLimit`, or until the task is cancelled
+    /// or the bridge stops or gives up.
+    nonisolated(nonsending) private func waitForHost(_ method: String) async throws -> HostLink {
+        let deadline = ContinuousClock.now + waitLimit.limit
+        let id = state.withLock { $0.newWaiterID() }
+        let timer = Task { [self] in
+            guard (try? await Task.sleep(until: deadline)) != nil else { return }
+            giveUp(id, because: waitTimedOut(method))
+        }
+        defer { timer.cancel() }
+        let link = try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<HostLink, any Error>) in
+                let now = state.withLock { state -> Result<RelayState.Lease, any Error>? in
+                    // A cancel or a deadline that came before the waiter was registered found
+                    // nobody to fail: it fails now.
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if ContinuousClock.now >= deadline { return .failure(waitTimedOut(method)) }
+                    return state.wait(.task(continuation), id: id).map { .success($0) }
+                }
+                guard let now else { return }
+                continuation.resume(with: resolve(now, method))
+            }
+        } onCancel: {
+            giveUp(id, because: CancellationError())
+        }
+        // Taking the lock once makes the hand-over visible to ThreadSanitizer (see `awaitReply`).
+        state.withLock { _ in }
+        return link
+    }
+
+    /// A blocked caller's `lease`: it blocks its thread while it waits for a host.
+    private func leaseBlocking(_ method: String) throws -> HostLink {
+        leasing: while true {
+            switch state.withLock({ $0.lease() }) {
+            case .use(let link, let retires):
+                if let retires { replace(slot: retires, after: nil) }
+                if isLive(link) { return link }
+            case .fail(let error):
+                throw error.naming(method)
+            case .wait:
+                break leasing
+            }
+        }
+        let limit = waitLimit.limit
+        // At most `BridgeOptions.longestTimeout`, whose nanoseconds fit an `Int`.
+        let deadline = DispatchTime.now() + .nanoseconds(Int(limit.components.seconds) * 1_000_000_000 + Int(limit.components.attoseconds / 1_000_000_000))
+        let waiter = ThreadWaiter()
+        let (id, now) = state.withLock { state in
+            let id = state.newWaiterID()
+            return (id, state.wait(.thread(waiter), id: id))
+        }
+        if let now { return try resolve(.success(now), method).get() }
+        if let result = waiter.wait(until: deadline) { return try result.get() }
+        if state.withLock({ $0.removeWaiter(id) }) != nil { throw waitTimedOut(method) }
+        // A host (or an error) is being handed over right now: take it.
+        return try waiter.wait().get()
+    }
+
+    /// What a waiter that found a lease at once resumes with.
+    private func resolve(_ lease: Result<RelayState.Lease, any Error>, _ method: String) -> Result<HostLink, any Error> {
+        switch lease {
+        case .failure(let error): return .failure(error)
+        case .success(.use(let link, let retires)):
+            if let retires { replace(slot: retires, after: nil) }
+            return .success(link)
+        case .success(.fail(let error)): return .failure(error.naming(method))
+        case .success(.wait): preconditionFailure("RelayState.wait registers a waiter rather than answer .wait")
+        }
+    }
+
+    private func giveUp(_ id: Int, because error: any Error) {
+        state.withLock { $0.removeWaiter(id) }?.resume(with: .failure(error))
+    }
+
+    private func release(_ link: HostLink) {
+        guard let retired = state.withLock({ $0.release(link) }) else { return }
+        // Its last call returned: its stop hook runs now. `stop()` waits for it (the host stays
+        // recorded until it has ended).
+        Task { await retired.stop() }
+    }
+
+    // MARK: Hosts
+
+    /// The first host of `slot` serves; the relay watches it from now on.
+    /// - Returns: False if the bridge is stopping already (the caller stops the host).
+    func serve(first link: HostLink, slot: Int) -> Bool {
+        guard state.withLock({ $0.serve(link, slot: slot) }) != nil else { return false }
+        watch(link)
+        return true
+    }
+
+    /// Waits for `link`'s host to end, then acts on it (replace it, or give up).
+    private func watch(_ link: HostLink) {
+        Task { [weak self] in
+            _ = await link.host.termination.wait()
+            self?.ended(link)
+        }
+    }
+
+    private func ended(_ link: HostLink) {
+        link.hangWatch?.cancel()
+        let error = Self.endError(of: link)
+        switch state.withLock({ $0.ended(link, error: error, now: .now) }) {
+        case .nothing: break
+        case .replace(let slot): replace(slot: slot, after: link)
+        case .gaveUp(let waiters): for waiter in waiters { waiter.resume(with: .failure(error)) }
+        }
+    }
+
+    /// The error that a host's end means for the calls that find no other host.
+    private static func endError(of link: HostLink) -> BridgeError {
+        .hostExited(processID: link.host.id, termination: link.host.termination.value ?? .unknown, method: nil, addressSpaceLimit: link.host.addressSpaceLimit)
+    }
+
+    /// Starts a replacement for `slot`, unless the bridge is stopping.
+    /// - Parameter previous: The host that crashed; nil for one that retired after its calls.
+    private func replace(slot: Int, after previous: HostLink?) {
+        replacements.withLock { replacements in
+            // Registered under the lock that `stop()` takes to collect them, so that it either
+            // sees this one or this one sees the stop.
+            guard !state.withLock({ $0.isStopping }) else { return }
+            let key = replacements.next
+            replacements.next += 1
+            replacements.running[key] = Task { [self] in
+                await startReplacement(slot: slot, after: previous)
+                _ = self.replacements.withLock { $0.running.removeValue(forKey: key) }
+            }
+        }
+    }
+
+    private func startReplacement(slot: Int, after previous: HostLink?) async {
+        while true {
+            let failure: BridgeError
+            do {
+                let link = try await startHost()
+                do {
+                    try await restarted?(link.connection)
+                } catch {
+                    await link.stop()
+                    throw BridgeError.startFailed("the restarted hook threw for the fresh host (pid \(link.host.id)), which was stopped: \(error)")
+                }
+                guard let (resumed, retiring) = state.withLock({ $0.serve(link, slot: slot) }) else {
+                    await link.stop()  // the bridge is stopping
+                    return
+                }
+                watch(link)
+                if let previous {
+                    events?(.restarted(previousProcessID: previous.host.id, processID: link.host.id, termination: previous.host.termination.value ?? .unknown))
+                }
+                for (waiter, host) in resumed { waiter.resume(with: .success(host)) }
+                for slot in retiring { replace(slot: slot, after: nil) }
+                return
+            } catch is CancellationError {
+                return  // the bridge is stopping; the host, if one started, was reaped
+            } catch {
+                failure = previous.map(Self.endError) ?? (error as? BridgeError) ?? .startFailed("\(error)")
+            }
+            switch state.withLock({ $0.replacementFailed(slot: slot, error: failure, now: .now) }) {
+            case .nothing: return
+            case .replace: continue  // counted as a restart of its own
+            case .gaveUp(let waiters):
+                for waiter in waiters { waiter.resume(with: .failure(failure)) }
+                return
+            }
+        }
+    }
+
+    // MARK: What the bridge shows
+
+    /// The process id of the host that serves `slot`, or that served it last.
+    func processID(slot: Int) -> Int32 {
+        state.withLock { $0.lastHosts[slot]?.host.id } ?? 0
+    }
+
+    /// How `slot`'s last host ended, once the slot gave up or the bridge stopped; nil while a
+    /// host serves it or a replacement is on the way.
+    func termination(slot: Int) -> HostTermination? {
+        state.withLock { state -> HostLink? in
+            guard case .ended = state.slots[slot] else { return nil }
+            return state.lastHosts[slot]
+        }?.host.termination.value
+    }
+
+    /// The process ids of the hosts that serve now.
+    var servingProcessIDs: [Int32] { state.withLock { $0.servingHosts.map(\.host.id) } }
+
+    /// The hosts that serve now.
+    var servingHosts: [HostLink] { state.withLock { $0.servingHosts } }
+
+    /// Whether a replacement is on the way; for tests.
+    package var isReplacing: Bool { state.withLock { $0.isReplacing } }
+
+    /// How many callers wait for a host; for tests.
+    package var waitingCallers: Int { state.withLock { $0.waiterCount } }
+
+    // MARK: The end
+
+    /// Stops every host (their stop hooks run after the calls they have), in parallel, and any
+    /// replacement being started; waiting and later calls fail with `BridgeError.stopped`.
+    func stop() async {
+        let task = stopping.withLock { running -> Task<Void, Never> in
+            if let running { return running }
+            let task = Task { await stopAll() }
+            running = task
+            return task
+        }
+        await task.value
+    }
+
+    private func stopAll() async {
+        let (waiters, hosts, starting) = beginStopping()
+        for waiter in waiters { waiter.resume(with: .failure(BridgeError.stopped(method: nil))) }
+        for task in starting { task.cancel() }
+        await withTaskGroup(of: Void.self) { group in
+            for task in starting { group.addTask { await task.value } }
+            for host in hosts { group.addTask { await host.stop() } }
+        }
+    }
+
+    /// The bridge was released without `stop()`: its hosts are disconnected (they exit
+    /// without their stop hooks, and are reaped), and the relay forgets them.
+    func abandon() {
+        let (waiters, hosts, starting) = beginStopping()
+        for waiter in waiters { waiter.resume(with: .failure(BridgeError.stopped(method: nil))) }
+        for task in starting { task.cancel() }
+        for host in hosts { host.disconnect() }
+        state.withLock { $0.forgetHosts() }
+    }
+
+    private func beginStopping() -> ([RelayState.Waiter], [HostLink], [Task<Void, Never>]) {
+        replacements.withLock { replacements in
+            let (waiters, hosts) = state.withLock { $0.beginStopping() }
+            return (waiters, hosts, Array(replacements.running.values))
+        }
+    }
+}
