@@ -18,6 +18,8 @@ protocol Restartable: Bridged {
     /// Blocks its thread for good: a long call, not a hang (the side channel still answers).
     func block() async throws
     func countdown(from n: Int) async throws -> AsyncThrowingStream<Int, any Error>
+    /// Returns the process id once a byte can be read from the FIFO at `path`.
+    func processID(afterFIFO path: String) async throws -> Int32
 }
 
 final class RestartingHost: Restartable, BridgeLifecycle {
@@ -51,6 +53,11 @@ final class RestartingHost: Restartable, BridgeLifecycle {
 
     func block() async throws {
         while true { pause() }
+    }
+
+    func processID(afterFIFO path: String) async throws -> Int32 {
+        waitAtFIFO(path)
+        return getpid()
     }
 
     func countdown(from n: Int) async throws -> AsyncThrowingStream<Int, any Error> {

@@ -85,7 +85,7 @@ func countingStream(from start: Int, count: Int) -> AsyncThrowingStream<Int, any
 
 /// Blocks the calling thread until a byte can be read from the FIFO at `path`. Opening it
 /// while the last writer still holds it open reads only that writer's close: wait for the next.
-private func waitAtFIFO(_ path: String) {
+func waitAtFIFO(_ path: String) {
     while true {
         let fifo = open(path, O_RDONLY)
         var byte: UInt8 = 0
