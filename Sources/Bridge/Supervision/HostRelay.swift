@@ -292,6 +292,9 @@ package final class HostRelay: Sendable {
     /// Whether a replacement is on the way; for tests.
     package var isReplacing: Bool { state.withLock { $0.isReplacing } }
 
+    /// How many calls the serving hosts run now; for tests.
+    package var callsInFlight: Int { state.withLock { $0.callsInFlight } }
+
     /// How many callers wait for a host; for tests.
     package var waitingCallers: Int { state.withLock { $0.waiterCount } }
 

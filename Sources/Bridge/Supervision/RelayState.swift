@@ -244,6 +244,9 @@ struct RelayState {
         slots.contains { if case .replacing = $0 { true } else { false } }
     }
 
+    /// How many calls the hosts that serve run now; for tests.
+    var callsInFlight: Int { servingHosts.reduce(0) { $0 + (records[ObjectIdentifier($1)]?.inFlight ?? 0) } }
+
     /// How many callers wait for a host; for tests.
     var waiterCount: Int { waiters.count }
 

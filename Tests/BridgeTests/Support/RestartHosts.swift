@@ -10,6 +10,7 @@ protocol Restartable: Bridged {
     /// The same, as a blocking call.
     func blockingProcessID() throws -> Int32
     func store(_ value: Int) async throws
+    func double(_ value: Int) async throws -> Int
     func stored() async throws -> Int
     func exit(status: Int32) async throws
     func raise(signal: Int32) async throws
@@ -39,6 +40,7 @@ final class RestartingHost: Restartable, BridgeLifecycle {
     func processID() async throws -> Int32 { getpid() }
     func blockingProcessID() throws -> Int32 { getpid() }
     func store(_ value: Int) async throws { self.value = value }
+    func double(_ value: Int) async throws -> Int { value * 2 }
     func stored() async throws -> Int { value }
     func exit(status: Int32) async throws { Glibc.exit(status) }
     func raise(signal: Int32) async throws { _ = Glibc.raise(signal) }

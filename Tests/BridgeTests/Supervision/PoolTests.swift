@@ -1,0 +1,140 @@
+@testable import Bridge
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `BridgePool`: the same generated client in front of many hosts.
+@Suite(.timeLimit(.minutes(3))) struct PoolTests {
+    typealias Events = RestartTests.Events
+
+    @Test func startsEveryHostAndStopsThemAll() async throws {
+        let pool = try await BridgePool<RestartingHost>.start(size: 3, options: .init(output: .discard))
+        let pids = pool.processIDs
+        #expect(pids.count == 3 && Set(pids).count == 3)
+        // An idle pool shares calls out: each host takes some.
+        var seen = Set<Int32>()
+        for _ in 0..<9 { seen.insert(try await pool.client.processID()) }
+        #expect(seen == Set(pids))
+        await pool.stop()
+        #expect(pids.allSatisfy(processIsGone))
+        let error = await #expect(throws: BridgeError.self) { try await pool.client.processID() }
+        #expect(error?.code == .stopped)
+    }
+
+    @Test func aSlowCallOnOneHostDoesNotDelayCallsAnotherCanTake() async throws {
+        let directory = try TemporaryDirectory()
+        let pool = try await BridgePool<RestartingHost>.start(size: 2, options: .init(workingDirectory: directory.path, output: .discard))
+        let gate = "\(directory.path)/gate"
+        #expect(mkfifo(gate, 0o600) == 0)
+        let client = pool.client
+        async let held = client.processID(afterFIFO: gate)
+        #expect(await eventually(within: .seconds(30)) { pool._relay.callsInFlight == 1 })
+        var others = Set<Int32>()
+        for _ in 0..<10 { others.insert(try await client.processID()) }
+        #expect(others.count == 1, "every call goes to the host that is not busy")
+        #expect(await eventually(within: .seconds(30)) { releaseFIFO(gate) })
+        let slow = try await held
+        #expect(!others.contains(slow))
+        await pool.stop()
+    }
+
+    @Test func withBridgePoolStopsEveryHost() async throws {
+        let pids = try await withBridgePool(RestartingHost.self, size: 2, options: .init(output: .discard)) { client in
+            var pids = Set<Int32>()
+            for _ in 0..<4 { pids.insert(try await client.processID()) }
+            return pids
+        }
+        #expect(pids.count == 2)
+        #expect(pids.allSatisfy(processIsGone))
+    }
+
+    @Test func aPoolWhoseHostsAllGaveUpFailsCallsAtOnce() async throws {
+        let pool = try await BridgePool<RestartingHost>.start(size: 2, options: .init(output: .discard))
+        let pids = pool.processIDs
+        for pid in pids { kill(pid, SIGKILL) }
+        #expect(await eventually(within: .seconds(30)) { pool.processIDs.isEmpty })
+        let began = ContinuousClock.now
+        let error = await #expect(throws: BridgeError.self) { try await pool.client.processID() }
+        #expect(error?.code == .hostExited, "\(String(describing: error))")
+        #expect(ContinuousClock.now - began < .seconds(5))
+        await pool.stop()
+    }
+
+    @Test func aCrashedHostIsReplacedAndTheOthersServeMeanwhile() async throws {
+        let events = Events()
+        let pool = try await BridgePool<RestartingHost>.start(
+            size: 2, options: RestartTests.options(events, directory: try TemporaryDirectory()))
+        let (first, second) = (pool.processIDs[0], pool.processIDs[1])
+        kill(first, SIGKILL)
+        guard case .restarted(let previous, let fresh, _) = await events.restart(1) else { return }
+        #expect(previous == first)
+        #expect(Set(pool.processIDs) == [second, fresh])
+        await pool.stop()
+        #expect([first, second, fresh].allSatisfy(processIsGone))
+    }
+
+    @Test func aPoolOfNoHostsIsRefused() async throws {
+        let error = await #expect(throws: BridgeError.self) { try await BridgePool<RestartingHost>.start(size: 0) }
+        #expect(error?.code == .startFailed)
+    }
+
+    /// 1,000 calls across a pool of 4 while hosts are killed at random: each call returns its
+    /// answer or fails with `hostExited`, none hangs, and no process is left after `stop()`.
+    @Test func aThousandCallsWhileHostsAreKilledAtRandom() async throws {
+        let spawned = Locked<[Int32]>([])
+        let options = BridgeOptions(
+            output: .discard,
+            events: { event in if case .spawned(let pid, _) = event { spawned.withLock { $0.append(pid) } } },
+            limits: .init(coreDumps: false),
+            restart: .onCrash(maximumRestarts: 1000, within: .seconds(60)))
+        let pool = try await BridgePool<RestartingHost>.start(size: 4, options: options)
+        let client = pool.client
+        let done = Locked(0)
+        let killer = Task {
+            var killed = 0
+            var lastKill = 0
+            while !Task.isCancelled, killed < 25 {
+                // A kill every 40 calls answered, not every so many milliseconds.
+                let answered = done.withLock { $0 }
+                if answered >= 1000 { break }
+                if answered - lastKill >= 40, let victim = pool.processIDs.randomElement() {
+                    kill(victim, SIGKILL)
+                    killed += 1
+                    lastKill = answered
+                }
+                await Task.yield()
+            }
+            return killed
+        }
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            var outcomes: [Bool] = []
+            for index in 0..<1000 {
+                if index >= 32, let outcome = try await group.next() { outcomes.append(outcome) }
+                group.addTask {
+                    defer { done.withLock { $0 += 1 } }
+                    do {
+                        let answer = try await client.double(index)
+                        #expect(answer == index * 2)
+                        return true
+                    } catch let error as BridgeError {
+                        #expect(error.code == .hostExited, "\(error)")
+                        return false
+                    }
+                }
+            }
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        killer.cancel()
+        let killed = await killer.value
+        #expect(outcomes.count == 1000)
+        #expect(outcomes.filter { $0 }.count > 500, "most calls are answered: \(outcomes.filter { $0 }.count)")
+        #expect(killed > 0)
+        await pool.stop()
+        let pids = spawned.withLock { $0 }
+        #expect(pids.count >= 4)
+        #expect(pids.allSatisfy(processIsGone), "\(pids.filter { !processIsGone($0) })")
+    }
+}
