@@ -333,7 +333,7 @@ public final class _BridgeConnection: Sendable {
         if let deadline, deadline <= Moment.now {
             // No time at all (a zero callTimeout, or a thread that ran late): the call is not
             // sent, so no reply can win the race with the time limit.
-            if blocked == nil || !giveUpWaiting(callID) { stopReading(for: callID) }
+            if blocked == nil || !giveUpWaiting(callID, sent: false) { stopReading(for: callID) }
             throw timedOut(signature)
         }
         send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil)
@@ -352,8 +352,9 @@ public final class _BridgeConnection: Sendable {
         case .reply(let frame): return frame
         case .ended(let error): throw error
         case .handOver:
-            // Out of time, still holding the reading role.
-            stopReading(for: callID)
+            // Out of time, still holding the reading role: nobody read the reply yet, so it is
+            // overdue.
+            perform(state.withLock { $0.stopReading(for: callID, overdue: true) })
             throw abandonedForTime(callID, signature)
         }
     }
@@ -366,10 +367,15 @@ public final class _BridgeConnection: Sendable {
 
     /// A blocked caller ran out of time: it stops waiting unless its reply or the reading
     /// role was just handed to it.
+    /// - Parameter sent: The call was sent (its reply is overdue from now on).
     /// - Returns: Whether it stopped waiting.
-    func giveUpWaiting(_ callID: UInt32) -> Bool {
-        state.withLock { $0.giveUpWaiting(callID) }
+    func giveUpWaiting(_ callID: UInt32, sent: Bool = true) -> Bool {
+        state.withLock { $0.giveUpWaiting(callID, sent: sent) }
     }
+
+    /// The calls abandoned for their time limit whose replies have not come: the host may
+    /// still run them.
+    var overdueCalls: Set<UInt32> { state.withLock { $0.overdue } }
 
     func timedOut(_ method: String) -> BridgeError {
         .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.", method: method)

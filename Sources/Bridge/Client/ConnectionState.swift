@@ -92,6 +92,11 @@ struct ConnectionState: Sendable {
     private let largestCallID: UInt32
     /// Whether the call ids have gone round: from then on a new id may still be in use.
     private var callIDsWrapped = false
+    /// Calls sent and abandoned for their time limit whose late replies have not come: the
+    /// host may still run them. A supervised bridge kills a host that still runs one after a
+    /// grace period (`HostRelay`: a runaway call). Filled only on the time-out path, and
+    /// looked at by a reply only when it is not empty.
+    private(set) var overdue: Set<UInt32> = []
 
     /// - Parameters:
     ///   - readsOnlyOnThread: The reader thread holds the reading role for good.
@@ -223,6 +228,7 @@ struct ConnectionState: Sendable {
                 ready = .failure(CancellationError())
             } else if let error = timedOut() {
                 ready = .failure(error)
+                overdue.insert(callID)
             }
             if ready != nil {
                 pending.removeValue(forKey: callID)
@@ -236,11 +242,13 @@ struct ConnectionState: Sendable {
 
     /// A blocked caller ran out of time: it stops waiting unless its reply or the reading
     /// role was just handed to it.
+    /// - Parameter sent: The call was sent: its reply is overdue from now on.
     /// - Returns: Whether it stopped waiting (and must tell the host).
-    mutating func giveUpWaiting(_ callID: UInt32) -> Bool {
+    mutating func giveUpWaiting(_ callID: UInt32, sent: Bool = true) -> Bool {
         guard case .thread = pending[callID]?.waiter else { return false }
         pending.removeValue(forKey: callID)
         blockedCallers -= 1
+        if sent { overdue.insert(callID) }
         return true
     }
 
@@ -248,13 +256,17 @@ struct ConnectionState: Sendable {
     /// wins.
     /// - Returns: The waiter to resume with `error`, and then tell the host; nil if there is
     ///   nothing to do.
+    /// A `BridgeError` is the call's time limit (a cancel is `CancellationError`): the reply is
+    /// overdue from now on.
     mutating func abandon(_ callID: UInt32, because error: any Error) -> Waiter? {
         switch pending[callID]?.waiter {
         case .task?:
+            if error is BridgeError { overdue.insert(callID) }
             return pending.removeValue(forKey: callID)?.waiter
         case .early?:
             // The caller finds this when it suspends.
             pending[callID]!.waiter = .abandoned(error)
+            if error is BridgeError { overdue.insert(callID) }
             return .early
         default:
             return nil
@@ -265,8 +277,10 @@ struct ConnectionState: Sendable {
 
     /// The caller that holds the reading role has its reply: its call ends, and the role
     /// passes on.
-    mutating func stopReading(for callID: UInt32) -> HandOff {
+    /// - Parameter overdue: The caller ran out of time before its reply came.
+    mutating func stopReading(for callID: UInt32, overdue isOverdue: Bool = false) -> HandOff {
         pending.removeValue(forKey: callID)
+        if isOverdue { overdue.insert(callID) }
         return handOff()
     }
 
@@ -313,6 +327,8 @@ struct ConnectionState: Sendable {
     /// A reply (`.returned` or `.threw`) arrived.
     mutating func replyArrived(_ frame: Frame) -> ReplyRoute {
         guard let pending = pending[frame.callID] else {
+            // A late reply: the host no longer runs the call.
+            if !overdue.isEmpty { overdue.remove(frame.callID) }
             // A call's id names its stream once the reply is in: this ends the stream.
             if streams[frame.callID] != nil { return .stream }
             // A reply for a call that was cancelled or ran out of time may come late, but one
@@ -324,6 +340,7 @@ struct ConnectionState: Sendable {
             self.pending[frame.callID]!.waiter = .arrived(frame)
             return .nowhere
         case .abandoned:
+            if !overdue.isEmpty { overdue.remove(frame.callID) }
             return .nowhere  // its caller, about to suspend, removes it
         case .reading, .arrived:
             // The caller has its reply already: this ends its stream.
@@ -439,6 +456,7 @@ struct ConnectionState: Sendable {
             }
         self.closure = closure
         ended = true
+        overdue = []
         reader = .nobody
         ownReaderAwake = false
         blockedCallers = 0

@@ -22,6 +22,12 @@ package final class HostRelay: Sendable {
     private let restarted: (@Sendable (_BridgeConnection) async throws -> Void)?
     private let startTimeout: Duration
     private let callTimeout: Duration?
+    /// The grace a call abandoned for its time limit has before its host counts as lost to it.
+    private let stopTimeout: Duration
+    /// Whether a host still running a call abandoned for its time limit is killed and replaced.
+    private let killsRunaways: Bool
+    /// How many runaway checks have finished (killed or spared); for tests.
+    private let runawayChecks = Locked(0)
     private let events: (@Sendable (BridgeEvent) -> Void)?
     /// The replacements being started, so that `stop()` can cancel them and wait for them.
     private let replacements = Locked<(next: Int, running: [Int: Task<Void, Never>])>((0, [:]))
@@ -42,6 +48,8 @@ package final class HostRelay: Sendable {
         self.restarted = restarted
         startTimeout = options.startTimeout
         callTimeout = options.callTimeout
+        stopTimeout = options.stopTimeout
+        killsRunaways = options.restart != .never
         events = options.events
     }
 
@@ -53,14 +61,46 @@ package final class HostRelay: Sendable {
     ) async throws -> Result {
         let link = try await lease(method)
         defer { release(link) }
-        return try await call(link.connection)
+        do {
+            return try await call(link.connection)
+        } catch let error as BridgeError where error.code == .timedOut {
+            watchForRunaway(link)
+            throw error
+        }
     }
 
     /// `route(_:_:)` for a call that blocks its thread.
     func routeBlocking<Result>(_ method: String, _ call: (_BridgeConnection) throws -> Result) throws -> Result {
         let link = try leaseBlocking(method)
         defer { release(link) }
-        return try call(link.connection)
+        do {
+            return try call(link.connection)
+        } catch let error as BridgeError where error.code == .timedOut {
+            watchForRunaway(link)
+            throw error
+        }
+    }
+
+    /// A call to `link` ran out of time (`callTimeout`). With a restart policy, a host that
+    /// still runs such a call after `stopTimeout` more is killed and replaced (a crash, for the
+    /// policy): a call that loops for ever would otherwise hold the host (and, in a pool, one of
+    /// its hosts) for good. A call that honours the cancel its caller sent ends with a reply,
+    /// which the connection notes: its host is spared.
+    private func watchForRunaway(_ link: HostLink) {
+        guard killsRunaways else { return }
+        let overdue = link.connection.overdueCalls
+        guard !overdue.isEmpty else {
+            // The late reply came already.
+            runawayChecks.withLock { $0 += 1 }
+            return
+        }
+        Task { [stopTimeout, runawayChecks] in
+            try? await Task.sleep(for: stopTimeout)
+            if link.host.termination.value == nil, !overdue.isDisjoint(with: link.connection.overdueCalls) {
+                link.host.send(System.killSignal)
+            }
+            runawayChecks.withLock { $0 += 1 }
+        }
     }
 
     nonisolated(nonsending) private func lease(_ method: String) async throws -> HostLink {
@@ -291,6 +331,10 @@ package final class HostRelay: Sendable {
 
     /// Whether a replacement is on the way; for tests.
     package var isReplacing: Bool { state.withLock { $0.isReplacing } }
+
+    /// How many runaway checks (see `watchForRunaway`) have finished, killing or sparing the
+    /// host; for tests.
+    package var finishedRunawayChecks: Int { runawayChecks.withLock { $0 } }
 
     /// How many calls the serving hosts run now; for tests.
     package var callsInFlight: Int { state.withLock { $0.callsInFlight } }

@@ -121,3 +121,63 @@ import Glibc
         #expect(processIsGone(third))
     }
 }
+
+/// With a restart policy, a host still running a call abandoned for its `callTimeout` after
+/// `stopTimeout` more is killed and replaced; one whose call ended on the cancel is spared.
+@Suite(.timeLimit(.minutes(2))) struct RunawayCallTests {
+    typealias Events = RestartTests.Events
+
+    private func options(_ events: Events) throws -> BridgeOptions {
+        var options = RestartTests.options(events, directory: try TemporaryDirectory())
+        options.callTimeout = .milliseconds(200)
+        options.stopTimeout = .milliseconds(300)
+        return options
+    }
+
+    @Test func aHostLostToARunawayCallIsKilledAndReplaced() async throws {
+        let events = Events()
+        let bridge = try await Bridge<RestartingHost>.start(try options(events))
+        let first = bridge.processID
+        // `block()` ignores the cancel: it runs for ever.
+        let error = await #expect(throws: BridgeError.self) { try await bridge.client.block() }
+        #expect(error?.code == .timedOut)
+        guard case .restarted(let previous, let fresh, let termination) = await events.restart(1) else { return }
+        #expect(previous == first && termination == .signaled(SIGKILL))
+        #expect(try await bridge.client.processID() == fresh)
+        await bridge.stop()
+        #expect(processIsGone(first) && processIsGone(fresh))
+    }
+
+    @Test func aBlockingCallerTooLeavesNoHostToARunawayCall() async throws {
+        let events = Events()
+        let bridge = try await Bridge<RestartingHost>.start(try options(events))
+        let client = bridge.client
+        let first = bridge.processID
+        let blocked = await onOwnThread { () -> BridgeError? in
+            do {
+                try client.blockingBlock()
+                return nil
+            } catch {
+                return error as? BridgeError
+            }
+        }
+        #expect(blocked?.code == .timedOut)
+        guard case .restarted(let previous, let fresh, _) = await events.restart(1) else { return }
+        #expect(previous == first)
+        #expect(try await onOwnThread { try? client.blockingProcessID() } == fresh)
+        await bridge.stop()
+    }
+
+    @Test func aHostWhoseCallEndsOnTheCancelIsSpared() async throws {
+        let events = Events()
+        let bridge = try await Bridge<RestartingHost>.start(try options(events))
+        let first = bridge.processID
+        let error = await #expect(throws: BridgeError.self) { try await bridge.client.sleepUnlessCancelled() }
+        #expect(error?.code == .timedOut)
+        let relay = try #require(bridge._relay)
+        #expect(await eventually(within: .seconds(30)) { relay.finishedRunawayChecks == 1 })
+        #expect(try await bridge.client.processID() == first)
+        #expect(events.all.withLock { $0.allSatisfy { if case .restarted = $0 { false } else { true } } })
+        await bridge.stop()
+    }
+}

@@ -18,7 +18,11 @@ protocol Restartable: Bridged {
     func failFatally() async throws
     /// Blocks its thread for good: a long call, not a hang (the side channel still answers).
     func block() async throws
+    /// The same, as a blocking call.
+    func blockingBlock() throws
     func countdown(from n: Int) async throws -> AsyncThrowingStream<Int, any Error>
+    /// Sleeps for an hour, unless cancelled (then it throws `CancellationError`).
+    func sleepUnlessCancelled() async throws
     /// Returns the process id once a byte can be read from the FIFO at `path`.
     func processID(afterFIFO path: String) async throws -> Int32
 }
@@ -55,6 +59,14 @@ final class RestartingHost: Restartable, BridgeLifecycle {
 
     func block() async throws {
         while true { pause() }
+    }
+
+    func blockingBlock() throws {
+        while true { pause() }
+    }
+
+    func sleepUnlessCancelled() async throws {
+        try await Task.sleep(for: .seconds(3600))
     }
 
     func processID(afterFIFO path: String) async throws -> Int32 {

@@ -1,0 +1,57 @@
+@testable import Bridge
+import Testing
+
+/// `ConnectionState.overdue`: the calls abandoned for their time limit whose late replies have
+/// not come, which a supervised bridge uses to find a host lost to a runaway call.
+@Suite struct OverdueCallStateTests {
+    private let outOfTime = BridgeError.timedOut("'slow()' got no reply in time", method: "slow()")
+
+    private func reply(_ callID: UInt32) -> Frame {
+        Frame(kind: .returned, callID: callID, payload: [])
+    }
+
+    @Test func aCallAbandonedForTimeIsOverdueUntilItsLateReplyComes() throws {
+        var state = ConnectionState()
+        _ = try state.registerTask(method: "reader()")
+        let call = try state.registerTask(method: "slow()")
+        let abandoned = state.abandon(call.callID, because: outOfTime)
+        #expect(abandoned != nil)
+        #expect(state.overdue == [call.callID])
+        _ = state.replyArrived(reply(call.callID))
+        #expect(state.overdue.isEmpty)
+    }
+
+    @Test func aCancelledCallIsNotOverdue() throws {
+        var state = ConnectionState()
+        _ = try state.registerTask(method: "reader()")
+        let call = try state.registerTask(method: "slow()")
+        _ = state.abandon(call.callID, because: CancellationError())
+        #expect(state.overdue.isEmpty)
+    }
+
+    @Test func aBlockedCallerOutOfTimeIsOverdueOnlyIfItsCallWasSent() throws {
+        var state = ConnectionState()
+        _ = try state.registerThread(method: "reader()", reply: nil)
+        guard case .waits(let sent) = try state.registerThread(method: "sent()", reply: BlockingReply()),
+            case .waits(let unsent) = try state.registerThread(method: "unsent()", reply: BlockingReply())
+        else {
+            Issue.record("the blocked callers did not wait")
+            return
+        }
+        let gaveUp = (state.giveUpWaiting(sent), state.giveUpWaiting(unsent, sent: false))
+        #expect(gaveUp == (true, true))
+        #expect(state.overdue == [sent])
+    }
+
+    @Test func aRoleHolderOutOfTimeLeavesItsReplyOverdueAndTheEndForgetsIt() throws {
+        var state = ConnectionState()
+        guard case .reads(let callID) = try state.registerThread(method: "slow()", reply: nil) else {
+            Issue.record("a lone blocked caller did not read")
+            return
+        }
+        _ = state.stopReading(for: callID, overdue: true)
+        #expect(state.overdue == [callID])
+        _ = state.end(because: nil, disconnected: .hostExited(processID: 1, termination: .exited(0), method: nil))
+        #expect(state.overdue.isEmpty)
+    }
+}
