@@ -71,6 +71,13 @@ let package = Package(
             plugins: ["BridgeGen"]
         ),
 
+        .executableTarget(
+            name: "crash-isolated-pool",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/CrashIsolatedPool",
+            plugins: ["BridgeGen"]
+        ),
+
         // Typed clients across targets: the protocol in a library, the real type in a library
         // that only the host executable links, and a client that starts that executable.
         .target(

@@ -152,6 +152,23 @@ import Testing
         ], "\(run.output)")
     }
 
+    @Test func crashIsolatedPool() async throws {
+        let run = try await run("crash-isolated-pool")
+        #expect(run.status == 0, "\(run.output)")
+        let lines = run.lines
+        try #require(lines.count == 18, "\(run.output)")
+        #expect(Array(lines[0..<11]).enumerated().allSatisfy { index, line in
+            [
+                "1+2+3: 6", "crash:pointer: its host was killed by SIGSEGV", "10+20: 30", "crash:fatal: its host was killed by SIG",
+                "7: 7", "freeze: its host was killed by SIGKILL", "40+2: 42", "loop: no answer within 2 s", "5+5+5: 15",
+                "x+1: not a sum", "100+1: 101",
+            ].map { line.hasPrefix($0) }[index]
+        }, "\(run.output)")
+        #expect(lines[11] == "restarts: 4")
+        #expect(lines[16] == "good inputs answered: 7 of 7")
+        #expect(lines[17] == "hosts started: 7; all gone after the pool: true")
+    }
+
     @Test func crossTarget() async throws {
         let run = try await run("cross-target")
         #expect(run.status == 0, "\(run.output)")

@@ -72,11 +72,13 @@ public final class _BridgeConnection: Sendable {
     ///   - events: Told of each call, if set.
     ///   - relay: Where this connection's clients' calls go instead, for the connection that a
     ///     supervised bridge's client holds (its first host's): see `HostRelay`.
+    ///   - tracksOverdueCalls: Keep the calls abandoned for their time limit until their late
+    ///     replies come (`ConnectionState.overdue`), for a bridge with a restart policy.
     package init(
         socket: FileDescriptor, wakeUp: WakeUpSignal, peer: any ConnectionPeer, side: SideChannel? = nil,
         descriptors: DescriptorChannel? = nil, sharedMemory: SharedMemoryChannel? = nil, ownReading: OwnReading = .shared,
         maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
-        events: (@Sendable (BridgeEvent) -> Void)? = nil, relay: HostRelay? = nil
+        events: (@Sendable (BridgeEvent) -> Void)? = nil, relay: HostRelay? = nil, tracksOverdueCalls: Bool = false
     ) {
         self.relay = relay
         self.transport = SocketTransport(
@@ -89,7 +91,7 @@ public final class _BridgeConnection: Sendable {
         self.maximumMessageSize = maximumMessageSize
         self.wakeUp = wakeUp
         self.events = events
-        self.state = Locked(ConnectionState(readsOnlyOnThread: ownReading.isDedicatedThread))
+        self.state = Locked(ConnectionState(readsOnlyOnThread: ownReading.isDedicatedThread, tracksOverdueCalls: tracksOverdueCalls))
     }
 
     deinit {

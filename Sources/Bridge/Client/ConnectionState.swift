@@ -93,17 +93,29 @@ struct ConnectionState: Sendable {
     /// Whether the call ids have gone round: from then on a new id may still be in use.
     private var callIDsWrapped = false
     /// Calls sent and abandoned for their time limit whose late replies have not come: the
-    /// host may still run them. A supervised bridge kills a host that still runs one after a
-    /// grace period (`HostRelay`: a runaway call). Filled only on the time-out path, and
-    /// looked at by a reply only when it is not empty.
+    /// host may still run them. A bridge with a restart policy kills a host that still runs one
+    /// after a grace period (`HostRelay`: a runaway call). Kept only with `tracksOverdueCalls`,
+    /// filled only on the time-out path, and looked at by a reply only when it is not empty.
+    /// While it is not empty somebody reads, so that a late reply is seen when it comes; that
+    /// lasts until the reply comes or the host is killed for it, `stopTimeout` later.
     private(set) var overdue: Set<UInt32> = []
+    /// Whether `overdue` is kept: for the hosts of a bridge with a restart policy only, so that
+    /// no other bridge keeps a reader on a host that never answers.
+    private let tracksOverdueCalls: Bool
 
     /// - Parameters:
     ///   - readsOnlyOnThread: The reader thread holds the reading role for good.
     ///   - largestCallID: The largest call id (tests make the ids go round sooner).
-    init(readsOnlyOnThread: Bool = false, largestCallID: UInt32 = .max) {
+    ///   - tracksOverdueCalls: Keep `overdue`.
+    init(readsOnlyOnThread: Bool = false, largestCallID: UInt32 = .max, tracksOverdueCalls: Bool = false) {
         if readsOnlyOnThread { reader = .ownReader }
         self.largestCallID = max(largestCallID, 1)
+        self.tracksOverdueCalls = tracksOverdueCalls
+    }
+
+    /// Notes a call abandoned for its time limit after it was sent.
+    private mutating func noteOverdue(_ callID: UInt32) {
+        if tracksOverdueCalls { overdue.insert(callID) }
     }
 
     // MARK: Registering calls
@@ -228,7 +240,7 @@ struct ConnectionState: Sendable {
                 ready = .failure(CancellationError())
             } else if let error = timedOut() {
                 ready = .failure(error)
-                overdue.insert(callID)
+                noteOverdue(callID)
             }
             if ready != nil {
                 pending.removeValue(forKey: callID)
@@ -248,7 +260,7 @@ struct ConnectionState: Sendable {
         guard case .thread = pending[callID]?.waiter else { return false }
         pending.removeValue(forKey: callID)
         blockedCallers -= 1
-        if sent { overdue.insert(callID) }
+        if sent { noteOverdue(callID) }
         return true
     }
 
@@ -261,12 +273,12 @@ struct ConnectionState: Sendable {
     mutating func abandon(_ callID: UInt32, because error: any Error) -> Waiter? {
         switch pending[callID]?.waiter {
         case .task?:
-            if error is BridgeError { overdue.insert(callID) }
+            if error is BridgeError { noteOverdue(callID) }
             return pending.removeValue(forKey: callID)?.waiter
         case .early?:
             // The caller finds this when it suspends.
             pending[callID]!.waiter = .abandoned(error)
-            if error is BridgeError { overdue.insert(callID) }
+            if error is BridgeError { noteOverdue(callID) }
             return .early
         default:
             return nil
@@ -280,7 +292,7 @@ struct ConnectionState: Sendable {
     /// - Parameter overdue: The caller ran out of time before its reply came.
     mutating func stopReading(for callID: UInt32, overdue isOverdue: Bool = false) -> HandOff {
         pending.removeValue(forKey: callID)
-        if isOverdue { overdue.insert(callID) }
+        if isOverdue { noteOverdue(callID) }
         return handOff()
     }
 
@@ -290,7 +302,7 @@ struct ConnectionState: Sendable {
         // With nothing waiting nobody need read, unless the connection was shut down (its host
         // ended): the event loop told of that once, maybe while this caller read, and whoever
         // reads next must read the end, so that the connection ends and its host is reaped.
-        if pending.isEmpty && streams.isEmpty && !disconnected {
+        if pending.isEmpty && streams.isEmpty && overdue.isEmpty && !disconnected {
             reader = .nobody
             return .nothing
         }
@@ -410,7 +422,7 @@ struct ConnectionState: Sendable {
     /// - Returns: Whether it gave up the role (nothing is pending and no stream is open).
     mutating func ownReaderIdles() -> Bool {
         // A shut-down connection is read to its end, waiting calls or not (see `handOff()`).
-        guard pending.isEmpty && streams.isEmpty && !disconnected else { return false }
+        guard pending.isEmpty && streams.isEmpty && overdue.isEmpty && !disconnected else { return false }
         reader = .nobody
         ownReaderAwake = false
         return true

@@ -85,7 +85,8 @@ enum HostLauncher {
             socket: parentEnd, wakeUp: wakeUp, peer: host, side: side, descriptors: descriptors,
             sharedMemory: sharedMemory.map { SharedMemoryChannel(memory: $0, socket: parentEnd, side: .parent) },
             maximumMessageSize: options.maximumMessageSize,
-            callTimeout: options.callTimeout, events: options.events, relay: relay)
+            callTimeout: options.callTimeout, events: options.events, relay: relay,
+            tracksOverdueCalls: options.restart != .never)
         do {
             try connection.startReading()
         } catch {

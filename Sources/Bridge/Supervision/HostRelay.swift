@@ -81,23 +81,27 @@ package final class HostRelay: Sendable {
         }
     }
 
-    /// A call to `link` ran out of time (`callTimeout`). With a restart policy, a host that
-    /// still runs such a call after `stopTimeout` more is killed and replaced (a crash, for the
-    /// policy): a call that loops for ever would otherwise hold the host (and, in a pool, one of
-    /// its hosts) for good. A call that honours the cancel its caller sent ends with a reply,
-    /// which the connection notes: its host is spared.
+    /// A call to `link` ran out of time (`callTimeout`): the host may still run it, so calls
+    /// go to other hosts first until it answers. With a restart policy, a host that still runs
+    /// such a call after `stopTimeout` more is killed and replaced (a crash, for the policy): a
+    /// call that loops for ever would otherwise hold the host (and, in a pool, one of its hosts)
+    /// for good. A call that honours the cancel its caller sent ends with a reply, which the
+    /// connection notes: its host is spared.
     private func watchForRunaway(_ link: HostLink) {
-        guard killsRunaways else { return }
         let overdue = link.connection.overdueCalls
         guard !overdue.isEmpty else {
             // The late reply came already.
             runawayChecks.withLock { $0 += 1 }
             return
         }
-        Task { [stopTimeout, runawayChecks] in
+        state.withLock { $0.callTimedOut(link) }
+        Task { [self] in
             try? await Task.sleep(for: stopTimeout)
-            if link.host.termination.value == nil, !overdue.isDisjoint(with: link.connection.overdueCalls) {
+            let stillOverdue = !overdue.isDisjoint(with: link.connection.overdueCalls)
+            if stillOverdue, killsRunaways, link.host.termination.value == nil {
                 link.host.send(System.killSignal)
+            } else if !stillOverdue {
+                state.withLock { $0.overdueCallsAnswered(link) }
             }
             runawayChecks.withLock { $0 += 1 }
         }

@@ -42,6 +42,9 @@ struct RelayState {
         var inFlight = 0
         /// Calls routed to it in all.
         var served = 0
+        /// Calls to it abandoned for their time limit that it may still run: such a host is
+        /// busy, whatever `inFlight` says, and takes calls only when no other host serves.
+        var overdue = 0
         /// It served `maximumCallsPerHost` calls: it gets no more, and stops once the last
         /// returns.
         var retiring = false
@@ -85,15 +88,16 @@ struct RelayState {
     /// A call looks for the serving host with the fewest calls in flight.
     mutating func lease() -> Lease {
         if isStopping { return .fail(.stopped(method: nil)) }
-        var best: (link: HostLink, id: ObjectIdentifier, inFlight: Int)?
+        var best: (link: HostLink, id: ObjectIdentifier, load: (Int, Int))?
         var anyReplacing = false
         for offset in slots.indices {
             let index = (rotation + offset) % slots.count
             switch slots[index] {
             case .serving(let link):
                 let id = ObjectIdentifier(link)
-                let inFlight = records[id]?.inFlight ?? 0
-                if best == nil || inFlight < best!.inFlight { best = (link, id, inFlight) }
+                let record = records[id]
+                let load = (record?.overdue ?? 0 > 0 ? 1 : 0, record?.inFlight ?? 0)
+                if best == nil || load < best!.load { best = (link, id, load) }
             case .replacing:
                 anyReplacing = true
             case .ended:
@@ -133,6 +137,17 @@ struct RelayState {
         record.inFlight -= 1
         records[id] = record
         return record.retiring && record.inFlight == 0 ? link : nil
+    }
+
+    /// A call to `link` was abandoned for its time limit; the host may still run it.
+    mutating func callTimedOut(_ link: HostLink) {
+        records[ObjectIdentifier(link)]?.overdue += 1
+    }
+
+    /// The host of `link` answered the calls abandoned for their time limit (or was killed
+    /// for them): it is as busy as its calls in flight again.
+    mutating func overdueCallsAnswered(_ link: HostLink) {
+        records[ObjectIdentifier(link)]?.overdue = 0
     }
 
     /// A caller found no host (`lease()` said `.wait`) and waits; it gets a host as soon as

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func aCallAbandonedForTimeIsOverdueUntilItsLateReplyComes() throws {
-        var state = ConnectionState()
+        var state = ConnectionState(tracksOverdueCalls: true)
         _ = try state.registerTask(method: "reader()")
         let call = try state.registerTask(method: "slow()")
         let abandoned = state.abandon(call.callID, because: outOfTime)
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func aCancelledCallIsNotOverdue() throws {
-        var state = ConnectionState()
+        var state = ConnectionState(tracksOverdueCalls: true)
         _ = try state.registerTask(method: "reader()")
         let call = try state.registerTask(method: "slow()")
         _ = state.abandon(call.callID, because: CancellationError())
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func aBlockedCallerOutOfTimeIsOverdueOnlyIfItsCallWasSent() throws {
-        var state = ConnectionState()
+        var state = ConnectionState(tracksOverdueCalls: true)
         _ = try state.registerThread(method: "reader()", reply: nil)
         guard case .waits(let sent) = try state.registerThread(method: "sent()", reply: BlockingReply()),
             case .waits(let unsent) = try state.registerThread(method: "unsent()", reply: BlockingReply())
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func aRoleHolderOutOfTimeLeavesItsReplyOverdueAndTheEndForgetsIt() throws {
-        var state = ConnectionState()
+        var state = ConnectionState(tracksOverdueCalls: true)
         guard case .reads(let callID) = try state.registerThread(method: "slow()", reply: nil) else {
             Issue.record("a lone blocked caller did not read")
             return
@@ -52,6 +52,38 @@ import Testing
         _ = state.stopReading(for: callID, overdue: true)
         #expect(state.overdue == [callID])
         _ = state.end(because: nil, disconnected: .hostExited(processID: 1, termination: .exited(0), method: nil))
+        #expect(state.overdue.isEmpty)
+    }
+
+    @Test func somebodyReadsWhileACallIsOverdue() throws {
+        var state = ConnectionState(tracksOverdueCalls: true)
+        guard case .reads(let callID) = try state.registerThread(method: "slow()", reply: nil) else {
+            Issue.record("a lone blocked caller did not read")
+            return
+        }
+        guard case .wakeOwnReader = state.stopReading(for: callID, overdue: true) else {
+            Issue.record("nobody would read the late reply")
+            return
+        }
+        let turn = state.ownReaderWoke()
+        #expect(turn == .read(untilTheEnd: false))
+        let idled = state.ownReaderIdles()
+        #expect(!idled, "the own reader reads on while the reply is overdue")
+        _ = state.replyArrived(Frame(kind: .returned, callID: callID, payload: []))
+        let idledAfterTheReply = state.ownReaderIdles()
+        #expect(idledAfterTheReply)
+    }
+
+    @Test func withoutTrackingNothingIsKept() throws {
+        var state = ConnectionState()
+        guard case .reads(let callID) = try state.registerThread(method: "slow()", reply: nil) else {
+            Issue.record("a lone blocked caller did not read")
+            return
+        }
+        guard case .nothing = state.stopReading(for: callID, overdue: true) else {
+            Issue.record("a reader was kept for a connection that does not track overdue calls")
+            return
+        }
         #expect(state.overdue.isEmpty)
     }
 }
