@@ -138,3 +138,17 @@ import Glibc
         #expect(pids.allSatisfy(processIsGone), "\(pids.filter { !processIsGone($0) })")
     }
 }
+
+/// Supervised bridges and pools, restarted and recycled, leak no descriptor, thread or child.
+@Suite(.timeLimit(.minutes(5))) struct SupervisionHygieneTests {
+    @Test func restartCyclesLeakNoDescriptorThreadOrChild() async throws {
+        let census = try await withBridge(LocalRestartHygieneProbe.self) { probe in
+            try await probe.cycleSupervised(20, warmUp: 3)
+        }
+        // While they ran: a bridge's host and its pool's two (and perhaps a retired host, still
+        // running its stop hook).
+        #expect(census.during.children >= census.before.children + 3)
+        #expect(census.after.isNoLarger(than: census.before, sparing: ProcessCensus.poolWidth), "before: \(census.before); after: \(census.after)")
+        #expect(census.after.zombies == 0)
+    }
+}
