@@ -9,7 +9,8 @@ import Glibc
 protocol RestartHygieneProbe: Bridged {
     /// Each cycle: a bridge with a restart policy, a hang watch and a call limit, whose host
     /// is killed and replaced, then replaced after its calls; and a pool of 2, one of whose
-    /// hosts is killed and replaced; then both stopped.
+    /// hosts is killed and replaced; and one such bridge that is never restarted; then all
+    /// stopped.
     func cycleSupervised(_ cycles: Int, warmUp: Int) async throws -> CycleCensus
 }
 
@@ -41,9 +42,14 @@ final class LocalRestartHygieneProbe: RestartHygieneProbe {
         kill(pool.processIDs[0], SIGKILL)
         await restarts.wait(for: 2)
         _ = try await pool.client.double(2)
+        // Never restarted: its first host's connection (the client's way in) is still the
+        // relay's host when the bridge goes.
+        let quiet = try await Bridge<RestartingHost>.start(options)
+        _ = try await quiet.client.processID()
         try body()
         await bridge.stop()
         await pool.stop()
+        await quiet.stop()
     }
 
     private static func settled(_ census: ProcessCensus?) throws -> ProcessCensus {
