@@ -6,6 +6,7 @@
 //     swift run -c release bridge-bench
 //     BRIDGE_BENCH_ROUNDS=100000 swift run -c release bridge-bench
 //     BRIDGE_BENCH_PROFILE=blocking swift run -c release bridge-bench   # see ProfileLoop
+//     BRIDGE_BENCH_ONLY=supervision swift run -c release bridge-bench  # restarts and pools only
 import Bridge
 import Foundation
 import CBenchSupport
@@ -18,6 +19,8 @@ protocol Echo: Bridged {
     func allocations() async throws -> UInt
     /// Starts the floor's raw echo in the host: a thread that serves one connection at `path`.
     func listenForRawEcho(at path: String) async throws
+    /// Keeps the host's thread busy for `microseconds`, for the pool's throughput.
+    func busy(microseconds: Int) async throws
 }
 
 final class LocalEcho: Echo {
@@ -27,6 +30,10 @@ final class LocalEcho: Echo {
     func echoData(_ data: Data) async throws -> Data { data }
     func allocations() async throws -> UInt { malloc_counter_allocations() }
     func listenForRawEcho(at path: String) async throws { try RawPeer.listen(at: path) }
+    func busy(microseconds: Int) async throws {
+        let end = ContinuousClock.now + .microseconds(microseconds)
+        while ContinuousClock.now < end {}
+    }
 }
 
 // A copy of this binary started with this variable is the raw peer: it echoes every
@@ -235,8 +242,13 @@ func report(_ name: String, _ figures: Figures) {
 }
 
 print("bridge-bench: \(rounds) rounds (1 MiB: \(bulkRounds), start-up: \(startRounds)) in 10 turns; medians; ratios are medians of per-turn ratios; \(ProcessInfo.processInfo.activeProcessorCount) CPUs visible")
+if ProcessInfo.processInfo.environment["BRIDGE_BENCH_ONLY"] == "supervision" {
+    try await SupervisionBench.run(rounds: rounds)
+    exit(0)
+}
 let twoCPUsAvailable = Placement.twoCPUs.isAvailable  // read before anything is pinned
 report("client and host on one CPU", try await measureAll(.oneCPU))
 if twoCPUsAvailable {
     report("client and host on two CPUs", try await measureAll(.twoCPUs))
 }
+try await SupervisionBench.run(rounds: rounds)

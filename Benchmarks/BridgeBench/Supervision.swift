@@ -1,0 +1,75 @@
+import Bridge
+import Foundation
+
+/// Supervision's figures: what a restart costs (a host killed to the first reply of its
+/// replacement), what routing through a relay costs a call, and what a pool of 4 does for
+/// calls that keep a host busy, against a pool of 1.
+enum SupervisionBench {
+    static func run(rounds: Int) async throws {
+        func ms(_ t: Timing) -> String { String(format: "%8.2f ms  p99 %8.2f ms", t.median / 1000, t.p99 / 1000) }
+        func pad(_ text: String) -> String { text.padding(toLength: 36, withPad: " ", startingAt: 0) }
+        print("\nsupervision (unpinned)")
+
+        // A host killed, to the first reply of the fresh one: reaping, spawn, handshake, the call.
+        let restarts = max(rounds / 1000, 10)
+        let options = BridgeOptions(restart: .onCrash(maximumRestarts: restarts + 10, within: .seconds(3600)))
+        let bridge = try await Bridge<LocalEcho>.start(options)
+        var samples: [Duration] = []
+        let clock = ContinuousClock()
+        for _ in 0..<restarts {
+            let start = clock.now
+            kill(bridge.processID, SIGKILL)
+            // A call made in the instant before the host is reaped fails with hostExited;
+            // the next waits for the replacement.
+            while true {
+                do {
+                    _ = try await bridge.client.echo(smallText)
+                    break
+                } catch let error as BridgeError where error.code == .hostExited {
+                    continue
+                }
+            }
+            samples.append(clock.now - start)
+        }
+        print(pad("restart: kill to first reply") + ms(Timing(samples)))
+
+        // The same call, plain and through a relay, in turns.
+        let plain = try await Bridge<LocalEcho>.start()
+        var ratios: [Double] = []
+        var supervisedSamples: [Duration] = []
+        var plainSamples: [Duration] = []
+        for turn in 0...10 {
+            let plainTurn = try await time(rounds / 10) { _ = try await plain.client.echo(smallText) }
+            let supervisedTurn = try await time(rounds / 10) { _ = try await bridge.client.echo(smallText) }
+            if turn == 0 { continue }
+            ratios.append(Timing(supervisedTurn).median / Timing(plainTurn).median)
+            plainSamples += plainTurn
+            supervisedSamples += supervisedTurn
+        }
+        await plain.stop()
+        await bridge.stop()
+        print(pad("async call, plain bridge") + String(format: "%8.2f µs", Timing(plainSamples).median))
+        print(pad("async call, with a restart policy") + String(format: "%8.2f µs  %5.2fx plain", Timing(supervisedSamples).median, median(ratios)))
+
+        // 16 tasks calling a method that keeps its host busy for 200 µs.
+        func throughput(poolSize: Int) async throws -> Double {
+            let pool = try await BridgePool<LocalEcho>.start(size: poolSize)
+            let calls = max(rounds / 20, 400)
+            let start = clock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<16 {
+                    group.addTask { for _ in 0..<calls / 16 { try await pool.client.busy(microseconds: 200) } }
+                }
+                try await group.waitForAll()
+            }
+            let elapsed = clock.now - start
+            await pool.stop()
+            return Double(calls) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        _ = try await throughput(poolSize: 1)  // warm-up
+        let one = try await throughput(poolSize: 1)
+        let four = try await throughput(poolSize: 4)
+        print(pad("pool of 1, 200 µs calls") + String(format: "%8.0f calls/s", one))
+        print(pad("pool of 4, 200 µs calls") + String(format: "%8.0f calls/s  %5.2fx pool of 1 (%d CPUs)", four, four / one, ProcessInfo.processInfo.activeProcessorCount))
+    }
+}
