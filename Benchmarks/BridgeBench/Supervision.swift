@@ -51,14 +51,15 @@ enum SupervisionBench {
         print(pad("async call, plain bridge") + String(format: "%8.2f µs", Timing(plainSamples).median))
         print(pad("async call, with a restart policy") + String(format: "%8.2f µs  %5.2fx plain", Timing(supervisedSamples).median, median(ratios)))
 
-        // 16 tasks calling a method that keeps its host busy for 200 µs.
-        func throughput(poolSize: Int) async throws -> Double {
+        // 16 tasks calling a method that keeps its host busy for 200 µs: asleep (the hosts run
+        // side by side whatever the CPUs), or spinning (at most as many at once as CPUs).
+        func throughput(poolSize: Int, burn: Bool) async throws -> Double {
             let pool = try await BridgePool<LocalEcho>.start(size: poolSize)
             let calls = max(rounds / 20, 400)
             let start = clock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<16 {
-                    group.addTask { for _ in 0..<calls / 16 { try await pool.client.busy(microseconds: 200) } }
+                    group.addTask { for _ in 0..<calls / 16 { try await pool.client.busy(microseconds: 200, burn: burn) } }
                 }
                 try await group.waitForAll()
             }
@@ -66,10 +67,13 @@ enum SupervisionBench {
             await pool.stop()
             return Double(calls) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
-        _ = try await throughput(poolSize: 1)  // warm-up
-        let one = try await throughput(poolSize: 1)
-        let four = try await throughput(poolSize: 4)
-        print(pad("pool of 1, 200 µs calls") + String(format: "%8.0f calls/s", one))
-        print(pad("pool of 4, 200 µs calls") + String(format: "%8.0f calls/s  %5.2fx pool of 1 (%d CPUs)", four, four / one, ProcessInfo.processInfo.activeProcessorCount))
+        _ = try await throughput(poolSize: 1, burn: false)  // warm-up
+        for burn in [false, true] {
+            let one = try await throughput(poolSize: 1, burn: burn)
+            let four = try await throughput(poolSize: 4, burn: burn)
+            let what = burn ? "200 µs spinning" : "200 µs asleep"
+            print(pad("pool of 1, calls \(what)") + String(format: "%8.0f calls/s", one))
+            print(pad("pool of 4, calls \(what)") + String(format: "%8.0f calls/s  %5.2fx pool of 1 (%d CPUs)", four, four / one, ProcessInfo.processInfo.activeProcessorCount))
+        }
     }
 }

@@ -19,8 +19,9 @@ protocol Echo: Bridged {
     func allocations() async throws -> UInt
     /// Starts the floor's raw echo in the host: a thread that serves one connection at `path`.
     func listenForRawEcho(at path: String) async throws
-    /// Keeps the host's thread busy for `microseconds`, for the pool's throughput.
-    func busy(microseconds: Int) async throws
+    /// Keeps the host's thread busy for `microseconds`, spinning (`burn`) or asleep, for the
+    /// pool's throughput.
+    func busy(microseconds: Int, burn: Bool) async throws
 }
 
 final class LocalEcho: Echo {
@@ -30,7 +31,11 @@ final class LocalEcho: Echo {
     func echoData(_ data: Data) async throws -> Data { data }
     func allocations() async throws -> UInt { malloc_counter_allocations() }
     func listenForRawEcho(at path: String) async throws { try RawPeer.listen(at: path) }
-    func busy(microseconds: Int) async throws {
+    func busy(microseconds: Int, burn: Bool) async throws {
+        guard burn else {
+            usleep(UInt32(microseconds))
+            return
+        }
         let end = ContinuousClock.now + .microseconds(microseconds)
         while ContinuousClock.now < end {}
     }

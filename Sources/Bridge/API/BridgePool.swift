@@ -85,29 +85,31 @@ public final class BridgePool<Real: BridgeStartable>: Sendable {
             hook = { connection in try await restarted(Real.BridgeClient(_connection: connection)) }
         }
         let relay = HostRelay(
-            slots: size, options: options, startHost: { try await HostLink.start(options, hello: hello) }, restarted: hook)
+            slots: size, options: options, startHost: { try await HostLink.start(options, hello: hello, pooled: true) }, restarted: hook)
         // The first host's connection is the one the client holds: it routes through the relay.
-        let started = await withTaskGroup(of: (Int, Result<HostLink, any Error>).self) { group in
+        // Each host's outcome goes into its slot; the group's children return nothing. (A
+        // release build trapped on an index out of range when the children returned
+        // `(Int, Result<HostLink, any Error>)`, which no slot number can explain.)
+        let outcomes = Locked<(started: [HostLink?], failure: (any Error)?)>((Array(repeating: nil, count: size), nil))
+        await withTaskGroup(of: Void.self) { group in
             for slot in 0..<size {
                 group.addTask {
                     do {
-                        return (slot, .success(try await HostLink.start(options, hello: hello, relay: slot == 0 ? relay : nil)))
+                        let link = try await HostLink.start(options, hello: hello, relay: slot == 0 ? relay : nil, pooled: true)
+                        outcomes.withLock { $0.started[slot] = link }
                     } catch {
-                        return (slot, .failure(error))
+                        outcomes.withLock { $0.failure = $0.failure ?? error }
                     }
                 }
             }
-            return await group.reduce(into: [Int: Result<HostLink, any Error>]()) { $0[$1.0] = $1.1 }
         }
-        let links = (0..<size).compactMap { try? started[$0]?.get() }
-        if let failure = (0..<size).lazy.compactMap({ slot -> (any Error)? in
-            if case .failure(let error)? = started[slot] { return error }
-            return nil
-        }).first {
+        let (started, failure) = outcomes.withLock { ($0.started, $0.failure) }
+        let links = started.compactMap { $0 }
+        guard failure == nil, links.count == size else {
             await withTaskGroup(of: Void.self) { group in
                 for link in links { group.addTask { await link.stop() } }
             }
-            throw failure
+            throw failure ?? BridgeError.startFailed("\(size - links.count) of the pool's \(size) hosts did not start")
         }
         for (slot, link) in links.enumerated() {
             guard relay.serve(first: link, slot: slot) else {

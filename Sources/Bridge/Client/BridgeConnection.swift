@@ -74,11 +74,14 @@ public final class _BridgeConnection: Sendable {
     ///     supervised bridge's client holds (its first host's): see `HostRelay`.
     ///   - tracksOverdueCalls: Keep the calls abandoned for their time limit until their late
     ///     replies come (`ConnectionState.overdue`), for a bridge with a restart policy.
+    ///   - loneTasksReadTheirReplies: A task whose call is the only one reads its own reply
+    ///     (false for a pool's hosts: see `ConnectionState`).
     package init(
         socket: FileDescriptor, wakeUp: WakeUpSignal, peer: any ConnectionPeer, side: SideChannel? = nil,
         descriptors: DescriptorChannel? = nil, sharedMemory: SharedMemoryChannel? = nil, ownReading: OwnReading = .shared,
         maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
-        events: (@Sendable (BridgeEvent) -> Void)? = nil, relay: HostRelay? = nil, tracksOverdueCalls: Bool = false
+        events: (@Sendable (BridgeEvent) -> Void)? = nil, relay: HostRelay? = nil, tracksOverdueCalls: Bool = false,
+        loneTasksReadTheirReplies: Bool = true
     ) {
         self.relay = relay
         self.transport = SocketTransport(
@@ -91,7 +94,10 @@ public final class _BridgeConnection: Sendable {
         self.maximumMessageSize = maximumMessageSize
         self.wakeUp = wakeUp
         self.events = events
-        self.state = Locked(ConnectionState(readsOnlyOnThread: ownReading.isDedicatedThread, tracksOverdueCalls: tracksOverdueCalls))
+        self.state = Locked(
+            ConnectionState(
+                readsOnlyOnThread: ownReading.isDedicatedThread, tracksOverdueCalls: tracksOverdueCalls,
+                loneTasksReadTheirReplies: loneTasksReadTheirReplies))
     }
 
     deinit {

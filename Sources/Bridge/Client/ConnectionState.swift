@@ -102,15 +102,25 @@ struct ConnectionState: Sendable {
     /// Whether `overdue` is kept: for the hosts of a bridge with a restart policy only, so that
     /// no other bridge keeps a reader on a host that never answers.
     private let tracksOverdueCalls: Bool
+    /// Whether a task whose call is the only one reads its own reply, holding its thread for up
+    /// to `ownReplyWait`. True but for a pool's hosts: there, the callers of several hosts at
+    /// once would hold the concurrency pool's few threads, each waiting for its own host, and
+    /// the hosts would run no more calls at once than the pool has threads.
+    private let loneTasksReadTheirReplies: Bool
 
     /// - Parameters:
     ///   - readsOnlyOnThread: The reader thread holds the reading role for good.
     ///   - largestCallID: The largest call id (tests make the ids go round sooner).
     ///   - tracksOverdueCalls: Keep `overdue`.
-    init(readsOnlyOnThread: Bool = false, largestCallID: UInt32 = .max, tracksOverdueCalls: Bool = false) {
+    ///   - loneTasksReadTheirReplies: A task whose call is the only one reads its reply itself.
+    init(
+        readsOnlyOnThread: Bool = false, largestCallID: UInt32 = .max, tracksOverdueCalls: Bool = false,
+        loneTasksReadTheirReplies: Bool = true
+    ) {
         if readsOnlyOnThread { reader = .ownReader }
         self.largestCallID = max(largestCallID, 1)
         self.tracksOverdueCalls = tracksOverdueCalls
+        self.loneTasksReadTheirReplies = loneTasksReadTheirReplies
     }
 
     /// Notes a call abandoned for its time limit after it was sent.
@@ -162,7 +172,7 @@ struct ConnectionState: Sendable {
         // Only a lone caller reads: one that blocks a pool thread while other tasks wait to
         // run would keep them from sending their calls together. The handshake leaves reading
         // to the own reader.
-        if othersInFlight || method == nil {
+        if othersInFlight || method == nil || !loneTasksReadTheirReplies {
             pending[callID] = Pending(waiter: .early, method: method)
             reader = .ownReader
             return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: othersInFlight, handOff: .wakeOwnReader)

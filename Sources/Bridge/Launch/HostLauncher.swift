@@ -11,7 +11,9 @@ enum HostLauncher {
 
     /// - Parameter relay: Where the connection's clients route their calls, for the first host
     ///   of a supervised bridge (see `HostRelay`).
-    static func launch(_ options: BridgeOptions, relay: HostRelay? = nil) async throws -> Launched {
+    /// - Parameter pooled: The host is one of a `BridgePool`'s: its callers never hold a
+    ///   thread to read their own replies (see `ConnectionState.loneTasksReadTheirReplies`).
+    static func launch(_ options: BridgeOptions, relay: HostRelay? = nil, pooled: Bool = false) async throws -> Launched {
         let executable = try HostExecutable(options.executable)
         let path = executable.path
         // What to close if the launch fails part way.
@@ -86,7 +88,7 @@ enum HostLauncher {
             sharedMemory: sharedMemory.map { SharedMemoryChannel(memory: $0, socket: parentEnd, side: .parent) },
             maximumMessageSize: options.maximumMessageSize,
             callTimeout: options.callTimeout, events: options.events, relay: relay,
-            tracksOverdueCalls: options.restart != .never)
+            tracksOverdueCalls: options.restart != .never, loneTasksReadTheirReplies: !pooled)
         do {
             try connection.startReading()
         } catch {

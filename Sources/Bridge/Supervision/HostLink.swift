@@ -26,14 +26,15 @@ final class HostLink: Sendable {
     ///   - hello: What the host is to serve.
     ///   - relay: Where the new connection's clients route their calls (see `HostRelay`);
     ///     nil for a connection that carries them itself.
+    ///   - pooled: The host is one of a `BridgePool`'s.
     /// - Throws: The start hook's error (as itself when it is `Codable`), or `BridgeError`:
     ///   `.startFailed` when the host cannot be started or exits first, `.timedOut` after
     ///   `options.startTimeout`, `.interfaceMismatch` for a host built from other source;
     ///   `CancellationError` (the host is killed and reaped first).
-    static func start(_ options: BridgeOptions, hello: Hello, relay: HostRelay? = nil) async throws -> HostLink {
+    static func start(_ options: BridgeOptions, hello: Hello, relay: HostRelay? = nil, pooled: Bool = false) async throws -> HostLink {
         let clock = ContinuousClock()
         let began = clock.now
-        let launched = try await HostLauncher.launch(options, relay: relay)
+        let launched = try await HostLauncher.launch(options, relay: relay, pooled: pooled)
         let connection = launched.connection
         let host = launched.host
         let outcome = OneShot<Bool>()  // true: the host answered; false: the watchdog fired

@@ -86,4 +86,17 @@ import Testing
         }
         #expect(state.overdue.isEmpty)
     }
+
+    /// A pool's host connection: a lone task does not hold its thread to read its reply, so
+    /// that the callers of several hosts do not hold all of the concurrency pool's threads.
+    @Test func aPooledConnectionLeavesEvenALoneTasksReplyToTheOwnReader() throws {
+        var state = ConnectionState(loneTasksReadTheirReplies: false)
+        let lone = try state.registerTask(method: "slow()")
+        #expect(!lone.readsOwnReply)
+        guard case .wakeOwnReader = lone.handOff else {
+            Issue.record("nobody was woken to read the reply")
+            return
+        }
+        #expect(state.reader == .ownReader)
+    }
 }
