@@ -33,6 +33,28 @@ enum SupervisionBench {
         }
         print(pad("restart: kill to first reply") + ms(Timing(samples)))
 
+        // The same with a spare started ahead: the replacement is a host that already serves.
+        let warm = try await Bridge<LocalEcho>.start(
+            BridgeOptions(restart: .onCrash(maximumRestarts: restarts + 10, within: .seconds(3600)), spareHosts: 1))
+        samples = []
+        for _ in 0..<restarts {
+            // A spare ready before each kill (not timed).
+            while warm._relay?.readySpares != 1 { try await Task.sleep(for: .milliseconds(1)) }
+            let start = clock.now
+            kill(warm.processID, SIGKILL)
+            while true {
+                do {
+                    _ = try await warm.client.echo(smallText)
+                    break
+                } catch let error as BridgeError where error.code == .hostExited {
+                    continue
+                }
+            }
+            samples.append(clock.now - start)
+        }
+        await warm.stop()
+        print(pad("restart with a spare ready") + ms(Timing(samples)))
+
         // The same call, plain and through a relay, in turns.
         let plain = try await Bridge<LocalEcho>.start()
         var ratios: [Double] = []

@@ -151,6 +151,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
             await first.stop()
             throw CancellationError()
         }
+        relay.topUpSpares()
         return Bridge(first, relay: relay)
     }
 

@@ -78,6 +78,11 @@ public struct BridgeOptions: Sendable {
     /// gracefully (its stop hook runs); calls made meanwhile wait for the fresh host. A
     /// replacement is not a crash: it does not count against ``restart``.
     public var maximumCallsPerHost: Int?
+    /// How many hosts a supervised bridge or pool keeps started ahead (default 0), so that a
+    /// replacement takes one that already serves instead of waiting for a process to start.
+    /// A spare has run `init()` and its start hook, and gets the `restarted` hook when it is
+    /// taken; it costs a process (and a hang watch) while it waits.
+    public var spareHosts: Int
 
     /// Whether frames go through shared memory (`SharedMemoryChannel`) where the system has it
     /// (Linux), the bridge's socket being their doorbell; false keeps them on the socket. For
@@ -103,7 +108,8 @@ public struct BridgeOptions: Sendable {
         noNewPrivileges: Bool = false,
         restart: BridgeRestartPolicy = .never,
         hangTimeout: Duration? = nil,
-        maximumCallsPerHost: Int? = nil
+        maximumCallsPerHost: Int? = nil,
+        spareHosts: Int = 0
     ) {
         self.workingDirectory = workingDirectory
         self.environment = environment
@@ -123,6 +129,7 @@ public struct BridgeOptions: Sendable {
         self.restart = restart
         self.hangTimeout = hangTimeout
         self.maximumCallsPerHost = maximumCallsPerHost
+        self.spareHosts = spareHosts
     }
 
     /// 64 MiB and 64 KiB: 64 MiB of arguments or result, plus room for the method and the
@@ -171,6 +178,12 @@ extension BridgeOptions {
         try restart.check()
         if let maximumCallsPerHost, maximumCallsPerHost < 1 {
             throw .startFailed("BridgeOptions.maximumCallsPerHost is \(maximumCallsPerHost); a host must serve at least one call (use nil for no limit)")
+        }
+        guard spareHosts >= 0 else {
+            throw .startFailed("BridgeOptions.spareHosts is \(spareHosts); it cannot be negative")
+        }
+        if spareHosts > 0 && restart == .never && maximumCallsPerHost == nil {
+            throw .startFailed("BridgeOptions.spareHosts is \(spareHosts), but nothing replaces a host: set .restart or .maximumCallsPerHost too")
         }
     }
 

@@ -117,6 +117,7 @@ public final class BridgePool<Real: BridgeStartable>: Sendable {
                 throw CancellationError()
             }
         }
+        relay.topUpSpares()
         return BridgePool(client: Real.BridgeClient(_connection: links[0].connection), relay: relay)
     }
 

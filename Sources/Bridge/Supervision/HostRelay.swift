@@ -19,6 +19,9 @@ package final class HostRelay: Sendable {
 
     private let state: Locked<RelayState>
     private let startHost: HostStarter
+
+    /// Starts a spare host (see `HostRelay+Spares.swift`).
+    func startSpare() async throws -> HostLink { try await startHost() }
     private let restarted: (@Sendable (_BridgeConnection) async throws -> Void)?
     private let startTimeout: Duration
     private let callTimeout: Duration?
@@ -29,8 +32,11 @@ package final class HostRelay: Sendable {
     /// How many runaway checks have finished (killed or spared); for tests.
     private let runawayChecks = Locked(0)
     private let events: (@Sendable (BridgeEvent) -> Void)?
-    /// The replacements being started, so that `stop()` can cancel them and wait for them.
-    private let replacements = Locked<(next: Int, running: [Int: Task<Void, Never>])>((0, [:]))
+    /// The replacements and spares being started, so that `stop()` can cancel them and wait
+    /// for them, and the spares ready.
+    let supply = Locked(Supply())
+    /// How many spare hosts to keep started (`BridgeOptions.spareHosts`).
+    let spareCount: Int
     /// The first `stop()`, which later ones wait for.
     private let stopping = Locked<Task<Void, Never>?>(nil)
 
@@ -50,6 +56,7 @@ package final class HostRelay: Sendable {
         callTimeout = options.callTimeout
         stopTimeout = options.stopTimeout
         killsRunaways = options.restart != .never
+        spareCount = options.spareHosts
         events = options.events
     }
 
@@ -261,24 +268,40 @@ package final class HostRelay: Sendable {
     /// Starts a replacement for `slot`, unless the bridge is stopping.
     /// - Parameter previous: The host that crashed; nil for one that retired after its calls.
     private func replace(slot: Int, after previous: HostLink?) {
-        replacements.withLock { replacements in
+        run { [self] in await startReplacement(slot: slot, after: previous) }
+    }
+
+    /// Runs `work` in a task that `stop()` cancels and waits for, unless the bridge is stopping.
+    /// - Returns: Whether it runs.
+    @discardableResult
+    func run(_ work: @escaping @Sendable () async -> Void) -> Bool {
+        supply.withLock { supply in
             // Registered under the lock that `stop()` takes to collect them, so that it either
             // sees this one or this one sees the stop.
-            guard !state.withLock({ $0.isStopping }) else { return }
-            let key = replacements.next
-            replacements.next += 1
-            replacements.running[key] = Task { [self] in
-                await startReplacement(slot: slot, after: previous)
-                _ = self.replacements.withLock { $0.running.removeValue(forKey: key) }
+            guard !state.withLock({ $0.isStopping }) else { return false }
+            let key = supply.nextTask
+            supply.nextTask += 1
+            supply.running[key] = Task { [self] in
+                await work()
+                _ = self.supply.withLock { $0.running.removeValue(forKey: key) }
             }
+            return true
         }
     }
+
+    /// Whether the bridge is stopping (or was released).
+    var isStopping: Bool { state.withLock { $0.isStopping } }
 
     private func startReplacement(slot: Int, after previous: HostLink?) async {
         while true {
             let failure: BridgeError
             do {
-                let link = try await startHost()
+                let link: HostLink
+                if let spare = await takeSpare() {
+                    link = spare
+                } else {
+                    link = try await startHost()
+                }
                 do {
                     try await restarted?(link.connection)
                 } catch {
@@ -381,9 +404,10 @@ package final class HostRelay: Sendable {
     }
 
     private func beginStopping() -> ([RelayState.Waiter], [HostLink], [Task<Void, Never>]) {
-        replacements.withLock { replacements in
+        supply.withLock { supply in
             let (waiters, hosts) = state.withLock { $0.beginStopping() }
-            return (waiters, hosts, Array(replacements.running.values))
+            defer { supply.spares = [] }
+            return (waiters, hosts + supply.spares, Array(supply.running.values))
         }
     }
 }

@@ -240,3 +240,60 @@ import Glibc
         }
     }
 }
+
+/// `BridgeOptions.spareHosts`: a replacement takes a host started ahead.
+@Suite(.timeLimit(.minutes(2))) struct SpareHostTests {
+    typealias Events = RestartTests.Events
+
+    @Test func aRestartTakesTheSpareAndAnotherIsStarted() async throws {
+        let events = Events()
+        var options = RestartTests.options(events, directory: try TemporaryDirectory())
+        options.spareHosts = 1
+        let hooked = Locked<[Int32]>([])
+        let bridge = try await Bridge<RestartingHost>.start(options) { fresh in
+            hooked.withLock { $0.append(0) }
+            try await fresh.store(9)
+        }
+        let relay = try #require(bridge._relay)
+        #expect(await eventually(within: .seconds(30)) { relay.readySpares == 1 })
+        let spare = relay.spareProcessIDs[0]
+        let first = bridge.processID
+        #expect(spare != first)
+        kill(first, SIGKILL)
+        guard case .restarted(let previous, let fresh, _) = await events.restart(1) else { return }
+        #expect(previous == first && fresh == spare, "the spare took the slot")
+        #expect(try await bridge.client.stored() == 9, "the restarted hook ran on the spare")
+        #expect(hooked.withLock { $0.count } == 1)
+        #expect(await eventually(within: .seconds(30)) { relay.readySpares == 1 && relay.spareProcessIDs != [spare] })
+        let next = relay.spareProcessIDs[0]
+        await bridge.stop()
+        #expect([first, spare, next].allSatisfy(processIsGone), "stop() stops the spares too")
+    }
+
+    @Test func aSpareThatDiedIsNotTaken() async throws {
+        let events = Events()
+        var options = RestartTests.options(events, directory: try TemporaryDirectory())
+        options.spareHosts = 1
+        let bridge = try await Bridge<RestartingHost>.start(options)
+        let relay = try #require(bridge._relay)
+        #expect(await eventually(within: .seconds(30)) { relay.readySpares == 1 })
+        let spare = relay.spareProcessIDs[0]
+        kill(spare, SIGKILL)
+        #expect(await eventually(within: .seconds(30)) { processIsGone(spare) })
+        let first = bridge.processID
+        kill(first, SIGKILL)
+        guard case .restarted(_, let fresh, _) = await events.restart(1) else { return }
+        #expect(fresh != spare)
+        #expect(try await bridge.client.processID() == fresh)
+        await bridge.stop()
+        let left = relay.spareProcessIDs
+        #expect(left.isEmpty)
+        #expect([first, spare, fresh].allSatisfy(processIsGone))
+    }
+
+    @Test func sparesWithNothingToReplaceAreRefused() async throws {
+        let error = await #expect(throws: BridgeError.self) { try await Bridge<RestartingHost>.start(BridgeOptions(spareHosts: 1)) }
+        #expect(error?.code == .startFailed)
+        #expect(error?.description.contains("spareHosts") == true)
+    }
+}

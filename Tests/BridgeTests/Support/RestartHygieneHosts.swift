@@ -32,7 +32,8 @@ final class LocalRestartHygieneProbe: RestartHygieneProbe {
         let restarts = RestartCounter()
         let options = BridgeOptions(
             output: .discard, events: restarts.handler, limits: .init(coreDumps: false),
-            restart: .onCrash(maximumRestarts: 10, within: .seconds(60)), hangTimeout: .seconds(5), maximumCallsPerHost: 3)
+            restart: .onCrash(maximumRestarts: 10, within: .seconds(60)), hangTimeout: .seconds(5), maximumCallsPerHost: 3,
+            spareHosts: 1)
         let bridge = try await Bridge<RestartingHost>.start(options) { try await $0.store(1) }
         _ = try await bridge.client.processID()
         kill(bridge.processID, SIGKILL)
