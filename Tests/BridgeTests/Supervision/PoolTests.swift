@@ -75,6 +75,36 @@ import Glibc
         #expect([first, second, fresh].allSatisfy(processIsGone))
     }
 
+    @Test func everyHostOfAConfiguredPoolGetsTheConfiguration() async throws {
+        let settings = TallySettings(start: 40, label: "pool")
+        let seen = try await withBridgePool(ConfiguredTally.self, size: 2, configuration: settings) { tally in
+            var seen: [TallySettings] = []
+            for _ in 0..<4 { seen.append(try await tally.settings()) }
+            return seen
+        }
+        #expect(seen == Array(repeating: settings, count: 4))
+        // A restart recreates the real type with the same configuration.
+        let events = Events()
+        let bridge = try await Bridge<ConfiguredTally>.start(
+            configuration: settings, options: RestartTests.options(events, directory: try TemporaryDirectory()))
+        #expect(try await bridge.client.next() == 41)
+        kill(bridge.processID, SIGKILL)
+        _ = await events.restart(1)
+        #expect(try await bridge.client.next() == 41)
+        await bridge.stop()
+    }
+
+    @Test func aPoolWhoseHostsFailToStartThrowsTheirErrorAndLeavesNoProcess() async throws {
+        let spawned = Locked<[Int32]>([])
+        let options = BridgeOptions(events: { if case .spawned(let pid, _) = $0 { spawned.withLock { $0.append(pid) } } })
+        let error = await #expect(throws: TallyError.self) {
+            try await BridgePool<ConfiguredTally>.start(size: 3, configuration: TallySettings(start: 0, label: "no", refuse: true), options: options)
+        }
+        #expect(error == .refused(label: "no"))
+        #expect(spawned.withLock { $0.count } == 3)
+        #expect(spawned.withLock { $0 }.allSatisfy(processIsGone))
+    }
+
     @Test func aPoolOfNoHostsIsRefused() async throws {
         let error = await #expect(throws: BridgeError.self) { try await BridgePool<RestartingHost>.start(size: 0) }
         #expect(error?.code == .startFailed)
