@@ -43,6 +43,10 @@ let badInputs: Set = ["crash:pointer", "crash:fatal", "freeze", "loop"]
 let hostsSeen = Locked<Set<Int32>>([])
 let (restarts, restartSeen) = AsyncStream.makeStream(of: String.self)
 let options = BridgeOptions(
+    // A crashed Swift host runs the backtracer before it dies (half a second or more), which
+    // nobody reads here, and during which it answers no ping: the hang watch would kill it
+    // first, and the outcome would say SIGKILL instead of SIGSEGV.
+    environment: ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 },
     stopTimeout: .milliseconds(500),
     output: .discard,  // a crash's backtrace would bury the outcomes
     callTimeout: .seconds(2),

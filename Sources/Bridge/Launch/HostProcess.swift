@@ -65,6 +65,15 @@ package final class HostProcess: Sendable {
         termination.set(status)
     }
 
+    /// Whether the process has ended: reaped, or dead and not yet reaped (its exit descriptor
+    /// says so at once, before the reaper runs). Costs a `poll` where there is an exit
+    /// descriptor: not for every call.
+    package var hasEnded: Bool {
+        if termination.value != nil { return true }
+        guard let exitDescriptor else { return false }
+        return System.waitForExit(exitDescriptor, timeout: .zero)
+    }
+
     /// Whether the process is stopped (`SIGSTOP`, a debugger) and not yet reaped.
     package var isStopped: Bool {
         termination.value == nil && System.isStopped(id)

@@ -52,7 +52,8 @@ extension HostRelay {
                 return nil
             }
             topUpSpares()
-            if spare.host.termination.value == nil { return spare }
+            // A spare killed a moment ago may not be reaped yet: its exit descriptor tells.
+            if !spare.host.hasEnded { return spare }
             await spare.stop()  // it ended while it waited: reaped already, or reaped now
         }
     }

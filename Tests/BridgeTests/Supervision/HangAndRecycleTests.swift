@@ -13,7 +13,8 @@ import Glibc
     @Test func aStoppedHostIsKilledAsHungAndReplaced() async throws {
         let events = Events()
         var options = RestartTests.options(events, directory: try TemporaryDirectory())
-        options.hangTimeout = .milliseconds(300)
+        // Long enough that a loaded machine answers every ping of a healthy host in time.
+        options.hangTimeout = .seconds(1)
         let bridge = try await Bridge<RestartingHost>.start(options)
         let first = bridge.processID
         // A stopped process runs nothing, its side channel's thread included.
@@ -28,7 +29,7 @@ import Glibc
 
     @Test func aHungHostWithoutARestartPolicyEndsTheBridge() async throws {
         let bridge = try await Bridge<RestartingHost>.start(
-            BridgeOptions(output: .discard, limits: .init(coreDumps: false), hangTimeout: .milliseconds(200)))
+            BridgeOptions(output: .discard, limits: .init(coreDumps: false), hangTimeout: .milliseconds(500)))
         let client = bridge.client
         let blocked = Task { try await client.block() }
         kill(bridge.processID, SIGSTOP)
@@ -67,7 +68,7 @@ import Glibc
         let directory = try TemporaryDirectory()
         var options = RestartTests.options(events, directory: directory)
         options.restart = .never  // a replacement after N calls is no restart
-        options.environment = ProcessInfo.processInfo.environment.merging(["RESTART_STOP_DIRECTORY": directory.path]) { $1 }
+        options.environment = (options.environment ?? [:]).merging(["RESTART_STOP_DIRECTORY": directory.path]) { $1 }
         options.maximumCallsPerHost = 3
         let hooked = Locked<[Int32]>([])
         let bridge = try await Bridge<RestartingHost>.start(options) { fresh in
@@ -94,7 +95,7 @@ import Glibc
         let events = Events()
         let directory = try TemporaryDirectory()
         var options = RestartTests.options(events, directory: directory)
-        options.environment = ProcessInfo.processInfo.environment.merging(["RESTART_STOP_DIRECTORY": directory.path]) { $1 }
+        options.environment = (options.environment ?? [:]).merging(["RESTART_STOP_DIRECTORY": directory.path]) { $1 }
         options.maximumCallsPerHost = 2
         let bridge = try await Bridge<RestartingHost>.start(options)
         let first = bridge.processID
@@ -128,10 +129,12 @@ import Glibc
 @Suite(.timeLimit(.minutes(2))) struct RunawayCallTests {
     typealias Events = RestartTests.Events
 
-    private func options(_ events: Events) throws -> BridgeOptions {
+    /// Time limits a loaded machine meets for calls that do return: a runaway call gives up
+    /// after 1 s, and its host is killed `grace` later.
+    private func options(_ events: Events, grace: Duration = .milliseconds(300)) throws -> BridgeOptions {
         var options = RestartTests.options(events, directory: try TemporaryDirectory())
-        options.callTimeout = .milliseconds(200)
-        options.stopTimeout = .milliseconds(300)
+        options.callTimeout = .seconds(1)
+        options.stopTimeout = grace
         return options
     }
 
@@ -171,7 +174,8 @@ import Glibc
 
     @Test func aHostWhoseCallEndsOnTheCancelIsSpared() async throws {
         let events = Events()
-        let bridge = try await Bridge<RestartingHost>.start(try options(events))
+        // Grace enough for the cancel to reach the host and its reply to come back under load.
+        let bridge = try await Bridge<RestartingHost>.start(try options(events, grace: .seconds(2)))
         let first = bridge.processID
         let error = await #expect(throws: BridgeError.self) { try await bridge.client.sleepUnlessCancelled() }
         #expect(error?.code == .timedOut)

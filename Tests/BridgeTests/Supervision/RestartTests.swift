@@ -43,7 +43,10 @@ import Glibc
 
     static func options(_ events: Events, restarts: Int = 3, directory: TemporaryDirectory) -> BridgeOptions {
         BridgeOptions(
-            workingDirectory: directory.path, startTimeout: .seconds(30), output: .discard, events: events.handler,
+            workingDirectory: directory.path,
+            // A crashed host ends at once, without the backtracer's half second (nobody reads it).
+            environment: ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 },
+            startTimeout: .seconds(30), output: .discard, events: events.handler,
             limits: .init(coreDumps: false), restart: .onCrash(maximumRestarts: restarts, within: .seconds(600)))
     }
 
@@ -154,10 +157,12 @@ import Glibc
         #expect(processIsGone(first) && processIsGone(fresh))
     }
 
-    @Test func aWaitingCallIsBoundedByStartTimeout() async throws {
+    /// A call waits for a replacement at most its `callTimeout`, or `startTimeout` if that is
+    /// shorter; the replacement here never serves (its `restarted` hook sleeps).
+    private func expectWaitBounded(by limit: Duration, _ configure: (inout BridgeOptions) -> Void, option: String) async throws {
         let events = Events()
         var options = Self.options(events, directory: try TemporaryDirectory())
-        options.startTimeout = .milliseconds(300)
+        configure(&options)
         let hookEntered = OneShotValue<Int32>()
         let bridge = try await Bridge<RestartingHost>.start(options) { fresh in
             hookEntered.set(try await fresh.processID())
@@ -168,9 +173,19 @@ import Glibc
         let began = ContinuousClock.now
         let error = await #expect(throws: BridgeError.self) { try await bridge.client.processID() }
         #expect(error?.code == .timedOut, "\(String(describing: error))")
-        #expect(ContinuousClock.now - began >= .milliseconds(300))
+        #expect(error?.description.contains(option) == true, "\(String(describing: error))")
+        #expect(ContinuousClock.now - began >= limit)
         await bridge.stop()
         #expect(processIsGone(fresh), "stop() calls off the restart under way and reaps its host")
+    }
+
+    @Test func aWaitingCallIsBoundedByItsCallTimeout() async throws {
+        try await expectWaitBounded(by: .milliseconds(300), { $0.callTimeout = .milliseconds(300) }, option: "callTimeout")
+    }
+
+    @Test func aWaitingCallIsBoundedByStartTimeout() async throws {
+        // Long enough for the first host to start on a loaded machine.
+        try await expectWaitBounded(by: .seconds(5), { $0.startTimeout = .seconds(5) }, option: "startTimeout")
     }
 
     @Test func stopDuringARestartFailsWaitingCallsAndLeavesNoProcess() async throws {
