@@ -7,7 +7,7 @@ import Glibc
 
 /// `hangTimeout` kills a host that cannot answer its side channel, and only such a host;
 /// `maximumCallsPerHost` replaces a host gracefully after its calls.
-@Suite(.timeLimit(.minutes(2))) struct HangAndRecycleTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct HangAndRecycleTests {
     typealias Events = RestartTests.Events
 
     @Test func aStoppedHostIsKilledAsHungAndReplaced() async throws {
@@ -126,7 +126,7 @@ import Glibc
 
 /// With a restart policy, a host still running a call abandoned for its `callTimeout` after
 /// `stopTimeout` more is killed and replaced; one whose call ended on the cancel is spared.
-@Suite(.timeLimit(.minutes(2))) struct RunawayCallTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct RunawayCallTests {
     typealias Events = RestartTests.Events
 
     /// Time limits a loaded machine meets for calls that do return: a runaway call gives up

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `BridgePool`: the same generated client in front of many hosts.
-@Suite(.timeLimit(.minutes(3))) struct PoolTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct PoolTests {
     typealias Events = RestartTests.Events
 
     @Test func startsEveryHostAndStopsThemAll() async throws {
@@ -170,7 +170,7 @@ import Glibc
 }
 
 /// Supervised bridges and pools, restarted and recycled, leak no descriptor, thread or child.
-@Suite(.timeLimit(.minutes(5))) struct SupervisionHygieneTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct SupervisionHygieneTests {
     @Test func restartCyclesLeakNoDescriptorThreadOrChild() async throws {
         let census = try await withBridge(LocalRestartHygieneProbe.self) { probe in
             // Each cycle starts 7 hosts or more: 10 cycles show a leak 10 times over, without

@@ -7,7 +7,7 @@ import Glibc
 
 /// A bridge with a restart policy replaces a host that ended in any way but `stop()`, and its
 /// client, the same value, goes on calling the fresh host.
-@Suite(.timeLimit(.minutes(2))) struct RestartTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct RestartTests {
     /// Collects the events of one bridge, and hands out the restarts as they come.
     final class Events: Sendable {
         let all = Locked<[BridgeEvent]>([])
@@ -257,7 +257,7 @@ import Glibc
 }
 
 /// `BridgeOptions.spareHosts`: a replacement takes a host started ahead.
-@Suite(.timeLimit(.minutes(2))) struct SpareHostTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct SpareHostTests {
     typealias Events = RestartTests.Events
 
     @Test func aRestartTakesTheSpareAndAnotherIsStarted() async throws {
