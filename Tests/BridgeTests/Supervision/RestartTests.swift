@@ -228,6 +228,35 @@ import Glibc
         await bridge.stop()
     }
 
+    @Test func aRestartedHookThatThrowsCostsTheFreshHostAndARestart() async throws {
+        struct NotNow: Error {}
+        let events = Events()
+        let refused = Locked<[Int32]>([])
+        let bridge = try await Bridge<RestartingHost>.start(Self.options(events, restarts: 2, directory: try TemporaryDirectory())) { fresh in
+            let pid = try await fresh.processID()
+            // The first fresh host is refused; the second is taken.
+            if refused.withLock({ refused in
+                defer { refused.append(pid) }
+                return refused.isEmpty
+            }) {
+                throw NotNow()
+            }
+        }
+        let first = bridge.processID
+        kill(first, SIGKILL)
+        guard case .restarted(let previous, let fresh, _) = await events.restart(1) else { return }
+        let refusedHost = try #require(refused.withLock { $0.first })
+        #expect(previous == first && fresh != refusedHost)
+        #expect(refused.withLock { $0 } == [refusedHost, fresh])
+        #expect(processIsGone(refusedHost), "the refused host was stopped")
+        #expect(try await bridge.client.processID() == fresh)
+        // Both replacements counted: one more crash is over the limit of 2.
+        kill(fresh, SIGKILL)
+        #expect(await eventually(within: .seconds(30)) { bridge.termination != nil })
+        await #expect(throws: BridgeError.self) { try await bridge.client.processID() }
+        await bridge.stop()
+    }
+
     @Test func aStreamStaysWithItsHostAndAFreshHostServesTheNext() async throws {
         let events = Events()
         let bridge = try await Bridge<RestartingHost>.start(Self.options(events, directory: try TemporaryDirectory()))
@@ -295,7 +324,9 @@ import Glibc
         #expect(await eventually(within: .seconds(60)) { relay.readySpares == 1 })
         let spare = try #require(relay.spareProcessIDs.first)
         kill(spare, SIGKILL)
-        #expect(await eventually(within: .seconds(30)) { processIsGone(spare) })
+        // Ended as the relay sees it (its exit descriptor), which comes a moment after /proc
+        // shows the killed process's main thread a zombie.
+        #expect(await eventually(within: .seconds(30)) { relay.supply.withLock { $0.spares.first?.host.hasEnded } == true })
         let first = bridge.processID
         kill(first, SIGKILL)
         guard case .restarted(_, let fresh, _) = await events.restart(1) else { return }
