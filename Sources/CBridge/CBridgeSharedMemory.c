@@ -66,6 +66,15 @@ void cbridge_cpu_relax(void) {
 
 void cbridge_yield(void) { sched_yield(); }
 
+uint32_t cbridge_current_cpu(void) {
+#if defined(__linux__)
+    int cpu = sched_getcpu();
+    return cpu < 0 ? UINT32_MAX : (uint32_t)cpu;
+#else
+    return UINT32_MAX;
+#endif
+}
+
 int cbridge_futex_wait(uint32_t *address, uint32_t expected, long long timeout_nanoseconds) {
 #if defined(__linux__)
     struct timespec timeout = { .tv_sec = timeout_nanoseconds / 1000000000LL, .tv_nsec = timeout_nanoseconds % 1000000000LL };

@@ -12,10 +12,13 @@ import CBridge
 /// A machine with more runnable threads than CPUs is the other danger: every spinner takes a
 /// CPU from a thread with work to do (the test suite, with a hundred bridges on two CPUs, ran
 /// several times slower). So after the first `alone` of a spin, each round yields the CPU
-/// (`sched_yield`, nearly free when nothing else waits to run), and a spin is never long.
+/// (`sched_yield`, nearly free when nothing else waits to run).
 struct AdaptiveSpin {
-    static let maximum: UInt64 = 20_000  // ns
-    static let probe: UInt64 = 5_000  // ns
+    /// Long enough to outlast the other side's wake-up across CPUs (20–40 µs on the
+    /// development VM): shorter, and two sides that both fell asleep never learn to spin
+    /// again, each wait paying the other's wake-up (measured: 90 µs a call instead of 4).
+    static let maximum: UInt64 = 100_000  // ns
+    static let probe: UInt64 = 50_000  // ns
     /// How long a spin keeps its CPU before it starts yielding it between looks.
     static let alone: UInt64 = 2_000  // ns
 
@@ -23,7 +26,7 @@ struct AdaptiveSpin {
     /// Waits since the last probe, while the budget is none.
     private var waitsWithoutSpin = 0
 
-    init(initial: UInt64 = 10_000) {
+    init(initial: UInt64 = maximum) {
         budget = initial
     }
 

@@ -141,11 +141,21 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         }
     }
 
+    /// Whether the other side last waited on another CPU than this thread runs on now:
+    /// spinning helps only then. On the same CPU the other side cannot run while this one
+    /// spins, and a spin that yields the CPU would look like success, and keep spinning.
+    private func otherSideRunsElsewhere() -> Bool {
+        let mine = cbridge_current_cpu()
+        incoming.noteCPU(mine)
+        return outgoing.consumersCPU != mine
+    }
+
     /// Spins for up to the budget until bytes wait.
     /// - Returns: How many bytes wait.
     private func spinForBytes() throws(SharedRing.Corrupt) -> Int {
         let waiting = try incoming.available()
         if waiting > 0 { return waiting }
+        guard otherSideRunsElsewhere() else { return 0 }
         guard try readSpin.spin(until: { () throws(SharedRing.Corrupt) in try incoming.available() > 0 }) else { return 0 }
         return try incoming.available()
     }
@@ -181,7 +191,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
             case .bytes(let count): offset += count
             case .failed: return false
             case .wouldBlock:
-                if writeSpin.spin(until: { ((try? outgoing.room()) ?? 1) > 0 }) { continue }
+                if otherSideRunsElsewhere(), writeSpin.spin(until: { ((try? outgoing.room()) ?? 1) > 0 }) { continue }
                 guard !System.peerHasGone(socket) else { return false }
                 outgoing.waitForRoom(nanoseconds: 10_000_000)
             }

@@ -20,6 +20,9 @@ enum SharedRing {
     static let tailOffset = 0
     static let headOffset = 64
     static let consumerParkedOffset = 128
+    /// The CPU the consumer last waited on: the producer's side spins only when its own
+    /// differs (`SharedMemoryChannel`).
+    static let consumerCPUOffset = 136
     static let producerParkedOffset = 192
     static let spaceSignalOffset = 196
 
@@ -37,10 +40,13 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
     private let parked: UnsafeMutablePointer<UInt32>
     private let producerParked: UnsafeMutablePointer<UInt32>
     private let spaceSignal: UnsafeMutablePointer<UInt32>
+    private let cpuInMemory: UnsafeMutablePointer<UInt32>
     private let data: UnsafeMutableRawPointer
     private let mask: UInt64
     /// The consumer's own position: the one in memory is only for the producer to read.
     private var head: UInt64 = 0
+    /// The CPU last written to `cpuInMemory`.
+    private var notedCPU = UInt32.max
 
     /// - Parameter base: The ring's start in the mapping; the mapping outlives the reader.
     init(base: UnsafeMutableRawPointer, capacity: Int) {
@@ -49,6 +55,7 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
         parked = (base + SharedRing.consumerParkedOffset).assumingMemoryBound(to: UInt32.self)
         producerParked = (base + SharedRing.producerParkedOffset).assumingMemoryBound(to: UInt32.self)
         spaceSignal = (base + SharedRing.spaceSignalOffset).assumingMemoryBound(to: UInt32.self)
+        cpuInMemory = (base + SharedRing.consumerCPUOffset).assumingMemoryBound(to: UInt32.self)
         data = base + SharedRing.controlSize
         mask = UInt64(capacity - 1)
     }
@@ -78,6 +85,13 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
             cbridge_futex_wake(spaceSignal)
         }
         return count
+    }
+
+    /// Says which CPU the consumer waits on now, for the other side to read.
+    func noteCPU(_ cpu: UInt32) {
+        guard cpu != notedCPU else { return }
+        notedCPU = cpu
+        cbridge_store_u32(cpuInMemory, cpu)
     }
 
     /// How a parked consumer sleeps, as its parked flag says.
@@ -112,6 +126,7 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
     private let tailInMemory: UnsafeMutablePointer<UInt64>
     private let head: UnsafeMutablePointer<UInt64>
     private let consumerParked: UnsafeMutablePointer<UInt32>
+    private let consumerCPU: UnsafeMutablePointer<UInt32>
     private let parked: UnsafeMutablePointer<UInt32>
     private let spaceSignal: UnsafeMutablePointer<UInt32>
     private let data: UnsafeMutableRawPointer
@@ -124,11 +139,15 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
         tailInMemory = (base + SharedRing.tailOffset).assumingMemoryBound(to: UInt64.self)
         head = (base + SharedRing.headOffset).assumingMemoryBound(to: UInt64.self)
         consumerParked = (base + SharedRing.consumerParkedOffset).assumingMemoryBound(to: UInt32.self)
+        consumerCPU = (base + SharedRing.consumerCPUOffset).assumingMemoryBound(to: UInt32.self)
         parked = (base + SharedRing.producerParkedOffset).assumingMemoryBound(to: UInt32.self)
         spaceSignal = (base + SharedRing.spaceSignalOffset).assumingMemoryBound(to: UInt32.self)
         data = base + SharedRing.controlSize
         mask = UInt64(capacity - 1)
     }
+
+    /// The CPU the consumer last waited on (what the other process wrote: a hint, no more).
+    var consumersCPU: UInt32 { cbridge_load_u32(consumerCPU) }
 
     /// How many bytes fit now.
     func room() throws(SharedRing.Corrupt) -> Int {

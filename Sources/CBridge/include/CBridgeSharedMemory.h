@@ -33,6 +33,9 @@ void cbridge_fence(void);
 void cbridge_cpu_relax(void);
 /// Gives the CPU to another runnable thread, if any (`sched_yield`).
 void cbridge_yield(void);
+/// The CPU the calling thread runs on now (`sched_getcpu`, a vDSO read), or UINT32_MAX where
+/// the system does not say.
+uint32_t cbridge_current_cpu(void);
 
 /// Waits while `*address == expected`, at most `timeout_nanoseconds`, on a word another
 /// process may change (Linux: a shared futex). Returns 0 when woken or the word differs, -1
