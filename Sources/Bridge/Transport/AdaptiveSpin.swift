@@ -12,7 +12,8 @@ import CBridge
 /// A machine with more runnable threads than CPUs is the other danger: every spinner takes a
 /// CPU from a thread with work to do (the test suite, with a hundred bridges on two CPUs, ran
 /// several times slower). So after the first `alone` of a spin, each round yields the CPU
-/// (`sched_yield`, nearly free when nothing else waits to run).
+/// (`sched_yield`, nearly free when nothing else waits to run), and a yield that took long,
+/// because another thread ran, ends the spin: the machine has better use for the CPU.
 struct AdaptiveSpin {
     /// Long enough to outlast the other side's wake-up across CPUs (20–40 µs on the
     /// development VM): shorter, and two sides that both fell asleep never learn to spin
@@ -21,6 +22,8 @@ struct AdaptiveSpin {
     static let probe: UInt64 = 50_000  // ns
     /// How long a spin keeps its CPU before it starts yielding it between looks.
     static let alone: UInt64 = 2_000  // ns
+    /// A yield that took longer ran another thread: the spin ends.
+    static let contended: UInt64 = 5_000  // ns
 
     private var budget: UInt64
     /// Waits since the last probe, while the budget is none.
@@ -48,7 +51,15 @@ struct AdaptiveSpin {
         var rounds = 0
         var yielding = false
         while true {
-            if yielding { cbridge_yield() } else { for _ in 0..<64 { cbridge_cpu_relax() } }
+            if yielding {
+                let before = cbridge_monotonic_nanoseconds()
+                cbridge_yield()
+                // The yield ran another thread: the CPUs have more work than room, and this
+                // spin takes time from it. Sleep instead.
+                if cbridge_monotonic_nanoseconds() - before > Self.contended { break }
+            } else {
+                for _ in 0..<64 { cbridge_cpu_relax() }
+            }
             if try done() {
                 budget = min(max(budget * 2, Self.probe), Self.maximum)
                 return true
