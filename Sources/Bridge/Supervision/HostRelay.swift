@@ -115,6 +115,12 @@ package final class HostRelay: Sendable {
     }
 
     nonisolated(nonsending) private func lease(_ method: String) async throws -> HostLink {
+        if let link = try leaseNow(method) { return link }
+        return try await waitForHost(method)
+    }
+
+    /// A live host to use now, or nil when the caller must wait for one.
+    private func leaseNow(_ method: String) throws -> HostLink? {
         while true {
             switch state.withLock({ $0.lease() }) {
             case .use(let link, let retires):
@@ -123,7 +129,7 @@ package final class HostRelay: Sendable {
             case .fail(let error):
                 throw error.naming(method)
             case .wait:
-                return try await waitForHost(method)
+                return nil
             }
         }
     }
@@ -183,17 +189,7 @@ package final class HostRelay: Sendable {
 
     /// A blocked caller's `lease`: it blocks its thread while it waits for a host.
     private func leaseBlocking(_ method: String) throws -> HostLink {
-        leasing: while true {
-            switch state.withLock({ $0.lease() }) {
-            case .use(let link, let retires):
-                if let retires { replace(slot: retires, after: nil) }
-                if isLive(link) { return link }
-            case .fail(let error):
-                throw error.naming(method)
-            case .wait:
-                break leasing
-            }
-        }
+        if let link = try leaseNow(method) { return link }
         let limit = waitLimit.limit
         // At most `BridgeOptions.longestTimeout`, whose nanoseconds fit an `Int`.
         let deadline = DispatchTime.now() + .nanoseconds(Int(limit.components.seconds) * 1_000_000_000 + Int(limit.components.attoseconds / 1_000_000_000))
