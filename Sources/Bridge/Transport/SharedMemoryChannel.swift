@@ -76,7 +76,8 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     /// Reads what the other side wrote, up to `target.count` bytes: waiting up to the socket's
     /// receive timeout (`waiting`), or taking only what is there now, else `.timedOut` with
     /// the doorbell armed, so that the socket turns readable when bytes come (for the event
-    /// loop).
+    /// loop). A wait longer than `flagSleep` sleeps that long on the flag first, then the
+    /// socket's whole timeout: it may end up to `flagSleep` late.
     /// - Parameter timingOut: Whether the socket's receive timeout ends the wait.
     func receive(
         into target: UnsafeMutableRawBufferPointer, waiting: Bool, timingOut: Bool, timeout: Duration?
