@@ -174,12 +174,5 @@ private func run<Real: BridgeStartable, Result>(
     on pool: BridgePool<Real>,
     isolation: isolated (any Actor)? = #isolation
 ) async throws -> Result {
-    do {
-        let result = try await body(pool.client)
-        await pool.stop()
-        return result
-    } catch {
-        await pool.stop()
-        throw error
-    }
+    try await runStopping(pool.client, stop: pool.stop, body)
 }

@@ -56,12 +56,23 @@ private func run<Real: BridgeStartable, Result>(
     on bridge: Bridge<Real>,
     isolation: isolated (any Actor)? = #isolation
 ) async throws -> Result {
+    try await runStopping(bridge.client, stop: bridge.stop, body)
+}
+
+/// Runs `body` with `client`, then `stop`, however `body` ends: the scope of `withBridge`
+/// and `withBridgePool`.
+func runStopping<Client: Sendable, Result>(
+    _ client: Client,
+    stop: () async -> Void,
+    _ body: (Client) async throws -> Result,
+    isolation: isolated (any Actor)? = #isolation
+) async throws -> Result {
     do {
-        let result = try await body(bridge.client)
-        await bridge.stop()
+        let result = try await body(client)
+        await stop()
         return result
     } catch {
-        await bridge.stop()
+        await stop()
         throw error
     }
 }
