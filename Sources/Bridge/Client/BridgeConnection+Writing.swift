@@ -1,3 +1,5 @@
+import Foundation
+
 extension _BridgeConnection {
     // MARK: Writing
 
@@ -36,9 +38,14 @@ extension _BridgeConnection {
     /// Sends a frame now, or, while another thread writes, leaves it to that writer. A failed
     /// write needs no handling here: it means the host's end is closed, and whoever reads,
     /// seeing the same, fails every waiting call.
-    /// - Parameter holdingReadingRole: The caller reads for everyone; it must keep reading
-    ///   while the socket takes no more (see `write(_:readingFor:)`).
-    func send(_ frame: consuming _WireWriter, kind: FrameKind, callID: UInt32, holdingReadingRole: Bool = false) {
+    /// - Parameters:
+    ///   - holdingReadingRole: The caller reads for everyone; it must keep reading while the
+    ///     socket takes no more (see `write(_:readingFor:until:)`).
+    ///   - deadline: The time limit of the sender's call, if it has one: a writer still
+    ///     waiting for room then hands the rest to a thread of its own and returns.
+    func send(
+        _ frame: consuming _WireWriter, kind: FrameKind, callID: UInt32, holdingReadingRole: Bool = false, until deadline: Moment? = nil
+    ) {
         let reader = holdingReadingRole ? callID : nil
         var frame = frame
         frame.setFrameHeader(kind, callID: callID)
@@ -58,16 +65,19 @@ extension _BridgeConnection {
             return
         }
         if writesFrame {
-            frame.bytes.withUnsafeBytes { write($0, readingFor: reader) }
+            let finished = frame.bytes.withUnsafeBytes { write($0, readingFor: reader, until: deadline) }
+            FrameStorage.keepSent(frame.takeBytes())
+            guard finished else { return }
+        } else {
+            FrameStorage.keepSent(frame.takeBytes())
         }
-        FrameStorage.keepSent(frame.takeBytes())
-        writeOutbox(using: batch, readingFor: reader)
+        writeOutbox(using: batch, readingFor: reader, until: deadline)
     }
 
     /// Sends a call while others are in flight: the frame waits in the outbox while the
     /// tasks that are ready to run get to add theirs, and the batch goes in one write, which
     /// the host answers with one write.
-    nonisolated(nonsending) func sendTogether(_ frame: inout _WireWriter, callID: UInt32) async {
+    nonisolated(nonsending) func sendTogether(_ frame: inout _WireWriter, callID: UInt32, until deadline: Moment?) async {
         frame.setFrameHeader(.call, callID: callID)
         let schedules = outbox.withLock { outbox -> Bool in
             outbox.frames += frame.bytes
@@ -84,14 +94,16 @@ extension _BridgeConnection {
             outbox.writing = true
             return outbox.takeSpare()
         }
-        if let batch { writeOutbox(using: batch, readingFor: nil) }
+        if let batch { writeOutbox(using: batch, readingFor: nil, until: deadline) }
     }
 
     /// Writes what the outbox holds until it is empty, as its one writer, so that frames
     /// never interleave on the socket and no sender waits for another's write.
-    /// - Parameter batch: An empty buffer whose storage the writer reuses.
-    /// - Parameter reader: The call id of the writer's own call if it holds the reading role.
-    func writeOutbox(using batch: consuming [UInt8], readingFor reader: UInt32?) {
+    /// - Parameters:
+    ///   - batch: An empty buffer whose storage the writer reuses.
+    ///   - reader: The call id of the writer's own call if it holds the reading role.
+    ///   - deadline: The writer's own call's time limit (see `write(_:readingFor:until:)`).
+    func writeOutbox(using batch: consuming [UInt8], readingFor reader: UInt32?, until deadline: Moment?) {
         var batch = batch
         while true {
             let done = outbox.withLock { outbox -> Bool in
@@ -104,39 +116,77 @@ extension _BridgeConnection {
                 return false
             }
             if done { return }
-            batch.withUnsafeBytes { write($0, readingFor: reader) }
+            let finished = batch.withUnsafeBytes { write($0, readingFor: reader, until: deadline) }
+            guard finished else { return }
             batch.removeAll(keepingCapacity: true)
         }
     }
 
-    /// Writes all of `bytes`. A writer that also reads for everyone must not just wait for
-    /// room: the host may be waiting too, to write replies that nobody else would read. So
-    /// while the socket takes no more, it reads: frames for others go to their waiters; its
-    /// own reply (its call may be written already, with others' frames still to go) is kept
-    /// for `readOwnReply`.
-    /// - Parameter reader: The call id of the writer's own call if it holds the reading role.
-    func write(_ bytes: UnsafeRawBufferPointer, readingFor reader: UInt32?) {
-        guard let reader else {
-            _ = transport.sendAll(bytes)
-            return
-        }
+    /// How long a writer waits for room at a time before it looks again at its call's time
+    /// limit and its task's cancellation.
+    static let roomWaitSlice = Duration.milliseconds(20)
+
+    /// Writes all of `bytes`, or, once the writer's call is out of time or its task is
+    /// cancelled while the other process takes no more (stopped, or busy), hands the rest and
+    /// the outbox to a thread that finishes them (`handOff`): frames cannot be cut short, and
+    /// the caller must be free to fail its call. The thread ends when the bytes are written,
+    /// or when the host's end closes (it exits, is killed, or `stop()` ends it).
+    ///
+    /// A writer that also reads for everyone must not just wait for room: the host may be
+    /// waiting too, to write replies that nobody else would read. So while the socket takes
+    /// no more, it reads: frames for others go to their waiters; its own reply (its call may
+    /// be written already, with others' frames still to go) is kept for `readOwnReply`.
+    /// - Parameters:
+    ///   - reader: The call id of the writer's own call if it holds the reading role.
+    ///   - deadline: The writer's call's time limit; nil for none.
+    /// - Returns: False when the rest was handed off: the caller is no longer the writer.
+    func write(_ bytes: UnsafeRawBufferPointer, readingFor reader: UInt32?, until deadline: Moment?) -> Bool {
         var written = 0
         while written < bytes.count {
             switch transport.sendWithoutWaiting(UnsafeRawBufferPointer(rebasing: bytes[written...])) {
             case .bytes(let count):
                 written += count
             case .failed:
-                return  // the read that follows sees the end
+                return true  // the read that follows sees the end
             case .wouldBlock:
-                guard transport.waitUntilReadableOrWritable() else { continue }
-                guard case .frame(let frame)? = try? transport.nextFrame(waitingAtMost: nil) else { return }
-                // Only the first: what follows a reply is its stream's.
-                if frame.callID == reader && replyReadWhileWriting == nil {
-                    replyReadWhileWriting = frame
-                } else {
-                    deliver(frame)
+                let now = Moment.now
+                if deadline.map({ $0 <= now }) ?? false || Task.isCancelled {
+                    handOff(UnsafeRawBufferPointer(rebasing: bytes[written...]))
+                    return false
+                }
+                let slice = deadline.map { min(Self.roomWaitSlice, $0 - now) } ?? Self.roomWaitSlice
+                guard let reader else {
+                    transport.waitForRoom(atMost: slice)
+                    continue
+                }
+                guard transport.waitUntilReadableOrWritable(atMost: slice) == .readable else { continue }
+                switch try? transport.nextFrame(waitingAtMost: slice) {
+                case .frame(let frame)?:
+                    // Only the first: what follows a reply is its stream's.
+                    if frame.callID == reader && replyReadWhileWriting == nil {
+                        replyReadWhileWriting = frame
+                    } else {
+                        deliver(frame)
+                    }
+                case .timedOut?:
+                    continue  // part of a frame: kept for the next read
+                case .closed?, nil:
+                    return true  // the read that follows sees the end, or the malformed frame
                 }
             }
         }
+        return true
+    }
+
+    /// Finishes a write that its caller gave up waiting for, and then the outbox, on a thread
+    /// of its own, as the outbox's writer: the caller goes on to fail its call.
+    private func handOff(_ rest: UnsafeRawBufferPointer) {
+        let rest = [UInt8](rest)
+        let thread = Thread { [self] in
+            let finished = rest.withUnsafeBytes { write($0, readingFor: nil, until: nil) }
+            if finished { writeOutbox(using: [], readingFor: nil, until: nil) }
+        }
+        thread.name = "swift-process-bridge late writer"
+        thread.start()
     }
 }

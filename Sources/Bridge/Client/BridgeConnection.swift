@@ -301,9 +301,9 @@ public final class _BridgeConnection: Sendable {
         // A caller that will block its thread reading must not leave its frame to a task
         // that needs a pool thread to run.
         if othersInFlight && !readsOwnReply {
-            await sendTogether(&frame, callID: callID)
+            await sendTogether(&frame, callID: callID, until: deadline)
         } else {
-            send(consume frame, kind: .call, callID: callID, holdingReadingRole: readsOwnReply)
+            send(consume frame, kind: .call, callID: callID, holdingReadingRole: readsOwnReply, until: deadline)
         }
         guard readsOwnReply else {
             return try await awaitReply(callID, method: signature, handingOverReading: false, until: deadline)
@@ -344,7 +344,7 @@ public final class _BridgeConnection: Sendable {
             if blocked == nil || !giveUpWaiting(callID, sent: false) { stopReading(for: callID) }
             throw timedOut(signature)
         }
-        send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil)
+        send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil, until: deadline)
         var waitingUntil = deadline
         while let reply = blocked {
             switch reply.wait(until: waitingUntil) {

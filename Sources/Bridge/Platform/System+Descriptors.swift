@@ -149,6 +149,16 @@ extension System {
         case failed
     }
 
+    /// What a wait for bytes to read or room to write saw.
+    package enum Readiness {
+        /// Bytes to read, or the end.
+        case readable
+        /// Room to write, and nothing to read.
+        case writable
+        /// Neither, within the time.
+        case neither
+    }
+
     /// Sends what the socket takes now of `bytes`, without waiting for room.
     package static func sendWithoutWaiting(_ socket: FileDescriptor, _ bytes: UnsafeRawBufferPointer) -> Sent {
         let sent = valueOrErrno {
@@ -165,14 +175,31 @@ extension System {
         }
     }
 
-    /// Waits until `socket` has bytes to read or room to write.
-    /// - Returns: Whether it has bytes to read (or reached its end), or whether the wait
+    /// Waits until `socket` has bytes to read or room to write, at most `timeout`.
+    /// - Returns: `.readable` when it has bytes to read (or reached its end), or when the wait
     ///   itself failed (`poll`'s own failure, or `POLLNVAL`, a descriptor that is not open):
     ///   then the read that follows fails too, naming why, instead of the caller asking
-    ///   again and again.
-    package static func waitUntilReadableOrWritable(_ socket: FileDescriptor) -> Bool {
+    ///   again and again. `.writable` when only room came; `.neither` when the time ran out.
+    package static func waitUntilReadableOrWritable(_ socket: FileDescriptor, atMost timeout: Duration) -> Readiness {
         var entry = pollfd(fd: socket.rawValue, events: Int16(POLLIN | POLLOUT), revents: 0)
-        guard case .success = valueOrErrno(retryingOnInterrupt: { platformPoll(&entry, 1, -1) }) else { return true }
-        return entry.revents & Int16(POLLIN | POLLHUP | POLLERR | POLLNVAL) != 0
+        guard case .success(let ready) = valueOrErrno(retryingOnInterrupt: { platformPoll(&entry, 1, pollMilliseconds(timeout)) }) else {
+            return .readable
+        }
+        if ready == 0 { return .neither }
+        return entry.revents & Int16(POLLIN | POLLHUP | POLLERR | POLLNVAL) != 0 ? .readable : .writable
+    }
+
+    /// Waits until `socket` has room to write or has failed, at most `timeout`.
+    package static func waitUntilWritable(_ socket: FileDescriptor, atMost timeout: Duration) {
+        var entry = pollfd(fd: socket.rawValue, events: Int16(POLLOUT), revents: 0)
+        _ = valueOrErrno(retryingOnInterrupt: { platformPoll(&entry, 1, pollMilliseconds(timeout)) })
+    }
+
+    /// `timeout` in the whole milliseconds `poll` takes, rounded up, so that a wait never ends
+    /// before its time.
+    package static func pollMilliseconds(_ timeout: Duration) -> CInt {
+        let (seconds, attoseconds) = timeout.components
+        guard seconds >= 0, attoseconds >= 0 else { return 0 }
+        return CInt(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }

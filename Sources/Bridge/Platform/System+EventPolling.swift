@@ -96,10 +96,7 @@ extension System {
         /// - Returns: The ready ones (none when the time ran out).
         /// - Throws: `SystemError` if the wait failed (a bad descriptor, or no memory).
         package func wait(timeout: Duration? = nil, capacity: Int = 64) throws(SystemError) -> [Ready] {
-            let milliseconds = timeout.map { timeout -> CInt in
-                let (seconds, attoseconds) = timeout.components
-                return CInt(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-            } ?? -1
+            let milliseconds = timeout.map(System.pollMilliseconds) ?? -1
             #if os(Linux)
             var events = [epoll_event](repeating: epoll_event(), count: capacity)
             let count = try System.retryingOnInterrupt("epoll_wait") { epoll_wait(epoll, &events, CInt(capacity), milliseconds) }

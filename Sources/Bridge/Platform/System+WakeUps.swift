@@ -13,8 +13,7 @@ extension System {
     /// - Returns: Whether the process ended in time.
     package static func waitForExit(_ descriptor: FileDescriptor, timeout: Duration) -> Bool {
         var entry = pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0)
-        let milliseconds = CInt(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        guard case .success(let ready) = valueOrErrno(retryingOnInterrupt: { platformPoll(&entry, 1, milliseconds) }) else { return false }
+        guard case .success(let ready) = valueOrErrno(retryingOnInterrupt: { platformPoll(&entry, 1, pollMilliseconds(timeout)) }) else { return false }
         return ready > 0
     }
 

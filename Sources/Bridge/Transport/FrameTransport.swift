@@ -1,6 +1,8 @@
 /// What a connection needs from the other process, whatever carries the bytes: frames in
-/// (waiting with a time limit, or not at all), bytes out (all of them, or what fits now), a
-/// wait for either, the end, and a descriptor the event loop can watch for bytes to read.
+/// (waiting with a time limit, or not at all), bytes out (what fits now), bounded waits for
+/// room or for either, the end, and a descriptor the event loop can watch for bytes to read.
+/// Every wait here is bounded, so that a writer facing a stopped process can look at its
+/// call's time limit and its task's cancellation between waits.
 ///
 /// The connection keeps the rules (who reads, who writes, which frame is whose); a transport
 /// only moves bytes. `SocketTransport` carries them over the bridge's socket; a shared-memory
@@ -21,16 +23,15 @@ protocol FrameTransport: AnyObject, Sendable {
     /// from the other process.
     var hasBufferedFrame: Bool { get }
 
-    /// Sends all of `bytes`, waiting for room as long as it takes.
-    /// - Returns: False if the other end is gone.
-    func sendAll(_ bytes: UnsafeRawBufferPointer) -> Bool
-
     /// Sends what fits now.
     func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent
 
-    /// Waits until there is room to send or bytes to read.
-    /// - Returns: Whether bytes can be read (or the other end has gone).
-    func waitUntilReadableOrWritable() -> Bool
+    /// Waits until there may be room to send, the other end has gone, or `timeout` passed.
+    func waitForRoom(atMost timeout: Duration)
+
+    /// Waits until there is room to send or bytes to read, at most `timeout`.
+    /// - Returns: `.readable` when bytes can be read (or the other end has gone).
+    func waitUntilReadableOrWritable(atMost timeout: Duration) -> System.Readiness
 
     /// Ends both directions: a reader waiting now, or later, sees the end after what the
     /// other process sent before it.

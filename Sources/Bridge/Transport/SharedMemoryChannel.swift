@@ -130,8 +130,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     /// - Returns: Whether bytes wait.
     private func sleepOnFlag(timeout: Duration?) throws(SharedRing.Corrupt) -> Bool {
         let limit = min(timeout ?? Self.flagSleep, Self.flagSleep)
-        let (seconds, attoseconds) = limit.components
-        let deadline = cbridge_monotonic_nanoseconds() + UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+        let deadline = cbridge_monotonic_nanoseconds() + UInt64(Self.nanoseconds(limit))
         while true {
             incoming.park(.onFlag)
             if try incoming.available() > 0 { return true }
@@ -183,7 +182,8 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         return count > 0 ? .bytes(count) : .wouldBlock
     }
 
-    /// Writes all of `bytes`, waiting for room as long as it takes.
+    /// Writes all of `bytes`, waiting for room as long as it takes (the host's replies: its
+    /// parent reads them).
     /// - Returns: False if the other side is gone (or this side shut down).
     package func sendAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
@@ -192,26 +192,45 @@ package final class SharedMemoryChannel: @unchecked Sendable {
             case .bytes(let count): offset += count
             case .failed: return false
             case .wouldBlock:
-                if otherSideRunsElsewhere(), writeSpin.spin(until: { ((try? outgoing.room()) ?? 1) > 0 }) { continue }
                 guard !System.peerHasGone(socket) else { return false }
-                outgoing.waitForRoom(nanoseconds: 10_000_000)
+                waitForRoom(atMost: Self.roomWait)
             }
         }
         return true
     }
 
-    /// Waits until there is room to write or bytes to read.
-    /// - Returns: Whether bytes can be read (or the other side has gone).
-    func waitUntilReadableOrWritable() -> Bool {
+    /// The longest single sleep on the room signal: a reader that went away without a word
+    /// (its socket's end is not on the futex) is noticed at least this often.
+    private static let roomWait = Duration.milliseconds(10)
+
+    /// Waits until there may be room to write, at most `timeout`: spinning while the reader
+    /// runs on another CPU and spinning pays, then sleeping on the room signal.
+    func waitForRoom(atMost timeout: Duration) {
+        if otherSideRunsElsewhere(), writeSpin.spin(until: { ((try? outgoing.room()) ?? 1) > 0 }) { return }
+        guard !closed.withLock({ $0 }), !System.peerHasGone(socket) else { return }
+        outgoing.waitForRoom(nanoseconds: Self.nanoseconds(min(timeout, Self.roomWait)))
+    }
+
+    /// Waits until there is room to write or bytes to read, at most `timeout`.
+    /// - Returns: `.readable` when bytes can be read (or the other side has gone).
+    func waitUntilReadableOrWritable(atMost timeout: Duration) -> System.Readiness {
+        let deadline = ContinuousClock.now + timeout
         while true {
-            guard let waiting = try? incoming.available(), let room = try? outgoing.room() else { return true }
-            if waiting > 0 || closed.withLock({ $0 }) || System.peerHasGone(socket) { return true }
-            if room > 0 { return false }
+            guard let waiting = try? incoming.available(), let room = try? outgoing.room() else { return .readable }
+            if waiting > 0 || closed.withLock({ $0 }) || System.peerHasGone(socket) { return .readable }
+            if room > 0 { return .writable }
+            let left = deadline - .now
+            guard left > .zero else { return .neither }
             // Room is signalled on the futex; bytes to read on the socket, which this does
             // not watch: short waits see them soon enough on this rare path (a writer that
             // holds the reading role, facing full rings both ways).
-            outgoing.waitForRoom(nanoseconds: 1_000_000)
+            outgoing.waitForRoom(nanoseconds: Self.nanoseconds(min(left, .milliseconds(1))))
         }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// Makes writes fail from now on, and wakes a writer waiting for room.

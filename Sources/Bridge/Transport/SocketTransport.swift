@@ -34,19 +34,20 @@ final class SocketTransport: FrameTransport {
 
     var hasBufferedFrame: Bool { frames.hasBufferedFrame }
 
-    func sendAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        if let sharedMemory { return sharedMemory.sendAll(bytes) }
-        return (try? System.sendAll(socket, bytes)) != nil
-    }
 
     func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent {
         if let sharedMemory { return sharedMemory.sendWithoutWaiting(bytes) }
         return System.sendWithoutWaiting(socket, bytes)
     }
 
-    func waitUntilReadableOrWritable() -> Bool {
-        if let sharedMemory { return sharedMemory.waitUntilReadableOrWritable() }
-        return System.waitUntilReadableOrWritable(socket)
+    func waitForRoom(atMost timeout: Duration) {
+        if let sharedMemory { return sharedMemory.waitForRoom(atMost: timeout) }
+        System.waitUntilWritable(socket, atMost: timeout)
+    }
+
+    func waitUntilReadableOrWritable(atMost timeout: Duration) -> System.Readiness {
+        if let sharedMemory { return sharedMemory.waitUntilReadableOrWritable(atMost: timeout) }
+        return System.waitUntilReadableOrWritable(socket, atMost: timeout)
     }
 
     func shutDown() {

@@ -6,30 +6,83 @@ import Testing
 import Glibc
 #endif
 
+/// Takes large arguments, from tasks and from blocked threads.
+protocol BulkSink: Bridged {
+    func size(of data: Data) async throws -> Int
+    func sizeBlocking(of data: Data) throws -> Int
+}
+
+final class CountingBulkSink: BulkSink {
+    init() {}
+    func size(of data: Data) async throws -> Int { data.count }
+    func sizeBlocking(of data: Data) throws -> Int { data.count }
+}
+
 /// A call whose arguments are larger than the rings and the socket's buffers can hold, to a
-/// host that is stopped (`SIGSTOP`): the caller must not wait for room for ever.
-///
-/// It does today, over both transports: the writer waits for room (`sendAll`, or
-/// `waitUntilReadableOrWritable` for a writer that holds the reading role) with no deadline.
-/// Found in this session's review; the fix needs the call's deadline in the writer and a
-/// decision on a frame cut short (end the bridge, or finish it in the background). Enable
-/// this test with the fix.
+/// host that is stopped (`SIGSTOP`): the caller must not wait for room past its time limit or
+/// its task's cancellation. The rest of the frame is written by a thread of its own, so a host
+/// that is continued gets whole frames and serves on.
 @Suite struct FrozenHostLargeCallTests {
-    @Test(.disabled("known hang: a writer waits for room with no deadline (see the suite's comment)"), arguments: [true, false])
-    func aLargeCallToAStoppedHostEndsAtItsTimeLimit(sharedMemory: Bool) async throws {
+    /// More than a ring (256 KiB) and a socket's buffers hold.
+    private static let large = Data(repeating: 7, count: 4 << 20)
+
+    private static func options(sharedMemory: Bool, callTimeout: Duration?) -> BridgeOptions {
         var options = BridgeOptions(stopTimeout: .milliseconds(200))
-        options.callTimeout = .milliseconds(500)
+        options.callTimeout = callTimeout
         options.usesSharedMemory = sharedMemory
-        let bridge = try await Bridge<Echoer>.start(options)
-        #expect(try await bridge.client.echoText("ready") == "ready")
+        return options
+    }
+
+    @Test(arguments: [true, false])
+    func aLargeCallToAStoppedHostEndsAtItsTimeLimit(sharedMemory: Bool) async throws {
+        let bridge = try await Bridge<CountingBulkSink>.start(Self.options(sharedMemory: sharedMemory, callTimeout: .milliseconds(500)))
+        #expect(try await bridge.client.size(of: Data([1])) == 1)
         kill(bridge.processID, SIGSTOP)
         let began = ContinuousClock.now
-        let error = await #expect(throws: BridgeError.self) {
-            _ = try await bridge.client.echoData(Data(repeating: 7, count: 4 << 20))
-        }
+        let error = await #expect(throws: BridgeError.self) { _ = try await bridge.client.size(of: Self.large) }
         #expect(error?.code == .timedOut, "\(String(describing: error))")
         #expect(ContinuousClock.now - began < .seconds(20))  // bounded, not timed
         await bridge.stop()
         #expect(bridge.termination == .signaled(SIGKILL))
+    }
+
+    @Test(arguments: [true, false])
+    func aLargeBlockingCallToAStoppedHostEndsAtItsTimeLimit(sharedMemory: Bool) async throws {
+        let bridge = try await Bridge<CountingBulkSink>.start(Self.options(sharedMemory: sharedMemory, callTimeout: .milliseconds(500)))
+        #expect(try bridge.client.sizeBlocking(of: Data([1])) == 1)
+        kill(bridge.processID, SIGSTOP)
+        let error = #expect(throws: BridgeError.self) { _ = try bridge.client.sizeBlocking(of: Self.large) }
+        #expect(error?.code == .timedOut, "\(String(describing: error))")
+        await bridge.stop()
+        #expect(bridge.termination == .signaled(SIGKILL))
+    }
+
+    /// No time limit: cancelling the caller's task is what frees it.
+    @Test(arguments: [true, false])
+    func aLargeCallToAStoppedHostEndsWhenItsTaskIsCancelled(sharedMemory: Bool) async throws {
+        let bridge = try await Bridge<CountingBulkSink>.start(Self.options(sharedMemory: sharedMemory, callTimeout: nil))
+        #expect(try await bridge.client.size(of: Data([1])) == 1)
+        kill(bridge.processID, SIGSTOP)
+        let call = Task { try await bridge.client.size(of: Self.large) }
+        call.cancel()
+        let outcome = await call.result
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        await bridge.stop()
+        #expect(bridge.termination == .signaled(SIGKILL))
+    }
+
+    /// The call that ran out of time was written whole in the background: once continued, the
+    /// host runs it (its late reply is dropped) and serves the next call, on the same bridge.
+    @Test(arguments: [true, false])
+    func aStoppedHostThatIsContinuedServesOn(sharedMemory: Bool) async throws {
+        let bridge = try await Bridge<CountingBulkSink>.start(Self.options(sharedMemory: sharedMemory, callTimeout: .seconds(1)))
+        kill(bridge.processID, SIGSTOP)
+        let error = await #expect(throws: BridgeError.self) { _ = try await bridge.client.size(of: Self.large) }
+        #expect(error?.code == .timedOut)
+        kill(bridge.processID, SIGCONT)
+        #expect(try await bridge.client.size(of: Data(repeating: 1, count: 3 << 20)) == 3 << 20)
+        #expect(bridge.termination == nil)
+        await bridge.stop()
+        #expect(bridge.termination == .exited(0))
     }
 }
