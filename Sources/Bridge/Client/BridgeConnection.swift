@@ -421,6 +421,23 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
+    /// Waits for the host to say that it has started and waits for its hello (`.ready`).
+    /// - Throws: `BridgeError.interfaceMismatch` for a host that speaks another wire version;
+    ///   what a call would throw when the host exits first, or the wait is cancelled.
+    package func awaitReady() async throws {
+        let registration = try state.withLock { state throws(BridgeError) in try state.registerTask(method: nil) }
+        perform(registration.handOff)
+        let answer = try await awaitReply(0, method: nil, handingOverReading: false)
+        guard answer.kind == .ready else {
+            throw BridgeError.malformedMessage("the host's first message is a \(answer.kind) frame, not the ready of a host of this version")
+        }
+        var payload = answer.payloadReader
+        let version = try? payload.readUInt32LittleEndian()
+        guard version == Frame.wireVersion else {
+            throw BridgeError.interfaceMismatch("the host speaks wire version \(version.map(String.init) ?? "?"), this parent \(Frame.wireVersion): build both from the same version of swift-process-bridge")
+        }
+    }
+
     /// Sends the hello frame and waits for the host's answer to it.
     package func handshake(_ hello: Hello) async throws -> Frame {
         let frame = try _WireWriter.helloFrame(hello)

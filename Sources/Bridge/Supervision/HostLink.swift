@@ -32,22 +32,51 @@ final class HostLink: Sendable {
     ///   `options.startTimeout`, `.interfaceMismatch` for a host built from other source;
     ///   `CancellationError` (the host is killed and reaped first).
     static func start(_ options: BridgeOptions, hello: Hello, relay: HostRelay? = nil, pooled: Bool = false) async throws -> HostLink {
-        let clock = ContinuousClock()
-        let began = clock.now
+        let began = ContinuousClock.now
         let launched = try await HostLauncher.launch(options, relay: relay, pooled: pooled)
-        let connection = launched.connection
+        let answer = try await step(of: launched, within: options.startTimeout) { connection in
+            try await connection.awaitReady()
+            return try await connection.handshake(hello)
+        }
+        return try await welcomed(launched, answer: answer, options: options, since: began)
+    }
+
+    /// Starts a host process and waits until it is ready for its hello: a host launched ahead
+    /// of time, for `BridgeReserve`. It serves nothing until `start(_:options:hello:)`; closing
+    /// its connection makes it exit.
+    /// - Throws: As `start(_:hello:relay:pooled:)`.
+    static func launchReady(_ options: BridgeOptions) async throws -> HostLauncher.Launched {
+        let launched = try await HostLauncher.launch(options)
+        try await step(of: launched, within: options.startTimeout) { try await $0.awaitReady() }
+        return launched
+    }
+
+    /// Hands a host from `launchReady` its hello and waits until it serves.
+    /// - Parameter options: The options it was launched with.
+    /// - Throws: As `start(_:hello:relay:pooled:)`.
+    static func start(_ launched: HostLauncher.Launched, options: BridgeOptions, hello: Hello) async throws -> HostLink {
+        let began = ContinuousClock.now
+        let answer = try await step(of: launched, within: options.startTimeout) { try await $0.handshake(hello) }
+        return try await welcomed(launched, answer: answer, options: options, since: began)
+    }
+
+    /// Runs a step of a start (waiting for the host's ready, or for its answer to the hello)
+    /// with a watchdog that kills the host when `timeout` passes first. A step that fails ends
+    /// the host (reaped before this returns) and throws what the caller can act on.
+    private static func step<Result>(
+        of launched: HostLauncher.Launched, within timeout: Duration, _ body: (_BridgeConnection) async throws -> Result
+    ) async throws -> Result {
         let host = launched.host
         let outcome = OneShot<Bool>()  // true: the host answered; false: the watchdog fired
         let watchdog = Task {
-            try? await Task.sleep(for: options.startTimeout)
+            try? await Task.sleep(for: timeout)
             if !Task.isCancelled, outcome.set(false) { host.send(System.killSignal) }
         }
         defer { watchdog.cancel() }
-
-        let answer: Frame
         do {
-            answer = try await connection.handshake(hello)
+            let result = try await body(launched.connection)
             outcome.set(true)
+            return result
         } catch is CancellationError {
             // The host never served: nothing it does now is worth waiting for. It is reaped
             // before start() returns, so that a cancelled start leaves nothing behind.
@@ -59,20 +88,27 @@ final class HostLink: Sendable {
             guard let error = error as? BridgeError else { throw error }
             let notAHost = launched.executable.notAHostExplanation ?? ""
             if outcome.value == false {
-                throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(options.startTimeout); it was killed.\(notAHost)", processID: host.id)
+                throw BridgeError.timedOut("the host (pid \(host.id)) did not start serving within \(timeout); it was killed.\(notAHost)", processID: host.id)
             }
             if error.code == .hostExited, let termination = error.termination {
                 throw BridgeError.startFailed(processID: host.id, termination: termination, notAHost, addressSpaceLimit: error.limit)
             }
             throw error
         }
+    }
 
+    /// The link to a host that answered its hello, or the error its answer carried (the host
+    /// is reaped first).
+    private static func welcomed(
+        _ launched: HostLauncher.Launched, answer: Frame, options: BridgeOptions, since began: ContinuousClock.Instant
+    ) async throws -> HostLink {
+        let host = launched.host
         var payload = answer.payloadReader
         switch answer.kind {
         case .welcome:
-            options.events?(.handshakeCompleted(processID: host.id, duration: clock.now - began))
+            options.events?(.handshakeCompleted(processID: host.id, duration: .now - began))
             let link = HostLink(launched, options: options)
-            if let hangWatch = link.hangWatch, let side = connection.side { hangWatch.start(side: side, host: host) }
+            if let hangWatch = link.hangWatch, let side = launched.connection.side { hangWatch.start(side: side, host: host) }
             return link
         case .refused:
             await end(host)

@@ -39,6 +39,10 @@ package enum FrameKind: UInt8, Sendable {
     case ping = 14
     /// Side channel, host to parent: the answer to the `ping` of this call id.
     case pong = 15
+    /// Host to parent, call id 0, before anything else: the host's runtime has started and it
+    /// waits for its hello; the payload is its wire version. A parent that launched a host
+    /// ahead of time (`BridgeReserve`) knows from it that the host is ready.
+    case ready = 16
 }
 
 /// One message on the bridge's socket.
@@ -65,7 +69,8 @@ package struct Frame: Sendable {
     /// 5: the hello carries the host's confinement (limits, namespaces, no-new-privileges).
     /// 6: frames may carry descriptors (the kind byte's high bit, a trailing count and batch).
     /// 7: the side channel carries pings and pongs (hang detection).
-    package static let wireVersion: UInt32 = 7
+    /// 8: the host says it is ready before the hello.
+    package static let wireVersion: UInt32 = 8
     /// The largest payload a reader accepts unless told otherwise, and the most
     /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20

@@ -19,6 +19,8 @@ final class RawHost {
         socket = parentEnd
         side = parentSide
         reader = FrameReader(parentEnd)
+        // Every host says it is ready first.
+        guard let ready = try reader.next(), ready.kind == .ready else { throw RawHostError.notReady }
     }
 
     deinit {
@@ -38,6 +40,8 @@ final class RawHost {
 
     func waitForExit() -> HostTermination? { System.reap(pid, block: true) }
 }
+
+enum RawHostError: Error { case notReady }
 
 /// A call frame as a parent writes it, header filled in: for tests that speak frames directly.
 /// - Parameters:
