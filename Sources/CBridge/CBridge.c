@@ -193,6 +193,10 @@ __attribute__((constructor)) static void cbridge_enter_host_mode_if_asked(int ar
     _exit(70);  // The host entry never returns.
 }
 
+const char *cbridge_directory_entry_name(const struct dirent *entry) {
+    return entry->d_name;
+}
+
 short cbridge_poll_peer_closed(void) {
 #if defined(__linux__)
     return POLLRDHUP;

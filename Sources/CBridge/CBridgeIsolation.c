@@ -35,6 +35,14 @@ const struct cbridge_isolation_outcome *cbridge_isolation_outcome(void) {
     return &outcome;
 }
 
+const char *cbridge_isolation_failed_call(void) {
+    return outcome.failed_call;
+}
+
+const char *cbridge_isolation_subject(void) {
+    return outcome.subject;
+}
+
 // Records the first failure; returns -1 for the caller to return.
 static int cbridge_isolation_failed(const char *call, const char *subject, int error) {
     snprintf(outcome.failed_call, sizeof outcome.failed_call, "%s", call);

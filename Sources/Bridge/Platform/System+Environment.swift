@@ -45,9 +45,7 @@ extension System {
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+            let name = String(cString: cbridge_directory_entry_name(entry))
             if name != "." && name != ".." { names.append(name) }
         }
         return names

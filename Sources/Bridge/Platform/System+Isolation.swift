@@ -44,8 +44,8 @@ extension System {
     /// What this process's entry did with `isolationVariable`.
     package static func entryIsolationOutcome() -> EntryIsolationOutcome {
         let outcome = cbridge_isolation_outcome()!.pointee
-        let call = withUnsafeBytes(of: outcome.failed_call) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-        let subject = withUnsafeBytes(of: outcome.subject) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        let call = String(cString: cbridge_isolation_failed_call())
+        let subject = String(cString: cbridge_isolation_subject())
         let failure = call.isEmpty ? nil : SystemError(subject.isEmpty ? call : "\(call) of \(subject)", code: outcome.error)
         return EntryIsolationOutcome(requested: outcome.requested < 0 ? nil : EntryIsolation(rawValue: outcome.requested), failure: failure)
     }

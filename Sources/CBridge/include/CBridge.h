@@ -2,6 +2,7 @@
 #define CBRIDGE_H
 
 #include <sys/types.h>
+#include <dirent.h>
 #if defined(__linux__)
 #include <sys/epoll.h>  // for the event loop, which Glibc's Swift module does not bring
 #endif
@@ -9,6 +10,10 @@
 #include "CBridgeIsolation.h"
 #include "CBridgeDescriptorPassing.h"
 #include "CBridgeSharedMemory.h"
+
+/// A directory entry's name. (Swift sees `d_name` as a tuple of 256 elements, whose metadata
+/// reading the field from Swift makes, at a cost.)
+const char *cbridge_directory_entry_name(const struct dirent *entry);
 
 /// The environment variable that turns a started-again binary into a host. Its value is
 /// "<descriptor>:<parent pid>"; the side channel's socket is the next descriptor, and the

@@ -33,6 +33,12 @@ struct cbridge_isolation_outcome {
 /// What the host's entry did (before `main`, while the process had one thread).
 const struct cbridge_isolation_outcome *cbridge_isolation_outcome(void);
 
+/// The outcome's `failed_call` and `subject`, as C strings. (Swift sees a C array as a tuple of
+/// as many elements; making the metadata of a 4096-element tuple, which reading the field
+/// from Swift does, took a host a millisecond of its start.)
+const char *cbridge_isolation_failed_call(void);
+const char *cbridge_isolation_subject(void);
+
 /// Reads and removes `CBRIDGE_ISOLATION_VARIABLE` and sets up what it asks for, in this order:
 /// the namespaces (user, network, mounts) with one `unshare`, the user namespace's maps, the
 /// loopback, the read-only mounts, the dropped capabilities, no-new-privileges. Stops at the
