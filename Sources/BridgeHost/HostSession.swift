@@ -29,8 +29,9 @@ final class HostSession: Sendable {
     /// Serves until the parent stops the host or goes away; returns the exit status.
     func run() async -> Int32 {
         let reader = FrameReader(socket, descriptors: descriptors, sharedMemory: sharedMemory)
-        // Ready before the hello: a host launched ahead of time waits here, started, until a
-        // bridge takes it (`BridgeReserve`).
+        // Ready before the hello, warmed up: a host launched ahead of time waits here, started,
+        // until a bridge takes it (`BridgeReserve`).
+        HostWarmUp.run()
         reply(.ready, callID: 0) { $0.writeUInt32LittleEndian(Frame.wireVersion) }
         let frame: Frame?
         do {
