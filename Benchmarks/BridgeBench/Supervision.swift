@@ -2,7 +2,7 @@ import Bridge
 import Foundation
 
 /// Supervision's figures: what a restart costs (a host killed to the first reply of its
-/// replacement), what routing through a relay costs a call, and what a pool of 4 does for
+/// replacement), what a warm start from a `BridgeReserve` costs, what routing through a relay costs a call, and what a pool of 4 does for
 /// calls that keep a host busy, against a pool of 1.
 enum SupervisionBench {
     static func run(rounds: Int) async throws {
@@ -54,6 +54,28 @@ enum SupervisionBench {
         }
         await warm.stop()
         print(pad("restart with a spare ready") + ms(Timing(samples)))
+
+        // A bridge started on a host from a reserve, to its first reply, against a cold start;
+        // in turns, with the reserve's hosts all ready before each (not timed).
+        let reserve = try await BridgeReserve.start(hosts: 1)
+        var coldSamples: [Duration] = []
+        samples = []
+        for _ in 0..<restarts {
+            _ = await reserve.readyProcessIDs  // waits for the replacement launch
+            var start = clock.now
+            let reserved = try await Bridge<LocalEcho>.start(from: reserve)
+            _ = try await reserved.client.echo(smallText)
+            samples.append(clock.now - start)
+            await reserved.stop()
+            start = clock.now
+            let cold = try await Bridge<LocalEcho>.start()
+            _ = try await cold.client.echo(smallText)
+            coldSamples.append(clock.now - start)
+            await cold.stop()
+        }
+        await reserve.stop()
+        print(pad("start() to first reply, cold") + ms(Timing(coldSamples)))
+        print(pad("start(from: reserve) to first reply") + ms(Timing(samples)))
 
         // The same call, plain and through a relay, in turns.
         let plain = try await Bridge<LocalEcho>.start()

@@ -43,7 +43,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     /// The relay, for tests that wait for a restart to be under way.
     package var _relay: HostRelay? { relay }
 
-    private init(_ first: HostLink, relay: HostRelay?) {
+    init(_ first: HostLink, relay: HostRelay?) {
         self.first = first
         self.relay = relay
         self.client = Real.BridgeClient(_connection: first.connection)
@@ -114,12 +114,7 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
 
     /// The options checked, as every start needs them.
     static func checked(_ options: BridgeOptions) throws -> BridgeOptions {
-        try Task.checkCancellation()
-        try options.checkIdentitySwitch()
-        try options.checkConfinement()
-        try options.checkMaximumMessageSize()
-        try options.checkSupervision()
-        return try options.checkingTimeouts()
+        try options.checkedForStart()
     }
 
     /// The hello for `Real`.

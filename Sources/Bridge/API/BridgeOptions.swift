@@ -187,6 +187,16 @@ extension BridgeOptions {
         }
     }
 
+    /// The options checked, as every start needs them (and a `BridgeReserve` at its start).
+    func checkedForStart() throws -> BridgeOptions {
+        try Task.checkCancellation()
+        try checkIdentitySwitch()
+        try checkConfinement()
+        try checkMaximumMessageSize()
+        try checkSupervision()
+        return try checkingTimeouts()
+    }
+
     /// Whether the bridge watches its host (restarts, hang checks, replacement after a
     /// number of calls): then calls go through a `HostRelay`; else straight to the one host.
     var isSupervised: Bool {
