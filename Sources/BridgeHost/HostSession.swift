@@ -29,6 +29,12 @@ final class HostSession: Sendable {
     /// Serves until the parent stops the host or goes away; returns the exit status.
     func run() async -> Int32 {
         let reader = FrameReader(socket, descriptors: descriptors, sharedMemory: sharedMemory)
+        // Made before the hello (its reader thread takes a while to start), with the largest
+        // limit; the hello's limit applies to what it sends. A failure is told after the hello.
+        let side = Result { () throws(SystemError) in
+            try _BridgeConnection.hostSideChannel(
+                socket: sideSocket, descriptors: descriptors, parent: parent, calls: calls, maximumMessageSize: Frame.maximumPayloadSize)
+        }
         // Ready before the hello, warmed up: a host launched ahead of time waits here, started,
         // until a bridge takes it (`BridgeReserve`).
         HostWarmUp.run()
@@ -58,10 +64,12 @@ final class HostSession: Sendable {
             return refuse(.interfaceMismatch(
                 "this host executable has no bridged type '\(hello.realTypeName)'; it must be built from the same source as the caller"))
         }
-        return await serve(type, hello: hello, reader: reader)
+        return await serve(type, hello: hello, reader: reader, sideChannel: side)
     }
 
-    private func serve<Real: _BridgeServable>(_ type: Real.Type, hello: Hello, reader: FrameReader) async -> Int32 {
+    private func serve<Real: _BridgeServable>(
+        _ type: Real.Type, hello: Hello, reader: FrameReader, sideChannel: Result<_BridgeConnection, SystemError>
+    ) async -> Int32 {
         reader.maximumPayloadSize = hello.maximumMessageSize
         if let mismatch = hello.mismatch(with: Real.BridgeClient._bridgeInterface) {
             return refuse(.interfaceMismatch(mismatch))
@@ -75,24 +83,25 @@ final class HostSession: Sendable {
         let real: Real
         do {
             real = try Real._bridgeCreate(configuration: hello.configuration)
-            if let lifecycle = real as? any BridgeLifecycle { try await lifecycle.bridgeDidStart() }
+            if let lifecycle = Real._bridgeLifecycle(of: real) { try await lifecycle.bridgeDidStart() }
         } catch {
             reply(.threw, callID: 0) { try $0.encode(ErrorEnvelope(error)) }
             return 1
         }
         let side: _BridgeConnection
-        do {
-            side = try _BridgeConnection.hostSideChannel(
-                socket: sideSocket, descriptors: descriptors, parent: parent, calls: calls, maximumMessageSize: hello.maximumMessageSize)
-        } catch {
+        switch sideChannel {
+        case .success(let connection):
+            side = connection
+        case .failure(let error):
             return refuse(.startFailed("the host could not read its side channel: \(error)"))
         }
+        side.limitMessagesSent(to: hello.maximumMessageSize)
         reply(.welcome, callID: 0) { _ in }
 
         let loop = ServingLoop(
             session: self, reader: reader, side: side,
             methods: BoundMethods(Real._bridgeMethods, boundTo: real, resultLimit: hello.maximumMessageSize),
-            concurrent: real is any BridgeConcurrentCalls,
+            concurrent: Real._bridgeTakesConcurrentCalls,
             fileSizeLimited: hello.confinement.limits.fileSize != nil)
         // A cancel interrupts the call in turn by cancelling the task that runs it; serving goes
         // on in a fresh task.
@@ -102,7 +111,7 @@ final class HostSession: Sendable {
             let task = Task { await loop.serve() }
             serving.set(task)
             guard let status = await task.value else { continue }
-            if status == 0, let lifecycle = real as? any BridgeLifecycle, loop.stopped {
+            if status == 0, let lifecycle = Real._bridgeLifecycle(of: real), loop.stopped {
                 await lifecycle.bridgeWillStop()
             }
             return status

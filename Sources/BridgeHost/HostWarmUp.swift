@@ -18,13 +18,15 @@ enum HostWarmUp {
         options.network = .none
         options.filesystem = .readOnly(writable: ["/"])
         options.noNewPrivileges = true
-        let hello = Hello(
-            realType: "", realTypeName: "", interface: _BridgeInterfaceDescription(name: "", signatures: [""]), options: options,
-            configuration: [0])
-        guard let frame = try? _WireWriter.helloFrame(hello) else { return }
-        let bytes = frame.bytes
-        var reader = _WireReader(bytes: bytes, startingAt: Frame.headerSize + 4)
-        _ = try? reader.decode(Hello.self)
-        _ = hello.mismatch(with: _BridgeInterfaceDescription(name: "", signatures: ["", " "]))
+        let interface = _BridgeInterfaceDescription(name: "", signatures: [""])
+        // Every field set, and every optional one empty (which decodes by other paths).
+        let full = Hello(realType: "", realTypeName: "", interface: interface, options: options, configuration: [0])
+        let empty = Hello(realType: "", realTypeName: "", interface: interface, options: BridgeOptions())
+        for hello in [full, empty] {
+            guard let frame = try? _WireWriter.helloFrame(hello) else { return }
+            var reader = _WireReader(bytes: frame.bytes, startingAt: Frame.headerSize + 4)
+            _ = try? reader.decode(Hello.self)
+        }
+        _ = full.mismatch(with: _BridgeInterfaceDescription(name: "", signatures: ["", " "]))
     }
 }

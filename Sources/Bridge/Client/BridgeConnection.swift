@@ -47,7 +47,9 @@ public final class _BridgeConnection: Sendable {
     nonisolated(unsafe) var replyReadWhileWriting: Frame?
     let wakeUp: WakeUpSignal
     let events: (@Sendable (BridgeEvent) -> Void)?
-    let maximumMessageSize: Int
+    /// The largest payload sent (and accepted, for a connection made with it). Set again only
+    /// by `limitMessagesSent(to:)`, before the connection carries a call.
+    nonisolated(unsafe) private(set) var maximumMessageSize: Int
     let callTimeout: Duration?
     let state: Locked<ConnectionState>
     /// Frames waiting to be written, and who writes them.
@@ -445,6 +447,13 @@ public final class _BridgeConnection: Sendable {
         perform(registration.handOff)
         send(consume frame, kind: .hello, callID: 0)
         return try await awaitReply(0, method: nil, handingOverReading: false)
+    }
+
+    /// Lowers the largest payload this connection sends, for the host's side channel, which the
+    /// host makes before its hello says the limit (see `HostSession`). Call before the
+    /// connection carries any call: the value is read without a lock.
+    package func limitMessagesSent(to size: Int) {
+        maximumMessageSize = size
     }
 
     /// Sends a frame with no payload (stop; a pong), ignoring a closed connection.

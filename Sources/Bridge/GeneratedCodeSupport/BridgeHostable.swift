@@ -40,6 +40,31 @@ public protocol _BridgeServable: BridgeStartable {
     /// Creates the real object in the host from the encoded configuration the parent sent, if
     /// any. ``BridgeHostable`` and ``BridgeConfigurable`` provide it.
     static func _bridgeCreate(configuration: [UInt8]?) throws -> Self
+
+    /// The real object as a ``BridgeLifecycle``, if it is one.
+    static func _bridgeLifecycle(of real: Self) -> (any BridgeLifecycle)?
+
+    /// Whether the host runs calls to the real object at once (``BridgeConcurrentCalls``).
+    static var _bridgeTakesConcurrentCalls: Bool { get }
+}
+
+// Which of the protocols a host asks about the real type conforms to. The compiler picks the
+// witnesses below where the conformance to `_BridgeServable` is made, so a type known there to
+// conform is told so without a cast: the runtime answers a type's first cast to a protocol by
+// scanning every conformance record in the process (100-200 µs in a fresh host with
+// Foundation). The unconstrained ones cast, and so also find a conformance made elsewhere (a
+// subclass's, say).
+extension _BridgeServable {
+    public static func _bridgeLifecycle(of real: Self) -> (any BridgeLifecycle)? { real as? any BridgeLifecycle }
+    public static var _bridgeTakesConcurrentCalls: Bool { Self.self is any BridgeConcurrentCalls.Type }
+}
+
+extension _BridgeServable where Self: BridgeLifecycle {
+    public static func _bridgeLifecycle(of real: Self) -> (any BridgeLifecycle)? { real }
+}
+
+extension _BridgeServable where Self: BridgeConcurrentCalls {
+    public static var _bridgeTakesConcurrentCalls: Bool { true }
 }
 
 /// A real type that a bridge creates with `init()` and serves in a host process.
