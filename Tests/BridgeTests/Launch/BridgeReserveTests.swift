@@ -108,6 +108,23 @@ private func monotonicNanoseconds() -> UInt64 {
         await reserve.stop()
     }
 
+    /// More starts at once than the reserve holds: the ones that find it empty launch hosts of
+    /// their own, and every bridge serves on its own host.
+    @Test func moreStartsThanHostsAllServe() async throws {
+        let reserve = try await BridgeReserve.start(hosts: 1)
+        let bridges = try await withThrowingTaskGroup(of: Bridge<LocalSandbox>.self) { group in
+            for _ in 0..<3 { group.addTask { try await Bridge<LocalSandbox>.start(from: reserve) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(bridges.map(\.processID)).count == 3)
+        for (index, bridge) in bridges.enumerated() {
+            #expect(try await bridge.client.add(index, 1) == index + 1)
+            await bridge.stop()
+        }
+        #expect(await reserve.readyProcessIDs.count == 1)
+        await reserve.stop()
+    }
+
     @Test func supervisedOptionsAndEmptyReservesAreRefused() async throws {
         let supervised = await #expect(throws: BridgeError.self) {
             try await BridgeReserve.start(hosts: 1, options: .init(restart: .onCrash(maximumRestarts: 1, within: .seconds(1))))
