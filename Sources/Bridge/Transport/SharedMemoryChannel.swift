@@ -169,8 +169,10 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         let wakes: Bool
         do {
             // Pieces only while the reader runs beside the writer: on one CPU it cannot, and
-            // is better woken once for all that fits.
-            let piece = writeSpin.expectsTheOtherSideAwake ? Self.largestPiece : bytes.count
+            // is better woken once for all that fits. (The spin's budget alone does not tell:
+            // on one CPU the writer never spins, so the budget keeps its first value.)
+            let piece = bytes.count > Self.largestPiece && otherSideRunsElsewhere() && writeSpin.expectsTheOtherSideAwake
+                ? Self.largestPiece : bytes.count
             (count, wakes) = try outgoing.write(UnsafeRawBufferPointer(rebasing: bytes.prefix(piece)))
         } catch {
             // The other process wrote a position it could not have: end the conversation, so
