@@ -12,8 +12,8 @@
 /// let reserve = try await BridgeReserve.start(hosts: 2, options: .init(user: "nobody"))
 /// for upload in uploads {
 ///     let parser = try await Bridge<Parser>.start(from: reserve)  // a fresh host for each upload
-///     defer { Task { await parser.stop() } }
 ///     try await parser.client.parse(upload)
+///     await parser.stop()
 /// }
 /// await reserve.stop()
 /// ```
