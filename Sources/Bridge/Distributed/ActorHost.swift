@@ -50,11 +50,11 @@ final class ActorHost: _BridgeServable, BridgeConcurrentCalls, BridgeLifecycle {
     }
 
     func bridgeDidStart() async throws {
-        if let lifecycle = root as? any BridgeLifecycle { try await lifecycle.bridgeDidStart() }
+        if let lifecycle = root as? any BridgeActorLifecycle { try await lifecycle.runStartHook() }
     }
 
     func bridgeWillStop() async {
-        if let lifecycle = root as? any BridgeLifecycle { await lifecycle.bridgeWillStop() }
+        if let lifecycle = root as? any BridgeActorLifecycle { await lifecycle.runStopHook() }
     }
 
     static var _bridgeMethods: [_BridgeMethod<ActorHost>] {

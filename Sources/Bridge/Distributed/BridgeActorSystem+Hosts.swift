@@ -7,7 +7,7 @@ extension BridgeActorSystem {
     /// The host is this binary started again (or `options.executable`), as for `Bridge.start`.
     /// It finds `Act` in its own binary by name, applies the options (user, group, limits,
     /// working directory, confinement) before the actor exists, then creates it, runs its
-    /// start hook if it conforms to `BridgeLifecycle`, and serves its calls until ``stop(_:)``,
+    /// start hook if it conforms to ``BridgeActorLifecycle``, and serves its calls until ``stop(_:)``,
     /// ``shutdown()``, or until this system is released (then the host exits without its stop
     /// hook), or this process dies (then the host dies too).
     ///

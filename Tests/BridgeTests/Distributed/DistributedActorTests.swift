@@ -98,3 +98,43 @@ import Testing
         #expect(await eventually(within: .seconds(10)) { processIsGone(pid) })
     }
 }
+
+/// Start and stop hooks, and the issue's example as a user writes it.
+@Suite struct DistributedLifecycleTests {
+    @Test func startAndStopHooksRunInTheHost() async throws {
+        let directory = try TemporaryDirectory()
+        let system = BridgeActorSystem()
+        let counter = try await system.start(HookedCounter.self, options: .init(workingDirectory: directory.path))
+        #expect(try await counter.call())  // the start hook ran before the first call
+        #expect(try await counter.call())
+        await system.stop(counter)
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/stopped-after-2-calls"))
+    }
+
+    @Test func releasingTheSystemSkipsTheStopHook() async throws {
+        let directory = try TemporaryDirectory()
+        var system: BridgeActorSystem? = BridgeActorSystem()
+        let pid = try await {
+            let counter = try await system!.start(HookedCounter.self, options: .init(workingDirectory: directory.path))
+            _ = try await counter.call()
+            return try #require(system!.processID(of: counter))
+        }()
+        system = nil
+        #expect(await eventually(within: .seconds(10)) { processIsGone(pid) })
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/stopped-after-1-calls"))
+    }
+
+    @Test(.enabled(if: geteuid() == 0 && getpwnam("nobody") != nil, "the example switches to nobody"))
+    func theIssuesExampleRunsAsWritten() async throws {
+        let directory = try TemporaryDirectory()
+        for name in ["1", "2"] { #expect(FileManager.default.createFile(atPath: directory.path + "/" + name, contents: nil)) }
+        #expect(chmod(directory.path, 0o755) == 0)
+
+        let system = BridgeActorSystem()
+        let indexer = try await system.start(Indexer.self, options: .init(user: "nobody"))
+        let n = try await indexer.count(in: directory.path)
+        await system.stop(indexer)
+        await system.shutdown()
+        #expect(n == 2)
+    }
+}

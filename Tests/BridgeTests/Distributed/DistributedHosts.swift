@@ -147,3 +147,30 @@ distributed actor WordStatistics<ActorSystem: DistributedActorSystem<any Codable
         return String(longest)
     }
 }
+
+/// Creates the file its start hook names in its working directory, and another at its stop hook.
+distributed actor HookedCounter: BridgeActorLifecycle {
+    typealias ActorSystem = BridgeActorSystem
+    private var calls = 0
+
+    func bridgeDidStart() async throws {
+        _ = FileManager.default.createFile(atPath: "started", contents: nil)
+    }
+
+    func bridgeWillStop() async {
+        _ = FileManager.default.createFile(atPath: "stopped-after-\(calls)-calls", contents: nil)
+    }
+
+    distributed func call() -> Bool {
+        calls += 1
+        return FileManager.default.fileExists(atPath: "started")
+    }
+}
+
+/// The example, as written.
+distributed actor Indexer {
+    typealias ActorSystem = BridgeActorSystem
+    distributed func count(in directory: String) async throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: directory).count
+    }
+}
