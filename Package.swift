@@ -72,6 +72,13 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "distributed-indexer",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/DistributedIndexer",
+            plugins: ["BridgeGen"]
+        ),
+
+        .executableTarget(
             name: "crash-isolated-pool",
             dependencies: ["Bridge", "BridgeHost"],
             path: "Examples/CrashIsolatedPool",
