@@ -138,3 +138,32 @@ import Testing
         #expect(n == 2)
     }
 }
+
+/// The module-wide default system, and options beyond user and directory.
+@Suite struct DistributedOptionsTests {
+    @Test func anActorThatNamesNoSystemRunsUnderTheModulesDefault() async throws {
+        let system = BridgeActorSystem()
+        let greeter = try await system.start(DefaultSystemGreeter.self)
+        let pid = try #require(system.processID(of: greeter))
+        #expect(try await greeter.greet("you") == "hello, you, from \(pid)")
+        await system.shutdown()
+    }
+
+    @Test func aFrozenHostIsKilledByTheHangCheckAndItsCallsFail() async throws {
+        let system = BridgeActorSystem()
+        var options = BridgeOptions()
+        options.hangTimeout = .milliseconds(300)
+        let counter = try await system.start(FileCounter.self, options: options)
+        let pid = try #require(system.processID(of: counter))
+        let started = Latch(actorSystem: system)
+        let cancelled = Latch(actorSystem: system)
+        let pending = Task { try await counter.waitUntilCancelled(started: started, cancelled: cancelled) }
+        await started.whenLocal { await $0.waitUntilOpen() }
+        // A stopped process runs nothing, the thread that answers pings included.
+        #expect(kill(pid, SIGSTOP) == 0)
+        let error = await #expect(throws: BridgeError.self) { try await pending.value }
+        #expect(error?.code == .hostExited)
+        #expect(error?.termination == .signaled(SIGKILL))
+        await system.shutdown()
+    }
+}

@@ -131,7 +131,9 @@ distributed actor NamedCounter {
 
 /// The same code under any `Codable` actor system: the tests run it under
 /// `LocalTestingDistributedActorSystem` and under `BridgeActorSystem`.
-distributed actor WordStatistics<ActorSystem: DistributedActorSystem<any Codable>> {
+distributed actor WordStatistics<System: DistributedActorSystem<any Codable>> {
+    typealias ActorSystem = System
+
     distributed func wordCount(_ text: String) -> Int {
         text.split(whereSeparator: \.isWhitespace).count
     }

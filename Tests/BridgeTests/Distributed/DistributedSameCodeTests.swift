@@ -30,7 +30,7 @@ import Testing
 
     @Test func localTestingAndBridgeGiveTheSameAnswers() async throws {
         let local = LocalTestingDistributedActorSystem()
-        let inProcess = try await answers(WordStatistics(actorSystem: local))
+        let inProcess = try await answers(WordStatistics<LocalTestingDistributedActorSystem>(actorSystem: local))
 
         let system = BridgeActorSystem()
         let remote = try await system.start(WordStatistics<BridgeActorSystem>.self)
