@@ -25,7 +25,7 @@ final class ActorEndpoint: Sendable {
                 guard let system = endpoint.system.value else { throw BridgeError.stopped(method: ActorEndpointClient.invokeSignature) }
                 let call = try DistributedCall.read(from: &arguments)
                 let reply = try await system.handle(call, arguments: arguments)
-                reply.withUnsafeBytes { result.writeRaw($0) }
+                reply.write(to: &result)
             },
         ]
     }

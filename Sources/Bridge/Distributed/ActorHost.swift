@@ -62,7 +62,7 @@ final class ActorHost: _BridgeServable, BridgeConcurrentCalls, BridgeLifecycle {
             _BridgeMethod(ActorHostClient.invokeSignature) { host, arguments, result in
                 let call = try DistributedCall.read(from: &arguments)
                 let reply = try await host.system.handle(call, arguments: arguments)
-                reply.withUnsafeBytes { result.writeRaw($0) }
+                reply.write(to: &result)
             },
             _BridgeMethod(ActorHostClient.attachSignature) { host, arguments, result in
                 host.system.attach(parent: try arguments.decodeObject(ActorEndpointClient.self))

@@ -33,9 +33,14 @@ extension BridgeActorSystem {
             recipient: id, target: target.identifier, genericSubstitutions: invocation.genericSubstitutions,
             argumentCount: invocation.argumentCount)
         let arguments = invocation.arguments.bytes[...]
+        let descriptors = invocation.arguments.descriptors
         return try await route.connection.call(
             route.interface, route.method, on: route.object,
-            arguments: { try call.write(arguments: arguments, to: &$0) },
+            arguments: { frame in
+                try call.write(arguments: arguments, to: &frame)
+                // The frame's own fields carry none, so the arguments' indices hold in it.
+                if let descriptors, descriptors.count > 0 { frame.descriptors = descriptors }
+            },
             result: result)
     }
 
@@ -60,19 +65,24 @@ extension BridgeActorSystem {
     /// parent, by passing it on to the host it is for.
     /// - Parameter arguments: At the call's first argument.
     /// - Returns: The encoded result.
-    func handle(_ call: DistributedCall, arguments: _WireReader) async throws -> [UInt8] {
+    func handle(_ call: DistributedCall, arguments: _WireReader) async throws -> DistributedReply {
         if call.recipient.host == number {
             return try await local.execute(call, arguments: arguments.resolvingActors(in: self), system: self)
         }
         guard hosts != nil else { throw BridgeError.actorNotFound(call.recipient, in: processDescription) }
-        // From one host to another: the arguments go on as they came, and so does the result.
+        // From one host to another: the arguments go on as they came, and so does the result,
+        // the open files each carries included.
         let route = try route(to: call.recipient)
         var rest = arguments
         let raw = rest.readRemainingBytes()
+        let descriptors = rest.descriptors
         return try await route.connection.call(
             route.interface, route.method, on: route.object,
-            arguments: { try call.write(arguments: raw, to: &$0) },
-            result: { Array($0.readRemainingBytes()) })
+            arguments: { frame in
+                try call.write(arguments: raw, to: &frame)
+                if let descriptors, descriptors.count > 0 { frame.descriptors = descriptors }
+            },
+            result: { DistributedReply(bytes: Array($0.readRemainingBytes()), descriptors: $0.descriptors) })
     }
 
     /// In a host: keeps the parent's endpoint, through which calls to actors elsewhere go.

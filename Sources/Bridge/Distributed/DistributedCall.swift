@@ -38,3 +38,15 @@ struct DistributedCall: Sendable {
             argumentCount: try reader.decode(Int.self))
     }
 }
+
+/// A distributed call's encoded result, and the open files (`BridgeFileDescriptor`) it carries.
+struct DistributedReply: Sendable {
+    var bytes: [UInt8] = []
+    var descriptors: WireDescriptors?
+
+    /// Appends the result to a reply frame, its descriptors included.
+    func write(to writer: inout _WireWriter) {
+        bytes.withUnsafeBytes { writer.writeRaw($0) }
+        if let descriptors, descriptors.count > 0 { writer.descriptors = descriptors }
+    }
+}

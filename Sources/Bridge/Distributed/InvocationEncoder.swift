@@ -7,12 +7,15 @@ extension BridgeActorSystem {
         /// What `SerializationRequirement` the actor system has.
         public typealias SerializationRequirement = any Codable
 
-        /// The arguments, encoded back to back.
+        /// The arguments, encoded back to back; the open files among them
+        /// (`BridgeFileDescriptor`) travel beside the call's frame.
         var arguments = _WireWriter()
         var argumentCount = 0
         var genericSubstitutions: [String] = []
 
-        init() {}
+        init() {
+            arguments.carriesDescriptors = true
+        }
 
         /// Records a generic substitution by its mangled name, which the host looks up in its
         /// own binary.

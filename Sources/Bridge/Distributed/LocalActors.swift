@@ -39,7 +39,7 @@ final class LocalActors: Sendable {
     ///   otherwise what the function threw.
     func execute(
         _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem
-    ) async throws -> [UInt8] {
+    ) async throws -> DistributedReply {
         guard let entry = actors.withLock({ $0[call.recipient.actor] }), entry.isAlive else {
             throw BridgeError.actorNotFound(call.recipient, in: system.processDescription)
         }

@@ -10,16 +10,17 @@ extension BridgeActorSystem {
         /// What `SerializationRequirement` the actor system has.
         public typealias SerializationRequirement = any Codable
 
-        private var outcome: Result<[UInt8], any Error> = .success([])
+        private var outcome: Result<DistributedReply, any Error> = .success(DistributedReply())
 
         init() {}
 
         /// Encodes the value the function returned.
         public func onReturn<Success: Codable>(value: Success) async throws {
             var writer = _WireWriter()
+            writer.carriesDescriptors = true
             do {
                 try writer.encode(value)
-                outcome = .success(writer.bytes)
+                outcome = .success(DistributedReply(bytes: writer.bytes, descriptors: writer.descriptors))
             } catch {
                 outcome = .failure(error)
             }
@@ -27,7 +28,7 @@ extension BridgeActorSystem {
 
         /// A function that returns nothing: no bytes.
         public func onReturnVoid() async throws {
-            outcome = .success([])
+            outcome = .success(DistributedReply())
         }
 
         /// Keeps the error for the reply, where the bridge sends it as itself when it is
@@ -37,6 +38,6 @@ extension BridgeActorSystem {
         }
 
         /// The encoded result; throws what the function threw.
-        func result() throws -> [UInt8] { try outcome.get() }
+        func result() throws -> DistributedReply { try outcome.get() }
     }
 }

@@ -76,6 +76,25 @@ distributed actor FileCounter {
         [Int(try await peer.facts().processID), try await peer.count(in: directory)]
     }
 
+    /// Reads what the open file it was given holds.
+    distributed func read(_ file: BridgeFileDescriptor) -> String {
+        let handle = FileHandle(fileDescriptor: file.take(), closeOnDealloc: true)
+        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Opens `path` here (as this host's user) and hands the open file out.
+    distributed func open(_ path: String) throws -> BridgeFileDescriptor {
+        let descriptor = Foundation.open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw CountingError.noSuchDirectory(path) }
+        defer { close(descriptor) }
+        return try BridgeFileDescriptor(duplicating: descriptor)
+    }
+
+    /// Passes an open file on to another host's counter, through the parent.
+    distributed func askPeer(_ peer: FileCounter, toRead file: BridgeFileDescriptor) async throws -> String {
+        try await peer.read(file)
+    }
+
     /// A call that keeps another call's arguments alive in this host, to see them go.
     distributed func tallies(_ tally: HostTally, times: Int) async throws -> Int {
         var last = 0
