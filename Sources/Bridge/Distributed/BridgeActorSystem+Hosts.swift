@@ -26,22 +26,62 @@ extension BridgeActorSystem {
     public func start<Act: DistributedActor>(
         _ actorType: Act.Type, options: BridgeOptions = .init()
     ) async throws -> Act where Act.ActorSystem == BridgeActorSystem {
-        guard let hosts else {
+        guard hosts != nil else {
             throw BridgeError.startFailed("\(processDescription) cannot start hosts of its own; start them from the parent's BridgeActorSystem")
         }
         guard Act.self is any BridgeActorHostable.Type else {
             throw BridgeError.startFailed(
                 "\(String(reflecting: Act.self)) does not conform to BridgeActorHostable, so a host cannot create it; add the BridgeGen plugin to its target, or write `extension \(Act.self): BridgeActorHostable {}`")
         }
+        return try await start(
+            actorType: _mangledTypeName(Act.self) ?? String(reflecting: Act.self), named: String(reflecting: Act.self),
+            as: Act.self, options: options)
+    }
+
+    /// Starts a host process that creates the distributed actor type named `actorTypeName` in
+    /// its own binary, and returns a reference to it of type `Stub`: for a parent that does not
+    /// link the actor, and calls it through a `@Resolvable` protocol's stub.
+    ///
+    /// ```swift
+    /// @Resolvable
+    /// protocol Greeting: DistributedActor where ActorSystem: DistributedActorSystem<any Codable> {
+    ///     distributed func greet(_ name: String) -> String
+    /// }
+    ///
+    /// // The host executable declares `distributed actor LocalGreeting: Greeting` in its module
+    /// // `GreetingHost`; this parent links only the protocol.
+    /// let greeting = try await system.start(
+    ///     named: "GreetingHost.LocalGreeting", as: $Greeting<BridgeActorSystem>.self,
+    ///     options: .init(executable: "greeting-host"))
+    /// let text = try await greeting.greet("you")
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - actorTypeName: `Module.Type` of a top-level distributed actor of the host's binary, or
+    ///     its mangled name; it must conform to ``BridgeActorHostable`` there (the `BridgeGen`
+    ///     plugin generates that) and use ``BridgeActorSystem``.
+    ///   - stub: The type the parent calls it as: the protocol's `$Protocol` stub.
+    ///   - options: As for ``start(_:options:)``.
+    /// - Throws: As ``start(_:options:)``; `.startFailed` when the host has no such actor type.
+    public func start<Stub: DistributedActor>(
+        named actorTypeName: String, as stub: Stub.Type, options: BridgeOptions = .init()
+    ) async throws -> Stub where Stub.ActorSystem == BridgeActorSystem {
+        try await start(actorType: actorTypeName, named: actorTypeName, as: stub, options: options)
+    }
+
+    private func start<Act: DistributedActor>(
+        actorType: String, named actorTypeName: String, as: Act.Type, options: BridgeOptions
+    ) async throws -> Act where Act.ActorSystem == BridgeActorSystem {
+        guard let hosts else {
+            throw BridgeError.startFailed("\(processDescription) cannot start hosts of its own; start them from the parent's BridgeActorSystem")
+        }
         let options = try Self.checked(options)
         let number = try hosts.reserve()
-        let configuration = ActorHostConfiguration(
-            actorType: _mangledTypeName(Act.self) ?? String(reflecting: Act.self),
-            actorTypeName: String(reflecting: Act.self), host: number)
+        let configuration = ActorHostConfiguration(actorType: actorType, actorTypeName: actorTypeName, host: number)
         var writer = _WireWriter()
         try writer.encode(configuration)
         let hello = Hello(
-            realType: ActorHost.bridgeRealTypeName, realTypeName: "distributed actor \(String(reflecting: Act.self))",
+            realType: ActorHost.bridgeRealTypeName, realTypeName: "distributed actor \(actorTypeName)",
             interface: ActorHostClient._bridgeInterface, options: options, configuration: writer.bytes)
 
         let link = try await HostLink.start(options, hello: hello)
@@ -58,7 +98,7 @@ extension BridgeActorSystem {
         }
         guard hosts.add(link, as: number) else {
             await link.stop()
-            throw BridgeError.startFailed("the actor system was shut down while the host for \(String(reflecting: Act.self)) started")
+            throw BridgeError.startFailed("the actor system was shut down while the host for \(actorTypeName) started")
         }
         // The runtime makes the remote reference: `resolve` returns nil for another process's id.
         return try Act.resolve(id: id, using: self)
