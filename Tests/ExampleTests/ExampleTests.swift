@@ -201,6 +201,17 @@ import Testing
         #expect(run.lines.last == #"host threw VaultError.noSuchSecret("missing"), received as itself"#)
     }
 
+    @Test func distributedCrossTarget() async throws {
+        let run = try await run("distributed-cross-target")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.lines == [
+            "client (pid \(numbers(in: run.lines.first ?? "").first ?? 0)) links LocalGreeting: false",
+            "host \(numbers(in: run.lines.dropFirst().first ?? "").first ?? 0) says: hello, client, from the host-only target",
+            "host threw GreetingError.nobodyToGreet, received as itself",
+        ], "the client must not link the actor, and must reach it through the stub")
+        #expect(numbers(in: run.lines.dropFirst().first ?? "").first != numbers(in: run.lines.first ?? "").first)
+    }
+
     @Test func crossTargetWithoutItsHostSaysHowToBuildIt() async throws {
         // The client alone in a directory: no host executable next to it. A hard link, not a
         // copy: a copy is open for writing a moment, and a child another test spawns then
