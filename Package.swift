@@ -72,6 +72,13 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "distributed-indexer",
+            dependencies: ["Bridge", "BridgeHost"],
+            path: "Examples/DistributedIndexer",
+            plugins: ["BridgeGen"]
+        ),
+
+        .executableTarget(
             name: "crash-isolated-pool",
             dependencies: ["Bridge", "BridgeHost"],
             path: "Examples/CrashIsolatedPool",
@@ -102,6 +109,25 @@ let package = Package(
             name: "cross-target",
             dependencies: ["Bridge", "VaultInterface"],
             path: "Examples/CrossTarget/cross-target"
+        ),
+
+        // The distributed twin of the cross-target example: a @Resolvable protocol in a
+        // library, the actor in the host executable only, a client that links the protocol.
+        .target(
+            name: "GreetingInterface",
+            path: "Examples/DistributedCrossTarget/GreetingInterface"
+        ),
+        .executableTarget(
+            name: "distributed-cross-target-host",
+            dependencies: ["Bridge", "BridgeHost", "GreetingInterface"],
+            path: "Examples/DistributedCrossTarget/distributed-cross-target-host",
+            plugins: ["BridgeGen"]
+        ),
+        // Not a dependency on the host, as for `cross-target`: build the host first.
+        .executableTarget(
+            name: "distributed-cross-target",
+            dependencies: ["Bridge", "GreetingInterface"],
+            path: "Examples/DistributedCrossTarget/distributed-cross-target"
         ),
 
         .executableTarget(

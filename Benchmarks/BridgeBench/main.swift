@@ -7,6 +7,7 @@
 //     BRIDGE_BENCH_ROUNDS=100000 swift run -c release bridge-bench
 //     BRIDGE_BENCH_PROFILE=blocking swift run -c release bridge-bench   # see ProfileLoop
 //     BRIDGE_BENCH_ONLY=supervision swift run -c release bridge-bench  # restarts and pools only
+//     BRIDGE_BENCH_ONLY=distributed swift run -c release bridge-bench  # a distributed call beside a plain one
 import Bridge
 import Foundation
 import CBenchSupport
@@ -252,8 +253,13 @@ if ProcessInfo.processInfo.environment["BRIDGE_BENCH_ONLY"] == "supervision" {
     exit(0)
 }
 let twoCPUsAvailable = Placement.twoCPUs.isAvailable  // read before anything is pinned
+if ProcessInfo.processInfo.environment["BRIDGE_BENCH_ONLY"] == "distributed" {
+    try await DistributedBench.runAll(rounds: rounds, twoCPUsAvailable: twoCPUsAvailable)
+    exit(0)
+}
 report("client and host on one CPU", try await measureAll(.oneCPU))
 if twoCPUsAvailable {
     report("client and host on two CPUs", try await measureAll(.twoCPUs))
 }
+try await DistributedBench.runAll(rounds: rounds, twoCPUsAvailable: twoCPUsAvailable)
 try await SupervisionBench.run(rounds: rounds)

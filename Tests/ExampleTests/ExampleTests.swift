@@ -88,6 +88,29 @@ import Testing
         #expect(lines[7].hasPrefix("parent is still uid 0, gid 0; ") && lines[7].hasSuffix("/note exists: false"))
     }
 
+    @Test func distributedIndexer() async throws {
+        let run = try await run("distributed-indexer")
+        #expect(run.status == 0, "\(run.output)")
+        let lines = run.lines.filter { !$0.hasPrefix("not root: ") }
+        #expect(lines.count == 7, "\(run.output)")
+        guard lines.count == 7 else { return }
+        let first = numbers(in: lines[0])
+        let second = numbers(in: lines[1])
+        #expect(lines[0].hasPrefix("indexer 1 (pid ") && lines[0].hasSuffix("): private: 10 files"))
+        #expect(lines[1].hasPrefix("indexer 2 (pid ") && lines[1].hasSuffix("): shared: 12 files"))
+        #expect(first[1] != second[1] && first[1] != getpid() && second[1] != getpid())
+        if geteuid() == 0, let nobody = getpwnam("nobody")?.pointee.pw_uid {
+            #expect(first[2] == 0)
+            #expect(second[2] == Int32(bitPattern: nobody))
+            #expect(lines[2].hasPrefix("indexer 2 cannot count the private tree: ") && lines[2].hasSuffix("/private: Permission denied"))
+        }
+        #expect(lines[3] == "progress board: indexer 1 reported 3 directories")
+        #expect(lines[4] == "progress board: indexer 2 reported 4 directories")
+        #expect(lines[5] == "indexer 2 stopped; a call to it now fails: stopped")
+        #expect(lines[6] == "both hosts stopped")
+        #expect(isGone(first[1]) && isGone(second[1]))
+    }
+
     @Test func streamProgress() async throws {
         let run = try await run("stream-progress")
         #expect(run.status == 0, "\(run.output)")
@@ -176,6 +199,17 @@ import Testing
         #expect(run.lines.contains { $0.hasPrefix("started host ") && $0.hasSuffix("/cross-target-host") })
         #expect(run.lines.contains { $0.hasPrefix("host ") && $0.hasSuffix(" says: hello from the host-only target") })
         #expect(run.lines.last == #"host threw VaultError.noSuchSecret("missing"), received as itself"#)
+    }
+
+    @Test func distributedCrossTarget() async throws {
+        let run = try await run("distributed-cross-target")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.lines == [
+            "client (pid \(numbers(in: run.lines.first ?? "").first ?? 0)) links LocalGreeting: false",
+            "host \(numbers(in: run.lines.dropFirst().first ?? "").first ?? 0) says: hello, client, from the host-only target",
+            "host threw GreetingError.nobodyToGreet, received as itself",
+        ], "the client must not link the actor, and must reach it through the stub")
+        #expect(numbers(in: run.lines.dropFirst().first ?? "").first != numbers(in: run.lines.first ?? "").first)
     }
 
     @Test func crossTargetWithoutItsHostSaysHowToBuildIt() async throws {

@@ -42,6 +42,7 @@ final class WireDecoder: Decoder {
 
     var userInfo: [CodingUserInfoKey: Any] {
         guard let objectSource else { return [:] }
+        if let source = objectSource as? any WireUserInfoSource { return source.wireUserInfo }
         return [.bridgeObjectSource: objectSource]
     }
 

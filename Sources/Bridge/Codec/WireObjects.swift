@@ -12,3 +12,10 @@ package protocol WireObjectSource: AnyObject, Sendable {
     /// A client that calls the parent's object `objectID`, and releases it when dropped.
     func client<Client: _BridgeClient>(_ type: Client.Type, objectID: UInt32) -> Client
 }
+
+/// An object source that gives decoders a `userInfo` of its own (a distributed actor system's,
+/// which holds the system and the object source it wraps).
+package protocol WireUserInfoSource: AnyObject {
+    /// What `Decoder.userInfo` returns while this source is the reader's.
+    var wireUserInfo: [CodingUserInfoKey: Any] { get }
+}

@@ -98,6 +98,9 @@ extension BridgeError {
         /// bridge's descriptor channel within the call's time limit): the call was not sent,
         /// and the bridge stays usable.
         public static let descriptorsNotSent = Code("descriptorsNotSent")
+        /// A distributed call named an actor that does not live in its process (any more): it
+        /// was released there, or its id belongs to another `BridgeActorSystem`.
+        public static let actorNotFound = Code("actorNotFound")
 
         public var description: String { name }
 

@@ -33,7 +33,8 @@ enum Generator {
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return ("", diagnostics) }
 
         let imports = importLines(parsed.flatMap(\.imports), module: module)
-        return (Emitter.file(protocols: protocols, links: links, imports: imports), diagnostics)
+        let actors = HostableActors.find(in: parsed)
+        return (Emitter.file(protocols: protocols, links: links, imports: imports, actors: actors), diagnostics)
     }
 
     /// Errors for callback parameters whose protocol gets no generated code because its client

@@ -16,6 +16,9 @@ struct InitializerFacts: Sendable {
     /// For each type, its first stored instance property without a default value: the
     /// implicit initializer then needs an argument for it.
     var storedWithoutDefault: [String: String] = [:]
+    /// Types that declare `init(actorSystem:)`: a distributed actor's initializer that a
+    /// `BridgeActorSystem` host calls.
+    var actorSystem: Set<String> = []
 
     /// Adds what another file says.
     mutating func merge(_ other: InitializerFacts) {
@@ -23,6 +26,7 @@ struct InitializerFacts: Sendable {
         hiddenParameterless.formUnion(other.hiddenParameterless)
         withOwnInitializers.formUnion(other.withOwnInitializers)
         storedWithoutDefault.merge(other.storedWithoutDefault) { first, _ in first }
+        actorSystem.formUnion(other.actorSystem)
     }
 
     /// Why `declaration` certainly has no `init()` that generated code can call, or nil when it

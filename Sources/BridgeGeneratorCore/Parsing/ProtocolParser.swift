@@ -150,6 +150,10 @@ struct ProtocolParser {
                 file.initializers.parameterless.insert(owner.name)
             }
         }
+        // `init(actorSystem:` lets a host create a distributed actor (`HostableActors`).
+        if list.isPunctuation(index + 1, "("), let label = list[index + 2], label.text == "actorSystem", list.isPunctuation(index + 3, ":") {
+            file.initializers.actorSystem.insert(owner.name)
+        }
         let isConvenience = prefix.modifiers.contains("convenience")
         if owner.isTypeBody, !isConvenience, !list.isPunctuation(index - 1, ".") {
             file.initializers.withOwnInitializers.insert(owner.name)
@@ -228,6 +232,7 @@ struct ProtocolParser {
             attributes: prefix.attributes,
             isGeneric: header.isGeneric,
             isNonFinalClass: list.tokens[index].text == "class" && !prefix.modifiers.contains("final"),
+            isDistributed: list.tokens[index].text == "actor" && prefix.modifiers.contains("distributed"),
             inherited: header.inherited, location: list.location(of: index, in: path), condition: currentCondition)
         file.typeDeclarations.append(declaration)
         file.conformanceSites.append(.declaration(declaration))

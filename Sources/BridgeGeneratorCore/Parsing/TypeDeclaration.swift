@@ -22,6 +22,8 @@ struct TypeDeclaration: Hashable, Sendable {
     /// A class that subclasses may inherit from cannot satisfy a requirement that names `Self`
     /// the way `BridgeHostable._bridgeMethods` does.
     var isNonFinalClass: Bool
+    /// `distributed actor`: a `BridgeActorSystem` host may create it (see `HostableActors`).
+    var isDistributed: Bool = false
     var inherited: [InheritedName]
     /// Where its keyword is.
     var location: SourceLocation

@@ -1,0 +1,56 @@
+import Bridge
+import Distributed
+import Foundation
+
+/// The distributed twin of `LocalEcho`: the same call, made through `BridgeActorSystem`.
+distributed actor DistributedEcho {
+    typealias ActorSystem = BridgeActorSystem
+    distributed func echo(_ text: String) -> String { text }
+}
+
+/// A distributed call beside the plain bridged call, both from a task, in the same run (the
+/// bar: at most 1.2x the plain call). Placed as the plain call's figures are.
+///
+/// Each turn starts a plain bridge, times it, stops it, then does the same with an actor host:
+/// only one host lives at a time. With both alive, whichever host was started second measured
+/// 3-4x slower on one CPU here, a second plain bridge as much as the actor host, which would
+/// have charged the placement to the distributed call.
+///
+///     BRIDGE_BENCH_ONLY=distributed BRIDGE_BENCH_ROUNDS=2000 swift run -c release bridge-bench
+enum DistributedBench {
+    static func run(rounds: Int, _ placement: Placement, name: String) async throws {
+        func us(_ t: Timing) -> String { String(format: "%8.2f µs  p99 %8.2f µs", t.median, t.p99) }
+        func pad(_ text: String) -> String { text.padding(toLength: 36, withPad: " ", startingAt: 0) }
+        let system = BridgeActorSystem()
+        var samples = (plain: [Duration](), distributed: [Duration]())
+        var ratios: [Double] = []
+        let turns = 10
+        for turn in 0...turns {
+            let bridge = try await placement.startingChildren { try await Bridge<LocalEcho>.start() }
+            let client = bridge.client
+            _ = try await time(rounds / turns / 10) { _ = try await client.echo(smallText) }  // warm-up
+            let plain = try await time(rounds / turns) { _ = try await client.echo(smallText) }
+            await bridge.stop()
+
+            let actor = try await placement.startingChildren { try await system.start(DistributedEcho.self) }
+            _ = try await time(rounds / turns / 10) { _ = try await actor.echo(smallText) }  // warm-up
+            let distributed = try await time(rounds / turns) { _ = try await actor.echo(smallText) }
+            await system.stop(actor)
+
+            if turn == 0 { continue }  // the first turn warms up and is not counted
+            ratios.append(Timing(distributed).median / Timing(plain).median)
+            samples.plain += plain
+            samples.distributed += distributed
+        }
+        await system.shutdown()
+        print("\ndistributed actors, \(name)")
+        print(pad("async call from a task, String") + us(Timing(samples.plain)))
+        print(pad("distributed call, String") + us(Timing(samples.distributed)) + String(format: "  %5.2fx the call", median(ratios)))
+    }
+
+    /// Both placements, where available.
+    static func runAll(rounds: Int, twoCPUsAvailable: Bool) async throws {
+        try await run(rounds: rounds, .oneCPU, name: "client and host on one CPU")
+        if twoCPUsAvailable { try await run(rounds: rounds, .twoCPUs, name: "client and host on two CPUs") }
+    }
+}

@@ -1,0 +1,92 @@
+import Distributed
+
+extension BridgeActorSystem {
+    /// Sends a call to the actor's process and returns its result.
+    ///
+    /// A bridge call underneath: from the parent, on the actor's host's connection; from a
+    /// host, on its side channel to the parent's `ActorEndpoint`, which runs it or passes it on
+    /// to the actor's host. So cancellation, `callTimeout`, and a host's death end the wait as
+    /// they end an ordinary bridged call's.
+    public func remoteCall<Act: DistributedActor, Err: Error, Res: Codable>(
+        on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder,
+        throwing: Err.Type, returning: Res.Type
+    ) async throws -> Res where Act.ID == ActorID {
+        try await send(to: actor.id, target: target, invocation: invocation) { reader in
+            var reader = reader.resolvingActors(in: self)
+            return try reader.decode(Res.self)
+        }
+    }
+
+    /// Sends a call to a function that returns nothing, and waits for it to return.
+    public func remoteCallVoid<Act: DistributedActor, Err: Error>(
+        on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder, throwing: Err.Type
+    ) async throws where Act.ID == ActorID {
+        try await send(to: actor.id, target: target, invocation: invocation) { _ in }
+    }
+
+    private func send<Result>(
+        to id: ActorID, target: RemoteCallTarget, invocation: InvocationEncoder,
+        result: (inout _WireReader) throws -> Result
+    ) async throws -> Result {
+        let route = try route(to: id)
+        let call = DistributedCall(
+            recipient: id, target: target.identifier, genericSubstitutions: invocation.genericSubstitutions,
+            argumentCount: invocation.argumentCount)
+        let arguments = invocation.arguments.bytes[...]
+        let descriptors = invocation.arguments.descriptors
+        return try await route.connection.call(
+            route.interface, route.method, on: route.object,
+            arguments: { frame in
+                try call.write(arguments: arguments, to: &frame)
+                // The frame's own fields carry none, so the arguments' indices hold in it.
+                if let descriptors, descriptors.count > 0 { frame.descriptors = descriptors }
+            },
+            result: result)
+    }
+
+    /// Where a call to an actor of another process goes.
+    private struct Route {
+        var connection: _BridgeConnection
+        var interface: _BridgeInterfaceDescription
+        var method: Int
+        var object: _BridgeRemoteObject
+    }
+
+    private func route(to id: ActorID) throws -> Route {
+        if let hosts {
+            guard let link = hosts.link(id.host) else { throw BridgeError.actorHostStopped(id) }
+            return Route(connection: link.connection, interface: ActorHostClient._bridgeInterface, method: ActorHostClient.invoke, object: .root)
+        }
+        guard let parent = parent.withLock({ $0 }) else { throw BridgeError.parentGone(method: ActorEndpointClient.invokeSignature) }
+        return Route(connection: parent.connection, interface: ActorEndpointClient._bridgeInterface, method: ActorEndpointClient.invoke, object: parent.object)
+    }
+
+    /// Runs a call that arrived from another process: on an actor of this one, or, in the
+    /// parent, by passing it on to the host it is for.
+    /// - Parameter arguments: At the call's first argument.
+    /// - Returns: The encoded result.
+    func handle(_ call: DistributedCall, arguments: _WireReader) async throws -> DistributedReply {
+        if call.recipient.host == number {
+            return try await local.execute(call, arguments: arguments.resolvingActors(in: self), system: self)
+        }
+        guard hosts != nil else { throw BridgeError.actorNotFound(call.recipient, in: processDescription) }
+        // From one host to another: the arguments go on as they came, and so does the result,
+        // the open files each carries included.
+        let route = try route(to: call.recipient)
+        var rest = arguments
+        let raw = rest.readRemainingBytes()
+        let descriptors = rest.descriptors
+        return try await route.connection.call(
+            route.interface, route.method, on: route.object,
+            arguments: { frame in
+                try call.write(arguments: raw, to: &frame)
+                if let descriptors, descriptors.count > 0 { frame.descriptors = descriptors }
+            },
+            result: { DistributedReply(bytes: Array($0.readRemainingBytes()), descriptors: $0.descriptors) })
+    }
+
+    /// In a host: keeps the parent's endpoint, through which calls to actors elsewhere go.
+    func attach(parent endpoint: ActorEndpointClient) {
+        parent.withLock { $0 = endpoint }
+    }
+}

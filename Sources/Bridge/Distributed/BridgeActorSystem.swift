@@ -1,0 +1,96 @@
+import Distributed
+
+/// A `DistributedActorSystem` whose actors live in host processes that this process starts:
+/// Swift's own remote-call model, on one machine, with the bridge's isolation (another user,
+/// limits, a working directory of its own) around each actor.
+///
+/// ```swift
+/// import Bridge
+/// import Distributed
+///
+/// distributed actor Indexer {
+///     typealias ActorSystem = BridgeActorSystem
+///     distributed func count(in directory: String) async throws -> Int { ... }
+/// }
+///
+/// let system = BridgeActorSystem()
+/// let indexer = try await system.start(Indexer.self, options: .init(user: "nobody"))
+/// let n = try await indexer.count(in: "/srv")    // runs in the host
+/// await system.stop(indexer)
+/// await system.shutdown()
+/// ```
+///
+/// Arguments and results are `Codable` and travel in the bridge's binary encoding. An error a
+/// distributed function throws arrives as itself when its type is `Codable`, otherwise as
+/// ``BridgeError`` (``BridgeError/Code-swift.struct/remoteError``) with its type and
+/// description. A distributed actor passed as an argument or returned arrives as a remote
+/// reference to the original, in either direction; calls between two hosts go through the
+/// parent. Cancelling the calling task cancels the remote call; a call waits at most
+/// `BridgeOptions.callTimeout`; a host that dies fails the calls to its actors with
+/// ``BridgeError/Code-swift.struct/hostExited``, and a stopped host's with
+/// ``BridgeError/Code-swift.struct/stopped``.
+///
+/// Create one in the parent with ``init()``. Each host has a system of its own, which the actor
+/// it was started for receives as `actorSystem`; actors that actor creates live in that host.
+public final class BridgeActorSystem: DistributedActorSystem, Sendable {
+    /// Arguments, results and errors must be `Codable`.
+    public typealias SerializationRequirement = any Codable
+
+    /// This process's number: 0 in the parent, the host's number in a host.
+    let number: UInt32
+    /// The distributed actors that live in this process.
+    let local = LocalActors()
+    /// The hosts this system started; nil in a host, which starts none.
+    let hosts: ActorHosts?
+    /// In a host: the parent's endpoint, once the parent has attached.
+    let parent = Locked<ActorEndpointClient?>(nil)
+
+    /// Creates a system in the parent process; ``start(_:options:)`` starts hosts for it.
+    public init() {
+        number = 0
+        hosts = ActorHosts()
+    }
+
+    /// Creates the system of host `hostNumber`.
+    init(hostNumber: UInt32) {
+        number = hostNumber
+        hosts = nil
+    }
+
+    deinit {
+        // As a `Bridge` that is released: the hosts see their sockets close and exit.
+        for link in hosts?.removeAll() ?? [] { link.disconnect() }
+    }
+
+    /// This process, for messages.
+    var processDescription: String { number == 0 ? "the parent process" : "actor host \(number)" }
+
+    // MARK: DistributedActorSystem
+
+    /// The actor `id` names, if it lives in this process; nil for an actor elsewhere, for which
+    /// the runtime then makes a remote reference.
+    /// - Throws: ``BridgeError`` when `id` names an actor of this process that no longer lives.
+    public func resolve<Act: DistributedActor>(id: ActorID, as actorType: Act.Type) throws -> Act? where Act.ID == ActorID {
+        guard id.host == number else { return nil }
+        if let actor = local.find(id.actor, as: Act.self) { return actor }
+        throw BridgeError.actorNotFound(id, in: processDescription)
+    }
+
+    /// A fresh id in this process, for an actor being created.
+    public func assignID<Act: DistributedActor>(_ actorType: Act.Type) -> ActorID where Act.ID == ActorID {
+        ActorID(host: number, actor: local.assign())
+    }
+
+    /// Makes a new actor reachable from other processes.
+    public func actorReady<Act: DistributedActor>(_ actor: Act) where Act.ID == ActorID {
+        local.add(actor)
+    }
+
+    /// Forgets an actor that went away.
+    public func resignID(_ id: ActorID) {
+        if id.host == number { local.remove(id.actor) }
+    }
+
+    /// An encoder for one remote call's arguments.
+    public func makeInvocationEncoder() -> InvocationEncoder { InvocationEncoder() }
+}

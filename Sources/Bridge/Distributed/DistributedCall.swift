@@ -1,0 +1,52 @@
+import Distributed
+
+/// One remote call as it crosses the wire, parent to host, host to parent, or through the
+/// parent to another host: whom it is for, which distributed function, and the arguments,
+/// already encoded by the invocation encoder.
+///
+/// Written field by field with the bridge's codec (`_WireWriter`), not as a `Codable` struct:
+/// the arguments are appended as they are, and read in place by the host's
+/// `InvocationDecoder` with no copy.
+struct DistributedCall: Sendable {
+    /// The actor called.
+    var recipient: BridgeActorSystem.ActorID
+    /// The distributed function, as the runtime names it (`RemoteCallTarget.identifier`).
+    var target: String
+    /// Mangled names of the generic substitutions, in the order recorded.
+    var genericSubstitutions: [String]
+    /// How many arguments follow.
+    var argumentCount: Int
+
+    /// Writes the call, then `arguments` (the encoded argument values, back to back).
+    func write(arguments: ArraySlice<UInt8>, to writer: inout _WireWriter) throws {
+        try writer.encode(recipient.host)
+        try writer.encode(recipient.actor)
+        try writer.encode(target)
+        try writer.encode(genericSubstitutions)
+        try writer.encode(argumentCount)
+        arguments.withUnsafeBytes { writer.writeRaw($0) }
+    }
+
+    /// Reads a call; `reader` is left at its first argument.
+    static func read(from reader: inout _WireReader) throws -> DistributedCall {
+        let host = try reader.decode(UInt32.self)
+        let actor = try reader.decode(UInt64.self)
+        return DistributedCall(
+            recipient: .init(host: host, actor: actor),
+            target: try reader.decode(String.self),
+            genericSubstitutions: try reader.decode([String].self),
+            argumentCount: try reader.decode(Int.self))
+    }
+}
+
+/// A distributed call's encoded result, and the open files (`BridgeFileDescriptor`) it carries.
+struct DistributedReply: Sendable {
+    var bytes: [UInt8] = []
+    var descriptors: WireDescriptors?
+
+    /// Appends the result to a reply frame, its descriptors included.
+    func write(to writer: inout _WireWriter) {
+        bytes.withUnsafeBytes { writer.writeRaw($0) }
+        if let descriptors, descriptors.count > 0 { writer.descriptors = descriptors }
+    }
+}

@@ -1,0 +1,88 @@
+import Bridge
+import Distributed
+import Foundation
+import Testing
+
+/// Errors, dead hosts, cancellation and time limits of distributed calls.
+@Suite struct DistributedFailureTests {
+    @Test func aCodableErrorArrivesAsItself() async throws {
+        let system = BridgeActorSystem()
+        let counter = try await system.start(FileCounter.self)
+        await #expect(throws: CountingError.noSuchDirectory("/no/such/place")) { try await counter.count(in: "/no/such/place") }
+        // The host goes on serving.
+        #expect(try await counter.count(in: "/") >= 0)
+        await system.shutdown()
+    }
+
+    @Test func anErrorThatIsNotCodableArrivesAsABridgeErrorWithItsTypeAndDescription() async throws {
+        let system = BridgeActorSystem()
+        let counter = try await system.start(FileCounter.self)
+        let error = await #expect(throws: BridgeError.self) { try await counter.failOpaquely() }
+        #expect(error?.code == .remoteError)
+        #expect(error?.remoteTypeName?.hasSuffix("OpaqueCountingFailure") == true)
+        #expect(error?.description.contains("the disk said no") == true)
+        await system.shutdown()
+    }
+
+    @Test func aHostThatDiesFailsPendingAndLaterCallsWithHostExited() async throws {
+        let system = BridgeActorSystem()
+        let counter = try await system.start(FileCounter.self)
+        let pid = try #require(system.processID(of: counter))
+        let started = Latch(actorSystem: system)
+        let cancelled = Latch(actorSystem: system)
+        let pending = Task { try await counter.waitUntilCancelled(started: started, cancelled: cancelled) }
+        await started.whenLocal { await $0.waitUntilOpen() }
+        #expect(kill(pid, SIGKILL) == 0)
+
+        let error = await #expect(throws: BridgeError.self) { try await pending.value }
+        #expect(error?.code == .hostExited)
+        #expect(error?.termination == .signaled(SIGKILL))
+        let later = await #expect(throws: BridgeError.self) { try await counter.facts() }
+        #expect(later?.code == .hostExited)
+        await system.shutdown()
+    }
+
+    @Test func cancellingTheCallingTaskCancelsTheRemoteCall() async throws {
+        let system = BridgeActorSystem()
+        let counter = try await system.start(FileCounter.self)
+        let started = Latch(actorSystem: system)
+        let cancelled = Latch(actorSystem: system)
+        let call = Task { try await counter.waitUntilCancelled(started: started, cancelled: cancelled) }
+        await started.whenLocal { await $0.waitUntilOpen() }
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        // The host's task saw the cancellation: it opened the second latch.
+        await cancelled.whenLocal { await $0.waitUntilOpen() }
+        #expect(try await counter.count(in: "/") >= 0)
+        await system.shutdown()
+    }
+
+    @Test func aCallWaitsAtMostTheCallTimeout() async throws {
+        let system = BridgeActorSystem()
+        var options = BridgeOptions()
+        options.callTimeout = .milliseconds(300)
+        let counter = try await system.start(FileCounter.self, options: options)
+        let started = Latch(actorSystem: system)
+        let cancelled = Latch(actorSystem: system)
+        let error = await #expect(throws: BridgeError.self) {
+            try await counter.waitUntilCancelled(started: started, cancelled: cancelled)
+        }
+        #expect(error?.code == .timedOut)
+        await system.shutdown()
+    }
+
+    @Test func stopWaitsForNothingAndFailsAPendingCall() async throws {
+        let system = BridgeActorSystem()
+        var options = BridgeOptions()
+        options.stopTimeout = .milliseconds(200)
+        let counter = try await system.start(FileCounter.self, options: options)
+        let pid = try #require(system.processID(of: counter))
+        let started = Latch(actorSystem: system)
+        let cancelled = Latch(actorSystem: system)
+        let pending = Task { try await counter.waitUntilCancelled(started: started, cancelled: cancelled) }
+        await started.whenLocal { await $0.waitUntilOpen() }
+        await system.stop(counter)
+        #expect(processIsGone(pid))
+        await #expect(throws: BridgeError.self) { try await pending.value }
+    }
+}

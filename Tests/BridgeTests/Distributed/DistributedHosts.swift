@@ -1,0 +1,197 @@
+import Bridge
+import Distributed
+import Foundation
+
+/// An error that crosses processes as itself.
+enum CountingError: Error, Codable, Equatable {
+    case noSuchDirectory(String)
+}
+
+/// An error that is not `Codable`: it arrives as a `BridgeError` with its type and description.
+struct OpaqueCountingFailure: Error, CustomStringConvertible {
+    var description: String { "the disk said no" }
+}
+
+/// What a host reports about itself.
+struct ActorHostFacts: Codable, Equatable {
+    var processID: Int32
+    var userID: UInt32
+    var workingDirectory: String
+}
+
+/// The actor the tests start in hosts.
+distributed actor FileCounter {
+    typealias ActorSystem = BridgeActorSystem
+
+    /// Regular files directly in `directory`.
+    distributed func count(in directory: String) throws -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw CountingError.noSuchDirectory(directory)
+        }
+        return names.filter { name in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }.count
+    }
+
+    distributed func facts() -> ActorHostFacts {
+        ActorHostFacts(processID: getpid(), userID: getuid(), workingDirectory: FileManager.default.currentDirectoryPath)
+    }
+
+    distributed func failOpaquely() throws -> Int { throw OpaqueCountingFailure() }
+
+    /// Opens `started`, then waits to be cancelled; then opens `cancelled` and rethrows.
+    distributed func waitUntilCancelled(started: Latch, cancelled: Latch) async throws {
+        try await started.open()
+        do {
+            try await Task.sleep(for: .seconds(600))  // the work being cancelled, not a synchronization
+        } catch {
+            // From a task of its own: a call from this cancelled task would be refused at once.
+            try await Task { try await cancelled.open() }.value
+            throw error
+        }
+    }
+
+    /// Reports `steps` steps to an actor of the caller (a callback), then returns their sum.
+    distributed func count(steps: Int, reportingTo sink: ProgressSink) async throws -> Int {
+        for step in 1...steps { try await sink.report(step) }
+        return (1...steps).reduce(0, +)
+    }
+
+    /// Returns the actor it was given, which goes back to where it came from.
+    distributed func echo(_ latch: Latch) -> Latch { latch }
+
+    /// The tallies made here: an actor lives as long as its own process holds it.
+    private var tallies: [HostTally] = []
+
+    /// A new actor that lives in this host, for the caller to call.
+    distributed func makeTally() -> HostTally {
+        let tally = HostTally(actorSystem: actorSystem)
+        tallies.append(tally)
+        return tally
+    }
+
+    /// Asks another host's counter to count, through the parent.
+    distributed func askPeer(_ peer: FileCounter, toCount directory: String) async throws -> [Int] {
+        [Int(try await peer.facts().processID), try await peer.count(in: directory)]
+    }
+
+    /// Reads what the open file it was given holds.
+    distributed func read(_ file: BridgeFileDescriptor) -> String {
+        let handle = FileHandle(fileDescriptor: file.take(), closeOnDealloc: true)
+        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Opens `path` here (as this host's user) and hands the open file out.
+    distributed func open(_ path: String) throws -> BridgeFileDescriptor {
+        let descriptor = Foundation.open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw CountingError.noSuchDirectory(path) }
+        defer { close(descriptor) }
+        return try BridgeFileDescriptor(duplicating: descriptor)
+    }
+
+    /// Passes an open file on to another host's counter, through the parent.
+    distributed func askPeer(_ peer: FileCounter, toRead file: BridgeFileDescriptor) async throws -> String {
+        try await peer.read(file)
+    }
+
+    /// A call that keeps another call's arguments alive in this host, to see them go.
+    distributed func tallies(_ tally: HostTally, times: Int) async throws -> Int {
+        var last = 0
+        for _ in 0..<times { last = try await tally.add(1) }
+        return last
+    }
+}
+
+/// An actor created inside a host and handed out.
+distributed actor HostTally {
+    typealias ActorSystem = BridgeActorSystem
+    private var total = 0
+
+    distributed func add(_ amount: Int) -> Int {
+        total += amount
+        return total
+    }
+
+    distributed func hostProcessID() -> Int32 { getpid() }
+}
+
+/// Opened once, from any process; awaited in the process it lives in.
+distributed actor Latch {
+    typealias ActorSystem = BridgeActorSystem
+    private let opened = OneShotValue<Void>()
+
+    distributed func open() { opened.set(()) }
+
+    func waitUntilOpen() async { await opened.value() }
+}
+
+/// Collects progress reports from hosts.
+distributed actor ProgressSink {
+    typealias ActorSystem = BridgeActorSystem
+    private(set) var reports: [Int] = []
+
+    distributed func report(_ step: Int) { reports.append(step) }
+}
+
+/// An actor whose initializer takes more than the system: no host can create it, and the
+/// generator gives it no `BridgeActorHostable` conformance.
+distributed actor NamedCounter {
+    typealias ActorSystem = BridgeActorSystem
+    let name: String
+
+    init(name: String, actorSystem: BridgeActorSystem) {
+        self.name = name
+        self.actorSystem = actorSystem
+    }
+
+    distributed func greet() -> String { name }
+}
+
+/// The same code under any `Codable` actor system: the tests run it under
+/// `LocalTestingDistributedActorSystem` and under `BridgeActorSystem`.
+distributed actor WordStatistics<System: DistributedActorSystem<any Codable>> {
+    typealias ActorSystem = System
+
+    distributed func wordCount(_ text: String) -> Int {
+        text.split(whereSeparator: \.isWhitespace).count
+    }
+
+    distributed func frequencies(_ text: String) -> [String: Int] {
+        text.lowercased().split(whereSeparator: \.isWhitespace).reduce(into: [:]) { $0[String($1), default: 0] += 1 }
+    }
+
+    distributed func longestWord(_ text: String) throws -> String {
+        guard let longest = text.split(whereSeparator: \.isWhitespace).max(by: { $0.count < $1.count }) else {
+            throw CountingError.noSuchDirectory("")
+        }
+        return String(longest)
+    }
+}
+
+/// Creates the file its start hook names in its working directory, and another at its stop hook.
+distributed actor HookedCounter: BridgeActorLifecycle {
+    typealias ActorSystem = BridgeActorSystem
+    private var calls = 0
+
+    func bridgeDidStart() async throws {
+        _ = FileManager.default.createFile(atPath: "started", contents: nil)
+    }
+
+    func bridgeWillStop() async {
+        _ = FileManager.default.createFile(atPath: "stopped-after-\(calls)-calls", contents: nil)
+    }
+
+    distributed func call() -> Bool {
+        calls += 1
+        return FileManager.default.fileExists(atPath: "started")
+    }
+}
+
+/// The example, as written.
+distributed actor Indexer {
+    typealias ActorSystem = BridgeActorSystem
+    distributed func count(in directory: String) async throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: directory).count
+    }
+}
