@@ -20,8 +20,7 @@ final class BlockingReply: Sendable {
     func wait(until deadline: Moment?) -> Delivery? {
         if let deadline {
             let left = deadline - Moment.now
-            let nanoseconds = max(0, left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000)
-            guard ready.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return nil }
+            guard ready.wait(timeout: .now() + .nanoseconds(Int(left.wholeNanoseconds))) == .success else { return nil }
         } else {
             ready.wait()
         }

@@ -22,10 +22,9 @@ extension System {
         _ socket: FileDescriptor, _ record: UnsafeRawBufferPointer, attaching descriptors: UnsafeBufferPointer<CInt>,
         waitingAtMost timeout: Duration?
     ) throws(SystemError) {
-        let milliseconds = timeout.map { CInt(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) } ?? -1
         let result = cbridge_send_record(
             socket.rawValue, record.baseAddress, record.count, descriptors.baseAddress, CInt(descriptors.count),
-            max(milliseconds, timeout == nil ? -1 : 0))
+            timeout.map(pollMilliseconds) ?? -1)
         guard result == 0 else { throw SystemError("sendmsg(SCM_RIGHTS)", code: errno) }
     }
 

@@ -192,7 +192,7 @@ package final class HostRelay: Sendable {
         if let link = try leaseNow(method) { return link }
         let limit = waitLimit.limit
         // At most `BridgeOptions.longestTimeout`, whose nanoseconds fit an `Int`.
-        let deadline = DispatchTime.now() + .nanoseconds(Int(limit.components.seconds) * 1_000_000_000 + Int(limit.components.attoseconds / 1_000_000_000))
+        let deadline = DispatchTime.now() + .nanoseconds(Int(limit.wholeNanoseconds))
         let waiter = ThreadWaiter()
         let (id, now) = state.withLock { state in
             let id = state.newWaiterID()

@@ -130,7 +130,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     /// - Returns: Whether bytes wait.
     private func sleepOnFlag(timeout: Duration?) throws(SharedRing.Corrupt) -> Bool {
         let limit = min(timeout ?? Self.flagSleep, Self.flagSleep)
-        let deadline = cbridge_monotonic_nanoseconds() + UInt64(Self.nanoseconds(limit))
+        let deadline = cbridge_monotonic_nanoseconds() + UInt64(limit.wholeNanoseconds)
         while true {
             incoming.park(.onFlag)
             if try incoming.available() > 0 { return true }
@@ -210,7 +210,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     func waitForRoom(atMost timeout: Duration) {
         if otherSideRunsElsewhere(), writeSpin.spin(until: { ((try? outgoing.room()) ?? 1) > 0 }) { return }
         guard !closed.withLock({ $0 }), !System.peerHasGone(socket) else { return }
-        outgoing.waitForRoom(nanoseconds: Self.nanoseconds(min(timeout, Self.roomWait)))
+        outgoing.waitForRoom(nanoseconds: min(timeout, Self.roomWait).wholeNanoseconds)
     }
 
     /// Waits until there is room to write or bytes to read, at most `timeout`.
@@ -226,13 +226,8 @@ package final class SharedMemoryChannel: @unchecked Sendable {
             // Room is signalled on the futex; bytes to read on the socket, which this does
             // not watch: short waits see them soon enough on this rare path (a writer that
             // holds the reading role, facing full rings both ways).
-            outgoing.waitForRoom(nanoseconds: Self.nanoseconds(min(left, .milliseconds(1))))
+            outgoing.waitForRoom(nanoseconds: min(left, .milliseconds(1)).wholeNanoseconds)
         }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// Makes writes fail from now on, and wakes a writer waiting for room.
