@@ -43,6 +43,20 @@ public enum Probe {
             }
         }
         #endif
+        await check("self-host from a reserve") {
+            // A host launched ahead of time, then handed its real type and options.
+            let asNobody = getuid() == 0
+            let reserve = try await BridgeReserve.start(hosts: 1, options: asNobody ? BridgeOptions(user: "nobody") : BridgeOptions())
+            do {
+                let served = try await serve(
+                    try await Bridge<LocalGreeter>.start(from: reserve), expectUser: asNobody ? userID(of: "nobody") : nil)
+                await reserve.stop()
+                return served
+            } catch {
+                await reserve.stop()
+                throw error
+            }
+        }
         await check("host executable") { try await serve(BridgeOptions(executable: "greeter-host")) }
         if getuid() == 0 {
             await check("host executable as nobody") {
@@ -54,7 +68,10 @@ public enum Probe {
 
     /// Starts a host, calls it, stops it, and checks each step.
     private static func serve(_ options: BridgeOptions, expectUser: UInt32? = nil) async throws -> String {
-        let bridge = try await Bridge<LocalGreeter>.start(options)
+        try await serve(try await Bridge<LocalGreeter>.start(options), expectUser: expectUser)
+    }
+
+    private static func serve(_ bridge: Bridge<LocalGreeter>, expectUser: UInt32?) async throws -> String {
         let ownID = ProcessInfo.processInfo.processIdentifier
         let hostID = try bridge.client.processID()
         try expect(hostID == bridge.processID && hostID != ownID, "the host reports pid \(hostID); the bridge says \(bridge.processID), this process is \(ownID)")
