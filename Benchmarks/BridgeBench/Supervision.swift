@@ -14,23 +14,24 @@ enum SupervisionBench {
         let restarts = max(rounds / 1000, 10)
         let options = BridgeOptions(restart: .onCrash(maximumRestarts: restarts + 10, within: .seconds(3600)))
         let bridge = try await Bridge<LocalEcho>.start(options)
-        var samples: [Duration] = []
         let clock = ContinuousClock()
-        for _ in 0..<restarts {
+        /// Kills `bridge`'s host and times it to the first reply of the fresh one. A call made
+        /// in the instant before the host is reaped fails with hostExited; the next waits for
+        /// the replacement.
+        func restart(_ bridge: Bridge<LocalEcho>) async throws -> Duration {
             let start = clock.now
             kill(bridge.processID, SIGKILL)
-            // A call made in the instant before the host is reaped fails with hostExited;
-            // the next waits for the replacement.
             while true {
                 do {
                     _ = try await bridge.client.echo(smallText)
-                    break
+                    return clock.now - start
                 } catch let error as BridgeError where error.code == .hostExited {
                     continue
                 }
             }
-            samples.append(clock.now - start)
         }
+        var samples: [Duration] = []
+        for _ in 0..<restarts { samples.append(try await restart(bridge)) }
         print(pad("restart: kill to first reply") + ms(Timing(samples)))
 
         // The same with a spare started ahead: the replacement is a host that already serves.
@@ -40,17 +41,7 @@ enum SupervisionBench {
         for _ in 0..<restarts {
             // A spare ready before each kill (not timed).
             while warm._relay?.readySpares != 1 { try await Task.sleep(for: .milliseconds(1)) }
-            let start = clock.now
-            kill(warm.processID, SIGKILL)
-            while true {
-                do {
-                    _ = try await warm.client.echo(smallText)
-                    break
-                } catch let error as BridgeError where error.code == .hostExited {
-                    continue
-                }
-            }
-            samples.append(clock.now - start)
+            samples.append(try await restart(warm))
         }
         await warm.stop()
         print(pad("restart with a spare ready") + ms(Timing(samples)))

@@ -155,13 +155,10 @@ import Testing
         options.hangTimeout = .milliseconds(300)
         let counter = try await system.start(FileCounter.self, options: options)
         let pid = try #require(system.processID(of: counter))
-        let started = Latch(actorSystem: system)
-        let cancelled = Latch(actorSystem: system)
-        let pending = Task { try await counter.waitUntilCancelled(started: started, cancelled: cancelled) }
-        await started.whenLocal { await $0.waitUntilOpen() }
+        let pending = await RunningCall.start(on: counter, in: system)
         // A stopped process runs nothing, the thread that answers pings included.
         #expect(kill(pid, SIGSTOP) == 0)
-        let error = await #expect(throws: BridgeError.self) { try await pending.value }
+        let error = await #expect(throws: BridgeError.self) { try await pending.task.value }
         #expect(error?.code == .hostExited)
         #expect(error?.termination == .signaled(SIGKILL))
         await system.shutdown()

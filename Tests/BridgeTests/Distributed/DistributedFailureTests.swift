@@ -28,13 +28,10 @@ import Testing
         let system = BridgeActorSystem()
         let counter = try await system.start(FileCounter.self)
         let pid = try #require(system.processID(of: counter))
-        let started = Latch(actorSystem: system)
-        let cancelled = Latch(actorSystem: system)
-        let pending = Task { try await counter.waitUntilCancelled(started: started, cancelled: cancelled) }
-        await started.whenLocal { await $0.waitUntilOpen() }
+        let pending = await RunningCall.start(on: counter, in: system)
         #expect(kill(pid, SIGKILL) == 0)
 
-        let error = await #expect(throws: BridgeError.self) { try await pending.value }
+        let error = await #expect(throws: BridgeError.self) { try await pending.task.value }
         #expect(error?.code == .hostExited)
         #expect(error?.termination == .signaled(SIGKILL))
         let later = await #expect(throws: BridgeError.self) { try await counter.facts() }
@@ -45,14 +42,11 @@ import Testing
     @Test func cancellingTheCallingTaskCancelsTheRemoteCall() async throws {
         let system = BridgeActorSystem()
         let counter = try await system.start(FileCounter.self)
-        let started = Latch(actorSystem: system)
-        let cancelled = Latch(actorSystem: system)
-        let call = Task { try await counter.waitUntilCancelled(started: started, cancelled: cancelled) }
-        await started.whenLocal { await $0.waitUntilOpen() }
-        call.cancel()
-        await #expect(throws: CancellationError.self) { try await call.value }
+        let call = await RunningCall.start(on: counter, in: system)
+        call.task.cancel()
+        await #expect(throws: CancellationError.self) { try await call.task.value }
         // The host's task saw the cancellation: it opened the second latch.
-        await cancelled.whenLocal { await $0.waitUntilOpen() }
+        await call.waitUntilTheHostSawTheCancel()
         #expect(try await counter.count(in: "/") >= 0)
         await system.shutdown()
     }
@@ -77,12 +71,9 @@ import Testing
         options.stopTimeout = .milliseconds(200)
         let counter = try await system.start(FileCounter.self, options: options)
         let pid = try #require(system.processID(of: counter))
-        let started = Latch(actorSystem: system)
-        let cancelled = Latch(actorSystem: system)
-        let pending = Task { try await counter.waitUntilCancelled(started: started, cancelled: cancelled) }
-        await started.whenLocal { await $0.waitUntilOpen() }
+        let pending = await RunningCall.start(on: counter, in: system)
         await system.stop(counter)
         #expect(processIsGone(pid))
-        await #expect(throws: BridgeError.self) { try await pending.value }
+        await #expect(throws: BridgeError.self) { try await pending.task.value }
     }
 }

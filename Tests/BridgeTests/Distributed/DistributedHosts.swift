@@ -195,3 +195,25 @@ distributed actor Indexer {
         try FileManager.default.contentsOfDirectory(atPath: directory).count
     }
 }
+
+/// A call to `FileCounter.waitUntilCancelled` that its host is running: it runs until it is
+/// cancelled (then it opens `cancelled`), or its host ends.
+struct RunningCall {
+    let task: Task<Void, any Error>
+    /// Opened by the host when the call saw its cancellation.
+    let cancelled: Latch
+
+    /// Makes the call and returns once the host runs it.
+    static func start(on counter: FileCounter, in system: BridgeActorSystem) async -> RunningCall {
+        let started = Latch(actorSystem: system)
+        let cancelled = Latch(actorSystem: system)
+        let task = Task { try await counter.waitUntilCancelled(started: started, cancelled: cancelled) }
+        await started.whenLocal { await $0.waitUntilOpen() }
+        return RunningCall(task: task, cancelled: cancelled)
+    }
+
+    /// Waits until the host saw the call's cancellation.
+    func waitUntilTheHostSawTheCancel() async {
+        await cancelled.whenLocal { await $0.waitUntilOpen() }
+    }
+}
