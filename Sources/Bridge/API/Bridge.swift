@@ -40,6 +40,9 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
         (relay?.servingHosts.first ?? first).connection.passedObjectCount
     }
 
+    /// The first host's connection, for tests.
+    package var _connection: _BridgeConnection { first.connection }
+
     /// The relay, for tests that wait for a restart to be under way.
     package var _relay: HostRelay? { relay }
 

@@ -156,7 +156,8 @@ extension _BridgeConnection {
                 }
                 let slice = deadline.map { min(Self.roomWaitSlice, $0 - now) } ?? Self.roomWaitSlice
                 guard let reader else {
-                    transport.waitForRoom(atMost: slice)
+                    // Gone: the read that follows sees the end.
+                    guard transport.waitForRoom(atMost: slice) else { return true }
                     continue
                 }
                 guard transport.waitUntilReadableOrWritable(atMost: slice) == .readable else { continue }
@@ -182,11 +183,21 @@ extension _BridgeConnection {
     /// of its own, as the outbox's writer: the caller goes on to fail its call.
     private func handOff(_ rest: UnsafeRawBufferPointer) {
         let rest = [UInt8](rest)
+        let ended = OneShot<Void>()
+        lateWrites.withLock { $0.append(ended) }
         let thread = Thread { [self] in
             let finished = rest.withUnsafeBytes { write($0, readingFor: nil, until: nil) }
             if finished { writeOutbox(using: [], readingFor: nil, until: nil) }
+            _ = ended.set(())
         }
         thread.name = "swift-process-bridge late writer"
         thread.start()
+    }
+
+    /// Whether every late writer this connection started has ended, waiting at most `timeout`;
+    /// for tests.
+    package func lateWritesEnded(within timeout: Duration) async -> Bool {
+        for ended in lateWrites.withLock({ $0 }) where await ended.wait(timeout: timeout) == nil { return false }
+        return true
     }
 }

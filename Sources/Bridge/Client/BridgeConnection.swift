@@ -54,6 +54,8 @@ public final class _BridgeConnection: Sendable {
     let state: Locked<ConnectionState>
     /// Frames waiting to be written, and who writes them.
     let outbox = Locked(Outbox())
+    /// Set as each late writer (`handOff`) ends.
+    let lateWrites = Locked<[OneShot<Void>]>([])
     /// For the connection that a supervised bridge's client holds: the calls of its clients go
     /// to whichever host the relay picks (this connection's host while it serves, a
     /// replacement after it). Nil for every other connection, whose calls go to its own host.

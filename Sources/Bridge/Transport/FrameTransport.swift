@@ -27,7 +27,9 @@ protocol FrameTransport: AnyObject, Sendable {
     func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent
 
     /// Waits until there may be room to send, the other end has gone, or `timeout` passed.
-    func waitForRoom(atMost timeout: Duration)
+    /// - Returns: False if the other end is gone (or this end shut down): no room will come,
+    ///   and a writer that waited again would spin.
+    func waitForRoom(atMost timeout: Duration) -> Bool
 
     /// Waits until there is room to send or bytes to read, at most `timeout`.
     /// - Returns: `.readable` when bytes can be read (or the other end has gone).

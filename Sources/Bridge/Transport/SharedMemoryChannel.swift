@@ -194,8 +194,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
             case .bytes(let count): offset += count
             case .failed: return false
             case .wouldBlock:
-                guard !System.peerHasGone(socket) else { return false }
-                waitForRoom(atMost: Self.roomWait)
+                guard waitForRoom(atMost: Self.roomWait) else { return false }
             }
         }
         return true
@@ -207,10 +206,12 @@ package final class SharedMemoryChannel: @unchecked Sendable {
 
     /// Waits until there may be room to write, at most `timeout`: spinning while the reader
     /// runs on another CPU and spinning pays, then sleeping on the room signal.
-    func waitForRoom(atMost timeout: Duration) {
-        if otherSideRunsElsewhere(), writeSpin.spin(until: { ((try? outgoing.room()) ?? 1) > 0 }) { return }
-        guard !closed.withLock({ $0 }), !System.peerHasGone(socket) else { return }
+    /// - Returns: False if the other side is gone or this side shut down: its ring stays full.
+    func waitForRoom(atMost timeout: Duration) -> Bool {
+        if otherSideRunsElsewhere(), writeSpin.spin(until: { ((try? outgoing.room()) ?? 1) > 0 }) { return true }
+        guard !closed.withLock({ $0 }), !System.peerHasGone(socket) else { return false }
         outgoing.waitForRoom(nanoseconds: min(timeout, Self.roomWait).wholeNanoseconds)
+        return true
     }
 
     /// Waits until there is room to write or bytes to read, at most `timeout`.

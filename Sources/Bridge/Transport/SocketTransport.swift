@@ -40,9 +40,11 @@ final class SocketTransport: FrameTransport {
         return System.sendWithoutWaiting(socket, bytes)
     }
 
-    func waitForRoom(atMost timeout: Duration) {
+    func waitForRoom(atMost timeout: Duration) -> Bool {
         if let sharedMemory { return sharedMemory.waitForRoom(atMost: timeout) }
+        // A socket whose peer is gone turns writable, and the send that follows fails.
         System.waitUntilWritable(socket, atMost: timeout)
+        return true
     }
 
     func waitUntilReadableOrWritable(atMost timeout: Duration) -> System.Readiness {

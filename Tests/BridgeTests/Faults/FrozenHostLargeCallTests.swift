@@ -42,6 +42,9 @@ final class CountingBulkSink: BulkSink {
         let error = await #expect(throws: BridgeError.self) { _ = try await bridge.client.size(of: Self.large) }
         #expect(error?.code == .timedOut, "\(String(describing: error))")
         #expect(ContinuousClock.now - began < .seconds(20))  // bounded, not timed
+        // Killed, not stopped: nothing shuts the connection down but the host's end.
+        kill(bridge.processID, SIGKILL)
+        await Self.expectTheLateWriterEnded(bridge)
         await bridge.stop()
         #expect(bridge.termination == .signaled(SIGKILL))
     }
@@ -55,6 +58,7 @@ final class CountingBulkSink: BulkSink {
         #expect(error?.code == .timedOut, "\(String(describing: error))")
         await bridge.stop()
         #expect(bridge.termination == .signaled(SIGKILL))
+        await Self.expectTheLateWriterEnded(bridge)
     }
 
     /// No time limit: cancelling the caller's task is what frees it.
@@ -69,6 +73,13 @@ final class CountingBulkSink: BulkSink {
         #expect(throws: CancellationError.self) { try outcome.get() }
         await bridge.stop()
         #expect(bridge.termination == .signaled(SIGKILL))
+    }
+
+    /// The rest of the frame went to a late writer, which ends once the host is gone (one that
+    /// kept waiting for room in a ring nobody reads again would spin for ever, taking a CPU).
+    private static func expectTheLateWriterEnded(_ bridge: Bridge<CountingBulkSink>) async {
+        #expect(!bridge._connection.lateWrites.withLock { $0.isEmpty })
+        #expect(await bridge._connection.lateWritesEnded(within: .seconds(20)))
     }
 
     /// The call that ran out of time was written whole in the background: once continued, the
