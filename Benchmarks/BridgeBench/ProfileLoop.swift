@@ -15,9 +15,12 @@ enum ProfileLoop: String {
     case blocking
     /// 8 tasks calling at once.
     case inFlight = "in-flight"
+    /// Distributed calls to an actor host.
+    case distributed
 
     func run(for duration: Duration) async throws -> Never {
         Placement.oneCPU.pinHere()
+        if self == .distributed { try await Self.callDistributed(for: duration) }
         let bridge = try await Bridge<LocalEcho>.start()
         let client = bridge.client
         let path = "/tmp/bridge-bench-\(getpid())-\(bridge.processID).sock"
@@ -38,6 +41,8 @@ enum ProfileLoop: String {
                 try await Self.callOnMainActor(1_000, client)
             case .inFlight:
                 _ = try await timePerCallInFlight(tasks: 8, calls: 1_000, client)
+            case .distributed:
+                fatalError("run by callDistributed")
             }
             exchanges += 1_000
         }
@@ -45,6 +50,22 @@ enum ProfileLoop: String {
         print(String(format: "%@: %d exchanges, %.2f µs each", rawValue, exchanges, each))
         peer.end()
         await bridge.stop()
+        exit(0)
+    }
+
+    private static func callDistributed(for duration: Duration) async throws -> Never {
+        let system = BridgeActorSystem()
+        let actor = try await system.start(DistributedEcho.self)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var exchanges = 0
+        while clock.now - start < duration {
+            for _ in 0..<1_000 { _ = try await actor.echo(smallText) }
+            exchanges += 1_000
+        }
+        let each = Timing([(clock.now - start) / exchanges]).median
+        print(String(format: "distributed: %d exchanges, %.2f µs each", exchanges, each))
+        await system.shutdown()
         exit(0)
     }
 

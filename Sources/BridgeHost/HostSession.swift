@@ -102,6 +102,7 @@ final class HostSession: Sendable {
             session: self, reader: reader, side: side,
             methods: BoundMethods(Real._bridgeMethods, boundTo: real, resultLimit: hello.maximumMessageSize),
             concurrent: Real._bridgeTakesConcurrentCalls,
+            inPlace: Real.self is any StartsCallsInPlace.Type ? ServingExecutor() : nil,
             fileSizeLimited: hello.confinement.limits.fileSize != nil)
         // A cancel interrupts the call in turn by cancelling the task that runs it; serving goes
         // on in a fresh task.
@@ -204,6 +205,9 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
     private let side: _BridgeConnection
     private let methods: BoundMethods
     private let concurrent: Bool
+    /// Where concurrent calls start when they start in place (`StartsCallsInPlace`): on the
+    /// serving thread, each until it first suspends; nil when they start on the global executor.
+    private let inPlace: ServingExecutor?
     /// The host has a file size limit: each call lets `SIGXFSZ` through on its thread.
     private let fileSizeLimited: Bool
     // Unchecked for exclusivity (SE-0176): one task at a time uses the loop, and the run-time
@@ -215,13 +219,14 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
 
     init(
         session: HostSession, reader: FrameReader, side: _BridgeConnection, methods: BoundMethods, concurrent: Bool,
-        fileSizeLimited: Bool
+        inPlace: ServingExecutor?, fileSizeLimited: Bool
     ) {
         self.session = session
         self.reader = reader
         self.side = side
         self.methods = methods
         self.concurrent = concurrent
+        self.inPlace = inPlace
         self.fileSizeLimited = fileSizeLimited
     }
 
@@ -229,6 +234,9 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
     /// returns nil when a cancel interrupted the call in turn, for a fresh task to go on.
     func serve() async -> Int32? {
         let calls = session.runningCalls
+        // In place, calls run on this thread between frames, up to this function's suspension.
+        inPlace?.enter()
+        defer { inPlace?.leave() }
         while true {
             if !reader.hasBufferedFrame { batch.flush(to: session) }
             var next: Frame?
@@ -255,10 +263,12 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                 request.arguments.objectSource = side
                 if concurrent {
                     let (session, methods, request, fileSizeLimited) = (session, methods, request, fileSizeLimited)
-                    calls.start(callID) {
+                    let call: @Sendable () async -> _WireWriter = {
                         if fileSizeLimited { System.letFileSizeSignalThrough() }
                         return await CallServing.perform(request, callID: callID, on: methods)
-                    } whenDone: { session.send($0) }
+                    }
+                    calls.start(callID, on: inPlace, call) { session.send($0) }
+                    inPlace?.runQueuedJobs()
                 } else {
                     // A call cancelled before it started is skipped; nobody waits for its reply.
                     guard calls.beginInTurn(callID) else { continue }
@@ -284,6 +294,7 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                 batch.flush(to: session)
                 // An open stream ends with the bridge: its consumer sees `BridgeError.stopped`.
                 calls.endStreams()
+                inPlace?.leave()
                 await calls.waitForAll()
                 // The stop hook, and any task still running, can no longer call the parent.
                 side.refuseCalls(with: .parentGone(method: nil))

@@ -31,6 +31,15 @@ extension System {
 
     // MARK: Per-thread values
 
+    /// A number for the calling thread, unique among the process's running threads.
+    package static func currentThreadID() -> UInt {
+        #if canImport(Glibc)
+        UInt(pthread_self())
+        #elseif canImport(Darwin)
+        UInt(bitPattern: pthread_self())
+        #endif
+    }
+
     /// One value per thread, from a thread's first use until it exits.
     package final class ThreadLocal<Value>: @unchecked Sendable {  // each thread sees its own
         private final class Box {

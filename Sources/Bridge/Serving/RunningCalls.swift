@@ -32,18 +32,20 @@ package final class RunningCalls: Sendable {
     /// Runs a call in a task of its own, unless it was cancelled before it started.
     /// - Returns: False when the call was cancelled already: nothing runs.
     @discardableResult
+    /// - Parameter executor: The task's executor preference: a `ServingExecutor` to start the
+    ///   call in place; nil for the global executor.
     package func start(
-        _ callID: UInt32, _ call: @escaping @Sendable () async -> _WireWriter,
+        _ callID: UInt32, on executor: (any TaskExecutor)? = nil, _ call: @escaping @Sendable () async -> _WireWriter,
         whenDone reply: @escaping @Sendable (consuming _WireWriter) -> Void
     ) -> Bool {
         state.withLock { state in
             if Self.takeEarlyCancel(callID, from: &state) { return false }
             // Registered under the lock before it can finish and remove itself.
-            state.tasks[callID] = Task {
+            state.tasks[callID] = Task(executorPreference: executor) {
                 var frame = await call()
                 let stream = frame.attachedStream.take()
                 reply(frame)
-                if let stream { produce(stream, callID: callID, send: reply) }
+                if let stream { self.produce(stream, callID: callID, send: reply) }
                 self.state.withLock { state in
                     state.tasks.removeValue(forKey: callID)
                     if !state.cancelled.isEmpty { state.cancelled.remove(callID) }
