@@ -18,11 +18,15 @@ struct DistributedCall: Sendable {
     var argumentCount: Int
 
     /// Writes the call, then `arguments` (the encoded argument values, back to back).
+    ///
+    /// Field by field with the codec's concrete overloads: the generic `Codable` path, for the
+    /// list of substitutions above all, cost more than the rest of the call's encoding.
     func write(arguments: ArraySlice<UInt8>, to writer: inout _WireWriter) throws {
         try writer.encode(recipient.host)
         try writer.encode(recipient.actor)
         try writer.encode(target)
-        try writer.encode(genericSubstitutions)
+        try writer.encode(genericSubstitutions.count)
+        for name in genericSubstitutions { try writer.encode(name) }
         try writer.encode(argumentCount)
         arguments.withUnsafeBytes { writer.writeRaw($0) }
     }
@@ -31,10 +35,17 @@ struct DistributedCall: Sendable {
     static func read(from reader: inout _WireReader) throws -> DistributedCall {
         let host = try reader.decode(UInt32.self)
         let actor = try reader.decode(UInt64.self)
+        let target = try reader.decode(String.self)
+        let substitutionCount = try reader.decode(Int.self)
+        // Each name takes a byte at least: a count beyond what is left is malformed, not a
+        // reason to reserve memory for it.
+        guard substitutionCount >= 0, substitutionCount <= reader.remainingCount else {
+            throw BridgeError.malformedMessage("a distributed call names \(substitutionCount) generic substitutions")
+        }
+        var substitutions: [String] = []
+        for _ in 0..<substitutionCount { substitutions.append(try reader.decode(String.self)) }
         return DistributedCall(
-            recipient: .init(host: host, actor: actor),
-            target: try reader.decode(String.self),
-            genericSubstitutions: try reader.decode([String].self),
+            recipient: .init(host: host, actor: actor), target: target, genericSubstitutions: substitutions,
             argumentCount: try reader.decode(Int.self))
     }
 }

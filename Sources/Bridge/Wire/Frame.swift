@@ -70,7 +70,8 @@ package struct Frame: Sendable {
     /// 6: frames may carry descriptors (the kind byte's high bit, a trailing count and batch).
     /// 7: the side channel carries pings and pongs (hang detection).
     /// 8: the host says it is ready before the hello.
-    package static let wireVersion: UInt32 = 8
+    /// 9: a distributed call's generic substitutions are a count and names, not an array value.
+    package static let wireVersion: UInt32 = 9
     /// The largest payload a reader accepts unless told otherwise, and the most
     /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20
