@@ -11,7 +11,7 @@ import Testing
 
             distributed actor Indexer {
                 typealias ActorSystem = BridgeActorSystem
-                distributed func count(in directory: String) async throws -> Int { 0 }
+                func count(in directory: String) async throws -> Int { 0 }
             }
 
             enum Tools {
@@ -67,6 +67,127 @@ import Testing
             #if os(Linux)
             extension LinuxOnly: BridgeActorHostable {}
             #endif
+
+            """)
+    }
+
+    /// A table of the functions a host calls directly (`_BridgeDistributedFunctions`), for each
+    /// distributed actor a generated file can name: every distributed function whose call it can
+    /// write for certain, those of extensions too; the others keep the runtime's path.
+    @Test func distributedFunctionsGetATableAndTheOnesItCannotCallAreLeftOut() {
+        let source = """
+            import Bridge
+            import Distributed
+
+            distributed actor Indexer {
+                typealias ActorSystem = BridgeActorSystem
+                distributed func count(in directory: String, _ depth: Int = 1) -> Int { 0 }
+                distributed func reset() {}
+                func notDistributed(_ x: Int) -> Int { x }
+                distributed func generic<T: Codable>(_ value: T) -> T { value }
+                private distributed func hidden() {}
+                distributed func many(_ values: Int...) -> Int { 0 }
+                distributed func constrained<T>(_ value: T) where T: Codable {}
+                #if os(Linux)
+                distributed func linuxOnly() -> [String: Int] { [:] }
+                #endif
+                nonisolated distributed func `default`(label `in`: Int) async throws -> Int? { nil }
+            }
+
+            extension Indexer {
+                distributed func fromExtension(_ report: Report) async -> Bool { true }
+                struct Report: Codable {}
+            }
+
+            enum Tools {
+                public distributed actor Probe {
+                    public typealias ActorSystem = BridgeActorSystem
+                    public distributed func ping() -> String { "pong" }
+                }
+            }
+
+            distributed actor Generic<ActorSystem: DistributedActorSystem<any Codable>> {
+                distributed func ping() {}
+            }
+
+            distributed actor Empty { typealias ActorSystem = BridgeActorSystem }
+
+            """
+        let (output, diagnostics) = Generator.generate(files: [("Sources/Demo/Actors.swift", source)], module: "Demo")
+        #expect(diagnostics.isEmpty)
+        let tables = String(output[output.range(of: "extension Indexer: _BridgeDistributedFunctions")!.lowerBound...])
+        expectSameText(tables, """
+            extension Indexer: _BridgeDistributedFunctions {
+                /// This actor's distributed functions, which a `BridgeActorSystem` host calls directly.
+                static var _bridgeDistributedFunctions: [_BridgeDistributedFunction<Indexer>] {
+                    var functions: [_BridgeDistributedFunction<Indexer>] = []
+                    functions.append(
+                        _BridgeDistributedFunction("count(in:_:)", arguments: [(String).self, (Int).self], returns: (Int).self) { actor, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 6)
+                            let argument0 = try _bridgeDistributedArgument(&arguments, as: (String).self)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 6)
+                            let argument1 = try _bridgeDistributedArgument(&arguments, as: (Int).self)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 6)
+                            let value: Int = try await actor.count(in: argument0, argument1)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 6)
+                            try _bridgeDistributedResult(value, into: &result)
+                            #sourceLocation()
+                        })
+                    functions.append(
+                        _BridgeDistributedFunction("reset()", arguments: [], returns: Void.self) { actor, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 7)
+                            try await actor.reset()
+                            #sourceLocation()
+                        })
+                    #if os(Linux)
+                    functions.append(
+                        _BridgeDistributedFunction("linuxOnly()", arguments: [], returns: ([String: Int]).self) { actor, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 14)
+                            let value: [String: Int] = try await actor.linuxOnly()
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 14)
+                            try _bridgeDistributedResult(value, into: &result)
+                            #sourceLocation()
+                        })
+                    #endif
+                    functions.append(
+                        _BridgeDistributedFunction("default(label:)", arguments: [(Int).self], returns: (Int?).self) { actor, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 16)
+                            let argument0 = try _bridgeDistributedArgument(&arguments, as: (Int).self)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 16)
+                            let value: Int? = try await actor.`default`(label: argument0)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 16)
+                            try _bridgeDistributedResult(value, into: &result)
+                            #sourceLocation()
+                        })
+                    functions.append(
+                        _BridgeDistributedFunction("fromExtension(_:)", arguments: [(Report).self], returns: (Bool).self) { actor, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 20)
+                            let argument0 = try _bridgeDistributedArgument(&arguments, as: (Report).self)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 20)
+                            let value: Bool = try await actor.fromExtension(argument0)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 20)
+                            try _bridgeDistributedResult(value, into: &result)
+                            #sourceLocation()
+                        })
+                    return functions
+                }
+            }
+
+            extension Tools.Probe: _BridgeDistributedFunctions {
+                /// This actor's distributed functions, which a `BridgeActorSystem` host calls directly.
+                public static var _bridgeDistributedFunctions: [_BridgeDistributedFunction<Tools.Probe>] {
+                    var functions: [_BridgeDistributedFunction<Tools.Probe>] = []
+                    functions.append(
+                        _BridgeDistributedFunction("ping()", arguments: [], returns: (String).self) { actor, arguments, result in
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 27)
+                            let value: String = try await actor.ping()
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 27)
+                            try _bridgeDistributedResult(value, into: &result)
+                            #sourceLocation()
+                        })
+                    return functions
+                }
+            }
 
             """)
     }

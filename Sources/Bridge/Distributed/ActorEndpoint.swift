@@ -24,8 +24,7 @@ final class ActorEndpoint: Sendable {
             _BridgeMethod(ActorEndpointClient.invokeSignature) { endpoint, arguments, result in
                 guard let system = endpoint.system.value else { throw BridgeError.stopped(method: ActorEndpointClient.invokeSignature) }
                 let call = try DistributedCall.read(from: &arguments)
-                let reply = try await system.handle(call, arguments: arguments)
-                reply.write(to: &result)
+                try await system.handle(call, arguments: arguments, into: &result)
             },
         ]
     }

@@ -9,7 +9,7 @@ import Distributed
 /// cancellation, replies and errors are the bridge's own. Calls run concurrently
 /// (`BridgeConcurrentCalls`): the actor serializes them itself, and a call that calls back into
 /// the parent while another arrives must not hold the host up.
-final class ActorHost: _BridgeServable, BridgeConcurrentCalls, BridgeLifecycle {
+final class ActorHost: _BridgeServable, BridgeConcurrentCalls, StartsCallsInPlace, BridgeLifecycle {
     typealias BridgeClient = ActorHostClient
 
     let system: BridgeActorSystem
@@ -61,8 +61,7 @@ final class ActorHost: _BridgeServable, BridgeConcurrentCalls, BridgeLifecycle {
         [
             _BridgeMethod(ActorHostClient.invokeSignature) { host, arguments, result in
                 let call = try DistributedCall.read(from: &arguments)
-                let reply = try await host.system.handle(call, arguments: arguments)
-                reply.write(to: &result)
+                try await host.system.handle(call, arguments: arguments, into: &result)
             },
             _BridgeMethod(ActorHostClient.attachSignature) { host, arguments, result in
                 host.system.attach(parent: try arguments.decodeObject(ActorEndpointClient.self))

@@ -62,12 +62,12 @@ extension BridgeActorSystem {
     }
 
     /// Runs a call that arrived from another process: on an actor of this one, or, in the
-    /// parent, by passing it on to the host it is for.
+    /// parent, by passing it on to the host it is for; and writes what it returned to `result`
+    /// (its open files included).
     /// - Parameter arguments: At the call's first argument.
-    /// - Returns: The encoded result.
-    func handle(_ call: DistributedCall, arguments: _WireReader) async throws -> DistributedReply {
+    func handle(_ call: DistributedCall, arguments: _WireReader, into result: inout _WireWriter) async throws {
         if call.recipient.host == number {
-            return try await local.execute(call, arguments: arguments.resolvingActors(in: self), system: self)
+            return try await local.execute(call, arguments: arguments.resolvingActors(in: self), system: self, into: &result)
         }
         guard hosts != nil else { throw BridgeError.actorNotFound(call.recipient, in: processDescription) }
         // From one host to another: the arguments go on as they came, and so does the result,
@@ -76,13 +76,14 @@ extension BridgeActorSystem {
         var rest = arguments
         let raw = rest.readRemainingBytes()
         let descriptors = rest.descriptors
-        return try await route.connection.call(
+        let reply = try await route.connection.call(
             route.interface, route.method, on: route.object,
             arguments: { frame in
                 try call.write(arguments: raw, to: &frame)
                 if let descriptors, descriptors.count > 0 { frame.descriptors = descriptors }
             },
             result: { DistributedReply(bytes: Array($0.readRemainingBytes()), descriptors: $0.descriptors) })
+        reply.write(to: &result)
     }
 
     /// In a host: keeps the parent's endpoint, through which calls to actors elsewhere go.

@@ -62,6 +62,12 @@ public final class BridgeActorSystem: DistributedActorSystem, Sendable {
         for link in hosts?.removeAll() ?? [] { link.disconnect() }
     }
 
+    /// The distributed functions of `type` that calls from other processes reach directly here,
+    /// through its generated table (`_BridgeDistributedFunctions`): for tests.
+    package func directlyCalledFunctions<Act: DistributedActor>(of type: Act.Type) -> [String] {
+        local.directlyCalledFunctions(of: type)
+    }
+
     /// This process, for messages.
     var processDescription: String { number == 0 ? "the parent process" : "actor host \(number)" }
 

@@ -9,6 +9,8 @@ extension BridgeActorSystem {
 
         private var reader: _WireReader
         private let genericSubstitutions: [String]
+        /// The types of the arguments decoded, when noted for `DistributedFunctionTable`.
+        var decodedTypes: [ObjectIdentifier]?
 
         /// - Parameter reader: At the call's first argument; its decoder's `userInfo` carries
         ///   the actor system, so that actors among the arguments resolve.
@@ -29,7 +31,8 @@ extension BridgeActorSystem {
 
         /// Decodes the next argument.
         public mutating func decodeNextArgument<Argument: Codable>() throws -> Argument {
-            try reader.decode(Argument.self)
+            decodedTypes?.append(ObjectIdentifier(Argument.self))
+            return try reader.decode(Argument.self)
         }
 
         /// Not sent: the target's signature has it.

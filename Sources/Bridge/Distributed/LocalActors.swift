@@ -21,7 +21,26 @@ final class LocalActors: Sendable {
 
     /// Registers a ready actor.
     func add<Act: DistributedActor>(_ actor: Act) where Act.ID == BridgeActorSystem.ActorID {
-        actors.withLock { $0[actor.id.actor] = WeakLocalActor(actor) }
+        let entry = WeakLocalActor(actor, table: table(of: Act.self))
+        actors.withLock { $0[actor.id.actor] = entry }
+    }
+
+    /// The generated functions of each actor type, shared by its actors so that what one call
+    /// learns serves them all; `NoTable` for a type without.
+    private let tables = Locked<[ObjectIdentifier: AnyObject]>([:])
+
+    /// The functions of `type` that calls to its actors here now reach directly, by name: for
+    /// tests.
+    func directlyCalledFunctions<Act: DistributedActor>(of type: Act.Type) -> [String] {
+        (tables.withLock { $0[ObjectIdentifier(type)] } as? DistributedFunctionTable<Act>)?.matchedNames ?? []
+    }
+
+    private func table<Act: DistributedActor>(of type: Act.Type) -> DistributedFunctionTable<Act>? {
+        let key = ObjectIdentifier(type)
+        if let known = tables.withLock({ $0[key] }) { return known as? DistributedFunctionTable<Act> }
+        let table = DistributedFunctionTable.of(type)
+        tables.withLock { $0[key] = table ?? NoTable.shared }
+        return table
     }
 
     /// Forgets an actor that resigned its id.
@@ -34,20 +53,22 @@ final class LocalActors: Sendable {
         actors.withLock { $0[number] }?.actor as? Act
     }
 
-    /// Runs a call on the actor it names.
+    /// Runs a call on the actor it names, and writes what it returned to `result`.
     /// - Throws: `BridgeError` (`actorNotFound`) when no such actor lives here any more;
     ///   otherwise what the function threw.
     func execute(
-        _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem
-    ) async throws -> DistributedReply {
+        _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
+    ) async throws {
         guard let entry = actors.withLock({ $0[call.recipient.actor] }), entry.isAlive else {
             throw BridgeError.actorNotFound(call.recipient, in: system.processDescription)
         }
-        var decoder = BridgeActorSystem.InvocationDecoder(reader: arguments, call: call)
-        let handler = BridgeActorSystem.ResultHandler()
-        try await entry.execute(RemoteCallTarget(call.target), decoder: &decoder, handler: handler, system: system)
-        return try handler.result()
+        try await entry.execute(call, arguments: arguments, system: system, into: &result)
     }
+}
+
+/// What `LocalActors.tables` holds for a type without generated functions.
+private final class NoTable: Sendable {
+    static let shared = NoTable()
 }
 
 /// A registered actor with its type erased, but not the type `executeDistributedTarget` needs.
@@ -55,8 +76,7 @@ private protocol LocalActor: Sendable {
     var actor: (any DistributedActor)? { get }
     var isAlive: Bool { get }
     func execute(
-        _ target: RemoteCallTarget, decoder: inout BridgeActorSystem.InvocationDecoder,
-        handler: BridgeActorSystem.ResultHandler, system: BridgeActorSystem
+        _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
     ) async throws
 }
 
@@ -64,17 +84,40 @@ private final class WeakLocalActor<Act: DistributedActor>: LocalActor, @unchecke
 where Act.ID == BridgeActorSystem.ActorID {
     // Unchecked: a weak reference to an actor, written once in init.
     weak var typed: Act?
+    let table: DistributedFunctionTable<Act>?
 
-    init(_ actor: Act) { typed = actor }
+    init(_ actor: Act, table: DistributedFunctionTable<Act>?) {
+        typed = actor
+        self.table = table
+    }
 
     var actor: (any DistributedActor)? { typed }
     var isAlive: Bool { typed != nil }
 
     func execute(
-        _ target: RemoteCallTarget, decoder: inout BridgeActorSystem.InvocationDecoder,
-        handler: BridgeActorSystem.ResultHandler, system: BridgeActorSystem
+        _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
     ) async throws {
         guard let typed else { throw BridgeError.actorNotFound(nil, in: system.processDescription) }
-        try await system.executeDistributedTarget(on: typed, target: target, invocationDecoder: &decoder, handler: handler)
+        var learns = false
+        if call.genericSubstitutions.isEmpty, let table {
+            switch table.lookup(call.target) {
+            case .function(let function):
+                var arguments = arguments
+                try await function.invoke(typed, &arguments, &result)
+                return
+            case .unknown:
+                learns = true
+            case .noFunction:
+                break
+            }
+        }
+        var decoder = BridgeActorSystem.InvocationDecoder(reader: arguments, call: call)
+        if learns { decoder.decodedTypes = [] }
+        let handler = BridgeActorSystem.ResultHandler()
+        try await system.executeDistributedTarget(on: typed, target: RemoteCallTarget(call.target), invocationDecoder: &decoder, handler: handler)
+        try handler.result().write(to: &result)
+        if learns, let table, let types = decoder.decodedTypes, types.count == call.argumentCount, let resultType = handler.resultType {
+            table.learn(call.target, argumentTypes: types, resultType: resultType)
+        }
     }
 }

@@ -11,11 +11,14 @@ extension BridgeActorSystem {
         public typealias SerializationRequirement = any Codable
 
         private var outcome: Result<DistributedReply, any Error> = .success(DistributedReply())
+        /// The type returned, `Void` for none; nil until the function returns.
+        private(set) var resultType: ObjectIdentifier?
 
         init() {}
 
         /// Encodes the value the function returned.
         public func onReturn<Success: Codable>(value: Success) async throws {
+            resultType = ObjectIdentifier(Success.self)
             var writer = _WireWriter()
             writer.carriesDescriptors = true
             do {
@@ -28,6 +31,7 @@ extension BridgeActorSystem {
 
         /// A function that returns nothing: no bytes.
         public func onReturnVoid() async throws {
+            resultType = ObjectIdentifier(Void.self)
             outcome = .success(DistributedReply())
         }
 

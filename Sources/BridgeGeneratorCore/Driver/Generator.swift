@@ -34,7 +34,8 @@ enum Generator {
 
         let imports = importLines(parsed.flatMap(\.imports), module: module)
         let actors = HostableActors.find(in: parsed)
-        return (Emitter.file(protocols: protocols, links: links, imports: imports, actors: actors), diagnostics)
+        let actorFunctions = DistributedFunctionTables.find(in: parsed)
+        return (Emitter.file(protocols: protocols, links: links, imports: imports, actors: actors, actorFunctions: actorFunctions), diagnostics)
     }
 
     /// Errors for callback parameters whose protocol gets no generated code because its client

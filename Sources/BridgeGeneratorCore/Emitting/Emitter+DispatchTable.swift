@@ -98,7 +98,7 @@ extension Emitter {
 
     /// An argument label in a call: any keyword but `inout`, `var` and `let` may stand there
     /// without backticks, and the compiler warns about needless ones.
-    private static func callLabel(_ parameter: BridgedParameter) -> String {
+    static func callLabel(_ parameter: BridgedParameter) -> String {
         let label = parameter.signatureLabel
         return ["inout", "var", "let"].contains(label) ? "`\(label)`" : label
     }

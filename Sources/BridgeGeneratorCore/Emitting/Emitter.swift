@@ -17,9 +17,10 @@ enum Emitter {
 
     /// The whole file. With no bridged protocol it is the header alone.
     static func file(
-        protocols: [BridgedProtocol], links: [RealTypeLink], imports: [String], actors: [HostableActors.Actor] = []
+        protocols: [BridgedProtocol], links: [RealTypeLink], imports: [String], actors: [HostableActors.Actor] = [],
+        actorFunctions: [DistributedFunctionTables.Table] = []
     ) -> String {
-        guard !protocols.isEmpty || !actors.isEmpty else { return header }
+        guard !protocols.isEmpty || !actors.isEmpty || !actorFunctions.isEmpty else { return header }
         let callbackTypes = BridgedProtocol.callbackProtocolNames(in: protocols)
         var writer = CodeWriter()
         writer.line("import Bridge")
@@ -60,7 +61,7 @@ enum Emitter {
                 }
             }
         }
-        if !actors.isEmpty {
+        if !actors.isEmpty || !actorFunctions.isEmpty {
             writer.blankLine()
             writer.line("// MARK: - Distributed actors")
             for actor in actors {
@@ -68,6 +69,10 @@ enum Emitter {
                 writer.conditional(actor.condition) { writer in
                     writer.line("extension \(actor.typeName): BridgeActorHostable {}")
                 }
+            }
+            for table in actorFunctions {
+                writer.blankLine()
+                writer.conditional(table.condition) { writer in distributedFunctions(table, into: &writer) }
             }
         }
         return header + writer.text

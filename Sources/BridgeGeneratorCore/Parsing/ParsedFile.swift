@@ -10,6 +10,8 @@ struct ParsedFile: Sendable {
     /// Type declarations and top-level extensions, in source order.
     var conformanceSites: [ConformanceSite] = []
     var imports: [ImportDeclaration] = []
+    /// Every `distributed func` in a type body or extension, in source order.
+    var distributedFunctions: [DistributedFunctionSite] = []
     /// What its type bodies and extensions say about `init()`.
     var initializers = InitializerFacts()
     var diagnostics: [Diagnostic] = []

@@ -97,7 +97,7 @@ struct ProtocolParser {
         // without a string comparison with each word.
         switch text.utf8.first {
         case UInt8(ascii: "i"), UInt8(ascii: "p"), UInt8(ascii: "c"), UInt8(ascii: "s"),
-             UInt8(ascii: "e"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "v"):
+             UInt8(ascii: "e"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "v"), UInt8(ascii: "f"):
             break
         default:
             return
@@ -115,6 +115,8 @@ struct ProtocolParser {
             readInitializer(at: index)
         case "let", "var":
             readStoredProperty(at: index)
+        case "func":
+            readDistributedFunction(at: index)
         default:
             break
         }
@@ -158,6 +160,17 @@ struct ProtocolParser {
         if owner.isTypeBody, !isConvenience, !list.isPunctuation(index - 1, ".") {
             file.initializers.withOwnInitializers.insert(owner.name)
         }
+    }
+
+    /// Notes a `distributed func` of a type or extension body, whose signature
+    /// `DistributedFunctionTables` reads later.
+    private mutating func readDistributedFunction(at index: Int) {
+        guard let owner = memberOwner, let open = openBraces.last, let close = list.partner[open], close > index else { return }
+        let prefix = declarationPrefix(before: index)
+        guard prefix.modifiers.contains("distributed") else { return }
+        file.distributedFunctions.append(DistributedFunctionSite(
+            ownerName: owner.name, start: prefix.start, keyword: index, bodyEnd: close, access: prefix.access,
+            attributes: prefix.attributes, modifiers: prefix.modifiers, condition: currentCondition))
     }
 
     /// Notes a stored instance property without a default value in a type's body: `let name:

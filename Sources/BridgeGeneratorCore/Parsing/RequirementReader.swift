@@ -17,6 +17,9 @@ struct RequirementReader {
     var warnings: [String] = []
     /// The requirement, when it could be read; bridged only when there are no problems.
     var requirement: BridgedRequirement?
+    /// Whether a function that does not throw is a problem: it is for a bridged protocol's
+    /// requirement, not for a distributed function, which the runtime makes throwing.
+    var requiresThrows = true
 
     /// Reads the requirement whose keyword is at `keyword`, its attributes and modifiers
     /// already read by `RequirementParser`.
@@ -101,7 +104,7 @@ struct RequirementReader {
                 break effects
             }
         }
-        if !isThrowing {
+        if !isThrowing, requiresThrows {
             problems.append(notThrowing(name, fix: functionThrowsFix(name, hasParameters: hasParameters, isAsync: isAsync)))
         }
 

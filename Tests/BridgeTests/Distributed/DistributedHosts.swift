@@ -217,3 +217,28 @@ struct RunningCall {
         await cancelled.whenLocal { await $0.waitUntilOpen() }
     }
 }
+
+/// Overloads that share a name: the host tells their calls apart by their types.
+distributed actor Overloads {
+    typealias ActorSystem = BridgeActorSystem
+
+    distributed func describe(_ value: Int) -> String { "an Int, \(value)" }
+    distributed func describe(_ value: String) -> String { "a String, \(value)" }
+    distributed func describe(_ value: Int, _ other: Int) -> String { "two Ints, \(value + other)" }
+    distributed func one() -> Int { 1 }
+    distributed func one() -> String { "one" }
+}
+
+/// A call that suspends until another call lets it go.
+distributed actor ReleaseGate {
+    typealias ActorSystem = BridgeActorSystem
+    private let released = OneShotValue<Int>()
+
+    /// Opens `started`, then returns what `release` passes, once it has.
+    distributed func waitUntilReleased(started: Latch) async throws -> Int {
+        try await started.open()
+        return await released.value()
+    }
+
+    distributed func release(with value: Int) { released.set(value) }
+}

@@ -1,0 +1,60 @@
+import Distributed
+
+/// The generated functions of one distributed actor type (`_BridgeDistributedFunctions`), and
+/// which call target each one is: learned from the target's first call, which runs through
+/// `executeDistributedTarget` while the decoder and the result handler note the types they see.
+///
+/// A target is matched to the function with its name (the end of `RemoteCallTarget.description`),
+/// its argument types and its result type; overloads differ in one of them. A generic target
+/// never matches (its table has no generic functions), nor does one that threw before the first
+/// return (tried again at its next call).
+final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
+    private let functions: [_BridgeDistributedFunction<Act>]
+    /// By target identifier: the function's index in `functions`, or nil when none is the target.
+    private let learned = Locked<[String: Int?]>([:])
+
+    private init(_ functions: [_BridgeDistributedFunction<Act>]) { self.functions = functions }
+
+    /// The table of `Act`, when the generator made one.
+    static func of(_ type: Act.Type) -> DistributedFunctionTable? {
+        guard let generated = Act.self as? any _BridgeDistributedFunctions.Type else { return nil }
+        return DistributedFunctionTable(functions(of: generated))
+    }
+
+    private static func functions<Generated: _BridgeDistributedFunctions>(of type: Generated.Type) -> [_BridgeDistributedFunction<Act>] {
+        // `Generated` is `Act`, which the generic signature cannot say; the layout is the same.
+        unsafeBitCast(Generated._bridgeDistributedFunctions, to: [_BridgeDistributedFunction<Act>].self)
+    }
+
+    /// What to do with a call to `target`.
+    enum Lookup {
+        case function(_BridgeDistributedFunction<Act>)
+        /// Not known yet: run it through `executeDistributedTarget`, and `learn` from it.
+        case unknown
+        /// Run it through `executeDistributedTarget`.
+        case noFunction
+    }
+
+    func lookup(_ target: String) -> Lookup {
+        switch learned.withLock({ $0[target] }) {
+        case .none: .unknown
+        case .some(.none): .noFunction
+        case .some(.some(let index)): .function(functions[index])
+        }
+    }
+
+    /// The names of the functions that calls have been matched to, for tests.
+    var matchedNames: [String] {
+        learned.withLock { $0.values.compactMap { $0.map { functions[$0].name } } }.sorted()
+    }
+
+    /// Notes which function `target` is, from a call that returned.
+    func learn(_ target: String, argumentTypes: [ObjectIdentifier], resultType: ObjectIdentifier) {
+        let description = RemoteCallTarget(target).description
+        let index = functions.firstIndex { function in
+            (description == function.name || description.hasSuffix("." + function.name))
+                && function.argumentTypes == argumentTypes && function.resultType == resultType
+        }
+        learned.withLock { $0[target] = .some(index) }
+    }
+}
