@@ -22,8 +22,8 @@ final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
     }
 
     private static func functions<Generated: _BridgeDistributedFunctions>(of type: Generated.Type) -> [_BridgeDistributedFunction<Act>] {
-        // `Generated` is `Act`, which the generic signature cannot say; the layout is the same.
-        unsafeBitCast(Generated._bridgeDistributedFunctions, to: [_BridgeDistributedFunction<Act>].self)
+        // `Generated` is `Act`, which the generic signature cannot say; once per type.
+        Generated._bridgeDistributedFunctions as! [_BridgeDistributedFunction<Act>]
     }
 
     /// What to do with a call to `target`.
