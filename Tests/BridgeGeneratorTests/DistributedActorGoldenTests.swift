@@ -88,6 +88,7 @@ import Testing
                 private distributed func hidden() {}
                 distributed func many(_ values: Int...) -> Int { 0 }
                 distributed func constrained<T>(_ value: T) where T: Codable {}
+                @available(macOS 99, *) distributed func later() {}
                 #if os(Linux)
                 distributed func linuxOnly() -> [String: Int] { [:] }
                 #endif
@@ -142,30 +143,30 @@ import Testing
                     #if os(Linux)
                     functions.append(
                         _BridgeDistributedFunction("linuxOnly()", arguments: [], returns: ([String: Int]).self) { actor, arguments, result in
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 14)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 15)
                             let value: [String: Int] = try await actor.linuxOnly()
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 14)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 15)
                             try _bridgeDistributedResult(value, into: &result)
                             #sourceLocation()
                         })
                     #endif
                     functions.append(
                         _BridgeDistributedFunction("default(label:)", arguments: [(Int).self], returns: (Int?).self) { actor, arguments, result in
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 16)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 17)
                             let argument0 = try _bridgeDistributedArgument(&arguments, as: (Int).self)
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 16)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 17)
                             let value: Int? = try await actor.`default`(label: argument0)
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 16)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 17)
                             try _bridgeDistributedResult(value, into: &result)
                             #sourceLocation()
                         })
                     functions.append(
                         _BridgeDistributedFunction("fromExtension(_:)", arguments: [(Report).self], returns: (Bool).self) { actor, arguments, result in
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 20)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 21)
                             let argument0 = try _bridgeDistributedArgument(&arguments, as: (Report).self)
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 20)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 21)
                             let value: Bool = try await actor.fromExtension(argument0)
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 20)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 21)
                             try _bridgeDistributedResult(value, into: &result)
                             #sourceLocation()
                         })
@@ -179,9 +180,9 @@ import Testing
                     var functions: [_BridgeDistributedFunction<Tools.Probe>] = []
                     functions.append(
                         _BridgeDistributedFunction("ping()", arguments: [], returns: (String).self) { actor, arguments, result in
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 27)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 28)
                             let value: String = try await actor.ping()
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 27)
+                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 28)
                             try _bridgeDistributedResult(value, into: &result)
                             #sourceLocation()
                         })

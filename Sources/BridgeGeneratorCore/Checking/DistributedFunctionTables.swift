@@ -5,7 +5,8 @@
 ///
 /// A function is left out, and keeps the runtime's path, when the generated call might not
 /// compile or might not be the same call: a generic one, one with a `where` clause, an `inout`
-/// or variadic parameter, a private one, one whose signature cannot be read. The table is only
+/// or variadic parameter, a private one, one under `@available`, one whose signature cannot be
+/// read. The table is only
 /// an optimization: what it leaves out still works.
 enum DistributedFunctionTables {
     /// One actor's table.
@@ -49,6 +50,8 @@ enum DistributedFunctionTables {
     private static func read(_ site: DistributedFunctionSite, in file: ParsedFile) -> BridgedRequirement? {
         if let access = site.access, access < .internal { return nil }
         guard site.modifiers.isDisjoint(with: ["static", "class"]) else { return nil }
+        // A call from the generated file would need the same availability.
+        guard !site.attributes.contains(where: { $0.hasPrefix("@available") }) else { return nil }
         var reader = RequirementReader(
             list: file.list, path: file.path, start: site.start, keyword: site.keyword, end: site.bodyEnd,
             attributes: site.attributes, modifiers: [], protocolNamed: { _ in nil })
