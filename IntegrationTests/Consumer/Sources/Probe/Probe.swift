@@ -1,4 +1,5 @@
 import Bridge
+import Distributed
 import Foundation
 import Greeting
 
@@ -63,7 +64,35 @@ public enum Probe {
                 try await serve(BridgeOptions(user: "nobody", executable: "greeter-host"), expectUser: userID(of: "nobody"))
             }
         }
+        await check("distributed actor host") { try await serveActor(asNobody: getuid() == 0) }
         return failures == 0
+    }
+
+    /// Starts a distributed actor in a host (as `nobody` when root), calls it (the first call
+    /// to each function runs through the runtime, the later ones through the generated table)
+    /// and lets it call an actor of this process back.
+    private static func serveActor(asNobody: Bool) async throws -> String {
+        let system = BridgeActorSystem()
+        do {
+            let counter = try await system.start(HostCounter.self, options: asNobody ? BridgeOptions(user: "nobody") : BridgeOptions())
+            var total = 0
+            for amount in 1...3 { total = try await counter.add(amount) }
+            try expect(total == 6, "the host's total is \(total), not 6")
+            let facts = try await counter.facts()
+            let ownID = UInt32(ProcessInfo.processInfo.processIdentifier)
+            try expect(facts.count == 2 && facts[0] != ownID, "the actor reports \(facts); this process is \(ownID)")
+            let user = asNobody ? try userID(of: "nobody") : getuid()
+            try expect(facts[1] == user, "the actor runs as user \(facts[1]), not \(user)")
+            let listener = Listener(actorSystem: system)
+            let counted = try await counter.count(to: 3, tellingEachTo: listener)
+            let heard = await listener.whenLocal { $0.numbers } ?? []
+            try expect(counted == 3 && heard == [1, 2, 3], "the host counted \(counted) and this process heard \(heard)")
+            await system.shutdown()
+            return "pid \(facts[0]), uid \(facts[1])"
+        } catch {
+            await system.shutdown()
+            throw error
+        }
     }
 
     /// Starts a host, calls it, stops it, and checks each step.
