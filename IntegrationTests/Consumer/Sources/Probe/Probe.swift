@@ -11,8 +11,8 @@ import Darwin
 
 /// What every program shape of the deployment matrix checks, the way a user's program would
 /// use a bridge: a host started from this binary serves calls, one runs as `nobody` when asked,
-/// a dedicated host executable (next to this binary) serves the same type, and each stops
-/// cleanly. `IntegrationTests/run.sh` starts the shapes in every build mode and placement.
+/// a dedicated host executable (next to this binary) serves the same type, a distributed actor
+/// runs in a host and calls back, and each stops cleanly. `IntegrationTests/run.sh` starts the shapes in every build mode and placement.
 public enum Probe {
     /// Runs every check; prints one line per check and returns whether all passed.
     public static func run(shape: String) async -> Bool {
