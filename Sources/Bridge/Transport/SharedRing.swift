@@ -149,18 +149,21 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
     /// The CPU the consumer last waited on (what the other process wrote: a hint, no more).
     var consumersCPU: UInt32 { cbridge_load_u32(consumerCPU) }
 
-    /// How many bytes fit now.
-    func room() throws(SharedRing.Corrupt) -> Int {
+    /// How many bytes fit now, with at most `limit` unread (the whole ring when nil).
+    func room(limit: Int? = nil) throws(SharedRing.Corrupt) -> Int {
         let used = tail &- cbridge_load_acquire_u64(head)
         guard used <= mask + 1 else { throw SharedRing.Corrupt() }
-        return Int(mask + 1 - used)
+        let room = Int(mask + 1 - used)
+        guard let limit else { return room }
+        return max(0, min(room, limit - Int(used)))
     }
 
-    /// Copies in what fits of `bytes`, and wakes a consumer that sleeps on the flag.
+    /// Copies in what fits of `bytes` (with at most `limit` unread), and wakes a consumer that
+    /// sleeps on the flag.
     /// - Returns: How many were copied, and whether the consumer sleeps on the socket and
     ///   must be woken (its doorbell rung) to see them.
-    func write(_ bytes: UnsafeRawBufferPointer) throws(SharedRing.Corrupt) -> (count: Int, wakesConsumer: Bool) {
-        let count = min(try room(), bytes.count)
+    func write(_ bytes: UnsafeRawBufferPointer, limit: Int? = nil) throws(SharedRing.Corrupt) -> (count: Int, wakesConsumer: Bool) {
+        let count = min(try room(limit: limit), bytes.count)
         guard count > 0 else { return (0, false) }
         let start = Int(tail & mask)
         let first = min(count, Int(mask) + 1 - start)
@@ -179,12 +182,13 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
         }
     }
 
-    /// Waits until the consumer makes room, at most `nanoseconds` (it may wake early).
-    func waitForRoom(nanoseconds: Int64) {
+    /// Waits until the consumer makes room (with at most `limit` unread), at most
+    /// `nanoseconds` (it may wake early).
+    func waitForRoom(nanoseconds: Int64, limit: Int? = nil) {
         let signal = cbridge_load_u32(spaceSignal)
         cbridge_store_u32(parked, 1)
         cbridge_fence()
-        if (try? room()) ?? 1 > 0 {
+        if (try? room(limit: limit)) ?? 1 > 0 {
             cbridge_store_u32(parked, 0)
             return
         }

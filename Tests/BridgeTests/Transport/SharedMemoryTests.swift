@@ -102,4 +102,28 @@ import Glibc
         memory.storeBytes(of: tail &+ 1, toByteOffset: SharedRing.headOffset, as: UInt64.self)
         #expect(throws: SharedRing.Corrupt.self) { try writer.room() }
     }
+
+    /// While the reader runs on another CPU the writer keeps at most a window unread
+    /// (`SharedMemoryChannel.streamingWindow`): a write with a limit stops there, and room
+    /// within the limit grows as the reader takes bytes.
+    @Test func aWriteWithALimitLeavesAtMostThatMuchUnread() throws {
+        let capacity = 4096
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: SharedRing.size(capacity: capacity), alignment: 64)
+        defer { memory.deallocate() }
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: SharedRing.size(capacity: capacity))
+        let reader = SharedRingReader(base: memory, capacity: capacity)
+        let writer = SharedRingWriter(base: memory, capacity: capacity)
+        let bytes = [UInt8](repeating: 7, count: 3000)
+        #expect(try bytes.withUnsafeBytes { try writer.write($0, limit: 1024).count } == 1024)
+        #expect(try writer.room(limit: 1024) == 0)
+        #expect(try writer.room() == capacity - 1024)
+        #expect(try bytes.withUnsafeBytes { try writer.write($0, limit: 1024).count } == 0)
+        var buffer = [UInt8](repeating: 0, count: 100)
+        #expect(try buffer.withUnsafeMutableBytes { try reader.read(into: $0) } == 100)
+        #expect(try writer.room(limit: 1024) == 100)
+        // Without a limit the whole ring is room.
+        #expect(try bytes.withUnsafeBytes { try writer.write($0).count } == 3000)
+        #expect(try writer.room(limit: 1024) == 0)
+        #expect(try writer.room() == capacity - 924 - 3000)
+    }
 }
