@@ -56,4 +56,15 @@ import Testing
         #expect(try await waiting.value == 7)
         await system.shutdown()
     }
+
+    /// A host's call that calls the parent, which calls the host back before answering: the
+    /// first call suspends, and the host serves the second meanwhile (served strictly in turn,
+    /// this would wait for ever).
+    @Test func aCallBackIntoTheHostWhileItsCallWaitsIsServed() async throws {
+        let system = BridgeActorSystem()
+        let pinger = try await system.start(Pinger.self, options: .init(callTimeout: .seconds(20)))
+        let relay = Relay(actorSystem: system)
+        for _ in 0..<3 { #expect(try await pinger.ping(via: relay) == 42) }
+        await system.shutdown()
+    }
 }

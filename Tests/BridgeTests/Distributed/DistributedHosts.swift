@@ -242,3 +242,18 @@ distributed actor ReleaseGate {
 
     distributed func release(with value: Int) { released.set(value) }
 }
+
+/// Calls an actor of the parent that calls it back while its first call waits.
+distributed actor Pinger {
+    typealias ActorSystem = BridgeActorSystem
+
+    distributed func ping(via relay: Relay) async throws -> Int { try await relay.bounce(self) }
+    distributed func pong() -> Int { 42 }
+}
+
+/// An actor of the parent that calls a host's actor back.
+distributed actor Relay {
+    typealias ActorSystem = BridgeActorSystem
+
+    distributed func bounce(_ pinger: Pinger) async throws -> Int { try await pinger.pong() }
+}
