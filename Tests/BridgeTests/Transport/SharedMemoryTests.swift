@@ -70,37 +70,34 @@ import Glibc
     /// than the ring holds ahead of its own, a writer a reader's position ahead of its own.
     @Test func positionsNoWriterOrReaderCouldReachAreRefused() throws {
         let capacity = 4096
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: SharedRing.size(capacity: capacity), alignment: 64)
-        defer { memory.deallocate() }
-        memory.initializeMemory(as: UInt8.self, repeating: 0, count: SharedRing.size(capacity: capacity))
-        let reader = SharedRingReader(base: memory, capacity: capacity)
-        let writer = SharedRingWriter(base: memory, capacity: capacity)
-        // Round the ring several times, in odd sizes, and read back each byte.
-        var sent: UInt8 = 0
-        var received: UInt8 = 0
-        var buffer = [UInt8](repeating: 0, count: 1000)
-        for round in 0..<50 {
-            let bytes = (0..<(round * 37 % 997 + 1)).map { _ in sent &+= 1; return sent }
-            let written = try bytes.withUnsafeBytes { try writer.write($0).count }
-            #expect(written == bytes.count)
-            var left = written
-            while left > 0 {
-                let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-                for byte in buffer.prefix(count) {
-                    received &+= 1
-                    #expect(byte == received)
+        try withRing(capacity: capacity) { memory, reader, writer in
+            // Round the ring several times, in odd sizes, and read back each byte.
+            var sent: UInt8 = 0
+            var received: UInt8 = 0
+            var buffer = [UInt8](repeating: 0, count: 1000)
+            for round in 0..<50 {
+                let bytes = (0..<(round * 37 % 997 + 1)).map { _ in sent &+= 1; return sent }
+                let written = try bytes.withUnsafeBytes { try writer.write($0).count }
+                #expect(written == bytes.count)
+                var left = written
+                while left > 0 {
+                    let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+                    for byte in buffer.prefix(count) {
+                        received &+= 1
+                        #expect(byte == received)
+                    }
+                    left -= count
                 }
-                left -= count
             }
+            #expect(try writer.room() == capacity)
+            // A writer's position far ahead of the reader's.
+            let tail = memory.load(fromByteOffset: SharedRing.tailOffset, as: UInt64.self)
+            memory.storeBytes(of: tail &+ UInt64(capacity + 1), toByteOffset: SharedRing.tailOffset, as: UInt64.self)
+            #expect(throws: SharedRing.Corrupt.self) { try reader.available() }
+            // A reader's position ahead of the writer's.
+            memory.storeBytes(of: tail &+ 1, toByteOffset: SharedRing.headOffset, as: UInt64.self)
+            #expect(throws: SharedRing.Corrupt.self) { try writer.room() }
         }
-        #expect(try writer.room() == capacity)
-        // A writer's position far ahead of the reader's.
-        let tail = memory.load(fromByteOffset: SharedRing.tailOffset, as: UInt64.self)
-        memory.storeBytes(of: tail &+ UInt64(capacity + 1), toByteOffset: SharedRing.tailOffset, as: UInt64.self)
-        #expect(throws: SharedRing.Corrupt.self) { try reader.available() }
-        // A reader's position ahead of the writer's.
-        memory.storeBytes(of: tail &+ 1, toByteOffset: SharedRing.headOffset, as: UInt64.self)
-        #expect(throws: SharedRing.Corrupt.self) { try writer.room() }
     }
 
     /// While the reader runs on another CPU the writer keeps at most a window unread
@@ -108,22 +105,29 @@ import Glibc
     /// within the limit grows as the reader takes bytes.
     @Test func aWriteWithALimitLeavesAtMostThatMuchUnread() throws {
         let capacity = 4096
+        try withRing(capacity: capacity) { (_, reader, writer) throws in
+            let bytes = [UInt8](repeating: 7, count: 3000)
+            #expect(try bytes.withUnsafeBytes { try writer.write($0, limit: 1024).count } == 1024)
+            #expect(try writer.room(limit: 1024) == 0)
+            #expect(try writer.room() == capacity - 1024)
+            #expect(try bytes.withUnsafeBytes { try writer.write($0, limit: 1024).count } == 0)
+            var buffer = [UInt8](repeating: 0, count: 100)
+            #expect(try buffer.withUnsafeMutableBytes { try reader.read(into: $0) } == 100)
+            #expect(try writer.room(limit: 1024) == 100)
+            // Without a limit the whole ring is room.
+            #expect(try bytes.withUnsafeBytes { try writer.write($0).count } == 3000)
+            #expect(try writer.room(limit: 1024) == 0)
+            #expect(try writer.room() == capacity - 924 - 3000)
+        }
+    }
+
+    /// A ring of `capacity` bytes in zeroed memory of this process, with its reader and writer.
+    private func withRing(
+        capacity: Int, _ body: (UnsafeMutableRawPointer, SharedRingReader, SharedRingWriter) throws -> Void
+    ) throws {
         let memory = UnsafeMutableRawPointer.allocate(byteCount: SharedRing.size(capacity: capacity), alignment: 64)
         defer { memory.deallocate() }
         memory.initializeMemory(as: UInt8.self, repeating: 0, count: SharedRing.size(capacity: capacity))
-        let reader = SharedRingReader(base: memory, capacity: capacity)
-        let writer = SharedRingWriter(base: memory, capacity: capacity)
-        let bytes = [UInt8](repeating: 7, count: 3000)
-        #expect(try bytes.withUnsafeBytes { try writer.write($0, limit: 1024).count } == 1024)
-        #expect(try writer.room(limit: 1024) == 0)
-        #expect(try writer.room() == capacity - 1024)
-        #expect(try bytes.withUnsafeBytes { try writer.write($0, limit: 1024).count } == 0)
-        var buffer = [UInt8](repeating: 0, count: 100)
-        #expect(try buffer.withUnsafeMutableBytes { try reader.read(into: $0) } == 100)
-        #expect(try writer.room(limit: 1024) == 100)
-        // Without a limit the whole ring is room.
-        #expect(try bytes.withUnsafeBytes { try writer.write($0).count } == 3000)
-        #expect(try writer.room(limit: 1024) == 0)
-        #expect(try writer.room() == capacity - 924 - 3000)
+        try body(memory, SharedRingReader(base: memory, capacity: capacity), SharedRingWriter(base: memory, capacity: capacity))
     }
 }
