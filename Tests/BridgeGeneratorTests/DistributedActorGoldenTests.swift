@@ -72,8 +72,10 @@ import Testing
     }
 
     /// A table of the functions a host calls directly (`_BridgeDistributedFunctions`), for each
-    /// distributed actor a generated file can name: every distributed function whose call it can
-    /// write for certain, those of extensions too; the others keep the runtime's path.
+    /// top-level distributed actor: every distributed function whose call it can write for
+    /// certain, those of extensions too; the others keep the runtime's path. An actor nested in
+    /// another type (`Tools.Probe`) gets none: the types its functions name may be members of
+    /// the enclosing type, which a generated extension does not see.
     @Test func distributedFunctionsGetATableAndTheOnesItCannotCallAreLeftOut() {
         let source = """
             import Bridge
@@ -100,6 +102,14 @@ import Testing
                 struct Report: Codable {}
             }
 
+            private extension Indexer {
+                distributed func fromPrivateExtension() {}
+            }
+
+            @available(macOS 99, *) extension Indexer {
+                distributed func fromLaterExtension() {}
+            }
+
             enum Tools {
                 public distributed actor Probe {
                     public typealias ActorSystem = BridgeActorSystem
@@ -120,7 +130,7 @@ import Testing
         expectSameText(tables, """
             extension Indexer: _BridgeDistributedFunctions {
                 /// This actor's distributed functions, which a `BridgeActorSystem` host calls directly.
-                static var _bridgeDistributedFunctions: [_BridgeDistributedFunction<Indexer>] {
+                public static var _bridgeDistributedFunctions: [_BridgeDistributedFunction<Indexer>] {
                     var functions: [_BridgeDistributedFunction<Indexer>] = []
                     functions.append(
                         _BridgeDistributedFunction("count(in:_:)", arguments: [(String).self, (Int).self], returns: (Int).self) { actor, arguments, result in
@@ -167,22 +177,6 @@ import Testing
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 21)
                             let value: Bool = try await actor.fromExtension(argument0)
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 21)
-                            try _bridgeDistributedResult(value, into: &result)
-                            #sourceLocation()
-                        })
-                    return functions
-                }
-            }
-
-            extension Tools.Probe: _BridgeDistributedFunctions {
-                /// This actor's distributed functions, which a `BridgeActorSystem` host calls directly.
-                public static var _bridgeDistributedFunctions: [_BridgeDistributedFunction<Tools.Probe>] {
-                    var functions: [_BridgeDistributedFunction<Tools.Probe>] = []
-                    functions.append(
-                        _BridgeDistributedFunction("ping()", arguments: [], returns: (String).self) { actor, arguments, result in
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 28)
-                            let value: String = try await actor.ping()
-                            #sourceLocation(file: "Sources/Demo/Actors.swift", line: 28)
                             try _bridgeDistributedResult(value, into: &result)
                             #sourceLocation()
                         })

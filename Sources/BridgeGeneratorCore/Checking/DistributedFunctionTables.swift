@@ -5,8 +5,9 @@
 ///
 /// A function is left out, and keeps the runtime's path, when the generated call might not
 /// compile or might not be the same call: a generic one, one with a `where` clause, an `inout`
-/// or variadic parameter, a private one, one under `@available`, one whose signature cannot be
-/// read. The table is only
+/// or variadic parameter, a private one (or one of a `private extension`), one under
+/// `@available`, one whose signature cannot be read. So is every function of an actor nested in
+/// another type, or under `@available` itself. The table is only
 /// an optimization: what it leaves out still works.
 enum DistributedFunctionTables {
     /// One actor's table.
@@ -15,19 +16,21 @@ enum DistributedFunctionTables {
         var typeName: String
         /// The actor's `#if` condition, or nil when always.
         var condition: String?
-        /// The actor is `public` or `open`: the table's property must be `public` too.
-        var isPublic: Bool
         var functions: [BridgedRequirement]
     }
 
     /// The tables of `files`' distributed actors that have functions to put in one, in file order.
     static func find(in files: [ParsedFile]) -> [Table] {
-        var actors: [String: (condition: String?, isPublic: Bool, order: Int)] = [:]
+        var actors: [String: (condition: String?, order: Int)] = [:]
         for declaration in files.flatMap(\.typeDeclarations) where declaration.isDistributed {
             let name = declaration.qualifiedName
-            guard declaration.placement != .local, !declaration.isGeneric, actors[name] == nil else { continue }
+            // Only a top-level actor: a generated extension of `Outer.Indexer` does not see the
+            // other members of `Outer`, which the actor's functions may name.
+            guard declaration.placement == .topLevel, !declaration.isGeneric, actors[name] == nil else { continue }
             if let access = declaration.writtenAccess, access < .internal { continue }
-            actors[name] = (declaration.condition, declaration.writtenAccess.map { $0 >= .public } ?? false, actors.count)
+            // The generated extension would need the same availability.
+            guard !declaration.attributes.contains(where: { $0.hasPrefix("@available") }) else { continue }
+            actors[name] = (declaration.condition, actors.count)
         }
         var functions: [String: [BridgedRequirement]] = [:]
         var seen: Set<String> = []
@@ -42,7 +45,7 @@ enum DistributedFunctionTables {
         }
         return actors.sorted { $0.value.order < $1.value.order }.compactMap { name, actor in
             guard let list = functions[name], !list.isEmpty else { return nil }
-            return Table(typeName: name, condition: actor.condition, isPublic: actor.isPublic, functions: list)
+            return Table(typeName: name, condition: actor.condition, functions: list)
         }
     }
 

@@ -6,7 +6,9 @@ extension Emitter {
         let element = "_BridgeDistributedFunction<\(table.typeName)>"
         writer.block("extension \(table.typeName): _BridgeDistributedFunctions {") { writer in
             writer.line("/// This actor's distributed functions, which a `BridgeActorSystem` host calls directly.")
-            writer.block("\(table.isPublic ? "public " : "")static var _bridgeDistributedFunctions: [\(element)] {") { writer in
+            // `public` whatever the actor's access: a requirement of a public protocol needs a
+            // witness at least as visible as the type, and `public` is allowed on any member.
+            writer.block("public static var _bridgeDistributedFunctions: [\(element)] {") { writer in
                 writer.line("var functions: [\(element)] = []")
                 for function in table.functions {
                     writer.conditional(function.condition) { writer in

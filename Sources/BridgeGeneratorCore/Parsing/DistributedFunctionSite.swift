@@ -10,8 +10,9 @@ struct DistributedFunctionSite: Hashable, Sendable {
     var keyword: Int
     /// The index of the `}` that closes the body it is declared in.
     var bodyEnd: Int
-    /// The access level written on it, or nil when none was written.
+    /// The access level written on it or on its extension (the lower), or nil when none was.
     var access: AccessLevel?
+    /// Its attributes, and those of the extension it is declared in.
     var attributes: [String]
     var modifiers: Set<String>
     /// The `#if` condition it is compiled under, or nil when always.

@@ -28,6 +28,9 @@ struct ProtocolParser {
     /// walk up the stack.
     private var memberScopes: [String?] = []
     private var bodyOwners: [Int: BraceOwner] = [:]
+    /// For each extension's body, by its `{`: the access level and attributes written on the
+    /// extension, which its members take on (`private extension`, `@available(...) extension`).
+    private var extensionPrefixes: [Int: (access: AccessLevel?, attributes: [String])] = [:]
     private var conditions = CompilationConditions()
 
     /// Parses one file. Never fails: problems in bridged protocols become diagnostics, and
@@ -168,9 +171,14 @@ struct ProtocolParser {
         guard let owner = memberOwner, let open = openBraces.last, let close = list.partner[open], close > index else { return }
         let prefix = declarationPrefix(before: index)
         guard prefix.modifiers.contains("distributed") else { return }
+        // A member of `private extension` is private; one of `@available(...) extension` is
+        // under that availability.
+        let enclosing = extensionPrefixes[open]
+        let access = [prefix.access, enclosing?.access].compactMap { $0 }.min()
         file.distributedFunctions.append(DistributedFunctionSite(
-            ownerName: owner.name, start: prefix.start, keyword: index, bodyEnd: close, access: prefix.access,
-            attributes: prefix.attributes, modifiers: prefix.modifiers, condition: currentCondition))
+            ownerName: owner.name, start: prefix.start, keyword: index, bodyEnd: close, access: access,
+            attributes: prefix.attributes + (enclosing?.attributes ?? []), modifiers: prefix.modifiers,
+            condition: currentCondition))
     }
 
     /// Notes a stored instance property without a default value in a type's body: `let name:
@@ -269,7 +277,11 @@ struct ProtocolParser {
         guard !components.isEmpty else { return }
         let header = readTypeHeader(from: next, allowsGenericParameters: false)
         let extendedName = components.joined(separator: ".")
-        if let body = header.body { bodyOwners[body] = .extension(name: extendedName) }
+        if let body = header.body {
+            bodyOwners[body] = .extension(name: extendedName)
+            let prefix = declarationPrefix(before: index)
+            if prefix.access != nil || !prefix.attributes.isEmpty { extensionPrefixes[body] = (prefix.access, prefix.attributes) }
+        }
         guard placement == .topLevel else { return }
         file.conformanceSites.append(.extension(ExtensionDeclaration(
             extendedName: extendedName, hasGenericArguments: hasGenericArguments,
