@@ -102,7 +102,8 @@ final class HostSession: Sendable {
             session: self, reader: reader, side: side,
             methods: BoundMethods(Real._bridgeMethods, boundTo: real, resultLimit: hello.maximumMessageSize),
             concurrent: Real._bridgeTakesConcurrentCalls,
-            inPlace: Real.self is any StartsCallsInPlace.Type ? ServingExecutor() : nil,
+            // Only for calls in tasks of their own: the serving task must not suspend in place.
+            inPlace: Real._bridgeTakesConcurrentCalls && Real.self is any StartsCallsInPlace.Type ? ServingExecutor() : nil,
             fileSizeLimited: hello.confinement.limits.fileSize != nil)
         // A cancel interrupts the call in turn by cancelling the task that runs it; serving goes
         // on in a fresh task.

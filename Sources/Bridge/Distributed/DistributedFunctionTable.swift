@@ -4,12 +4,15 @@ import Distributed
 /// which call target each one is: learned from the target's first call, which runs through
 /// `executeDistributedTarget` while the decoder and the result handler note the types they see.
 ///
-/// A target is matched to the function with its name (the end of `RemoteCallTarget.description`),
-/// its argument types and its result type; overloads differ in one of them. A generic target
+/// A target is matched to the function with its name (`RemoteCallTarget.description`, which
+/// names the actor type too), its argument types and its result type; overloads differ in one
+/// of them. A generic target
 /// never matches (its table has no generic functions), nor does one that threw before the first
 /// return (tried again at its next call).
 final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
     private let functions: [_BridgeDistributedFunction<Act>]
+    /// `Module.Indexer`, as a target's description names the actor type.
+    private let typeName = String(reflecting: Act.self)
     /// By target identifier: the function's index in `functions`, or nil when none is the target.
     private let learned = Locked<[String: Int?]>([:])
 
@@ -50,9 +53,11 @@ final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
 
     /// Notes which function `target` is, from a call that returned.
     func learn(_ target: String, argumentTypes: [ObjectIdentifier], resultType: ObjectIdentifier) {
+        // The actor's own function, `Module.Indexer.count(in:)`: not one of the same name and
+        // types that a protocol's extension declares, whose target names the protocol.
         let description = RemoteCallTarget(target).description
         let index = functions.firstIndex { function in
-            (description == function.name || description.hasSuffix("." + function.name))
+            description == typeName + "." + function.name
                 && function.argumentTypes == argumentTypes && function.resultType == resultType
         }
         learned.withLock { $0[target] = .some(index) }

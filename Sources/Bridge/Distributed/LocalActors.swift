@@ -37,10 +37,13 @@ final class LocalActors: Sendable {
 
     private func table<Act: DistributedActor>(of type: Act.Type) -> DistributedFunctionTable<Act>? {
         let key = ObjectIdentifier(type)
-        if let known = tables.withLock({ $0[key] }) { return known as? DistributedFunctionTable<Act> }
-        let table = DistributedFunctionTable.of(type)
-        tables.withLock { $0[key] = table ?? NoTable.shared }
-        return table
+        // Made under the lock, so that all actors of a type share one table and what it learns.
+        return tables.withLock { tables in
+            if let known = tables[key] { return known as? DistributedFunctionTable<Act> }
+            let table = DistributedFunctionTable.of(type)
+            tables[key] = table ?? NoTable.shared
+            return table
+        }
     }
 
     /// Forgets an actor that resigned its id.

@@ -178,8 +178,8 @@ package final class SharedMemoryChannel: @unchecked Sendable {
             // Pieces only while the reader runs beside the writer: on one CPU it cannot, and
             // is better woken once for all that fits. (The spin's budget alone does not tell:
             // on one CPU the writer never spins, so the budget keeps its first value.)
-            let streams = bytes.count > Self.largestPiece && otherSideRunsElsewhere() && writeSpin.expectsTheOtherSideAwake
-            let piece = streams ? Self.largestPiece : bytes.count
+            let streams = streams()
+            let piece = streams && bytes.count > Self.largestPiece ? Self.largestPiece : bytes.count
             (count, wakes) = try outgoing.write(
                 UnsafeRawBufferPointer(rebasing: bytes.prefix(piece)), limit: streams ? Self.streamingWindow : nil)
         } catch {
@@ -190,6 +190,12 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         }
         if wakes { ringDoorbell() }
         return count > 0 ? .bytes(count) : .wouldBlock
+    }
+
+    /// Whether the reader runs on another CPU and is awake, as the writer's spins found: the two
+    /// then stream, the writer keeping at most `streamingWindow` unread.
+    private func streams() -> Bool {
+        otherSideRunsElsewhere() && writeSpin.expectsTheOtherSideAwake
     }
 
     /// Writes all of `bytes`, waiting for room as long as it takes (the host's replies: its
