@@ -2,7 +2,11 @@
 /// where each runs until it first suspends (`RunningCalls.startInPlace`), rather than in a task
 /// that a pool thread must be woken for.
 ///
-/// Only for a type whose calls are serialized anyway, as an actor host's are by its actor: in
-/// place, a call that computes without suspending holds up the reading of the next call, which
-/// would take away the parallelism a plain `BridgeConcurrentCalls` type asked for.
+/// Only for a type whose calls are mostly serialized anyway, as an actor host's are by its
+/// actor: in place, a call that computes (or blocks) without suspending holds up the reading of
+/// the next call, which would take away the parallelism a plain `BridgeConcurrentCalls` type
+/// asked for. What an actor host gives up: while one call runs before its first suspension,
+/// calls to the host's other actors wait too; and child tasks the call starts before then
+/// (`async let`, a task group) inherit the executor and start on the serving thread, one after
+/// another, each until it first suspends.
 package protocol StartsCallsInPlace: BridgeConcurrentCalls {}
