@@ -81,9 +81,7 @@ import Testing
     @Test func restartOptionsAreRefused() async throws {
         let system = BridgeActorSystem()
         let error = await #expect(throws: BridgeError.self) {
-            var options = BridgeOptions()
-            options.restart = .onCrash(maximumRestarts: 1, within: .seconds(1))
-            return try await system.start(FileCounter.self, options: options)
+            try await system.start(FileCounter.self, options: .init(restart: .onCrash(maximumRestarts: 1, within: .seconds(1))))
         }
         #expect(error?.code == .startFailed)
     }
@@ -151,9 +149,7 @@ import Testing
 
     @Test func aFrozenHostIsKilledByTheHangCheckAndItsCallsFail() async throws {
         let system = BridgeActorSystem()
-        var options = BridgeOptions()
-        options.hangTimeout = .milliseconds(300)
-        let counter = try await system.start(FileCounter.self, options: options)
+        let counter = try await system.start(FileCounter.self, options: .init(hangTimeout: .milliseconds(300)))
         let pid = try #require(system.processID(of: counter))
         let pending = await RunningCall.start(on: counter, in: system)
         // A stopped process runs nothing, the thread that answers pings included.

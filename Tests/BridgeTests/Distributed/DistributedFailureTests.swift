@@ -53,9 +53,7 @@ import Testing
 
     @Test func aCallWaitsAtMostTheCallTimeout() async throws {
         let system = BridgeActorSystem()
-        var options = BridgeOptions()
-        options.callTimeout = .milliseconds(300)
-        let counter = try await system.start(FileCounter.self, options: options)
+        let counter = try await system.start(FileCounter.self, options: .init(callTimeout: .milliseconds(300)))
         let started = Latch(actorSystem: system)
         let cancelled = Latch(actorSystem: system)
         let error = await #expect(throws: BridgeError.self) {
@@ -67,9 +65,7 @@ import Testing
 
     @Test func stopWaitsForNothingAndFailsAPendingCall() async throws {
         let system = BridgeActorSystem()
-        var options = BridgeOptions()
-        options.stopTimeout = .milliseconds(200)
-        let counter = try await system.start(FileCounter.self, options: options)
+        let counter = try await system.start(FileCounter.self, options: .init(stopTimeout: .milliseconds(200)))
         let pid = try #require(system.processID(of: counter))
         let pending = await RunningCall.start(on: counter, in: system)
         await system.stop(counter)
