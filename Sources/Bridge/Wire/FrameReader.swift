@@ -175,7 +175,7 @@ package final class FrameReader {
         } else {
             payload = FrameStorage.take(capacity: payloadSize)
             payload.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + buffered)]))
-            if buffered < payloadSize { payload.append(contentsOf: repeatElement(0, count: payloadSize - buffered)) }
+            if buffered < payloadSize { payload.appendZeros(payloadSize - buffered) }
         }
         start += buffered
         if buffered == payloadSize {
