@@ -42,7 +42,7 @@ final class LocalMirror: Mirror {
 
 /// A megabyte or so whose every byte depends on `seed` and its position.
 private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
-    Data((0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ seed &* 7) })
+    patternedData(count: count, seed: seed &* 7)
 }
 
 @Suite struct ReadingRoleTests {

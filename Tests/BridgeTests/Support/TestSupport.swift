@@ -96,3 +96,14 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         Thread { continuation.resume(returning: body()) }.start()
     }
 }
+
+/// `count` bytes in a pattern that depends on `seed`, so that a misplaced or reused byte
+/// shows. Filled through a buffer pointer: `map` over a range of millions, unspecialized in a
+/// debug build, held a pool thread for a second or more while the suite ran.
+func patternedData(count: Int, seed: Int) -> Data {
+    var data = Data(count: count)
+    data.withUnsafeMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
+        for index in 0..<count { bytes[index] = UInt8(truncatingIfNeeded: index &* 31 &+ seed) }
+    }
+    return data
+}

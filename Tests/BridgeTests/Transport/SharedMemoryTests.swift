@@ -17,13 +17,13 @@ import Glibc
         return options
     }
 
-    /// Messages larger than a ring (256 KiB) go through it in parts, both ways, while the
+    /// Messages larger than a ring (1 MiB) go through it in parts, both ways, while the
     /// other side reads them: the writer waits for room, the reader for bytes.
     @Test(arguments: [true, false])
     func messagesLargerThanTheRingComeWhole(sharedMemory: Bool) async throws {
         let bridge = try await Bridge<Echoer>.start(options(sharedMemory: sharedMemory))
         for size in [0, 1, 4095, SharedMemoryChannel.ringCapacity - 9, SharedMemoryChannel.ringCapacity, 3 << 20] {
-            let data = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ size) })
+            let data = patternedData(count: size, seed: size)
             #expect(try await bridge.client.echoData(data) == data, "\(size) bytes")
         }
         await bridge.stop()
