@@ -178,10 +178,9 @@ package final class SharedMemoryChannel: @unchecked Sendable {
             // Pieces only while the reader runs beside the writer: on one CPU it cannot, and
             // is better woken once for all that fits. (The spin's budget alone does not tell:
             // on one CPU the writer never spins, so the budget keeps its first value.)
-            let streams = streams()
-            let piece = streams && bytes.count > Self.largestPiece ? Self.largestPiece : bytes.count
-            (count, wakes) = try outgoing.write(
-                UnsafeRawBufferPointer(rebasing: bytes.prefix(piece)), limit: streams ? Self.streamingWindow : nil)
+            let limit = writeLimit(elsewhere: otherSideRunsElsewhere())
+            let piece = limit != nil && bytes.count > Self.largestPiece ? Self.largestPiece : bytes.count
+            (count, wakes) = try outgoing.write(UnsafeRawBufferPointer(rebasing: bytes.prefix(piece)), limit: limit)
         } catch {
             // The other process wrote a position it could not have: end the conversation, so
             // that whoever reads sees the end instead of waiting for a reply.
@@ -192,10 +191,11 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         return count > 0 ? .bytes(count) : .wouldBlock
     }
 
-    /// Whether the reader runs on another CPU and is awake, as the writer's spins found: the two
-    /// then stream, the writer keeping at most `streamingWindow` unread.
-    private func streams() -> Bool {
-        otherSideRunsElsewhere() && writeSpin.expectsTheOtherSideAwake
+    /// The most a write may leave unread: `streamingWindow` while the reader runs on another
+    /// CPU (`elsewhere`) and is awake, as the writer's spins found, for the two then stream;
+    /// otherwise nil, the whole ring.
+    private func writeLimit(elsewhere: Bool) -> Int? {
+        elsewhere && writeSpin.expectsTheOtherSideAwake ? Self.streamingWindow : nil
     }
 
     /// Writes all of `bytes`, waiting for room as long as it takes (the host's replies: its
@@ -224,7 +224,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     func waitForRoom(atMost timeout: Duration) -> Bool {
         // While streaming, room counts within the window, as `sendWithoutWaiting` writes.
         let elsewhere = otherSideRunsElsewhere()
-        let limit = elsewhere && writeSpin.expectsTheOtherSideAwake ? Self.streamingWindow : nil
+        let limit = writeLimit(elsewhere: elsewhere)
         if elsewhere, writeSpin.spin(until: { ((try? outgoing.room(limit: limit)) ?? 1) > 0 }) { return true }
         guard !closed.withLock({ $0 }), !System.peerHasGone(socket) else { return false }
         outgoing.waitForRoom(nanoseconds: min(timeout, Self.roomWait).wholeNanoseconds, limit: limit)
