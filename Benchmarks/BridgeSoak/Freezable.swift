@@ -35,7 +35,7 @@ final class LocalSoakFreezable: SoakFreezable, BridgeConcurrentCalls {
     init() {}
 
     func smallReply(marker: String) async throws -> Int {
-        FileManager.default.createFile(atPath: marker, contents: nil)
+        _ = FileManager.default.createFile(atPath: marker, contents: nil)  // the soak waits for it; a failure shows there
         while true { pause() }
     }
 
@@ -56,7 +56,7 @@ final class LocalSoakFreezable: SoakFreezable, BridgeConcurrentCalls {
     func elements(marker: String) async throws -> AsyncThrowingStream<Int, any Error> {
         AsyncThrowingStream { continuation in
             continuation.yield(1)
-            FileManager.default.createFile(atPath: marker, contents: nil)
+            _ = FileManager.default.createFile(atPath: marker, contents: nil)  // the soak waits for it; a failure shows there
         }
     }
 
@@ -69,7 +69,7 @@ final class LocalSoakFreezable: SoakFreezable, BridgeConcurrentCalls {
         // Length 1,005, kind `call` (4), call id 1, and 10 of the 1,000 bytes promised.
         let bytes: [UInt8] = [0xED, 0x03, 0, 0, 4, 1, 0, 0, 0] + [UInt8](repeating: 1, count: 10)
         _ = write(4, bytes, bytes.count)
-        FileManager.default.createFile(atPath: marker, contents: nil)
+        _ = FileManager.default.createFile(atPath: marker, contents: nil)  // the soak waits for it; a failure shows there
         while true { withExtendedLifetime(gate) { _ = pause() } }
     }
 
