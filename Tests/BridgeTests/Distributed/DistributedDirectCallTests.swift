@@ -67,4 +67,17 @@ import Testing
         for _ in 0..<3 { #expect(try await pinger.ping(via: relay) == 42) }
         await system.shutdown()
     }
+
+    /// From the main actor, where most calls come from: the direct path and a call back into the
+    /// parent, whose actor runs while the main actor waits.
+    @MainActor @Test func callsFromTheMainActorRunAndAreCalledBack() async throws {
+        let system = BridgeActorSystem()
+        let pinger = try await system.start(Pinger.self, options: .init(callTimeout: .seconds(20)))
+        let relay = Relay(actorSystem: system)
+        for _ in 0..<3 {
+            #expect(try await pinger.pong() == 42)
+            #expect(try await pinger.ping(via: relay) == 42)
+        }
+        await system.shutdown()
+    }
 }
