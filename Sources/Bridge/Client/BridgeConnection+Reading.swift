@@ -76,6 +76,7 @@ extension _BridgeConnection {
             }
         }
         defer { timer?.cancel() }
+        var resumedAtOnce = false
         let frame = try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 let suspension = state.withLock { state in
@@ -89,7 +90,10 @@ extension _BridgeConnection {
                 let (handOff, ready, gaveUp) = (suspension.handOff, suspension.ready, suspension.gaveUp)
                 perform(handOff)
                 if gaveUp { sendCancel(callID) }
-                if let ready { continuation.resume(with: ready) }
+                if let ready {
+                    resumedAtOnce = true
+                    continuation.resume(with: ready)
+                }
             }
         } onCancel: {
             cancel(callID)
@@ -97,7 +101,9 @@ extension _BridgeConnection {
         // Whoever read the frame handed it over under `state`'s lock. Taking the lock once
         // makes that hand-over visible to ThreadSanitizer, which cannot see the synchronization
         // inside the concurrency runtime that resumed this task.
-        state.withLock { _ in }
+        state.withLock { state in
+            if !resumedAtOnce { state.resumedTaskRuns() }
+        }
         return frame
     }
 
@@ -185,6 +191,7 @@ extension _BridgeConnection {
     ///   that, then end the connection.
     /// - Returns: False once the connection has ended.
     func readForOthers(untilTheEnd: Bool) -> Bool {
+        state.withLock { _ in transport.noteLoneCall(false) }
         while true {
             if !untilTheEnd && !readsOnlyOnThread && !transport.hasBufferedFrame {
                 if state.withLock({ $0.ownReaderIdles() }) { return true }

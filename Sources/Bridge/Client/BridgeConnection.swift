@@ -298,7 +298,11 @@ public final class _BridgeConnection: Sendable {
     ) async throws -> Frame {
         var frame = frame
         let deadline = callTimeout.map { Moment.now + $0 }
-        let registration = try state.withLock { state throws(BridgeError) in try state.registerTask(method: signature, stream: stream) }
+        let registration = try state.withLock { state throws(BridgeError) in
+            let registration = try state.registerTask(method: signature, stream: stream)
+            noteLoneCall(state, readingOwnReply: registration.readsOwnReply)
+            return registration
+        }
         perform(registration.handOff)
         let (callID, readsOwnReply, othersInFlight) = (registration.callID, registration.readsOwnReply, registration.othersInFlight)
         registered(callID)
@@ -319,20 +323,37 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
+    /// Says whether the call just registered in `state` is a lone call whose caller reads its
+    /// reply (`FrameTransport.noteLoneCall(_:)`): not while tasks resumed with their replies
+    /// have yet to run, for they are likely to call again at once. Called under `state`'s lock.
+    private func noteLoneCall(_ state: borrowing ConnectionState, readingOwnReply: Bool) {
+        transport.noteLoneCall(readingOwnReply && state.resumedTasks == 0)
+    }
+
     /// Sends a call and blocks until its reply arrives, reading it itself unless another
     /// caller reads.
     func exchangeBlocking(_ frame: consuming _WireWriter, method signature: String) throws -> Frame {
         let deadline = callTimeout.map { Moment.now + $0 }
         let callID: UInt32
         var blocked: BlockingReply?
-        switch try state.withLock({ state throws(BridgeError) in try state.registerThread(method: signature, reply: nil) }) {
+        let registration = try state.withLock { state throws(BridgeError) in
+            let registration = try state.registerThread(method: signature, reply: nil)
+            noteLoneCall(state, readingOwnReply: registration.readsOwnReply)
+            return registration
+        }
+        switch registration {
         case .reads(let id):
             callID = id
         case .waits:
             preconditionFailure("a caller that gave no BlockingReply was made to wait on one")
         case .needsReply:
             let reply = BlockingReply()
-            switch try state.withLock({ state throws(BridgeError) in try state.registerThread(method: signature, reply: reply) }) {
+            let registration = try state.withLock { state throws(BridgeError) in
+                let registration = try state.registerThread(method: signature, reply: reply)
+                noteLoneCall(state, readingOwnReply: registration.readsOwnReply)
+                return registration
+            }
+            switch registration {
             case .reads(let id):
                 callID = id
             case .waits(let id):

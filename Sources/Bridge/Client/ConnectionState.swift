@@ -76,6 +76,9 @@ struct ConnectionState: Sendable {
     private(set) var streams: [UInt32: StreamInbox] = [:]
     private(set) var closure: Closure?
     private(set) var reader = Reader.nobody
+    /// Tasks resumed with their replies that have not run yet: they are likely to call again at
+    /// once, so a call made meanwhile is not a lone call (`FrameTransport.noteLoneCall(_:)`).
+    private(set) var resumedTasks = 0
     /// How many pending waiters are blocked threads, which can take the reading role.
     private(set) var blockedCallers = 0
     /// The socket reached its end and the host was reaped; the own reader lets go of it.
@@ -192,6 +195,10 @@ struct ConnectionState: Sendable {
         /// was registered; try again with one. (Most blocking calls read their own reply, so
         /// they need not allocate one.)
         case needsReply
+
+        var readsOwnReply: Bool {
+            if case .reads = self { true } else { false }
+        }
     }
 
     /// A call made by a thread that blocks begins: it reads its own reply if nobody reads,
@@ -370,10 +377,15 @@ struct ConnectionState: Sendable {
         case .thread:
             blockedCallers -= 1
         case .task:
-            break
+            resumedTasks += 1
         }
         self.pending.removeValue(forKey: frame.callID)
         return .waiter(pending.waiter)
+    }
+
+    /// A task resumed with its reply (by `replyArrived`) runs.
+    mutating func resumedTaskRuns() {
+        if resumedTasks > 0 { resumedTasks -= 1 }
     }
 
     // MARK: Streams

@@ -19,6 +19,11 @@ protocol FrameTransport: AnyObject, Sendable {
     /// The next frame if all of it is here now; else `.timedOut`, keeping what came.
     func nextFrameWithoutWaiting() throws(BridgeError) -> FrameArrival
 
+    /// Says whether one call is in flight, whose caller reads its reply: a shared-memory
+    /// transport then waits by handing the CPU over to the host when the two share one
+    /// (`SharedMemoryChannel.noteLoneCall(_:)`). Said under the connection state's lock.
+    func noteLoneCall(_ lone: Bool)
+
     /// Whether a whole frame has been read already, so that the next read takes no bytes
     /// from the other process.
     var hasBufferedFrame: Bool { get }

@@ -45,11 +45,26 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     }
 
     private let memory: SharedMemory
+    private let side: Side
     private let socket: FileDescriptor
     private let incoming: SharedRingReader
     private let outgoing: SharedRingWriter
-    /// How long a wait for bytes spins before it parks (the reading role's).
+    /// How long a wait for bytes spins before it parks (the reading role's), while the other
+    /// side runs on another CPU.
     private var readSpin = AdaptiveSpin()
+    /// How long a wait for bytes yields to the other side before it parks, while the two run
+    /// on one CPU.
+    private var readHandOver = AdaptiveSpin(.handingOver)
+    /// Says whether the parent has one call in flight, whose caller reads its reply: then, on
+    /// the host's CPU, the parent's waits hand the CPU over rather than sleep
+    /// (`AdaptiveSpin.Pace.handingOver`), and so do the host's, for as long as it holds. With
+    /// several calls in flight both sides sleep and wake as before: handing over there ran the
+    /// host on part of the parent's batch, and 8 calls in flight on one CPU took 10.4 µs each
+    /// instead of 7.8. Published in the ring the parent reads, for the host; the parent's
+    /// connection says it under its state's lock, so that the last word is the true one.
+    package func noteLoneCall(_ lone: Bool) {
+        incoming.noteHandingOver(lone)
+    }
     /// How long a wait for room spins before it sleeps (the writer's).
     private var writeSpin = AdaptiveSpin()
     /// Where doorbells are read to, and dropped.
@@ -62,6 +77,7 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     package init(memory: SharedMemory, socket: FileDescriptor, side: Side) {
         self.memory = memory
         self.socket = socket
+        self.side = side
         let first = memory.base
         let second = memory.base + SharedRing.size(capacity: Self.ringCapacity)
         switch side {
@@ -148,9 +164,9 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         }
     }
 
-    /// Whether the other side last waited on another CPU than this thread runs on now:
-    /// spinning helps only then. On the same CPU the other side cannot run while this one
-    /// spins, and a spin that yields the CPU would look like success, and keep spinning.
+    /// Whether the other side last waited on another CPU than this thread runs on now: then
+    /// a spin pauses between looks while it writes. On the same CPU it cannot run while this
+    /// side spins, only when this side yields the CPU (`AdaptiveSpin.Pace.handingOver`).
     private func otherSideRunsElsewhere() -> Bool {
         let mine = cbridge_current_cpu()
         incoming.noteCPU(mine)
@@ -162,9 +178,17 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     private func spinForBytes() throws(SharedRing.Corrupt) -> Int {
         let waiting = try incoming.available()
         if waiting > 0 { return waiting }
-        guard otherSideRunsElsewhere() else { return 0 }
-        guard try readSpin.spin(until: { () throws(SharedRing.Corrupt) in try incoming.available() > 0 }) else { return 0 }
-        return try incoming.available()
+        let arrived = { () throws(SharedRing.Corrupt) in try self.incoming.available() > 0 }
+        let spun: Bool
+        if otherSideRunsElsewhere() {
+            spun = try readSpin.spin(until: arrived)
+        } else {
+            // The parent's word, in the ring it reads: the parent leads, the host follows, and
+            // both stop handing over once calls are no longer lone.
+            let lone = { self.side == .parent ? self.incoming.handsOver : self.outgoing.consumerHandsOver }
+            spun = lone() ? try readHandOver.spin(until: { () throws(SharedRing.Corrupt) in try arrived() || !lone() }) : false
+        }
+        return spun ? try incoming.available() : 0
     }
 
     // MARK: Writing

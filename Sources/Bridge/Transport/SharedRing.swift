@@ -4,7 +4,8 @@ import CBridge
 /// producer writes and the consumer reads, with no system call while both are awake.
 ///
 /// Layout, from `base`: the producer's position (`tail`, 64-bit), the consumer's (`head`),
-/// each on a cache line of its own; the consumer's parked flag; the producer's parked flag and
+/// each on a cache line of its own; the consumer's parked flag, the CPU it last waited on and
+/// whether it waits by handing that CPU over; the producer's parked flag and
 /// the word it waits on for room (a futex); then `capacity` bytes (a power of two). Positions
 /// count bytes since the start and wrap at 2^64; a byte's place is its position modulo the
 /// capacity.
@@ -23,6 +24,9 @@ enum SharedRing {
     /// The CPU the consumer last waited on: the producer's side spins only when its own
     /// differs (`SharedMemoryChannel`).
     static let consumerCPUOffset = 136
+    /// Whether the consumer waits by handing its CPU over to the producer (yielding it)
+    /// rather than sleeping: then so does the producer, when it waits in turn on the same CPU.
+    static let consumerHandsOverOffset = 140
     static let producerParkedOffset = 192
     static let spaceSignalOffset = 196
 
@@ -47,6 +51,9 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
     private var head: UInt64 = 0
     /// The CPU last written to `cpuInMemory`.
     private var notedCPU = UInt32.max
+    private let handsOverInMemory: UnsafeMutablePointer<UInt32>
+    /// The value last written to `handsOverInMemory`.
+    private(set) var handsOver = false
 
     /// - Parameter base: The ring's start in the mapping; the mapping outlives the reader.
     init(base: UnsafeMutableRawPointer, capacity: Int) {
@@ -56,6 +63,7 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
         producerParked = (base + SharedRing.producerParkedOffset).assumingMemoryBound(to: UInt32.self)
         spaceSignal = (base + SharedRing.spaceSignalOffset).assumingMemoryBound(to: UInt32.self)
         cpuInMemory = (base + SharedRing.consumerCPUOffset).assumingMemoryBound(to: UInt32.self)
+        handsOverInMemory = (base + SharedRing.consumerHandsOverOffset).assumingMemoryBound(to: UInt32.self)
         data = base + SharedRing.controlSize
         mask = UInt64(capacity - 1)
     }
@@ -94,6 +102,14 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
         cbridge_store_u32(cpuInMemory, cpu)
     }
 
+    /// Says whether the consumer waits by handing its CPU over, for the other side to read.
+    /// Not for the holder of the reading role alone: callers must take turns (a lock).
+    func noteHandingOver(_ handsOver: Bool) {
+        guard handsOver != self.handsOver else { return }
+        self.handsOver = handsOver
+        cbridge_store_u32(handsOverInMemory, handsOver ? 1 : 0)
+    }
+
     /// How a parked consumer sleeps, as its parked flag says.
     enum Sleep: UInt32 {
         /// In `recv` on the socket (or the event loop's wait for it): woken by a doorbell.
@@ -127,6 +143,7 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
     private let head: UnsafeMutablePointer<UInt64>
     private let consumerParked: UnsafeMutablePointer<UInt32>
     private let consumerCPU: UnsafeMutablePointer<UInt32>
+    private let consumerHandsOverFlag: UnsafeMutablePointer<UInt32>
     private let parked: UnsafeMutablePointer<UInt32>
     private let spaceSignal: UnsafeMutablePointer<UInt32>
     private let data: UnsafeMutableRawPointer
@@ -139,6 +156,7 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
         tailInMemory = (base + SharedRing.tailOffset).assumingMemoryBound(to: UInt64.self)
         head = (base + SharedRing.headOffset).assumingMemoryBound(to: UInt64.self)
         consumerParked = (base + SharedRing.consumerParkedOffset).assumingMemoryBound(to: UInt32.self)
+        consumerHandsOverFlag = (base + SharedRing.consumerHandsOverOffset).assumingMemoryBound(to: UInt32.self)
         consumerCPU = (base + SharedRing.consumerCPUOffset).assumingMemoryBound(to: UInt32.self)
         parked = (base + SharedRing.producerParkedOffset).assumingMemoryBound(to: UInt32.self)
         spaceSignal = (base + SharedRing.spaceSignalOffset).assumingMemoryBound(to: UInt32.self)
@@ -148,6 +166,9 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
 
     /// The CPU the consumer last waited on (what the other process wrote: a hint, no more).
     var consumersCPU: UInt32 { cbridge_load_u32(consumerCPU) }
+
+    /// Whether the consumer last waited by handing its CPU over (a hint, no more).
+    var consumerHandsOver: Bool { cbridge_load_u32(consumerHandsOverFlag) == 1 }
 
     /// How many bytes fit now, with at most `limit` unread (the whole ring when nil).
     func room(limit: Int? = nil) throws(SharedRing.Corrupt) -> Int {

@@ -34,6 +34,10 @@ final class SocketTransport: FrameTransport {
 
     var hasBufferedFrame: Bool { frames.hasBufferedFrame }
 
+    func noteLoneCall(_ lone: Bool) {
+        sharedMemory?.noteLoneCall(lone)
+    }
+
 
     func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent {
         if let sharedMemory { return sharedMemory.sendWithoutWaiting(bytes) }

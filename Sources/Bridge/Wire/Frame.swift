@@ -71,7 +71,8 @@ package struct Frame: Sendable {
     /// 7: the side channel carries pings and pongs (hang detection).
     /// 8: the host says it is ready before the hello.
     /// 9: a distributed call's generic substitutions are a count and names, not an array value.
-    package static let wireVersion: UInt32 = 9
+    /// 10: each shared-memory ring says whether its consumer hands its CPU over while it waits.
+    package static let wireVersion: UInt32 = 10
     /// The largest payload a reader accepts unless told otherwise, and the most
     /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20
