@@ -39,6 +39,33 @@ import Testing
         }
     }
 
+    /// A task resumed with its reply counts until it runs: a call made meanwhile is not lone,
+    /// for the resumed task is likely to call again at once (the parent then does not hand its
+    /// CPU over to the host while it waits). A reply the caller found on suspending, and an
+    /// error, never counted.
+    @Test func tasksResumedWithTheirRepliesCountUntilTheyRun() async throws {
+        let state = Locked(ConnectionState())
+        let first = try state.withLock { try $0.registerTask(method: "first()") }
+        let second = try state.withLock { try $0.registerTask(method: "second()") }
+        #expect(first.readsOwnReply && !second.readsOwnReply)
+        let result = await suspend(state, second.callID, method: "second()") { state in
+            guard case .waiter(let waiter) = state.replyArrived(self.reply(second.callID)) else { return nil }
+            return (waiter, .success(self.reply(second.callID)))
+        }
+        #expect((try? result.get())?.callID == second.callID)
+        #expect(state.withLock { $0.resumedTasks } == 1)
+        state.withLock { $0.resumedTaskRuns() }
+        #expect(state.withLock { $0.resumedTasks } == 0)
+        // Cancelled: failed, not resumed with a reply.
+        let third = try state.withLock { try $0.registerTask(method: "third()") }
+        _ = await suspend(state, third.callID, method: "third()") { state in
+            state.abandon(third.callID, because: CancellationError()).map { ($0, .failure(CancellationError())) }
+        }
+        #expect(state.withLock { $0.resumedTasks } == 0)
+        state.withLock { $0.resumedTaskRuns() }
+        #expect(state.withLock { $0.resumedTasks } == 0, "never below none")
+    }
+
     @Test func aLoneCallReadsItsOwnReplyAndHandsTheRoleToTheOwnReaderForOthers() throws {
         var state = ConnectionState()
         let first = try state.registerTask(method: "first()")

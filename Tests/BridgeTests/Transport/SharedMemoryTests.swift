@@ -1,5 +1,6 @@
 @testable import Bridge
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -119,6 +120,40 @@ import Glibc
             #expect(try writer.room(limit: 1024) == 0)
             #expect(try writer.room() == capacity - 924 - 3000)
         }
+    }
+
+    /// The consumer's word that it hands its CPU over reaches the producer, which follows it
+    /// only when it is exactly that word: the other process writes it, and any other value
+    /// (garbage from a hostile host, say) leaves the producer sleeping as before.
+    @Test func theConsumersHandOverWordReachesTheProducerAndGarbageMeansNo() throws {
+        try withRing(capacity: 4096) { (memory, reader, writer) throws in
+            #expect(!writer.consumerHandsOver)
+            reader.noteHandingOver(true)
+            #expect(writer.consumerHandsOver && reader.handsOver)
+            reader.noteHandingOver(false)
+            #expect(!writer.consumerHandsOver)
+            (memory + SharedRing.consumerHandsOverOffset).storeBytes(of: UInt32(0xdead_beef), as: UInt32.self)
+            #expect(!writer.consumerHandsOver)
+        }
+    }
+
+    /// A spin that hands the CPU over yields until another thread makes its condition hold,
+    /// and learns from it as a pausing spin does: the next wait may hand over again.
+    @Test func aHandingOverSpinEndsWhenAnotherThreadWrites() throws {
+        let written = Atomic<Bool>(false)
+        let writer = Thread { written.store(true, ordering: .releasing) }
+        var spin = AdaptiveSpin(.handingOver)
+        writer.start()
+        // The writer may not run within one budget on a busy machine: a reader spins again
+        // (after a sleep, which this test leaves out), up to a bound.
+        let clock = ContinuousClock()
+        let giveUp = clock.now + .seconds(30)
+        var sawIt = false
+        while !sawIt && clock.now < giveUp {
+            sawIt = spin.spin(until: { written.load(ordering: .acquiring) })
+        }
+        #expect(sawIt)
+        #expect(spin.expectsTheOtherSideAwake)
     }
 
     /// A ring of `capacity` bytes in zeroed memory of this process, with its reader and writer.
