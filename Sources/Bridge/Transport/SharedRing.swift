@@ -52,8 +52,8 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
     /// The CPU last written to `cpuInMemory`.
     private var notedCPU = UInt32.max
     private let handsOverInMemory: UnsafeMutablePointer<UInt32>
-    /// The value last written to `handsOverInMemory`.
-    private(set) var handsOver = false
+    /// The value last written to `handsOverInMemory`; read and written under the writers' lock.
+    private var notedHandingOver = false
 
     /// - Parameter base: The ring's start in the mapping; the mapping outlives the reader.
     init(base: UnsafeMutableRawPointer, capacity: Int) {
@@ -105,10 +105,14 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
     /// Says whether the consumer waits by handing its CPU over, for the other side to read.
     /// Not for the holder of the reading role alone: callers must take turns (a lock).
     func noteHandingOver(_ handsOver: Bool) {
-        guard handsOver != self.handsOver else { return }
-        self.handsOver = handsOver
+        guard handsOver != notedHandingOver else { return }
+        notedHandingOver = handsOver
         cbridge_store_u32(handsOverInMemory, handsOver ? 1 : 0)
     }
+
+    /// Whether the consumer's last word was that it hands its CPU over: read without the
+    /// writers' lock, by the holder of the reading role.
+    var handsOver: Bool { cbridge_load_u32(handsOverInMemory) == 1 }
 
     /// How a parked consumer sleeps, as its parked flag says.
     enum Sleep: UInt32 {
