@@ -100,7 +100,8 @@ extension _BridgeConnection {
         }
         // Whoever read the frame handed it over under `state`'s lock. Taking the lock once
         // makes that hand-over visible to ThreadSanitizer, which cannot see the synchronization
-        // inside the concurrency runtime that resumed this task.
+        // inside the concurrency runtime that resumed this task; and a task resumed with its
+        // reply is counted until it runs (`ConnectionState.resumedTasks`).
         state.withLock { state in
             if !resumedAtOnce { state.resumedTaskRuns() }
         }
@@ -181,7 +182,7 @@ extension _BridgeConnection {
     /// Reads as the connection's own reader on a reader thread (`ConnectionReaders`), if the
     /// role is its to take, until nothing waits or the connection ends.
     func readAsOwnReader() {
-        guard case .read(let untilTheEnd) = state.withLock({ $0.ownReaderWoke() }) else { return }
+        guard case .read(let untilTheEnd) = ownReaderWakes() else { return }
         _ = readForOthers(untilTheEnd: untilTheEnd)
     }
 
@@ -191,7 +192,6 @@ extension _BridgeConnection {
     ///   that, then end the connection.
     /// - Returns: False once the connection has ended.
     func readForOthers(untilTheEnd: Bool) -> Bool {
-        state.withLock { _ in transport.noteLoneCall(false) }
         while true {
             if !untilTheEnd && !readsOnlyOnThread && !transport.hasBufferedFrame {
                 if state.withLock({ $0.ownReaderIdles() }) { return true }
@@ -213,10 +213,10 @@ extension _BridgeConnection {
 
     // MARK: On the event loop
 
-    /// The event loop woke for this connection's wake-up signal, sent when no reader thread
-    /// was free.
-    func loopWoke() -> ConnectionState.OwnReaderTurn {
-        state.withLock { $0.ownReaderWoke() }
+    /// An own reader woke for this connection: a reader thread given the role, or the event
+    /// loop for the connection's wake-up signal, sent when no reader thread was free.
+    func ownReaderWakes() -> ConnectionState.OwnReaderTurn {
+        changingReaders { $0.ownReaderWoke() }
     }
 
     /// What reading on the event loop came to.

@@ -298,11 +298,7 @@ public final class _BridgeConnection: Sendable {
     ) async throws -> Frame {
         var frame = frame
         let deadline = callTimeout.map { Moment.now + $0 }
-        let registration = try state.withLock { state throws(BridgeError) in
-            let registration = try state.registerTask(method: signature, stream: stream)
-            noteLoneCall(state, readingOwnReply: registration.readsOwnReply)
-            return registration
-        }
+        let registration = try changingReaders { state throws(BridgeError) in try state.registerTask(method: signature, stream: stream) }
         perform(registration.handOff)
         let (callID, readsOwnReply, othersInFlight) = (registration.callID, registration.readsOwnReply, registration.othersInFlight)
         registered(callID)
@@ -323,11 +319,18 @@ public final class _BridgeConnection: Sendable {
         }
     }
 
-    /// Says whether the call just registered in `state` is a lone call whose caller reads its
-    /// reply (`FrameTransport.noteLoneCall(_:)`): not while tasks resumed with their replies
-    /// have yet to run, for they are likely to call again at once. Called under `state`'s lock.
-    private func noteLoneCall(_ state: borrowing ConnectionState, readingOwnReply: Bool) {
-        transport.noteLoneCall(readingOwnReply && state.resumedTasks == 0)
+    /// Changes `state` where who reads may change (a call registers, an own reader takes the
+    /// role), and tells the transport whether a lone call is in flight now
+    /// (`FrameTransport.noteLoneCall(_:)`), under the same lock, so that the last word is the
+    /// true one.
+    func changingReaders<Result, Failure: Error>(
+        _ body: (inout ConnectionState) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try state.withLock { state throws(Failure) in
+            let result = try body(&state)
+            transport.noteLoneCall(state.isLoneCall)
+            return result
+        }
     }
 
     /// Sends a call and blocks until its reply arrives, reading it itself unless another
@@ -336,24 +339,14 @@ public final class _BridgeConnection: Sendable {
         let deadline = callTimeout.map { Moment.now + $0 }
         let callID: UInt32
         var blocked: BlockingReply?
-        let registration = try state.withLock { state throws(BridgeError) in
-            let registration = try state.registerThread(method: signature, reply: nil)
-            noteLoneCall(state, readingOwnReply: registration.readsOwnReply)
-            return registration
-        }
-        switch registration {
+        switch try changingReaders({ state throws(BridgeError) in try state.registerThread(method: signature, reply: nil) }) {
         case .reads(let id):
             callID = id
         case .waits:
             preconditionFailure("a caller that gave no BlockingReply was made to wait on one")
         case .needsReply:
             let reply = BlockingReply()
-            let registration = try state.withLock { state throws(BridgeError) in
-                let registration = try state.registerThread(method: signature, reply: reply)
-                noteLoneCall(state, readingOwnReply: registration.readsOwnReply)
-                return registration
-            }
-            switch registration {
+            switch try changingReaders({ state throws(BridgeError) in try state.registerThread(method: signature, reply: reply) }) {
             case .reads(let id):
                 callID = id
             case .waits(let id):

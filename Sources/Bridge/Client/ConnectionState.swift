@@ -196,9 +196,6 @@ struct ConnectionState: Sendable {
         /// they need not allocate one.)
         case needsReply
 
-        var readsOwnReply: Bool {
-            if case .reads = self { true } else { false }
-        }
     }
 
     /// A call made by a thread that blocks begins: it reads its own reply if nobody reads,
@@ -385,7 +382,16 @@ struct ConnectionState: Sendable {
 
     /// A task resumed with its reply (by `replyArrived`) runs.
     mutating func resumedTaskRuns() {
-        if resumedTasks > 0 { resumedTasks -= 1 }
+        assert(resumedTasks > 0, "a task ran that no reply resumed")
+        resumedTasks -= 1
+    }
+
+    /// Whether one call is in flight, read by its own caller, with no task resumed with a reply
+    /// that has yet to run: a lone call, whose caller and host take turns on one CPU by
+    /// yielding it (`FrameTransport.noteLoneCall(_:)`).
+    var isLoneCall: Bool {
+        guard case .caller = reader else { return false }
+        return pending.count == 1 && resumedTasks == 0
     }
 
     // MARK: Streams

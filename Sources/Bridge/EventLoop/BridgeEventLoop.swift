@@ -140,7 +140,7 @@ final class BridgeEventLoop: @unchecked Sendable {  // `watched` is behind its l
             break
         case .wakeUp:
             System.drain(source.connection.wakeUp)
-            switch source.connection.loopWoke() {
+            switch source.connection.ownReaderWakes() {
             case .exit:
                 forget(source, id: id)
                 return

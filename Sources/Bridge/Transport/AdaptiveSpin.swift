@@ -15,20 +15,21 @@ import CBridge
 /// (`sched_yield`, nearly free when nothing else waits to run), and a yield that took long,
 /// because another thread ran, ends the spin: the machine has better use for the CPU.
 ///
-/// Client and host on one CPU wait differently (`Pace.handingOver`): every round yields the
-/// CPU, which runs the other side if it is ready, and a yield that ran another thread is what
-/// the wait is for. Neither side then sleeps on a futex while a conversation is hot, so no
+/// Client and host on one CPU wait differently (`Pace.yieldingEveryRound`): every round yields
+/// the CPU, which runs the other side if it is ready, and a yield that ran another thread is
+/// what the wait is for. Neither side then sleeps on a futex while a conversation is hot, so no
 /// call pays a wake-up: on one CPU a call costs two yields instead of two sleeps and two
 /// wake-ups (measured: 0.56-0.59x the socket floor, against 0.84-0.92x sleeping, in runs
-/// alternated with that build). Its budget is short (`handOverMaximum`): the other side's
-/// turn is all it waits for, and a side that waits longer sleeps as before.
+/// alternated with that build). Its budget is short (`yieldingMaximum`, and its probe is the
+/// same, so the budget is that or none): the other side's turn is all it waits for, and a side
+/// that waits longer sleeps as before.
 struct AdaptiveSpin {
     /// How a spin waits between looks.
     enum Pace {
         /// For another CPU: pauses, then yields once it has spun `alone`.
         case pausing
         /// For a side on this CPU: yields every round, so that the other side runs.
-        case handingOver
+        case yieldingEveryRound
     }
 
     /// Long enough to outlast the other side's wake-up across CPUs (20–40 µs on the
@@ -44,7 +45,7 @@ struct AdaptiveSpin {
     /// The longest a side on the other side's CPU yields for it: a few of its turns. (20 µs
     /// and 100 µs measured alike on one CPU; the shorter wastes less when the other side has
     /// gone to sleep.)
-    static let handOverMaximum: UInt64 = 20_000  // ns
+    static let yieldingMaximum: UInt64 = 20_000  // ns
 
     private let pace: Pace
     private let maximum: UInt64
@@ -55,8 +56,8 @@ struct AdaptiveSpin {
 
     init(_ pace: Pace = .pausing) {
         self.pace = pace
-        maximum = pace == .pausing ? Self.maximum : Self.handOverMaximum
-        probe = pace == .pausing ? Self.probe : Self.handOverMaximum
+        maximum = pace == .pausing ? Self.maximum : Self.yieldingMaximum
+        probe = pace == .pausing ? Self.probe : Self.yieldingMaximum
         budget = maximum
     }
 
@@ -64,9 +65,12 @@ struct AdaptiveSpin {
     /// is not none): then it likely runs on another CPU now.
     var expectsTheOtherSideAwake: Bool { budget > 0 }
 
-    /// Spins until `done` holds or the budget is spent, and learns from which came first.
+    /// Spins until `done` holds or the budget is spent, and learns from which came first; or
+    /// until `worthIt` no longer holds, which teaches it nothing.
     /// - Returns: Whether `done` held.
-    mutating func spin<Failure: Error>(until done: () throws(Failure) -> Bool) throws(Failure) -> Bool {
+    mutating func spin<Failure: Error>(
+        until done: () throws(Failure) -> Bool, while worthIt: () -> Bool = { true }
+    ) throws(Failure) -> Bool {
         var allowed = budget
         if allowed == 0 {
             waitsWithoutSpin += 1
@@ -78,7 +82,7 @@ struct AdaptiveSpin {
         var rounds = 0
         var yielding = false
         while true {
-            if pace == .handingOver {
+            if pace == .yieldingEveryRound {
                 cbridge_yield()
             } else if yielding {
                 let before = cbridge_monotonic_nanoseconds()
@@ -97,10 +101,11 @@ struct AdaptiveSpin {
                 budget = min(max(budget * 2, probe), maximum)
                 return true
             }
+            guard worthIt() else { return false }
             rounds += 1
             // The clock is read every 8 rounds (a few hundred nanoseconds) while spinning
             // alone: it costs more than a look.
-            if yielding || pace == .handingOver || rounds % 8 == 0 {
+            if yielding || pace == .yieldingEveryRound || rounds % 8 == 0 {
                 let spent = cbridge_monotonic_nanoseconds() - start
                 if spent >= allowed { break }
                 yielding = spent >= Self.alone

@@ -10,6 +10,14 @@ import CBridge
 ///
 /// How long a side spins before it sleeps, `AdaptiveSpin` learns from the waits before.
 ///
+/// On one CPU a side cannot spin while the other runs; instead, during a lone call, each side
+/// waits by yielding the CPU to the other (`AdaptiveSpin.Pace.yieldingEveryRound`), so neither
+/// sleeps nor is woken. The parent says when a call is lone (`noteLoneCall(_:)`): one call in
+/// flight, read by its own caller, and no task resumed with a reply that has yet to run. Its
+/// word goes into the ring it reads, for the host, which yields only while it is 1. With several
+/// calls in flight both sides sleep and wake as before: yielding there ran the host on part of
+/// the parent's batch, and 8 calls in flight on one CPU took 10.4 µs each instead of 7.8.
+///
 /// Only the producer clears the consumer's parked flag (when it rings): a consumer that stops
 /// waiting leaves it set, because another party of the same process (the event loop) may
 /// wait on the socket in its place. That costs at most one needless doorbell per wait, which
@@ -52,19 +60,9 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     /// How long a wait for bytes spins before it parks (the reading role's), while the other
     /// side runs on another CPU.
     private var readSpin = AdaptiveSpin()
-    /// How long a wait for bytes yields to the other side before it parks, while the two run
+    /// How long a wait for bytes yields to the other side before it parks, during a lone call
     /// on one CPU.
-    private var readHandOver = AdaptiveSpin(.handingOver)
-    /// Says whether the parent has one call in flight, whose caller reads its reply: then, on
-    /// the host's CPU, the parent's waits hand the CPU over rather than sleep
-    /// (`AdaptiveSpin.Pace.handingOver`), and so do the host's, for as long as it holds. With
-    /// several calls in flight both sides sleep and wake as before: handing over there ran the
-    /// host on part of the parent's batch, and 8 calls in flight on one CPU took 10.4 µs each
-    /// instead of 7.8. Published in the ring the parent reads, for the host; the parent's
-    /// connection says it under its state's lock, so that the last word is the true one.
-    package func noteLoneCall(_ lone: Bool) {
-        incoming.noteHandingOver(lone)
-    }
+    private var readYield = AdaptiveSpin(.yieldingEveryRound)
     /// How long a wait for room spins before it sleeps (the writer's).
     private var writeSpin = AdaptiveSpin()
     /// Where doorbells are read to, and dropped.
@@ -164,9 +162,19 @@ package final class SharedMemoryChannel: @unchecked Sendable {
         }
     }
 
+    /// Says whether the parent's call in flight is a lone call (see the type's doc): said by the
+    /// parent's connection under its state's lock, so that the last word is the true one.
+    package func noteLoneCall(_ lone: Bool) {
+        incoming.noteYielding(lone)
+    }
+
+    /// Whether the parent's call in flight is a lone call: the parent reads its own word, the
+    /// host the parent's copy in the ring the host writes.
+    var inLoneCall: Bool { side == .parent ? incoming.yields : outgoing.consumerYields }
+
     /// Whether the other side last waited on another CPU than this thread runs on now: then
     /// a spin pauses between looks while it writes. On the same CPU it cannot run while this
-    /// side spins, only when this side yields the CPU (`AdaptiveSpin.Pace.handingOver`).
+    /// side spins, only when this side yields the CPU.
     private func otherSideRunsElsewhere() -> Bool {
         let mine = cbridge_current_cpu()
         incoming.noteCPU(mine)
@@ -178,15 +186,14 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     private func spinForBytes() throws(SharedRing.Corrupt) -> Int {
         let waiting = try incoming.available()
         if waiting > 0 { return waiting }
-        let arrived = { () throws(SharedRing.Corrupt) in try self.incoming.available() > 0 }
         let spun: Bool
         if otherSideRunsElsewhere() {
-            spun = try readSpin.spin(until: arrived)
+            spun = try readSpin.spin(until: { () throws(SharedRing.Corrupt) in try incoming.available() > 0 })
+        } else if inLoneCall {
+            // Both sides stop yielding once the call is no longer lone.
+            spun = try readYield.spin(until: { () throws(SharedRing.Corrupt) in try incoming.available() > 0 }, while: { inLoneCall })
         } else {
-            // The parent's word, in the ring it reads: the parent leads, the host follows, and
-            // both stop handing over once calls are no longer lone.
-            let lone = { self.side == .parent ? self.incoming.handsOver : self.outgoing.consumerHandsOver }
-            spun = lone() ? try readHandOver.spin(until: { () throws(SharedRing.Corrupt) in try arrived() || !lone() }) : false
+            spun = false
         }
         return spun ? try incoming.available() : 0
     }

@@ -1,11 +1,12 @@
 import CBridge
+import Synchronization
 
 /// One direction of a byte stream in memory that a parent and its host both map: a ring the
 /// producer writes and the consumer reads, with no system call while both are awake.
 ///
 /// Layout, from `base`: the producer's position (`tail`, 64-bit), the consumer's (`head`),
 /// each on a cache line of its own; the consumer's parked flag, the CPU it last waited on and
-/// whether it waits by handing that CPU over; the producer's parked flag and
+/// whether it waits by yielding that CPU; the producer's parked flag and
 /// the word it waits on for room (a futex); then `capacity` bytes (a power of two). Positions
 /// count bytes since the start and wrap at 2^64; a byte's place is its position modulo the
 /// capacity.
@@ -24,9 +25,9 @@ enum SharedRing {
     /// The CPU the consumer last waited on: the producer's side spins only when its own
     /// differs (`SharedMemoryChannel`).
     static let consumerCPUOffset = 136
-    /// Whether the consumer waits by handing its CPU over to the producer (yielding it)
-    /// rather than sleeping: then so does the producer, when it waits in turn on the same CPU.
-    static let consumerHandsOverOffset = 140
+    /// Whether the consumer waits by yielding its CPU to the producer rather than sleeping:
+    /// then so does the producer, when it waits in turn on the same CPU. Only 1 means yes.
+    static let consumerYieldsOffset = 140
     static let producerParkedOffset = 192
     static let spaceSignalOffset = 196
 
@@ -38,7 +39,7 @@ enum SharedRing {
 }
 
 /// The consumer's end of a ring.
-final class SharedRingReader: @unchecked Sendable {  // one holder of the reading role at a time
+final class SharedRingReader: @unchecked Sendable {  // one holder of the reading role at a time (`noteYielding`: see there)
     private let tail: UnsafeMutablePointer<UInt64>
     private let headInMemory: UnsafeMutablePointer<UInt64>
     private let parked: UnsafeMutablePointer<UInt32>
@@ -51,9 +52,9 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
     private var head: UInt64 = 0
     /// The CPU last written to `cpuInMemory`.
     private var notedCPU = UInt32.max
-    private let handsOverInMemory: UnsafeMutablePointer<UInt32>
-    /// The value last written to `handsOverInMemory`; read and written under the writers' lock.
-    private var notedHandingOver = false
+    private let yieldsInMemory: UnsafeMutablePointer<UInt32>
+    /// This side's own word, of which `yieldsInMemory` is the copy for the other process.
+    private let yieldsWord = Atomic<Bool>(false)
 
     /// - Parameter base: The ring's start in the mapping; the mapping outlives the reader.
     init(base: UnsafeMutableRawPointer, capacity: Int) {
@@ -63,7 +64,7 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
         producerParked = (base + SharedRing.producerParkedOffset).assumingMemoryBound(to: UInt32.self)
         spaceSignal = (base + SharedRing.spaceSignalOffset).assumingMemoryBound(to: UInt32.self)
         cpuInMemory = (base + SharedRing.consumerCPUOffset).assumingMemoryBound(to: UInt32.self)
-        handsOverInMemory = (base + SharedRing.consumerHandsOverOffset).assumingMemoryBound(to: UInt32.self)
+        yieldsInMemory = (base + SharedRing.consumerYieldsOffset).assumingMemoryBound(to: UInt32.self)
         data = base + SharedRing.controlSize
         mask = UInt64(capacity - 1)
     }
@@ -102,17 +103,17 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
         cbridge_store_u32(cpuInMemory, cpu)
     }
 
-    /// Says whether the consumer waits by handing its CPU over, for the other side to read.
-    /// Not for the holder of the reading role alone: callers must take turns (a lock).
-    func noteHandingOver(_ handsOver: Bool) {
-        guard handsOver != notedHandingOver else { return }
-        notedHandingOver = handsOver
-        cbridge_store_u32(handsOverInMemory, handsOver ? 1 : 0)
+    /// Says whether the consumer waits by yielding its CPU, for the producer to read. Callers
+    /// take turns (the connection state's lock), so that the last word is the true one; any
+    /// thread may read `yields`.
+    func noteYielding(_ yields: Bool) {
+        guard yieldsWord.exchange(yields, ordering: .relaxed) != yields else { return }
+        cbridge_store_u32(yieldsInMemory, yields ? 1 : 0)
     }
 
-    /// Whether the consumer's last word was that it hands its CPU over: read without the
-    /// writers' lock, by the holder of the reading role.
-    var handsOver: Bool { cbridge_load_u32(handsOverInMemory) == 1 }
+    /// This side's last word on yielding: read from its own memory, never back from the
+    /// shared copy, which the other process may write.
+    var yields: Bool { yieldsWord.load(ordering: .relaxed) }
 
     /// How a parked consumer sleeps, as its parked flag says.
     enum Sleep: UInt32 {
@@ -147,7 +148,7 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
     private let head: UnsafeMutablePointer<UInt64>
     private let consumerParked: UnsafeMutablePointer<UInt32>
     private let consumerCPU: UnsafeMutablePointer<UInt32>
-    private let consumerHandsOverFlag: UnsafeMutablePointer<UInt32>
+    private let consumerYieldsWord: UnsafeMutablePointer<UInt32>
     private let parked: UnsafeMutablePointer<UInt32>
     private let spaceSignal: UnsafeMutablePointer<UInt32>
     private let data: UnsafeMutableRawPointer
@@ -160,7 +161,7 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
         tailInMemory = (base + SharedRing.tailOffset).assumingMemoryBound(to: UInt64.self)
         head = (base + SharedRing.headOffset).assumingMemoryBound(to: UInt64.self)
         consumerParked = (base + SharedRing.consumerParkedOffset).assumingMemoryBound(to: UInt32.self)
-        consumerHandsOverFlag = (base + SharedRing.consumerHandsOverOffset).assumingMemoryBound(to: UInt32.self)
+        consumerYieldsWord = (base + SharedRing.consumerYieldsOffset).assumingMemoryBound(to: UInt32.self)
         consumerCPU = (base + SharedRing.consumerCPUOffset).assumingMemoryBound(to: UInt32.self)
         parked = (base + SharedRing.producerParkedOffset).assumingMemoryBound(to: UInt32.self)
         spaceSignal = (base + SharedRing.spaceSignalOffset).assumingMemoryBound(to: UInt32.self)
@@ -171,8 +172,9 @@ final class SharedRingWriter: @unchecked Sendable {  // one writer at a time
     /// The CPU the consumer last waited on (what the other process wrote: a hint, no more).
     var consumersCPU: UInt32 { cbridge_load_u32(consumerCPU) }
 
-    /// Whether the consumer last waited by handing its CPU over (a hint, no more).
-    var consumerHandsOver: Bool { cbridge_load_u32(consumerHandsOverFlag) == 1 }
+    /// Whether the consumer waits by yielding its CPU (what the other process wrote: a hint,
+    /// and only 1 means yes).
+    var consumerYields: Bool { cbridge_load_u32(consumerYieldsWord) == 1 }
 
     /// How many bytes fit now, with at most `limit` unread (the whole ring when nil).
     func room(limit: Int? = nil) throws(SharedRing.Corrupt) -> Int {

@@ -4,7 +4,7 @@
 final class SocketTransport: FrameTransport {
     let socket: FileDescriptor
     /// The rings the bytes go through instead of the socket, when the bridge has them.
-    private let sharedMemory: SharedMemoryChannel?
+    let sharedMemory: SharedMemoryChannel?
     /// Used only by the holder of the connection's reading role.
     nonisolated(unsafe) private let frames: FrameReader
 
@@ -37,7 +37,6 @@ final class SocketTransport: FrameTransport {
     func noteLoneCall(_ lone: Bool) {
         sharedMemory?.noteLoneCall(lone)
     }
-
 
     func sendWithoutWaiting(_ bytes: UnsafeRawBufferPointer) -> System.Sent {
         if let sharedMemory { return sharedMemory.sendWithoutWaiting(bytes) }

@@ -62,8 +62,28 @@ import Testing
             state.abandon(third.callID, because: CancellationError()).map { ($0, .failure(CancellationError())) }
         }
         #expect(state.withLock { $0.resumedTasks } == 0)
+    }
+
+    /// A lone call: one in flight, read by its own caller, with no task resumed with its reply
+    /// still to run. Derived from the state as it is, so it holds only while all of that does.
+    @Test func aLoneCallIsOneReadByItsCallerWithNoResumedTaskToRun() async throws {
+        let state = Locked(ConnectionState())
+        let first = try state.withLock { try $0.registerTask(method: "first()") }
+        #expect(state.withLock { $0.isLoneCall })
+        let second = try state.withLock { try $0.registerTask(method: "second()") }
+        #expect(!state.withLock { $0.isLoneCall }, "two in flight")
+        _ = await suspend(state, second.callID, method: "second()") { state in
+            guard case .waiter(let waiter) = state.replyArrived(self.reply(second.callID)) else { return nil }
+            return (waiter, .success(self.reply(second.callID)))
+        }
+        #expect(!state.withLock { $0.isLoneCall }, "the second's task has yet to run")
         state.withLock { $0.resumedTaskRuns() }
-        #expect(state.withLock { $0.resumedTasks } == 0, "never below none")
+        #expect(state.withLock { $0.isLoneCall })
+        _ = state.withLock { $0.stopReading(for: first.callID) }
+        #expect(!state.withLock { $0.isLoneCall }, "nothing in flight")
+        // The own reader reads for a task: not lone.
+        let third = try state.withLock { try $0.registerTask(method: nil) }
+        #expect(!third.readsOwnReply && !state.withLock { $0.isLoneCall })
     }
 
     @Test func aLoneCallReadsItsOwnReplyAndHandsTheRoleToTheOwnReaderForOthers() throws {

@@ -122,38 +122,92 @@ import Glibc
         }
     }
 
-    /// The consumer's word that it hands its CPU over reaches the producer, which follows it
-    /// only when it is exactly that word: the other process writes it, and any other value
-    /// (garbage from a hostile host, say) leaves the producer sleeping as before.
-    @Test func theConsumersHandOverWordReachesTheProducerAndGarbageMeansNo() throws {
+    /// The consumer's word that it yields its CPU reaches the producer, which follows it only
+    /// when it is exactly 1: the other process writes it, and any other value (garbage from a
+    /// hostile host, say) leaves the producer sleeping as before. The consumer's side keeps its
+    /// own word: what the other process writes over the copy does not change it, and the next
+    /// word said is written again.
+    @Test func theConsumersYieldWordReachesTheProducerAndGarbageMeansNo() throws {
         try withRing(capacity: 4096) { (memory, reader, writer) throws in
-            #expect(!writer.consumerHandsOver)
-            reader.noteHandingOver(true)
-            #expect(writer.consumerHandsOver && reader.handsOver)
-            reader.noteHandingOver(false)
-            #expect(!writer.consumerHandsOver)
-            (memory + SharedRing.consumerHandsOverOffset).storeBytes(of: UInt32(0xdead_beef), as: UInt32.self)
-            #expect(!writer.consumerHandsOver)
+            let copy = memory + SharedRing.consumerYieldsOffset
+            #expect(!writer.consumerYields)
+            reader.noteYielding(true)
+            #expect(writer.consumerYields && reader.yields)
+            reader.noteYielding(false)
+            #expect(!writer.consumerYields && !reader.yields)
+            copy.storeBytes(of: UInt32(0xdead_beef), as: UInt32.self)
+            #expect(!writer.consumerYields)
+            copy.storeBytes(of: UInt32(1), as: UInt32.self)
+            #expect(!reader.yields, "the other process wrote over the copy, not this side's word")
+            reader.noteYielding(true)
+            reader.noteYielding(false)
+            #expect(copy.load(as: UInt32.self) == 0)
         }
     }
 
-    /// A spin that hands the CPU over yields until another thread makes its condition hold,
-    /// and learns from it as a pausing spin does: the next wait may hand over again.
-    @Test func aHandingOverSpinEndsWhenAnotherThreadWrites() throws {
-        let written = Atomic<Bool>(false)
-        let writer = Thread { written.store(true, ordering: .releasing) }
-        var spin = AdaptiveSpin(.handingOver)
-        writer.start()
-        // The writer may not run within one budget on a busy machine: a reader spins again
-        // (after a sleep, which this test leaves out), up to a bound.
-        let clock = ContinuousClock()
-        let giveUp = clock.now + .seconds(30)
-        var sawIt = false
-        while !sawIt && clock.now < giveUp {
-            sawIt = spin.spin(until: { written.load(ordering: .acquiring) })
+    /// A spin that yields every round has a short budget that is all or nothing: five waits
+    /// that see nothing bring it to none (20, 10, 5, 2.5, 1.25 µs, then none), where a pausing
+    /// spin's 100 µs takes seven. One that sees its wait end, or is told the wait is no longer
+    /// worth it, returns at once; only the first teaches it anything.
+    @Test func aYieldingSpinHasAShortBudgetAndStopsWhenNoLongerWorthIt() {
+        func failuresToNone(_ pace: AdaptiveSpin.Pace) -> Int {
+            var spin = AdaptiveSpin(pace)
+            var failures = 0
+            while spin.expectsTheOtherSideAwake && failures < 100 {
+                let sawIt = spin.spin(until: { false })
+                #expect(!sawIt)
+                failures += 1
+            }
+            return failures
         }
-        #expect(sawIt)
+        #expect(failuresToNone(.yieldingEveryRound) == 5)
+        #expect(failuresToNone(.pausing) == 7)
+
+        var spin = AdaptiveSpin(.yieldingEveryRound)
+        var looks = 0
+        // (The first look always comes; later ones only within the budget, which a busy
+        // machine may spend on a single yield.)
+        let sawIt = spin.spin(until: { looks += 1; return true })
+        #expect(sawIt && looks == 1)
+        looks = 0
+        let sawNothing = !spin.spin(until: { looks += 1; return false }, while: { false })
+        #expect(sawNothing && looks == 1, "it stopped as soon as the wait was not worth it")
+        // Four more waits that see nothing empty the budget: the stop above taught it nothing.
+        for _ in 0..<4 { _ = spin.spin(until: { false }) }
         #expect(spin.expectsTheOtherSideAwake)
+        _ = spin.spin(until: { false })
+        #expect(!spin.expectsTheOtherSideAwake)
+    }
+
+    /// The parent says a call is lone only while it is: after a call made alone, yes; while
+    /// three overlap (the host holds each until all three are in), no, and still no once they
+    /// are answered, until a call is made alone again, after every task resumed with its
+    /// reply has run. The host yields its CPU only while the parent says yes.
+    @Test func theParentSaysACallIsLoneOnlyWhileItIs() async throws {
+        let bridge = try await Bridge<Rendezvous>.start(options(sharedMemory: true))
+        let client = bridge.client
+        let channel = try #require((bridge._connection.transport as? SocketTransport)?.sharedMemory)
+        // A call made while a reader thread still holds the role (it gives it up just after
+        // it hands over the last reply) is not lone: the next one is.
+        // The host counts every arrival: returns how many came so far, or nil if no call was lone.
+        func callAlone(_ name: String) async throws -> Int? {
+            for _ in 0..<100 {
+                let arrived = try await client.arrive(name, expecting: 1)
+                #expect(arrived.last == name)
+                if channel.inLoneCall { return arrived.count }
+            }
+            return nil
+        }
+        let before = try #require(try await callAlone("alone"))
+        try await withThrowingTaskGroup(of: [String].self) { group in
+            for name in ["a", "b", "c"] {
+                group.addTask { try await client.arrive(name, expecting: before + 3) }
+            }
+            for try await arrived in group { #expect(arrived.count == before + 3) }
+        }
+        #expect(!channel.inLoneCall, "three calls overlapped")
+        #expect(try await callAlone("alone again") != nil)
+        await bridge.stop()
     }
 
     /// A ring of `capacity` bytes in zeroed memory of this process, with its reader and writer.
