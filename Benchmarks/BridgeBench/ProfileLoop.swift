@@ -18,10 +18,10 @@ enum ProfileLoop: String {
     /// Distributed calls to an actor host.
     case distributed
 
-    func run(for duration: Duration) async throws -> Never {
+    func run(for duration: Duration, on placement: Placement) async throws -> Never {
         Placement.oneCPU.pinHere()
-        if self == .distributed { try await Self.callDistributed(for: duration) }
-        let bridge = try await Bridge<LocalEcho>.start()
+        if self == .distributed { try await Self.callDistributed(for: duration, on: placement) }
+        let bridge = try await placement.startingChildren { try await Bridge<LocalEcho>.start() }
         let client = bridge.client
         let path = "/tmp/bridge-bench-\(getpid())-\(bridge.processID).sock"
         try await client.listenForRawEcho(at: path)
@@ -53,9 +53,9 @@ enum ProfileLoop: String {
         exit(0)
     }
 
-    private static func callDistributed(for duration: Duration) async throws -> Never {
+    private static func callDistributed(for duration: Duration, on placement: Placement) async throws -> Never {
         let system = BridgeActorSystem()
-        let actor = try await system.start(DistributedEcho.self)
+        let actor = try await placement.startingChildren { try await system.start(DistributedEcho.self) }
         let clock = ContinuousClock()
         let start = clock.now
         var exchanges = 0

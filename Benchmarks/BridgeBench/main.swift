@@ -59,7 +59,8 @@ if let kind = ProcessInfo.processInfo.environment["BRIDGE_BENCH_PROFILE"] {
         exit(64)
     }
     let seconds = Int(ProcessInfo.processInfo.environment["BRIDGE_BENCH_SECONDS"] ?? "") ?? 8
-    try await loop.run(for: .seconds(seconds))
+    let placement: Placement = ProcessInfo.processInfo.environment["BRIDGE_BENCH_PLACEMENT"] == "two" ? .twoCPUs : .oneCPU
+    try await loop.run(for: .seconds(seconds), on: placement)
 }
 
 /// One placement's figures.
