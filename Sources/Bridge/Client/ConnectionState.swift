@@ -55,10 +55,11 @@ struct ConnectionState: Sendable {
         case stopping
         case ended(BridgeError)
 
-        func error(for method: String?) -> BridgeError {
+        /// - Parameter waiting: Whether the call was in flight; false for one made after.
+        func error(for method: String?, waiting: Bool = true) -> BridgeError {
             switch self {
             case .stopping: .stopped(method: method)
-            case .ended(let error): error.naming(method)
+            case .ended(let error): error.naming(method, waiting: waiting)
             }
         }
     }
@@ -164,7 +165,7 @@ struct ConnectionState: Sendable {
     /// - Parameter stream: Where the stream the call returns goes.
     /// - Throws: The closure's error once the connection no longer carries calls.
     mutating func registerTask(method: String?, stream: StreamInbox? = nil) throws(BridgeError) -> TaskRegistration {
-        if let closure { throw closure.error(for: method) }
+        if let closure { throw closure.error(for: method, waiting: false) }
         let callID = method == nil ? 0 : newCallID()
         if let stream { streams[callID] = stream }
         let othersInFlight = !pending.isEmpty
@@ -201,7 +202,7 @@ struct ConnectionState: Sendable {
     /// A call made by a thread that blocks begins: it reads its own reply if nobody reads,
     /// else it blocks on `reply` until its reply, or the reading role, is handed to it.
     mutating func registerThread(method: String, reply: BlockingReply?) throws(BridgeError) -> ThreadRegistration {
-        if let closure { throw closure.error(for: method) }
+        if let closure { throw closure.error(for: method, waiting: false) }
         if reader == .nobody {
             let callID = newCallID()
             reader = .caller(callID)

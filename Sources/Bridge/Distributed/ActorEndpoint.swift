@@ -39,7 +39,9 @@ private final class WeakSystem: @unchecked Sendable {
 
 /// A host's client for its parent's `ActorEndpoint`.
 struct ActorEndpointClient: _BridgeClient {
-    static let invokeSignature = "invoke(_:DistributedCall) async throws -> DistributedReply"
+    /// The host's own, so that an error of a call passed on between hosts names the method
+    /// the calling host knows (`BridgeError.naming(_:carriedBy:)`).
+    static let invokeSignature = ActorHostClient.invokeSignature
     static let invoke = 0
 
     static let _bridgeInterface = _BridgeInterfaceDescription(name: "BridgeActorSystem.ActorEndpoint", signatures: [invokeSignature])

@@ -34,14 +34,20 @@ extension BridgeActorSystem {
             argumentCount: invocation.argumentCount)
         let arguments = invocation.arguments.bytes[...]
         let descriptors = invocation.arguments.descriptors
-        return try await route.connection.call(
-            route.interface, route.method, on: route.object,
-            arguments: { frame in
-                try call.write(arguments: arguments, to: &frame)
-                // The frame's own fields carry none, so the arguments' indices hold in it.
-                if let descriptors, descriptors.count > 0 { frame.descriptors = descriptors }
-            },
-            result: result)
+        do {
+            return try await route.connection.call(
+                route.interface, route.method, on: route.object,
+                arguments: { frame in
+                    try call.write(arguments: arguments, to: &frame)
+                    // The frame's own fields carry none, so the arguments' indices hold in it.
+                    if let descriptors, descriptors.count > 0 { frame.descriptors = descriptors }
+                },
+                result: result)
+        } catch let error as BridgeError {
+            // Also an error of a call between hosts, which the parent passed on: it names the
+            // same method, the other host's.
+            throw error.naming(target, carriedBy: route.interface.signatures[route.method])
+        }
     }
 
     /// Where a call to an actor of another process goes.

@@ -1,5 +1,26 @@
+import Distributed
+
 // The failures of distributed calls, each with its sentence.
 extension BridgeError {
+    /// This error of the bridge call that carried a distributed call, told of that call: named
+    /// by its distributed function (`Module.Indexer.count(in:)`), not by the bridge's own
+    /// method, which the user never called, and pointing to starting the actor again, not to a
+    /// new bridge, which the user never made. Other errors stay as they are.
+    ///
+    /// Worked out when a call fails, not for every call: the target's name is demangled.
+    /// - Parameter signature: The signature of the bridge method that carried the call.
+    func naming(_ target: RemoteCallTarget, carriedBy signature: String) -> BridgeError {
+        guard method == signature else { return self }
+        let name = target.description
+        var error = self
+        error.method = name
+        error.message = message
+            .replacing("'\(signature)'", with: "'\(name)'")
+            .replacing("Start a new bridge to continue", with: "Start the actor again (BridgeActorSystem.start) to continue")
+            .replacing("start a new bridge", with: "start the actor again (BridgeActorSystem.start)")
+        return error
+    }
+
     static func actorNotFound(_ id: BridgeActorSystem.ActorID?, in process: String) -> BridgeError {
         BridgeError(
             code: .actorNotFound,

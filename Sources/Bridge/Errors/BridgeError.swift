@@ -134,13 +134,15 @@ extension BridgeError {
 
     /// - Parameter addressSpaceLimit: The host's `BridgeLimits.addressSpace`, which a crash
     ///   most likely comes from; kept in `limit`.
+    ///   - waiting: Whether `method` was in flight when the host ended; else it was called
+    ///     after, and never sent.
     package static func hostExited(
-        processID: Int32, termination: HostTermination, method: String?, addressSpaceLimit: Int? = nil
+        processID: Int32, termination: HostTermination, method: String?, waiting: Bool = true, addressSpaceLimit: Int? = nil
     ) -> BridgeError {
         BridgeError(
             code: .hostExited,
             message: "Bridge host (pid \(processID)) \(termination)"
-                + (method.map { " while '\($0)' was waiting for it" } ?? "") + "."
+                + (method.map { waiting ? " while '\($0)' was waiting for it" : "; '\($0)' was not sent" } ?? "") + "."
                 + (termination.limitExplanation(addressSpaceLimit: addressSpaceLimit).map { " \($0)" } ?? "")
                 + " Start a new bridge to continue; the host's standard error may say why it ended.",
             method: method, processID: processID, termination: termination, limit: addressSpaceLimit)
@@ -219,10 +221,12 @@ extension BridgeError {
             method: method)
     }
 
-    /// The same error, naming the call that was waiting when it happened.
-    package func naming(_ method: String?) -> BridgeError {
+    /// The same error, naming the call it fails: one that was waiting when it happened, or
+    /// one made after (`waiting` false), which was never sent.
+    package func naming(_ method: String?, waiting: Bool = true) -> BridgeError {
         switch code {
-        case .hostExited: .hostExited(processID: processID ?? 0, termination: termination ?? .unknown, method: method, addressSpaceLimit: limit)
+        case .hostExited:
+            .hostExited(processID: processID ?? 0, termination: termination ?? .unknown, method: method, waiting: waiting, addressSpaceLimit: limit)
         case .stopped: .stopped(method: method)
         case .parentGone: .parentGone(method: method)
         default: self

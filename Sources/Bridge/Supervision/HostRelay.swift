@@ -127,7 +127,7 @@ package final class HostRelay: Sendable {
                 if let retires { replace(slot: retires, after: nil) }
                 if isLive(link) { return link }
             case .fail(let error):
-                throw error.naming(method)
+                throw error.naming(method, waiting: false)
             case .wait:
                 return nil
             }
@@ -212,7 +212,7 @@ package final class HostRelay: Sendable {
         case .success(.use(let link, let retires)):
             if let retires { replace(slot: retires, after: nil) }
             return .success(link)
-        case .success(.fail(let error)): return .failure(error.naming(method))
+        case .success(.fail(let error)): return .failure(error.naming(method, waiting: false))
         case .success(.wait): preconditionFailure("RelayState.wait registers a waiter rather than answer .wait")
         }
     }

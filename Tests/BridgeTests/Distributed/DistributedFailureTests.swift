@@ -36,6 +36,12 @@ import Testing
         #expect(error?.termination == .signaled(SIGKILL))
         let later = await #expect(throws: BridgeError.self) { try await counter.facts() }
         #expect(later?.code == .hostExited)
+        // Each names the distributed function called, not the bridge's method that carried it.
+        #expect(error?.method == "BridgeTests.FileCounter.waitUntilCancelled(started:cancelled:)")
+        #expect(error?.description.contains("was killed by SIGKILL while 'BridgeTests.FileCounter.waitUntilCancelled(started:cancelled:)' was waiting for it") == true, "\(String(describing: error))")
+        #expect(later?.method == "BridgeTests.FileCounter.facts()")
+        #expect(later?.description.contains("was killed by SIGKILL; 'BridgeTests.FileCounter.facts()' was not sent.") == true, "\(String(describing: later))")
+        #expect(later?.description.contains("Start the actor again (BridgeActorSystem.start)") == true, "\(String(describing: later))")
         await system.shutdown()
     }
 
@@ -60,6 +66,7 @@ import Testing
             try await counter.waitUntilCancelled(started: started, cancelled: cancelled)
         }
         #expect(error?.code == .timedOut)
+        #expect(error?.description.contains("'BridgeTests.FileCounter.waitUntilCancelled(started:cancelled:)' got no reply within") == true, "\(String(describing: error))")
         await system.shutdown()
     }
 

@@ -34,6 +34,11 @@ import Testing
         #expect(named.code == .hostExited && named.processID == 5 && named.termination == .exited(1))
         #expect(named.method == "count() throws -> Int")
         #expect(named.description.contains("while 'count() throws -> Int' was waiting"))
+        // A call made after the host ended was never sent, and says so.
+        let later = ended.naming("count() throws -> Int", waiting: false)
+        #expect(later.code == .hostExited && later.method == "count() throws -> Int")
+        #expect(later.description.hasPrefix("Bridge host (pid 5) exited with status 1; 'count() throws -> Int' was not sent."))
+        #expect(!later.description.contains("waiting"))
         let malformed = BridgeError.malformedMessage("a header of 9 bytes")
         #expect(malformed.naming("count() throws -> Int") == malformed)
     }
