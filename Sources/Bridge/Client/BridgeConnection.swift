@@ -170,6 +170,8 @@ public final class _BridgeConnection: Sendable {
     ) throws -> Result {
         let signature = interface.signatures[method]
         return try reporting(signature) {
+            // As an async call: a call made from a cancelled task is not sent.
+            if BlockingCancellation().isCancelled { throw CancellationError() }
             if let relay {
                 return try relay.routeBlocking(signature) { connection in
                     let reply = try connection.exchangeBlocking(try connection.callFrame(interface, method, object, arguments), method: signature)
@@ -359,49 +361,58 @@ public final class _BridgeConnection: Sendable {
         if let deadline, deadline <= Moment.now {
             // No time at all (a zero callTimeout, or a thread that ran late): the call is not
             // sent, so no reply can win the race with the time limit.
-            if blocked == nil || !giveUpWaiting(callID, sent: false) { stopReading(for: callID) }
+            if blocked == nil || !giveUpWaiting(callID, overdue: false) { stopReading(for: callID) }
             throw timedOut(signature)
         }
         send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil, until: deadline)
-        var waitingUntil = deadline
+        let cancellation = BlockingCancellation()
+        var handedOver = false
         while let reply = blocked {
-            switch reply.wait(until: waitingUntil) {
+            switch reply.wait(until: handedOver ? nil : cancellation.nextLook(before: deadline)) {
             case .reply(let delivered)?: return try delivered.get()
             case .lead?: blocked = nil
             case nil:
-                if giveUpWaiting(callID) { throw abandonedForTime(callID, signature) }
+                let outOfTime = deadline.map { $0 <= Moment.now } == true
+                guard outOfTime || cancellation.isCancelled else { continue }
+                // A cancelled call's reply is not overdue: the host was asked to stop.
+                if giveUpWaiting(callID, overdue: outOfTime) {
+                    sendCancel(callID)
+                    throw outOfTime ? timedOut(signature) : CancellationError()
+                }
                 // The reply, or the reading role, is being handed over right now: take it.
-                waitingUntil = nil
+                handedOver = true
             }
         }
-        switch readOwnReply(callID, method: signature, waitingAtMost: nil, until: deadline) {
-        case .reply(let frame): return frame
-        case .ended(let error): throw error
-        case .handOver:
-            // Out of time, still holding the reading role: nobody read the reply yet, so it is
-            // overdue.
-            perform(state.withLock { $0.stopReading(for: callID, overdue: true) })
-            throw abandonedForTime(callID, signature)
+        while true {
+            switch readOwnReply(callID, method: signature, waitingAtMost: nil, until: cancellation.nextLook(before: deadline)) {
+            case .reply(let frame): return frame
+            case .ended(let error): throw error
+            case .handOver:
+                // Still holding the reading role: nobody read the reply yet.
+                let outOfTime = deadline.map { $0 <= Moment.now } == true
+                guard outOfTime || cancellation.isCancelled else { continue }
+                perform(state.withLock { $0.stopReading(for: callID, overdue: outOfTime) })
+                sendCancel(callID)
+                throw outOfTime ? timedOut(signature) : CancellationError()
+            }
         }
     }
 
-    /// Tells the host a blocked caller gave up on its call; returns the caller's error.
-    func abandonedForTime(_ callID: UInt32, _ method: String) -> BridgeError {
-        sendCancel(callID)
-        return timedOut(method)
-    }
-
-    /// A blocked caller ran out of time: it stops waiting unless its reply or the reading
-    /// role was just handed to it.
-    /// - Parameter sent: The call was sent (its reply is overdue from now on).
+    /// A blocked caller ran out of time, or its task was cancelled: it stops waiting unless
+    /// its reply or the reading role was just handed to it.
+    /// - Parameter overdue: The call was sent and ran out of time: its reply is overdue from
+    ///   now on.
     /// - Returns: Whether it stopped waiting.
-    func giveUpWaiting(_ callID: UInt32, sent: Bool = true) -> Bool {
-        state.withLock { $0.giveUpWaiting(callID, sent: sent) }
+    func giveUpWaiting(_ callID: UInt32, overdue: Bool) -> Bool {
+        state.withLock { $0.giveUpWaiting(callID, overdue: overdue) }
     }
 
     /// The calls abandoned for their time limit whose replies have not come: the host may
     /// still run them.
     var overdueCalls: Set<UInt32> { state.withLock { $0.overdue } }
+
+    /// How many calls wait for their replies now: for tests.
+    var callsInFlight: Int { state.withLock { $0.pending.count } }
 
     func timedOut(_ method: String) -> BridgeError {
         .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.", method: method)

@@ -267,15 +267,16 @@ struct ConnectionState: Sendable {
         return Suspension(handOff: handingOverReading ? handOff() : .nothing, ready: ready, gaveUp: gaveUp)
     }
 
-    /// A blocked caller ran out of time: it stops waiting unless its reply or the reading
-    /// role was just handed to it.
-    /// - Parameter sent: The call was sent: its reply is overdue from now on.
+    /// A blocked caller ran out of time, or its task was cancelled: it stops waiting unless
+    /// its reply or the reading role was just handed to it.
+    /// - Parameter overdue: The call was sent and ran out of time: its reply is overdue from
+    ///   now on.
     /// - Returns: Whether it stopped waiting (and must tell the host).
-    mutating func giveUpWaiting(_ callID: UInt32, sent: Bool = true) -> Bool {
+    mutating func giveUpWaiting(_ callID: UInt32, overdue: Bool) -> Bool {
         guard case .thread = pending[callID]?.waiter else { return false }
         pending.removeValue(forKey: callID)
         blockedCallers -= 1
-        if sent { noteOverdue(callID) }
+        if overdue { noteOverdue(callID) }
         return true
     }
 

@@ -187,22 +187,28 @@ package final class HostRelay: Sendable {
         return link
     }
 
-    /// A blocked caller's `lease`: it blocks its thread while it waits for a host.
+    /// A blocked caller's `lease`: it blocks its thread while it waits for a host, until the
+    /// wait's limit or its task's cancellation.
     private func leaseBlocking(_ method: String) throws -> HostLink {
         if let link = try leaseNow(method) { return link }
-        let limit = waitLimit.limit
         // At most `BridgeOptions.longestTimeout`, whose nanoseconds fit an `Int`.
-        let deadline = DispatchTime.now() + .nanoseconds(Int(limit.wholeNanoseconds))
+        let deadline = Moment.now + waitLimit.limit
+        let cancellation = BlockingCancellation()
         let waiter = ThreadWaiter()
         let (id, now) = state.withLock { state in
             let id = state.newWaiterID()
             return (id, state.wait(.thread(waiter), id: id))
         }
         if let now { return try resolve(.success(now), method).get() }
-        if let result = waiter.wait(until: deadline) { return try result.get() }
-        if state.withLock({ $0.removeWaiter(id) }) != nil { throw waitTimedOut(method) }
-        // A host (or an error) is being handed over right now: take it.
-        return try waiter.wait().get()
+        while true {
+            let left = max(.zero, cancellation.nextLook(before: deadline)! - Moment.now)
+            if let result = waiter.wait(until: .now() + .nanoseconds(Int(left.wholeNanoseconds))) { return try result.get() }
+            let outOfTime = deadline <= Moment.now
+            guard outOfTime || cancellation.isCancelled else { continue }
+            if state.withLock({ $0.removeWaiter(id) }) != nil { throw outOfTime ? waitTimedOut(method) : CancellationError() }
+            // A host (or an error) is being handed over right now: take it.
+            return try waiter.wait().get()
+        }
     }
 
     /// What a waiter that found a lease at once resumes with.

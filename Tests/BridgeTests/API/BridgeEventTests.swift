@@ -86,7 +86,7 @@ import Testing
             events.all.contains(.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL)))
         })
         #expect(processIsGone(bridge.processID))
-        await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL), method: "currentDirectory() async throws -> String")) {
+        await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL), method: "currentDirectory() async throws -> String", waiting: false)) {
             _ = try await bridge.client.currentDirectory()
         }
         await bridge.stop()

@@ -38,7 +38,7 @@ import Testing
             Issue.record("the blocked callers did not wait")
             return
         }
-        let gaveUp = (state.giveUpWaiting(sent), state.giveUpWaiting(unsent, sent: false))
+        let gaveUp = (state.giveUpWaiting(sent, overdue: true), state.giveUpWaiting(unsent, overdue: false))
         #expect(gaveUp == (true, true))
         #expect(state.overdue == [sent])
     }

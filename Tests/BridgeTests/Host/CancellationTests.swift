@@ -1,4 +1,4 @@
-import Bridge
+@testable import Bridge
 import Foundation
 import Testing
 
@@ -7,6 +7,8 @@ protocol Worker: Bridged {
     func workUntilCancelled(started: String, cancelled: String) async throws
     /// Creates the file `started`, then returns once a byte can be read from the FIFO `gate`.
     func hold(started: String, gate: String) async throws
+    /// `hold(started:gate:)`, for a blocking call.
+    func holdBlocking(started: String, gate: String) throws
     /// Creates the file `marker`.
     func record(_ marker: String) throws
     func ping() async throws -> Int
@@ -24,6 +26,14 @@ extension Worker {
     }
 
     func hold(started: String, gate: String) async throws {
+        _ = FileManager.default.createFile(atPath: started, contents: nil)
+        let fifo = open(gate, O_RDONLY)
+        var byte: UInt8 = 0
+        _ = read(fifo, &byte, 1)
+        close(fifo)
+    }
+
+    func holdBlocking(started: String, gate: String) throws {
         _ = FileManager.default.createFile(atPath: started, contents: nil)
         let fifo = open(gate, O_RDONLY)
         var byte: UInt8 = 0
@@ -93,6 +103,48 @@ final class ConcurrentWorker: Worker, BridgeConcurrentCalls, Sendable {
             try worker.record(marker)
             #expect(FileManager.default.fileExists(atPath: marker))
             #expect(FileManager.default.fileExists(atPath: cancelled))
+        }
+    }
+
+    @Test func aBlockingCallEndsWhenItsTaskIsCancelled() async throws {
+        let directory = try TemporaryDirectory()
+        let started = directory.path + "/started"
+        let gate = directory.path + "/gate"
+        let marker = directory.path + "/recorded"
+        #expect(mkfifo(gate, 0o600) == 0)
+        try await withBridge(LocalWorker.self) { worker in
+            // Blocking calls made from tasks: the host holds the first until the gate opens,
+            // and the second waits its turn. The first caller reads; the second waits for the
+            // reply that the first would hand it.
+            let holding = taskOnOwnThreads { try worker.holdBlocking(started: started, gate: gate) }
+            #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: started) })
+            let queued = taskOnOwnThreads { try worker.record(marker) }
+            #expect(await eventually(within: .seconds(10)) { worker._connection.callsInFlight == 2 })
+            holding.cancel()
+            queued.cancel()
+            // Did the calls not see their tasks cancelled, they would wait for the gate: it
+            // opens after 30 s, so that such a failure fails rather than hangs.
+            let fallback = Task {
+                try await Task.sleep(for: .seconds(30))
+                _ = await eventually(within: .seconds(10)) { releaseFIFO(gate) }
+            }
+            await #expect(throws: CancellationError.self) { try await holding.value }
+            await #expect(throws: CancellationError.self) { try await queued.value }
+            fallback.cancel()
+            #expect(await eventually(within: .seconds(10)) { releaseFIFO(gate) })
+            // The host was told: it serves on, and skipped the cancelled call that waited.
+            let answer = try await worker.ping()
+            #expect(answer == 1)
+            #expect(!FileManager.default.fileExists(atPath: marker), "the cancelled call ran")
+            // A blocking call from a task that is cancelled already is not sent.
+            let late = taskOnOwnThreads {
+                withUnsafeCurrentTask { $0?.cancel() }
+                try worker.record(marker)
+            }
+            await #expect(throws: CancellationError.self) { try await late.value }
+            let nextAnswer = try await worker.ping()
+            #expect(nextAnswer == 1)
+            #expect(!FileManager.default.fileExists(atPath: marker), "a call from a cancelled task ran")
         }
     }
 

@@ -41,8 +41,8 @@ import Testing
             try await bridge.client.exit(status: 3)
         }
         #expect(bridge.termination == .exited(3))
-        // Later calls fail at once, naming the same end.
-        await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .exited(3), method: "add(_:Int,_:Int) async throws -> Int")) {
+        // Later calls fail at once, naming the same end, and saying they were not sent.
+        await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .exited(3), method: "add(_:Int,_:Int) async throws -> Int", waiting: false)) {
             try await bridge.client.add(1, 2)
         }
         await bridge.stop()
@@ -56,11 +56,12 @@ import Testing
         let blocking = Task.detached { try client.run(["x"]) }
         kill(bridge.processID, SIGKILL)
         // How fast is a benchmark's question (a timed test fails when the suite loads the
-        // machine); here: every call fails, none hangs, each names the signal.
+        // machine); here: every call fails, none hangs, each names the signal. (A task that
+        // calls only after the host died says its call was not sent, and is otherwise alike.)
         for task in waiting {
-            await #expect(throws: BridgeError.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL), method: "hang() async throws")) {
-                try await task.value
-            }
+            let error = await #expect(throws: BridgeError.self) { try await task.value }
+            #expect(error?.code == .hostExited && error?.processID == bridge.processID, "\(String(describing: error))")
+            #expect(error?.termination == .signaled(SIGKILL) && error?.method == "hang() async throws", "\(String(describing: error))")
         }
         await #expect(throws: BridgeError.self) { try await blocking.value }
         #expect(bridge.termination == .signaled(SIGKILL))

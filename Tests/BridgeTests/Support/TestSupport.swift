@@ -97,6 +97,23 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     }
 }
 
+/// Starts a task whose code runs on threads of its own, outside the concurrency pool: a task
+/// that makes blocking calls, which must not hold the pool's few threads, and that can still be
+/// cancelled.
+func taskOnOwnThreads<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> Task<T, any Error> {
+    Task(executorPreference: OwnThreadsExecutor.shared) { try body() }
+}
+
+/// Runs each job on a new thread.
+private final class OwnThreadsExecutor: TaskExecutor {
+    static let shared = OwnThreadsExecutor()
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        Thread { job.runSynchronously(on: self.asUnownedTaskExecutor()) }.start()
+    }
+}
+
 /// `count` bytes in a pattern that depends on `seed`, so that a misplaced or reused byte
 /// shows. Filled through a buffer pointer: `map` over a range of millions, unspecialized in a
 /// debug build, held a pool thread for a second or more while the suite ran.
