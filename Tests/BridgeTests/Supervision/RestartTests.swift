@@ -157,6 +157,29 @@ import Glibc
         #expect(processIsGone(first) && processIsGone(fresh))
     }
 
+    @Test func aBlockingCallWaitingForARestartEndsWhenItsTaskIsCancelled() async throws {
+        let events = Events()
+        let gate = OneShotValue<Void>()
+        let hookEntered = OneShotValue<Int32>()
+        let bridge = try await Bridge<RestartingHost>.start(Self.options(events, directory: try TemporaryDirectory())) { fresh in
+            hookEntered.set(try await fresh.processID())
+            await gate.value()
+        }
+        kill(bridge.processID, SIGKILL)
+        let fresh = await hookEntered.value()
+        let relay = try #require(bridge._relay)
+        let client = bridge.client
+        let waiting = taskOnOwnThreads { try client.blockingProcessID() }
+        #expect(await eventually(within: .seconds(30)) { relay.waitingCallers == 1 })
+        waiting.cancel()
+        // Were the cancel not seen, the call would wait for the gate, which opens only after.
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(relay.waitingCallers == 0)
+        gate.set(())
+        #expect(try await client.processID() == fresh)
+        await bridge.stop()
+    }
+
     /// A call waits for a replacement at most its `callTimeout`, or `startTimeout` if that is
     /// shorter; the replacement here never serves (its `restarted` hook sleeps).
     private func expectWaitBounded(by limit: Duration, _ configure: (inout BridgeOptions) -> Void, option: String) async throws {
