@@ -25,8 +25,12 @@ public struct BridgeLimits: Sendable, Hashable, Codable {
     /// every process of that user on the system and each of their threads. Not enforced for
     /// root.
     public var processes: Int?
-    /// The largest file the host may write, in bytes (`RLIMIT_FSIZE`); writing past it ends
-    /// the host with `SIGXFSZ`.
+    /// The largest file the host may write, in bytes (`RLIMIT_FSIZE`); a write that crosses it
+    /// is cut short at it, and the next ends the host with `SIGXFSZ`.
+    ///
+    /// With ``BridgeOutput/inherit``, a standard output or error of the parent's that is a
+    /// regular file (`2>log`) reaches the host through a pipe, and the parent copies it to the
+    /// file: the host's log lines do not count against the limit.
     public var fileSize: Int?
     /// Whether a crashing host may write a core file: false sets `RLIMIT_CORE` to 0, true
     /// raises it to its hard limit, nil inherits it.

@@ -7,6 +7,10 @@
 /// ```
 public enum BridgeOutput: Sendable {
     /// The host writes to the parent's standard output and standard error.
+    ///
+    /// Under a ``BridgeLimits/fileSize`` limit, one that is a regular file reaches the host
+    /// as a pipe, which the parent copies to the file as bytes come: the limit would otherwise
+    /// end the host for writing to the parent's log.
     case inherit
     /// The host writes to `/dev/null`.
     case discard

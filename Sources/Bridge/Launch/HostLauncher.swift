@@ -44,7 +44,7 @@ enum HostLauncher {
         }
         let pipes: OutputPipes
         do {
-            pipes = try OutputPipes(options.output)
+            pipes = try OutputPipes(options.output, fileSizeLimited: options.limits.fileSize != nil)
         } catch {
             closeOpened()
             throw BridgeError.startFailed("could not make pipes for the host's output: \(error)\(Self.whatRanOut(error))")
@@ -73,7 +73,7 @@ enum HostLauncher {
         System.close(hostDescriptors)
         if let sharedFile { System.close(sharedFile) }  // mapped here, and in the host
         pipes.closeHostEnds()
-        let output = pipes.reader(options.output)
+        let output = pipes.reader()
         output?.start(processID: pid)
         let events = options.events
         events?(.spawned(processID: pid, executable: executable.isParent ? System.currentExecutableFile() : path))
@@ -115,53 +115,5 @@ enum HostLauncher {
                 + (sharedMemory ? ":\(System.sharedMemoryMarker)" : ""))
         if let isolation { environment.append("\(System.isolationVariable)=\(isolation)") }
         return environment
-    }
-}
-
-/// The pipes that carry a host's standard output and error to the parent, when it reads them.
-private struct OutputPipes: Sendable {
-    private var output: (read: FileDescriptor, write: FileDescriptor)?
-    private var error: (read: FileDescriptor, write: FileDescriptor)?
-    private var discard = false
-
-    init(_ mode: BridgeOutput) throws(SystemError) {
-        switch mode {
-        case .inherit:
-            break
-        case .discard:
-            discard = true
-        case .lines:
-            output = try System.pipe()
-            do {
-                error = try System.pipe()
-            } catch {
-                closeAll()
-                throw error
-            }
-        }
-    }
-
-    var hostOutput: System.SpawnedOutput { Self.hostEnd(output, discard: discard) }
-    var hostError: System.SpawnedOutput { Self.hostEnd(error, discard: discard) }
-
-    private static func hostEnd(_ pipe: (read: FileDescriptor, write: FileDescriptor)?, discard: Bool) -> System.SpawnedOutput {
-        if let pipe { return .descriptor(pipe.write) }
-        return discard ? .discard : .inherit
-    }
-
-    func closeHostEnds() {
-        for pipe in [output, error].compactMap({ $0 }) { System.close(pipe.write) }
-    }
-
-    func closeAll() {
-        for pipe in [output, error].compactMap({ $0 }) {
-            System.close(pipe.read)
-            System.close(pipe.write)
-        }
-    }
-
-    func reader(_ mode: BridgeOutput) -> HostOutputReader? {
-        guard case .lines(let handler) = mode, let output, let error else { return nil }
-        return HostOutputReader(output: output.read, error: error.read, handler: handler)
     }
 }

@@ -1,25 +1,34 @@
 import Foundation
 
-/// Reads a host's standard output and standard error from two pipes and hands them to a
-/// handler line by line, on a thread of its own, until both pipes reach end of file.
+/// Reads a host's standard output and standard error from pipes, on a thread of its own,
+/// until every pipe reaches end of file: for a handler, line by line, or to the parent's own
+/// descriptors, as the bytes came (see `OutputPipes`).
 final class HostOutputReader: Sendable {
+    /// Where what the host writes goes.
+    enum Destination: Sendable {
+        /// To the handler, a line at a time.
+        case lines(@Sendable (BridgeOutputLine) -> Void)
+        /// As it came, to this process's descriptor of the same number.
+        case copy
+    }
+
     /// The longest line kept whole; a longer one is handed over in pieces.
     static let maximumLineLength = 64 << 10
 
-    /// Set when both pipes reached end of file and every line was handled.
+    /// Set when every pipe reached end of file and everything read was handed on.
     let finished = OneShot<Bool>()
 
-    private let output: FileDescriptor
-    private let error: FileDescriptor
-    private let handler: @Sendable (BridgeOutputLine) -> Void
+    private let output: FileDescriptor?
+    private let error: FileDescriptor?
+    private let destination: Destination
 
     /// - Parameters:
-    ///   - output: The read end of the host's standard output.
-    ///   - error: The read end of the host's standard error.
-    init(output: FileDescriptor, error: FileDescriptor, handler: @escaping @Sendable (BridgeOutputLine) -> Void) {
+    ///   - output: The read end of the host's standard output, if it is piped.
+    ///   - error: The read end of the host's standard error, if it is piped.
+    init(output: FileDescriptor?, error: FileDescriptor?, destination: Destination) {
         self.output = output
         self.error = error
-        self.handler = handler
+        self.destination = destination
     }
 
     /// Starts reading; lines carry `processID`.
@@ -30,10 +39,9 @@ final class HostOutputReader: Sendable {
     }
 
     private func read(processID: ProcessID) {
-        var streams = [
-            LineSplitter(descriptor: output, stream: .standardOutput),
-            LineSplitter(descriptor: error, stream: .standardError),
-        ]
+        var streams: [LineSplitter] = []
+        if let output { streams.append(LineSplitter(descriptor: output, stream: .standardOutput)) }
+        if let error { streams.append(LineSplitter(descriptor: error, stream: .standardError)) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 << 10, alignment: 1)
         defer { buffer.deallocate() }
         while streams.contains(where: { $0.isOpen }) {
@@ -41,18 +49,27 @@ final class HostOutputReader: Sendable {
             guard let ready = try? System.waitReadable(open.map { streams[$0].descriptor }) else { break }
             for (index, isReady) in zip(open, ready) where isReady {
                 let count = (try? System.read(streams[index].descriptor, into: buffer)) ?? 0
+                let bytes = UnsafeRawBufferPointer(rebasing: buffer.prefix(count))
                 let stream = streams[index].stream
-                let emit = { [handler] (text: String) in handler(BridgeOutputLine(processID: processID, stream: stream, text: text)) }
-                if count == 0 {
-                    streams[index].finish(emit)
-                } else {
-                    streams[index].append(UnsafeRawBufferPointer(rebasing: buffer.prefix(count)), emit)
+                switch destination {
+                case .lines(let handler):
+                    let emit = { (text: String) in handler(BridgeOutputLine(processID: processID, stream: stream, text: text)) }
+                    if count == 0 { streams[index].finish(emit) } else { streams[index].append(bytes, emit) }
+                case .copy:
+                    // A parent that cannot write its own output loses the host's too, and
+                    // nothing else: the pipe is still drained, so the host never blocks on it.
+                    if count == 0 { streams[index].finish { _ in } } else { try? System.writeAll(stream.descriptor, bytes) }
                 }
             }
         }
         for stream in streams where stream.isOpen { System.close(stream.descriptor) }
         finished.set(true)
     }
+}
+
+extension BridgeOutputLine.Stream {
+    /// This process's descriptor of the stream: 1 or 2.
+    fileprivate var descriptor: FileDescriptor { self == .standardOutput ? .standardOutput : .standardError }
 }
 
 /// Cuts one stream's bytes into lines.

@@ -25,6 +25,7 @@ package struct SystemError: Error, CustomStringConvertible, Sendable, Equatable 
 }
 
 extension FileDescriptor {
+    package static let standardOutput = FileDescriptor(rawValue: 1)
     package static let standardError = FileDescriptor(rawValue: 2)
 
     /// Writes text, ignoring failure: for diagnostics that have nowhere else to go.

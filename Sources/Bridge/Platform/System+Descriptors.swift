@@ -44,6 +44,12 @@ extension System {
         cbridge_line_buffer_stdout()
     }
 
+    /// Whether `descriptor` is open on a regular file (not a terminal, pipe, socket or device).
+    package static func isRegularFile(_ descriptor: FileDescriptor) -> Bool {
+        var info = stat()
+        return fstat(descriptor.rawValue, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Whether `descriptor` is an open Unix-domain stream socket, the only kind a host serves on.
     package static func isUnixStreamSocket(_ descriptor: FileDescriptor) -> Bool {
         var info = stat()

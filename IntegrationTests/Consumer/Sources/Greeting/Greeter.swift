@@ -15,6 +15,8 @@ public protocol Greeter: Bridged {
     func userIDs() async throws -> [UInt32]
     /// Writes a greeting into an open file the caller passed (a pipe's writing end, say).
     func greet(_ name: String, into file: BridgeFileDescriptor) async throws -> Int
+    /// Writes `line` to the host's standard error, as a log line.
+    func log(_ line: String) async throws
 }
 
 /// The real greeter, created in the host.
@@ -28,6 +30,10 @@ public final class LocalGreeter: Greeter {
     public func processID() throws -> Int32 { ProcessInfo.processInfo.processIdentifier }
 
     public func userIDs() async throws -> [UInt32] { [getuid(), geteuid()] }
+
+    public func log(_ line: String) async throws {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
 
     public func greet(_ name: String, into file: BridgeFileDescriptor) async throws -> Int {
         let text = Array(try await greet(name).utf8)

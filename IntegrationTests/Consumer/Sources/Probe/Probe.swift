@@ -44,6 +44,7 @@ public enum Probe {
             }
         }
         #endif
+        await check("self-host under a fileSize limit, logging to a file") { try await logUnderFileSizeLimit() }
         await check("self-host from a reserve") {
             // A host launched ahead of time, then handed its real type and options.
             let asNobody = getuid() == 0
@@ -93,6 +94,37 @@ public enum Probe {
             await system.shutdown()
             throw error
         }
+    }
+
+    /// A host limited to files of 0 bytes logs a line while this process's standard error is a
+    /// regular file, as with `2>log`, `nohup` or a service's log file: the host must not be
+    /// killed with `SIGXFSZ` for it, and the line must reach the file.
+    private static func logUnderFileSizeLimit() async throws -> String {
+        let path = NSTemporaryDirectory() + "/bridge-probe-log-\(getpid())"
+        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+        try expect(file >= 0, "could not create \(path): errno \(errno)")
+        fflush(nil)
+        let saved = dup(2)
+        dup2(file, 2)
+        close(file)
+        defer {
+            dup2(saved, 2)
+            close(saved)
+            unlink(path)
+        }
+        let bridge = try await Bridge<LocalGreeter>.start(BridgeOptions(limits: BridgeLimits(fileSize: 0)))
+        let line = "logged by the host, pid \(bridge.processID)"
+        do {
+            try await bridge.client.log(line)
+        } catch {
+            await bridge.stop()
+            throw error
+        }
+        await bridge.stop()
+        try expect(bridge.termination == .exited(0), "the host ended with \(String(describing: bridge.termination)), not a clean exit")
+        let logged = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        try expect(logged == line + "\n", "the log file holds '\(logged)', not the host's line")
+        return "the line reached the file"
     }
 
     /// Starts a host, calls it, stops it, and checks each step.
