@@ -16,9 +16,8 @@ extension BridgeError {
         error.method = name
         error.message = message
             .replacing("'\(signature)'", with: "'\(name)'")
-            .replacing("Start a new bridge to continue", with: "Start the actor again (BridgeActorSystem.start) to continue")
             .replacing("start a new bridge", with: "start the actor again (BridgeActorSystem.start)")
-        return error
+        return error.advising("Start the actor again (BridgeActorSystem.start) to continue")
     }
 
     static func actorNotFound(_ id: BridgeActorSystem.ActorID?, in process: String) -> BridgeError {

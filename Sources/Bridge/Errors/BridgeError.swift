@@ -144,7 +144,7 @@ extension BridgeError {
             message: "Bridge host (pid \(processID)) \(termination)"
                 + (method.map { waiting ? " while '\($0)' was waiting for it" : "; '\($0)' was not sent" } ?? "") + "."
                 + (termination.limitExplanation(addressSpaceLimit: addressSpaceLimit).map { " \($0)" } ?? "")
-                + " Start a new bridge to continue; the host's standard error may say why it ended.",
+                + " \(startANewBridge); the host's standard error may say why it ended.",
             method: method, processID: processID, termination: termination, limit: addressSpaceLimit)
     }
 
@@ -219,6 +219,17 @@ extension BridgeError {
                 + (method.map { " ('\($0)' cannot complete)" } ?? "")
                 + ": its bridge is stopping, or it exited. Use callbacks and shared state from calls the parent made, not from the stop hook or later.",
             method: method)
+    }
+
+    /// What a `hostExited` error tells its reader to do, where nothing replaces the host.
+    package static let startANewBridge = "Start a new bridge to continue"
+
+    /// The same error, telling its reader to do `remedy` instead of starting a new bridge: for
+    /// a bridge that replaces its hosts, or an actor host.
+    package func advising(_ remedy: String) -> BridgeError {
+        var error = self
+        error.message = message.replacing(Self.startANewBridge, with: remedy)
+        return error
     }
 
     /// The same error, naming the call it fails: one that was waiting when it happened, or

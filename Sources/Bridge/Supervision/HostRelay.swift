@@ -27,8 +27,10 @@ package final class HostRelay: Sendable {
     private let callTimeout: Duration?
     /// The grace a call abandoned for its time limit has before its host counts as lost to it.
     private let stopTimeout: Duration
-    /// Whether a host still running a call abandoned for its time limit is killed and replaced.
-    private let killsRunaways: Bool
+    /// Whether a host that ends is replaced (a restart policy): then a host still running a
+    /// call abandoned for its time limit is killed and replaced too, and the callers of a host
+    /// that ended are told to call again.
+    private let replacesHosts: Bool
     /// How many runaway checks have finished (killed or spared); for tests.
     private let runawayChecks = Locked(0)
     private let events: (@Sendable (BridgeEvent) -> Void)?
@@ -55,7 +57,7 @@ package final class HostRelay: Sendable {
         startTimeout = options.startTimeout
         callTimeout = options.callTimeout
         stopTimeout = options.stopTimeout
-        killsRunaways = options.restart != .never
+        replacesHosts = options.restart != .never
         spareCount = options.spareHosts
         events = options.events
     }
@@ -70,9 +72,23 @@ package final class HostRelay: Sendable {
         defer { release(link) }
         do {
             return try await call(link.connection)
-        } catch let error as BridgeError where error.code == .timedOut {
+        } catch let error as BridgeError {
+            throw told(error, about: link)
+        }
+    }
+
+    /// What a call to `link` that failed with `error` throws: a call out of time makes the
+    /// relay watch for a runaway call; a host that ended is replaced, if the policy allows, so
+    /// its caller is told to call again, not to start a new bridge.
+    private func told(_ error: BridgeError, about link: HostLink) -> BridgeError {
+        switch error.code {
+        case .timedOut:
             watchForRunaway(link)
-            throw error
+            return error
+        case .hostExited where replacesHosts:
+            return error.advising("The bridge starts another host within its restart policy: call again")
+        default:
+            return error
         }
     }
 
@@ -82,9 +98,8 @@ package final class HostRelay: Sendable {
         defer { release(link) }
         do {
             return try call(link.connection)
-        } catch let error as BridgeError where error.code == .timedOut {
-            watchForRunaway(link)
-            throw error
+        } catch let error as BridgeError {
+            throw told(error, about: link)
         }
     }
 
@@ -105,7 +120,7 @@ package final class HostRelay: Sendable {
         Task { [self] in
             try? await Task.sleep(for: stopTimeout)
             let stillOverdue = !overdue.isDisjoint(with: link.connection.overdueCalls)
-            if stillOverdue, killsRunaways, link.host.termination.value == nil {
+            if stillOverdue, replacesHosts, link.host.termination.value == nil {
                 link.host.send(System.killSignal)
             } else if !stillOverdue {
                 state.withLock { $0.overdueCallsAnswered(link) }
