@@ -59,7 +59,18 @@ if let kind = ProcessInfo.processInfo.environment["BRIDGE_BENCH_PROFILE"] {
         exit(64)
     }
     let seconds = Int(ProcessInfo.processInfo.environment["BRIDGE_BENCH_SECONDS"] ?? "") ?? 8
-    let placement: Placement = ProcessInfo.processInfo.environment["BRIDGE_BENCH_PLACEMENT"] == "two" ? .twoCPUs : .oneCPU
+    let placement: Placement
+    switch ProcessInfo.processInfo.environment["BRIDGE_BENCH_PLACEMENT"] {
+    case nil, "one": placement = .oneCPU
+    case "two": placement = .twoCPUs
+    case let other?:
+        print("BRIDGE_BENCH_PLACEMENT must be one or two, not '\(other)'")
+        exit(64)
+    }
+    guard placement.isAvailable else {
+        print("BRIDGE_BENCH_PLACEMENT=two needs CPUs 0 and 1, which this process may not use")
+        exit(64)
+    }
     try await loop.run(for: .seconds(seconds), on: placement)
 }
 

@@ -25,8 +25,9 @@ public struct BridgeLimits: Sendable, Hashable, Codable {
     /// every process of that user on the system and each of their threads. Not enforced for
     /// root.
     public var processes: Int?
-    /// The largest file the host may write, in bytes (`RLIMIT_FSIZE`); a write that crosses it
-    /// is cut short at it, and the next ends the host with `SIGXFSZ`.
+    /// The largest file the host may write, in bytes (`RLIMIT_FSIZE`); on Linux a write that
+    /// crosses it is cut short at it, and the next ends the host with `SIGXFSZ` (or fails with
+    /// `EFBIG` on a thread that blocks the signal: see the README's limits).
     ///
     /// With ``BridgeOutput/inherit``, a standard output or error of the parent's that is a
     /// regular file (`2>log`) reaches the host through a pipe, and the parent copies it to the

@@ -21,11 +21,26 @@ struct BlockingCancellation {
     /// Whether the calling thread's task was cancelled.
     var isCancelled: Bool { inTask && Task.isCancelled }
 
+    /// How long a wait goes before it looks at the task: `interval` in a task, else nil.
+    var look: Duration? { inTask ? Self.interval : nil }
+
     /// When a wait that ends at `deadline` (nil: never) wakes to look at the task.
     func nextLook(before deadline: Moment?) -> Moment? {
         guard inTask else { return deadline }
         let soon = Moment.now + Self.interval
-        guard let deadline else { return soon }
-        return min(deadline, soon)
+        return deadline.map { min($0, soon) } ?? soon
+    }
+
+    /// When a wait that ends at `deadline` wakes to look at the task.
+    func nextLook(before deadline: Moment) -> Moment {
+        guard inTask else { return deadline }
+        return min(deadline, Moment.now + Self.interval)
+    }
+
+    /// Why a wait that woke must end: its time limit passed (`timedOut`), or its task was
+    /// cancelled (`CancellationError`); nil while it may go on.
+    func reasonToStop(deadline: Moment?, timedOut: @autoclosure () -> any Error) -> (any Error)? {
+        if let deadline, deadline <= Moment.now { return timedOut() }
+        return isCancelled ? CancellationError() : nil
     }
 }

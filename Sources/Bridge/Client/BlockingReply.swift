@@ -19,8 +19,7 @@ final class BlockingReply: Sendable {
     /// The delivery, or nil if `deadline` passed first.
     func wait(until deadline: Moment?) -> Delivery? {
         if let deadline {
-            let left = deadline - Moment.now
-            guard ready.wait(timeout: .now() + .nanoseconds(Int(left.wholeNanoseconds))) == .success else { return nil }
+            guard ready.wait(timeout: deadline.dispatchTime) == .success else { return nil }
         } else {
             ready.wait()
         }

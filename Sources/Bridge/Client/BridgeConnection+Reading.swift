@@ -19,31 +19,37 @@ extension _BridgeConnection {
     ///     ends, because ending reaps the host, which may take a moment of waiting that
     ///     belongs on the own reader.
     ///   - deadline: When the call runs out of time; then the caller still holds the role.
+    ///   - look: For a blocking caller in a task: after this long with nothing read, it
+    ///     returns, still holding the role, to look at its task (`BlockingCancellation`). A
+    ///     fixed wait, not a moment: a call that gets its reply sooner reads no clock for it.
     func readOwnReply(
-        _ callID: UInt32, method: String, waitingAtMost timeout: Duration?, until deadline: Moment?
+        _ callID: UInt32, method: String, waitingAtMost timeout: Duration?, until deadline: Moment?,
+        lookingEvery look: Duration? = nil
     ) -> OwnReply {
         let onPool = timeout != nil
         while true {
-            var wait = timeout
-            if let deadline {
-                let left = deadline - Moment.now
-                guard left > .zero else { return .handOver }
-                wait = min(wait ?? left, left)
-            }
             let arrival: FrameArrival
-            do {
-                if let early = replyReadWhileWriting.take() {
-                    arrival = .frame(early)
-                } else {
-                    arrival = try transport.nextFrame(waitingAtMost: wait)
+            // A reply read while writing comes first, out of time or not: a caller that handed
+            // the role on would leave it where nobody looks.
+            if let early = replyReadWhileWriting.take() {
+                arrival = .frame(early)
+            } else {
+                var wait = timeout ?? look
+                if let deadline {
+                    let left = deadline - Moment.now
+                    guard left > .zero else { return .handOver }
+                    wait = min(wait ?? left, left)
                 }
-            } catch {
-                if onPool { return .handOver }
-                return .ended(end(because: error).naming(method))
+                do {
+                    arrival = try transport.nextFrame(waitingAtMost: wait)
+                } catch {
+                    if onPool { return .handOver }
+                    return .ended(end(because: error).naming(method))
+                }
             }
             switch arrival {
             case .timedOut:
-                if onPool || deadline.map({ $0 <= Moment.now }) == true { return .handOver }
+                if onPool || look != nil || deadline.map({ $0 <= Moment.now }) == true { return .handOver }
             case .closed:
                 if onPool { return .handOver }
                 return .ended(end(because: nil).naming(method))

@@ -170,9 +170,9 @@ public final class _BridgeConnection: Sendable {
     ) throws -> Result {
         let signature = interface.signatures[method]
         return try reporting(signature) {
-            // As an async call: a call made from a cancelled task is not sent.
-            if BlockingCancellation().isCancelled { throw CancellationError() }
             if let relay {
+                // Not waiting for a host when the call would not be sent.
+                if BlockingCancellation().isCancelled { throw CancellationError() }
                 return try relay.routeBlocking(signature) { connection in
                     let reply = try connection.exchangeBlocking(try connection.callFrame(interface, method, object, arguments), method: signature)
                     return try connection.decodeReply(reply, method: signature, result)
@@ -339,6 +339,10 @@ public final class _BridgeConnection: Sendable {
     /// caller reads.
     func exchangeBlocking(_ frame: consuming _WireWriter, method signature: String) throws -> Frame {
         let deadline = callTimeout.map { Moment.now + $0 }
+        // As an async call: a call from a cancelled task is not sent (also one handed a host
+        // by a supervised bridge in the instant its task was cancelled).
+        let cancellation = BlockingCancellation()
+        if cancellation.isCancelled { throw CancellationError() }
         let callID: UInt32
         var blocked: BlockingReply?
         switch try changingReaders({ state throws(BridgeError) in try state.registerThread(method: signature, reply: nil) }) {
@@ -365,35 +369,32 @@ public final class _BridgeConnection: Sendable {
             throw timedOut(signature)
         }
         send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil, until: deadline)
-        let cancellation = BlockingCancellation()
         var handedOver = false
         while let reply = blocked {
             switch reply.wait(until: handedOver ? nil : cancellation.nextLook(before: deadline)) {
             case .reply(let delivered)?: return try delivered.get()
             case .lead?: blocked = nil
             case nil:
-                let outOfTime = deadline.map { $0 <= Moment.now } == true
-                guard outOfTime || cancellation.isCancelled else { continue }
+                guard let reason = cancellation.reasonToStop(deadline: deadline, timedOut: timedOut(signature)) else { continue }
                 // A cancelled call's reply is not overdue: the host was asked to stop.
-                if giveUpWaiting(callID, overdue: outOfTime) {
+                if giveUpWaiting(callID, overdue: reason is BridgeError) {
                     sendCancel(callID)
-                    throw outOfTime ? timedOut(signature) : CancellationError()
+                    throw reason
                 }
                 // The reply, or the reading role, is being handed over right now: take it.
                 handedOver = true
             }
         }
         while true {
-            switch readOwnReply(callID, method: signature, waitingAtMost: nil, until: cancellation.nextLook(before: deadline)) {
+            switch readOwnReply(callID, method: signature, waitingAtMost: nil, until: deadline, lookingEvery: cancellation.look) {
             case .reply(let frame): return frame
             case .ended(let error): throw error
             case .handOver:
                 // Still holding the reading role: nobody read the reply yet.
-                let outOfTime = deadline.map { $0 <= Moment.now } == true
-                guard outOfTime || cancellation.isCancelled else { continue }
-                perform(state.withLock { $0.stopReading(for: callID, overdue: outOfTime) })
+                guard let reason = cancellation.reasonToStop(deadline: deadline, timedOut: timedOut(signature)) else { continue }
+                perform(state.withLock { $0.stopReading(for: callID, overdue: reason is BridgeError) })
                 sendCancel(callID)
-                throw outOfTime ? timedOut(signature) : CancellationError()
+                throw reason
             }
         }
     }

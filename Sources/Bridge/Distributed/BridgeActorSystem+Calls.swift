@@ -28,13 +28,13 @@ extension BridgeActorSystem {
         to id: ActorID, target: RemoteCallTarget, invocation: InvocationEncoder,
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
-        let route = try route(to: id)
         let call = DistributedCall(
             recipient: id, target: target.identifier, genericSubstitutions: invocation.genericSubstitutions,
             argumentCount: invocation.argumentCount)
         let arguments = invocation.arguments.bytes[...]
         let descriptors = invocation.arguments.descriptors
         do {
+            let route = try route(to: id)
             return try await route.connection.call(
                 route.interface, route.method, on: route.object,
                 arguments: { frame in
@@ -44,9 +44,10 @@ extension BridgeActorSystem {
                 },
                 result: result)
         } catch let error as BridgeError {
-            // Also an error of a call between hosts, which the parent passed on: it names the
-            // same method, the other host's.
-            throw error.naming(target, carriedBy: route.interface.signatures[route.method])
+            // Every bridge method that carries a distributed call, the host's and the parent's
+            // endpoint's, has this signature: an error of a call passed on between hosts names
+            // it too, and so does one thrown before the call was sent.
+            throw error.naming(target, carriedBy: ActorHostClient.invokeSignature)
         }
     }
 

@@ -16,8 +16,8 @@ extension BridgeError {
         error.method = name
         error.message = message
             .replacing("'\(signature)'", with: "'\(name)'")
-            .replacing("start a new bridge", with: "start the actor again (BridgeActorSystem.start)")
-        return error.advising("Start the actor again (BridgeActorSystem.start) to continue")
+            .replacing(Self.aNewBridge, with: "its actor again (BridgeActorSystem.start)")
+        return error
     }
 
     static func actorNotFound(_ id: BridgeActorSystem.ActorID?, in process: String) -> BridgeError {

@@ -132,10 +132,11 @@ extension BridgeError {
             processID: processID, termination: termination, limit: addressSpaceLimit)
     }
 
-    /// - Parameter addressSpaceLimit: The host's `BridgeLimits.addressSpace`, which a crash
-    ///   most likely comes from; kept in `limit`.
+    /// - Parameters:
     ///   - waiting: Whether `method` was in flight when the host ended; else it was called
     ///     after, and never sent.
+    ///   - addressSpaceLimit: The host's `BridgeLimits.addressSpace`, which a crash most likely
+    ///     comes from; kept in `limit`.
     package static func hostExited(
         processID: Int32, termination: HostTermination, method: String?, waiting: Bool = true, addressSpaceLimit: Int? = nil
     ) -> BridgeError {
@@ -167,7 +168,7 @@ extension BridgeError {
     package static func connectionFailed(_ failure: SystemError) -> BridgeError {
         BridgeError(
             code: .connectionFailed,
-            message: "Bridge's connection failed and was closed: \(failure.namingErrno). The socket cannot carry calls any more; start a new bridge.")
+            message: "Bridge's connection failed and was closed: \(failure.namingErrno). The socket cannot carry calls any more; start \(aNewBridge).")
     }
 
     package static func timedOut(_ what: String, method: String? = nil, processID: Int32? = nil) -> BridgeError {
@@ -184,7 +185,7 @@ extension BridgeError {
     package static func stopped(method: String?) -> BridgeError {
         BridgeError(
             code: .stopped,
-            message: "Bridge was stopped" + (method.map { " before '\($0)' could complete" } ?? "") + "; start a new bridge to make calls.",
+            message: "Bridge was stopped" + (method.map { " before '\($0)' could complete" } ?? "") + "; start \(aNewBridge) to make calls.",
             method: method)
     }
 
@@ -221,11 +222,14 @@ extension BridgeError {
             method: method)
     }
 
-    /// What a `hostExited` error tells its reader to do, where nothing replaces the host.
-    package static let startANewBridge = "Start a new bridge to continue"
+    /// What errors of an ended host tell their reader to start: the remedy that `advising`
+    /// and `naming(_:carriedBy:)` swap, so every message that advises it words it so.
+    package static let aNewBridge = "a new bridge"
+    /// The sentence that ends a `hostExited` message where nothing replaces the host.
+    package static let startANewBridge = "Start \(aNewBridge) to continue"
 
     /// The same error, telling its reader to do `remedy` instead of starting a new bridge: for
-    /// a bridge that replaces its hosts, or an actor host.
+    /// a bridge that replaces its hosts.
     package func advising(_ remedy: String) -> BridgeError {
         var error = self
         error.message = message.replacing(Self.startANewBridge, with: remedy)

@@ -58,7 +58,7 @@ final class HostOutputReader: Sendable {
                 case .copy:
                     // A parent that cannot write its own output loses the host's too, and
                     // nothing else: the pipe is still drained, so the host never blocks on it.
-                    if count == 0 { streams[index].finish { _ in } } else { try? System.writeAll(stream.descriptor, bytes) }
+                    if count == 0 { streams[index].finish { _ in } } else { try? System.writeAll(stream.ownDescriptor, bytes) }
                 }
             }
         }
@@ -68,8 +68,8 @@ final class HostOutputReader: Sendable {
 }
 
 extension BridgeOutputLine.Stream {
-    /// This process's descriptor of the stream: 1 or 2.
-    fileprivate var descriptor: FileDescriptor { self == .standardOutput ? .standardOutput : .standardError }
+    /// This process's own descriptor of the stream, 1 or 2: where a host's copied bytes go.
+    fileprivate var ownDescriptor: FileDescriptor { self == .standardOutput ? .standardOutput : .standardError }
 }
 
 /// Cuts one stream's bytes into lines.

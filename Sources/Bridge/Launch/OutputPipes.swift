@@ -8,7 +8,8 @@
 /// it with that signal instead of its own. Such a stream goes through a pipe, and the parent
 /// copies what comes to the file as it comes. A terminal, a pipe or `/dev/null` is not limited,
 /// and stays the host's own: its buffering and its order with the parent's writes stay as they
-/// were.
+/// were. As with `.lines`, `stop()` waits for the copying to end, at most `stopTimeout` (a
+/// process the host started may keep the pipe open).
 struct OutputPipes: Sendable {
     private var output: (read: FileDescriptor, write: FileDescriptor)?
     private var error: (read: FileDescriptor, write: FileDescriptor)?

@@ -86,7 +86,7 @@ package final class HostRelay: Sendable {
             watchForRunaway(link)
             return error
         case .hostExited where replacesHosts:
-            return error.advising("The bridge starts another host within its restart policy: call again")
+            return error.advising("The bridge starts another host if its restart policy allows: call again")
         default:
             return error
         }
@@ -206,7 +206,6 @@ package final class HostRelay: Sendable {
     /// wait's limit or its task's cancellation.
     private func leaseBlocking(_ method: String) throws -> HostLink {
         if let link = try leaseNow(method) { return link }
-        // At most `BridgeOptions.longestTimeout`, whose nanoseconds fit an `Int`.
         let deadline = Moment.now + waitLimit.limit
         let cancellation = BlockingCancellation()
         let waiter = ThreadWaiter()
@@ -216,11 +215,9 @@ package final class HostRelay: Sendable {
         }
         if let now { return try resolve(.success(now), method).get() }
         while true {
-            let left = max(.zero, cancellation.nextLook(before: deadline)! - Moment.now)
-            if let result = waiter.wait(until: .now() + .nanoseconds(Int(left.wholeNanoseconds))) { return try result.get() }
-            let outOfTime = deadline <= Moment.now
-            guard outOfTime || cancellation.isCancelled else { continue }
-            if state.withLock({ $0.removeWaiter(id) }) != nil { throw outOfTime ? waitTimedOut(method) : CancellationError() }
+            if let result = waiter.wait(until: cancellation.nextLook(before: deadline)) { return try result.get() }
+            guard let reason = cancellation.reasonToStop(deadline: deadline, timedOut: waitTimedOut(method)) else { continue }
+            if state.withLock({ $0.removeWaiter(id) }) != nil { throw reason }
             // A host (or an error) is being handed over right now: take it.
             return try waiter.wait().get()
         }

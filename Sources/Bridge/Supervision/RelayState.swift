@@ -284,8 +284,8 @@ final class ThreadWaiter: Sendable {
 
     /// Waits until a host is handed over, or `deadline`.
     /// - Returns: nil when time ran out first.
-    func wait(until deadline: DispatchTime) -> Result<HostLink, any Error>? {
-        guard semaphore.wait(timeout: deadline) == .success else { return nil }
+    func wait(until deadline: Moment) -> Result<HostLink, any Error>? {
+        guard semaphore.wait(timeout: deadline.dispatchTime) == .success else { return nil }
         return delivered.withLock { $0 }
     }
 

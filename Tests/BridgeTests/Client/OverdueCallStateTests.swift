@@ -43,6 +43,26 @@ import Testing
         #expect(state.overdue == [sent])
     }
 
+    @Test func aBlockedCallerHandedTheRoleCannotGiveUpWaiting() throws {
+        var state = ConnectionState(tracksOverdueCalls: true)
+        guard case .reads(let reader) = try state.registerThread(method: "reader()", reply: nil),
+            case .waits(let waiting) = try state.registerThread(method: "waiting()", reply: BlockingReply())
+        else {
+            Issue.record("the second blocked caller did not wait")
+            return
+        }
+        // The reader leaves with its reply: the role goes to the blocked caller, whose
+        // cancellation, seen a moment later, must take what it was handed.
+        guard case .lead = state.stopReading(for: reader) else {
+            Issue.record("the role did not go to the blocked caller")
+            return
+        }
+        let gaveUp = (state.giveUpWaiting(waiting, overdue: false), state.giveUpWaiting(waiting, overdue: true))
+        #expect(gaveUp == (false, false))
+        #expect(state.overdue.isEmpty)
+        #expect(state.reader == .caller(waiting))
+    }
+
     @Test func aRoleHolderOutOfTimeLeavesItsReplyOverdueAndTheEndForgetsIt() throws {
         var state = ConnectionState(tracksOverdueCalls: true)
         guard case .reads(let callID) = try state.registerThread(method: "slow()", reply: nil) else {

@@ -41,7 +41,7 @@ import Testing
         #expect(error?.description.contains("was killed by SIGKILL while 'BridgeTests.FileCounter.waitUntilCancelled(started:cancelled:)' was waiting for it") == true, "\(String(describing: error))")
         #expect(later?.method == "BridgeTests.FileCounter.facts()")
         #expect(later?.description.contains("was killed by SIGKILL; 'BridgeTests.FileCounter.facts()' was not sent.") == true, "\(String(describing: later))")
-        #expect(later?.description.contains("Start the actor again (BridgeActorSystem.start)") == true, "\(String(describing: later))")
+        #expect(later?.description.contains("Start its actor again (BridgeActorSystem.start) to continue") == true, "\(String(describing: later))")
         await system.shutdown()
     }
 

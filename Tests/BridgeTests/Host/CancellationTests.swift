@@ -120,16 +120,19 @@ final class ConcurrentWorker: Worker, BridgeConcurrentCalls, Sendable {
             #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: started) })
             let queued = taskOnOwnThreads { try worker.record(marker) }
             #expect(await eventually(within: .seconds(10)) { worker._connection.callsInFlight == 2 })
-            holding.cancel()
-            queued.cancel()
             // Did the calls not see their tasks cancelled, they would wait for the gate: it
             // opens after 30 s, so that such a failure fails rather than hangs.
             let fallback = Task {
                 try await Task.sleep(for: .seconds(30))
                 _ = await eventually(within: .seconds(10)) { releaseFIFO(gate) }
             }
-            await #expect(throws: CancellationError.self) { try await holding.value }
+            // The waiting caller first, while the first still reads: each way of waiting sees
+            // its own cancel.
+            queued.cancel()
             await #expect(throws: CancellationError.self) { try await queued.value }
+            #expect(worker._connection.callsInFlight == 1)
+            holding.cancel()
+            await #expect(throws: CancellationError.self) { try await holding.value }
             fallback.cancel()
             #expect(await eventually(within: .seconds(10)) { releaseFIFO(gate) })
             // The host was told: it serves on, and skipped the cancelled call that waited.

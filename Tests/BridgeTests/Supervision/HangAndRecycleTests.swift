@@ -172,6 +172,24 @@ import Glibc
         await bridge.stop()
     }
 
+    @Test func aCancelledBlockingCallIsNotOverdue() async throws {
+        let events = Events()
+        var options = try options(events)
+        options.callTimeout = nil  // only the cancel ends the call
+        let bridge = try await Bridge<RestartingHost>.start(options)
+        let relay = try #require(bridge._relay)
+        let client = bridge.client
+        let blocked = taskOnOwnThreads { try client.blockingBlock() }
+        #expect(await eventually(within: .seconds(30)) { relay.callsInFlight == 1 })
+        blocked.cancel()
+        await #expect(throws: CancellationError.self) { try await blocked.value }
+        // Cancelled, not out of time: its host is not watched as one that runs a runaway call.
+        let connection = try #require(relay.servingHosts.first?.connection)
+        #expect(connection.overdueCalls.isEmpty)
+        #expect(relay.callsInFlight == 0)
+        await bridge.stop()
+    }
+
     @Test func aHostWhoseCallEndsOnTheCancelIsSpared() async throws {
         let events = Events()
         // Grace enough for the cancel to reach the host and its reply to come back under load.

@@ -3,6 +3,19 @@ import Foundation
 import Testing
 
 @Suite struct FrameReaderTests {
+    @Test func theSocketsTimeoutChangesAtMostOnceAMillisecond() {
+        // From a millisecond on, rounded down to whole milliseconds: a wait never runs past
+        // what was asked, and a countdown to a deadline asks for the same value for a while.
+        #expect(FrameReader.settable(.microseconds(9_999)) == .milliseconds(9))
+        #expect(FrameReader.settable(.microseconds(9_001)) == .milliseconds(9))
+        #expect(FrameReader.settable(.milliseconds(10)) == .milliseconds(10))
+        #expect(FrameReader.settable(.seconds(3) + .nanoseconds(999_999)) == .seconds(3))
+        #expect(FrameReader.settable(.milliseconds(1)) == .milliseconds(1))
+        // Under a millisecond, as asked: rounding down would make it none, a wait for ever.
+        #expect(FrameReader.settable(.microseconds(999)) == .microseconds(999))
+        #expect(FrameReader.settable(.nanoseconds(1)) == .nanoseconds(1))
+    }
+
     /// A socket pair whose first end a reader reads; the bytes go in through the second.
     private func connected(_ bytes: [UInt8]) throws -> FileDescriptor {
         let (reading, writing) = try System.socketPair()
