@@ -1,5 +1,11 @@
-/// Many host processes of one real type behind one client: each call goes to the live host
-/// with the fewest calls in flight.
+/// Many host processes of one real type behind one client.
+///
+/// A host whose real type runs one call at a time (the default) takes one call at a time: each
+/// call goes to a free host, and while none is free it waits in the pool (at most its
+/// ``BridgeOptions/callTimeout``, until its task is cancelled, or until ``stop()``) for the
+/// first that is. A call thus never waits behind a slow call while another host idles, nor dies
+/// with a host that crashed on the call before it. The hosts of a ``BridgeConcurrentCalls``
+/// real type take calls at once: each call goes to the live host with the fewest in flight.
 ///
 /// ```swift
 /// let pool = try await BridgePool<Parser>.start(size: 4, options: .init(
@@ -23,7 +29,8 @@
 /// Each host has its own state: a pool suits real types whose calls do not depend on which
 /// host ran the calls before them (parsers, converters, sandboxes for untrusted input).
 public final class BridgePool<Real: BridgeStartable>: Sendable {
-    /// The typed client: each call goes to the least busy live host.
+    /// The typed client: each call goes to a free host (or the least busy, for concurrent
+    /// hosts).
     public let client: Real.BridgeClient
 
     /// The process ids of the live hosts, one for each host that serves now (fewer than
@@ -84,8 +91,13 @@ public final class BridgePool<Real: BridgeStartable>: Sendable {
         if let restarted {
             hook = { connection in try await restarted(Real.BridgeClient(_connection: connection)) }
         }
+        // Hosts that run one call at a time take one each, and the others wait in the pool. A
+        // real type this process does not link may take calls concurrently: calls then go to
+        // the least busy host, as to one that does.
+        let takesCallsInTurn = (Real.self as? any _BridgeServable.Type).map { !$0._bridgeTakesConcurrentCalls } ?? false
         let relay = HostRelay(
-            slots: size, options: options, startHost: { try await HostLink.start(options, hello: hello, pooled: true) }, restarted: hook)
+            slots: size, options: options, startHost: { try await HostLink.start(options, hello: hello, pooled: true) }, restarted: hook,
+            oneCallPerHost: takesCallsInTurn)
         // The first host's connection is the one the client holds: it routes through the relay.
         // Each host's outcome goes into its slot; the group's children return nothing. (A
         // release build trapped on an index out of range when the children returned

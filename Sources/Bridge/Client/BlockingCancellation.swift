@@ -31,12 +31,6 @@ struct BlockingCancellation {
         return deadline.map { min($0, soon) } ?? soon
     }
 
-    /// When a wait that ends at `deadline` wakes to look at the task.
-    func nextLook(before deadline: Moment) -> Moment {
-        guard inTask else { return deadline }
-        return min(deadline, Moment.now + Self.interval)
-    }
-
     /// Why a wait that woke must end: its time limit passed (`timedOut`), or its task was
     /// cancelled (`CancellationError`); nil while it may go on.
     func reasonToStop(deadline: Moment?, timedOut: @autoclosure () -> any Error) -> (any Error)? {

@@ -47,11 +47,14 @@ package final class HostRelay: Sendable {
     ///   - options: Checked options.
     ///   - startHost: Starts a replacement host.
     ///   - restarted: Runs with each replacement's connection before it serves.
+    ///   - oneCallPerHost: Each host takes one call at a time, and the others wait for a free
+    ///     host (a pool of hosts that run calls in turn: `RelayState`).
     init(
         slots: Int, options: BridgeOptions, startHost: @escaping HostStarter,
-        restarted: (@Sendable (_BridgeConnection) async throws -> Void)?
+        restarted: (@Sendable (_BridgeConnection) async throws -> Void)?, oneCallPerHost: Bool = false
     ) {
-        state = Locked(RelayState(slots: slots, policy: options.restart, maximumCallsPerHost: options.maximumCallsPerHost))
+        state = Locked(RelayState(
+            slots: slots, policy: options.restart, maximumCallsPerHost: options.maximumCallsPerHost, oneCallPerHost: oneCallPerHost))
         self.startHost = startHost
         self.restarted = restarted
         startTimeout = options.startTimeout
@@ -123,28 +126,35 @@ package final class HostRelay: Sendable {
             if stillOverdue, replacesHosts, link.host.termination.value == nil {
                 link.host.send(System.killSignal)
             } else if !stillOverdue {
-                state.withLock { $0.overdueCallsAnswered(link) }
+                hand(state.withLock { $0.overdueCallsAnswered(link) })
             }
             runawayChecks.withLock { $0 += 1 }
         }
     }
 
     nonisolated(nonsending) private func lease(_ method: String) async throws -> HostLink {
-        if let link = try leaseNow(method) { return link }
-        return try await waitForHost(method)
+        switch try leaseNow(method) {
+        case .use(let link): return link
+        case .wait(let busy): return try await waitForHost(method, busy: busy)
+        }
     }
 
-    /// A live host to use now, or nil when the caller must wait for one.
-    private func leaseNow(_ method: String) throws -> HostLink? {
+    /// What a caller does now: use a live host, or wait for one (`busy`: for a free one).
+    private enum Leased {
+        case use(HostLink)
+        case wait(busy: Bool)
+    }
+
+    private func leaseNow(_ method: String) throws -> Leased {
         while true {
             switch state.withLock({ $0.lease() }) {
             case .use(let link, let retires):
                 if let retires { replace(slot: retires, after: nil) }
-                if isLive(link) { return link }
+                if isLive(link) { return .use(link) }
             case .fail(let error):
                 throw error.naming(method, waiting: false)
-            case .wait:
-                return nil
+            case .wait(let busy):
+                return .wait(busy: busy)
             }
         }
     }
@@ -156,39 +166,46 @@ package final class HostRelay: Sendable {
     /// saw `hostExited` and calls again always finds it.)
     private func isLive(_ link: HostLink) -> Bool {
         guard link.host.termination.value != nil else { return true }
-        release(link)
+        // Ended first: released after, it is no host to hand a waiting call.
         ended(link)
+        release(link)
         return false
     }
 
-    /// How long a call waits for a host, and which option says so.
-    private var waitLimit: (limit: Duration, option: String) {
+    /// How long a call waits for a host, and which option says so: for a replacement, at most
+    /// `startTimeout`; for a free host of a busy pool (`busy`), as long as the call may take,
+    /// `callTimeout` (nil: no limit).
+    private func waitLimit(busy: Bool) -> (limit: Duration, option: String)? {
+        if busy { return callTimeout.map { ($0, "callTimeout") } }
         if let callTimeout, callTimeout < startTimeout { return (callTimeout, "callTimeout") }
         return (startTimeout, "startTimeout")
     }
 
-    private func waitTimedOut(_ method: String) -> BridgeError {
-        let (limit, option) = waitLimit
-        return .timedOut("'\(method)' waited \(limit) (BridgeOptions.\(option)) for a host to replace the one that ended, and none served; the call was not sent.", method: method)
+    private func waitTimedOut(_ method: String, busy: Bool) -> BridgeError {
+        let (limit, option) = waitLimit(busy: busy) ?? (BridgeOptions.longestTimeout, "callTimeout")
+        let awaited = busy ? "for one of the pool's hosts to be free" : "for a host to replace the one that ended, and none served"
+        return .timedOut("'\(method)' waited \(limit) (BridgeOptions.\(option)) \(awaited); the call was not sent.", method: method)
     }
 
-    /// Suspends until a host serves, for at most `waitLimit`, or until the task is cancelled
-    /// or the bridge stops or gives up.
-    nonisolated(nonsending) private func waitForHost(_ method: String) async throws -> HostLink {
-        let deadline = ContinuousClock.now + waitLimit.limit
+    /// Suspends until a host serves (`busy`: is free), for at most `waitLimit`, or until the
+    /// task is cancelled or the bridge stops or gives up.
+    nonisolated(nonsending) private func waitForHost(_ method: String, busy: Bool) async throws -> HostLink {
+        let deadline = waitLimit(busy: busy).map { ContinuousClock.now + $0.limit }
         let id = state.withLock { $0.newWaiterID() }
-        let timer = Task { [self] in
-            guard (try? await Task.sleep(until: deadline)) != nil else { return }
-            giveUp(id, because: waitTimedOut(method))
+        let timer = deadline.map { deadline in
+            Task { [self] in
+                guard (try? await Task.sleep(until: deadline)) != nil else { return }
+                giveUp(id, because: waitTimedOut(method, busy: busy))
+            }
         }
-        defer { timer.cancel() }
+        defer { timer?.cancel() }
         let link = try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<HostLink, any Error>) in
                 let now = state.withLock { state -> Result<RelayState.Lease, any Error>? in
                     // A cancel or a deadline that came before the waiter was registered found
                     // nobody to fail: it fails now.
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    if ContinuousClock.now >= deadline { return .failure(waitTimedOut(method)) }
+                    if let deadline, ContinuousClock.now >= deadline { return .failure(waitTimedOut(method, busy: busy)) }
                     return state.wait(.task(continuation), id: id).map { .success($0) }
                 }
                 guard let now else { return }
@@ -205,8 +222,12 @@ package final class HostRelay: Sendable {
     /// A blocked caller's `lease`: it blocks its thread while it waits for a host, until the
     /// wait's limit or its task's cancellation.
     private func leaseBlocking(_ method: String) throws -> HostLink {
-        if let link = try leaseNow(method) { return link }
-        let deadline = Moment.now + waitLimit.limit
+        let busy: Bool
+        switch try leaseNow(method) {
+        case .use(let link): return link
+        case .wait(let waitsForAFreeHost): busy = waitsForAFreeHost
+        }
+        let deadline = waitLimit(busy: busy).map { Moment.now + $0.limit }
         let cancellation = BlockingCancellation()
         let waiter = ThreadWaiter()
         let (id, now) = state.withLock { state in
@@ -216,7 +237,7 @@ package final class HostRelay: Sendable {
         if let now { return try resolve(.success(now), method).get() }
         while true {
             if let result = waiter.wait(until: cancellation.nextLook(before: deadline)) { return try result.get() }
-            guard let reason = cancellation.reasonToStop(deadline: deadline, timedOut: waitTimedOut(method)) else { continue }
+            guard let reason = cancellation.reasonToStop(deadline: deadline, timedOut: waitTimedOut(method, busy: busy)) else { continue }
             if state.withLock({ $0.removeWaiter(id) }) != nil { throw reason }
             // A host (or an error) is being handed over right now: take it.
             return try waiter.wait().get()
@@ -240,10 +261,18 @@ package final class HostRelay: Sendable {
     }
 
     private func release(_ link: HostLink) {
-        guard let retired = state.withLock({ $0.release(link) }) else { return }
+        let released = state.withLock { $0.release(link) }
+        hand(released.handedOut)
+        guard let retired = released.retired else { return }
         // Its last call returned: its stop hook runs now. `stop()` waits for it (the host stays
         // recorded until it has ended).
         Task { await retired.stop() }
+    }
+
+    /// Resumes the waiting calls handed hosts, and replaces the hosts that retired with them.
+    private func hand(_ handOut: RelayState.HandOut) {
+        for (waiter, host) in handOut.resumed { waiter.resume(with: .success(host)) }
+        for slot in handOut.retiring { replace(slot: slot, after: nil) }
     }
 
     // MARK: Hosts
@@ -322,7 +351,7 @@ package final class HostRelay: Sendable {
                     await link.stop()
                     throw BridgeError.startFailed("the restarted hook threw for the fresh host (pid \(link.host.id)), which was stopped: \(error)")
                 }
-                guard let (resumed, retiring) = state.withLock({ $0.serve(link, slot: slot) }) else {
+                guard let handOut = state.withLock({ $0.serve(link, slot: slot) }) else {
                     await link.stop()  // the bridge is stopping
                     return
                 }
@@ -330,8 +359,7 @@ package final class HostRelay: Sendable {
                 if let previous {
                     events?(.restarted(previousProcessID: previous.host.id, processID: link.host.id, termination: previous.host.termination.value ?? .unknown))
                 }
-                for (waiter, host) in resumed { waiter.resume(with: .success(host)) }
-                for slot in retiring { replace(slot: slot, after: nil) }
+                hand(handOut)
                 return
             } catch is CancellationError {
                 return  // the bridge is stopping; the host, if one started, was reaped

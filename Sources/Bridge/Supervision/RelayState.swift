@@ -10,6 +10,11 @@ import Dispatch
 /// A plain supervised bridge has one slot; a pool has one per host. A slot is in one of three
 /// phases: a host serves it; a replacement is on the way (calls that find no serving slot wait);
 /// or it gave up (its host crashed more often than the policy allows, or the bridge stopped).
+///
+/// A pool whose hosts run one call at a time (`oneCallPerHost`) gives each host one call at a
+/// time, and the calls beyond wait here, for the first host that is free: queued in a host
+/// instead, a call would wait behind a slow one while another host idles, and die with a host
+/// that crashed on the call before it, which it never reached.
 struct RelayState {
     /// How a caller waits for a host.
     enum Waiter {
@@ -64,13 +69,16 @@ struct RelayState {
     private var rotation = 0
     private let policy: BridgeRestartPolicy
     private let maximumCallsPerHost: Int?
+    /// Each host takes one call at a time; the others wait for a free host.
+    private let oneCallPerHost: Bool
 
-    init(slots count: Int, policy: BridgeRestartPolicy, maximumCallsPerHost: Int?) {
+    init(slots count: Int, policy: BridgeRestartPolicy, maximumCallsPerHost: Int?, oneCallPerHost: Bool = false) {
         slots = Array(repeating: .replacing, count: count)
         lastHosts = Array(repeating: nil, count: count)
         restarts = Array(repeating: [], count: count)
         self.policy = policy
         self.maximumCallsPerHost = maximumCallsPerHost
+        self.oneCallPerHost = oneCallPerHost
     }
 
     // MARK: Calls
@@ -80,12 +88,14 @@ struct RelayState {
         /// To this host. With `retires`, the host reached `maximumCallsPerHost` with this call:
         /// a replacement must be started for slot `retires`.
         case use(HostLink, retires: Int?)
-        /// No host serves now, but one is on the way.
-        case wait
+        /// No host can take the call now: with `busy`, every host that serves runs a call (one
+        /// call per host); else none serves, and a replacement is on the way.
+        case wait(busy: Bool)
         case fail(BridgeError)
     }
 
-    /// A call looks for the serving host with the fewest calls in flight.
+    /// A call looks for the serving host with the fewest calls in flight (with one call per
+    /// host, a host with none).
     mutating func lease() -> Lease {
         if isStopping { return .fail(.stopped(method: nil)) }
         var best: (link: HostLink, id: ObjectIdentifier, load: (Int, Int))?
@@ -105,8 +115,9 @@ struct RelayState {
             }
         }
         guard let best else {
-            return anyReplacing ? .wait : .fail(endError)
+            return anyReplacing ? .wait(busy: false) : .fail(endError)
         }
+        if oneCallPerHost, best.load != (0, 0) { return .wait(busy: true) }
         rotation = (rotation + 1) % slots.count
         var record = records[best.id]!
         record.inFlight += 1
@@ -129,14 +140,40 @@ struct RelayState {
         return .stopped(method: nil)
     }
 
+    /// What the relay does once a call returned.
+    struct Release {
+        /// The host to stop gracefully now: it retired, and this was its last call.
+        var retired: HostLink?
+        /// Waiting calls, each with the host it goes to now (one call per host).
+        var handedOut = HandOut()
+    }
+
+    /// Waiting calls handed a host, and the slots whose hosts retired with them.
+    struct HandOut {
+        var resumed: [(Waiter, HostLink)] = []
+        var retiring: [Int] = []
+    }
+
     /// A call routed to `link` returned (or failed).
-    /// - Returns: The host to stop gracefully now: it retired, and this was its last call.
-    mutating func release(_ link: HostLink) -> HostLink? {
+    mutating func release(_ link: HostLink) -> Release {
         let id = ObjectIdentifier(link)
-        guard var record = records[id] else { return nil }
+        guard var record = records[id] else { return Release() }
         record.inFlight -= 1
         records[id] = record
-        return record.retiring && record.inFlight == 0 ? link : nil
+        return Release(
+            retired: record.retiring && record.inFlight == 0 ? link : nil,
+            handedOut: oneCallPerHost ? handOut() : HandOut())
+    }
+
+    /// Gives waiting calls the hosts that can take them now, the longest waiting first.
+    private mutating func handOut() -> HandOut {
+        var handOut = HandOut()
+        for id in waiters.keys.sorted() {
+            guard case .use(let host, let retires) = lease() else { break }
+            handOut.resumed.append((waiters.removeValue(forKey: id)!, host))
+            if let retires { handOut.retiring.append(retires) }
+        }
+        return handOut
     }
 
     /// A call to `link` was abandoned for its time limit; the host may still run it.
@@ -146,8 +183,10 @@ struct RelayState {
 
     /// The host of `link` answered the calls abandoned for their time limit (or was killed
     /// for them): it is as busy as its calls in flight again.
-    mutating func overdueCallsAnswered(_ link: HostLink) {
+    /// - Returns: Waiting calls that it (or another host) takes now.
+    mutating func overdueCallsAnswered(_ link: HostLink) -> HandOut {
         records[ObjectIdentifier(link)]?.overdue = 0
+        return oneCallPerHost ? handOut() : HandOut()
     }
 
     /// A caller found no host (`lease()` said `.wait`) and waits; it gets a host as soon as
@@ -180,19 +219,12 @@ struct RelayState {
     /// - Returns: The waiters with the hosts they go to (most to this one), and the slots
     ///   whose hosts retired while they were handed out; nil if the bridge is stopping (then
     ///   the host must be stopped).
-    mutating func serve(_ link: HostLink, slot: Int) -> (resumed: [(Waiter, HostLink)], retiring: [Int])? {
+    mutating func serve(_ link: HostLink, slot: Int) -> HandOut? {
         guard !isStopping else { return nil }
         records[ObjectIdentifier(link)] = Record(link: link, slot: slot)
         slots[slot] = .serving(link)
         lastHosts[slot] = link
-        var resumed: [(Waiter, HostLink)] = []
-        var retiring: [Int] = []
-        for id in waiters.keys.sorted() {
-            guard case .use(let host, let retires) = lease() else { break }
-            resumed.append((waiters.removeValue(forKey: id)!, host))
-            if let retires { retiring.append(retires) }
-        }
-        return (resumed, retiring)
+        return handOut()
     }
 
     /// What to do about a host that ended.
@@ -282,9 +314,10 @@ final class ThreadWaiter: Sendable {
         semaphore.signal()
     }
 
-    /// Waits until a host is handed over, or `deadline`.
+    /// Waits until a host is handed over, or `deadline` (nil: for ever).
     /// - Returns: nil when time ran out first.
-    func wait(until deadline: Moment) -> Result<HostLink, any Error>? {
+    func wait(until deadline: Moment?) -> Result<HostLink, any Error>? {
+        guard let deadline else { return wait() }
         guard semaphore.wait(timeout: deadline.dispatchTime) == .success else { return nil }
         return delivered.withLock { $0 }
     }

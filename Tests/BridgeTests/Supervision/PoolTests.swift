@@ -62,6 +62,81 @@ import Glibc
         await pool.stop()
     }
 
+    @Test func aCallWaitsInThePoolForAFreeHostAndOutlivesAHostThatCrashes() async throws {
+        let directory = try TemporaryDirectory()
+        let events = Events()
+        let pool = try await BridgePool<RestartingHost>.start(size: 2, options: RestartTests.options(events, directory: directory))
+        let (gateA, gateB) = ("\(directory.path)/gate-a", "\(directory.path)/gate-b")
+        #expect(mkfifo(gateA, 0o600) == 0 && mkfifo(gateB, 0o600) == 0)
+        let client = pool.client
+        let heldA = Task { try await client.processID(afterFIFO: gateA) }
+        #expect(await eventually(within: .seconds(30)) { pool._relay.servingHosts.contains { $0.connection.callsInFlight == 1 } })
+        let hostA = try #require(pool._relay.servingHosts.first { $0.connection.callsInFlight == 1 }).host.id
+        let heldB = Task { try await client.processID(afterFIFO: gateB) }
+        #expect(await eventually(within: .seconds(30)) { pool._relay.callsInFlight == 2 })
+        // Both hosts run a call, one at a time each: the third waits in the pool, not behind
+        // one of them.
+        let waiting = Task { try await client.double(21) }
+        #expect(await eventually(within: .seconds(30)) { pool._relay.waitingCallers == 1 })
+        #expect(pool._relay.callsInFlight == 2)
+        // The host that holds gate A crashes: its call fails, the waiting one goes on.
+        kill(hostA, SIGKILL)
+        let crashed = await #expect(throws: BridgeError.self) { try await heldA.value }
+        #expect(crashed?.code == .hostExited, "\(String(describing: crashed))")
+        let doubled = try await waiting.value
+        #expect(doubled == 42)
+        #expect(await eventually(within: .seconds(30)) { releaseFIFO(gateB) })
+        #expect(try await heldB.value != hostA)
+        await pool.stop()
+    }
+
+    @Test func aCallWaitingForAFreeHostEndsOnItsCancelOrItsTimeLimit() async throws {
+        let directory = try TemporaryDirectory()
+        var options = BridgeOptions(workingDirectory: directory.path, output: .discard)
+        options.callTimeout = .seconds(600)  // the held call must outlast the wait below
+        let pool = try await BridgePool<RestartingHost>.start(size: 1, options: options)
+        let gate = "\(directory.path)/gate"
+        #expect(mkfifo(gate, 0o600) == 0)
+        let client = pool.client
+        let held = Task { try await client.processID(afterFIFO: gate) }
+        #expect(await eventually(within: .seconds(30)) { pool._relay.callsInFlight == 1 })
+        let cancelled = Task { try await client.double(1) }
+        #expect(await eventually(within: .seconds(30)) { pool._relay.waitingCallers == 1 })
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        #expect(pool._relay.waitingCallers == 0)
+        // A blocking caller waits the same way, and its cancel ends its wait too.
+        let blocked = taskOnOwnThreads { try client.blockingProcessID() }
+        #expect(await eventually(within: .seconds(30)) { pool._relay.waitingCallers == 1 })
+        blocked.cancel()
+        await #expect(throws: CancellationError.self) { try await blocked.value }
+        #expect(await eventually(within: .seconds(30)) { releaseFIFO(gate) })
+        let host = try await held.value
+        #expect(try await client.processID() == host)
+        await pool.stop()
+    }
+
+    @Test func aCallWaitsForAFreeHostAtMostItsCallTimeout() async throws {
+        let directory = try TemporaryDirectory()
+        // With a restart policy, a host that still runs a call abandoned for its time limit
+        // stays busy (and is replaced after stopTimeout more).
+        var options = RestartTests.options(Events(), directory: directory)
+        options.callTimeout = .milliseconds(300)
+        options.stopTimeout = .milliseconds(300)
+        let pool = try await BridgePool<RestartingHost>.start(size: 1, options: options)
+        let gate = "\(directory.path)/gate"
+        #expect(mkfifo(gate, 0o600) == 0)
+        let client = pool.client
+        let held = Task { try await client.processID(afterFIFO: gate) }
+        #expect(await eventually(within: .seconds(30)) { pool._relay.callsInFlight == 1 })
+        let error = await #expect(throws: BridgeError.self) { try await client.double(1) }
+        #expect(error?.code == .timedOut, "\(String(describing: error))")
+        #expect(error?.description.contains("for one of the pool's hosts to be free; the call was not sent") == true, "\(String(describing: error))")
+        #expect(await eventually(within: .seconds(30)) { releaseFIFO(gate) })
+        _ = await held.result
+        await pool.stop()
+    }
+
     @Test func aCrashedHostIsReplacedAndTheOthersServeMeanwhile() async throws {
         let events = Events()
         let pool = try await BridgePool<RestartingHost>.start(
