@@ -1,11 +1,13 @@
 /// Many host processes of one real type behind one client.
 ///
-/// A host whose real type runs one call at a time (the default) takes one call at a time: each
-/// call goes to a free host, and while none is free it waits in the pool (at most its
+/// A host whose real type runs one call at a time (the default) holds at most the call it runs
+/// and the next, so that it never idles between them: each call goes to the host with the
+/// fewest, and while every host holds two it waits in the pool (at most its
 /// ``BridgeOptions/callTimeout``, until its task is cancelled, or until ``stop()``) for the
-/// first that is. A call thus never waits behind a slow call while another host idles, nor dies
-/// with a host that crashed on the call before it. The hosts of a ``BridgeConcurrentCalls``
-/// real type take calls at once: each call goes to the live host with the fewest in flight.
+/// first with room. A call thus waits behind at most one other in a host, and a host that
+/// crashes fails at most the call it ran and the next. The hosts of a
+/// ``BridgeConcurrentCalls`` real type take calls at once: each call goes to the live host with
+/// the fewest in flight.
 ///
 /// ```swift
 /// let pool = try await BridgePool<Parser>.start(size: 4, options: .init(
@@ -29,8 +31,8 @@
 /// Each host has its own state: a pool suits real types whose calls do not depend on which
 /// host ran the calls before them (parsers, converters, sandboxes for untrusted input).
 public final class BridgePool<Real: BridgeStartable>: Sendable {
-    /// The typed client: each call goes to a free host (or the least busy, for concurrent
-    /// hosts).
+    /// The typed client: each call goes to the least busy live host, or waits in the pool for
+    /// room.
     public let client: Real.BridgeClient
 
     /// The process ids of the live hosts, one for each host that serves now (fewer than
@@ -91,13 +93,13 @@ public final class BridgePool<Real: BridgeStartable>: Sendable {
         if let restarted {
             hook = { connection in try await restarted(Real.BridgeClient(_connection: connection)) }
         }
-        // Hosts that run one call at a time take one each, and the others wait in the pool. A
-        // real type this process does not link may take calls concurrently: calls then go to
-        // the least busy host, as to one that does.
+        // Hosts that run one call at a time hold the call they run and the next, and the others
+        // wait in the pool. A real type this process does not link may take calls concurrently:
+        // calls then go to the least busy host, as to one that does.
         let takesCallsInTurn = (Real.self as? any _BridgeServable.Type).map { !$0._bridgeTakesConcurrentCalls } ?? false
         let relay = HostRelay(
             slots: size, options: options, startHost: { try await HostLink.start(options, hello: hello, pooled: true) }, restarted: hook,
-            oneCallPerHost: takesCallsInTurn)
+            heldCallsPerHost: takesCallsInTurn ? RelayState.callsHeldInTurn : nil)
         // The first host's connection is the one the client holds: it routes through the relay.
         // Each host's outcome goes into its slot; the group's children return nothing. (A
         // release build trapped on an index out of range when the children returned

@@ -47,14 +47,14 @@ package final class HostRelay: Sendable {
     ///   - options: Checked options.
     ///   - startHost: Starts a replacement host.
     ///   - restarted: Runs with each replacement's connection before it serves.
-    ///   - oneCallPerHost: Each host takes one call at a time, and the others wait for a free
-    ///     host (a pool of hosts that run calls in turn: `RelayState`).
+    ///   - heldCallsPerHost: How many calls each host holds at most, the others waiting for
+    ///     room (a pool of hosts that run calls in turn: `RelayState`); nil for no limit.
     init(
         slots: Int, options: BridgeOptions, startHost: @escaping HostStarter,
-        restarted: (@Sendable (_BridgeConnection) async throws -> Void)?, oneCallPerHost: Bool = false
+        restarted: (@Sendable (_BridgeConnection) async throws -> Void)?, heldCallsPerHost: Int? = nil
     ) {
         state = Locked(RelayState(
-            slots: slots, policy: options.restart, maximumCallsPerHost: options.maximumCallsPerHost, oneCallPerHost: oneCallPerHost))
+            slots: slots, policy: options.restart, maximumCallsPerHost: options.maximumCallsPerHost, heldCallsPerHost: heldCallsPerHost))
         self.startHost = startHost
         self.restarted = restarted
         startTimeout = options.startTimeout

@@ -11,10 +11,12 @@ import Dispatch
 /// phases: a host serves it; a replacement is on the way (calls that find no serving slot wait);
 /// or it gave up (its host crashed more often than the policy allows, or the bridge stopped).
 ///
-/// A pool whose hosts run one call at a time (`oneCallPerHost`) gives each host one call at a
-/// time, and the calls beyond wait here, for the first host that is free: queued in a host
-/// instead, a call would wait behind a slow one while another host idles, and die with a host
-/// that crashed on the call before it, which it never reached.
+/// A pool whose hosts run one call at a time (`heldCallsPerHost`) gives each host at most the
+/// call it runs and the next (`heldCallsPerHost`), and the calls beyond wait here, for the first
+/// host with room: queued in a host instead, a call would wait behind slow ones while another
+/// host idles, and die with a host that crashed on a call before it, which it never reached.
+/// The next call waits in the host so that the host never idles between two calls while the
+/// parent hands one over (with one, a pool of 200 µs calls served 30% fewer here).
 struct RelayState {
     /// How a caller waits for a host.
     enum Waiter {
@@ -69,16 +71,19 @@ struct RelayState {
     private var rotation = 0
     private let policy: BridgeRestartPolicy
     private let maximumCallsPerHost: Int?
-    /// Each host takes one call at a time; the others wait for a free host.
-    private let oneCallPerHost: Bool
+    /// How many calls each host holds at most, the others waiting for room; nil for no limit.
+    private let heldCallsPerHost: Int?
+    /// What a pool of hosts that run calls in turn gives `heldCallsPerHost`: the call a host
+    /// runs, and the next.
+    static let callsHeldInTurn = 2
 
-    init(slots count: Int, policy: BridgeRestartPolicy, maximumCallsPerHost: Int?, oneCallPerHost: Bool = false) {
+    init(slots count: Int, policy: BridgeRestartPolicy, maximumCallsPerHost: Int?, heldCallsPerHost: Int? = nil) {
         slots = Array(repeating: .replacing, count: count)
         lastHosts = Array(repeating: nil, count: count)
         restarts = Array(repeating: [], count: count)
         self.policy = policy
         self.maximumCallsPerHost = maximumCallsPerHost
-        self.oneCallPerHost = oneCallPerHost
+        self.heldCallsPerHost = heldCallsPerHost
     }
 
     // MARK: Calls
@@ -88,14 +93,14 @@ struct RelayState {
         /// To this host. With `retires`, the host reached `maximumCallsPerHost` with this call:
         /// a replacement must be started for slot `retires`.
         case use(HostLink, retires: Int?)
-        /// No host can take the call now: with `busy`, every host that serves runs a call (one
-        /// call per host); else none serves, and a replacement is on the way.
+        /// No host can take the call now: with `busy`, every host that serves holds all the
+        /// calls it may (`heldCallsPerHost`); else none serves, and a replacement is on the way.
         case wait(busy: Bool)
         case fail(BridgeError)
     }
 
-    /// A call looks for the serving host with the fewest calls in flight (with one call per
-    /// host, a host with none).
+    /// A call looks for the serving host with the fewest calls in flight (with
+    /// `heldCallsPerHost`, one with room, and no call abandoned for its time limit).
     mutating func lease() -> Lease {
         if isStopping { return .fail(.stopped(method: nil)) }
         var best: (link: HostLink, id: ObjectIdentifier, load: (Int, Int))?
@@ -117,7 +122,7 @@ struct RelayState {
         guard let best else {
             return anyReplacing ? .wait(busy: false) : .fail(endError)
         }
-        if oneCallPerHost, best.load != (0, 0) { return .wait(busy: true) }
+        if let heldCallsPerHost, best.load.0 > 0 || best.load.1 >= heldCallsPerHost { return .wait(busy: true) }
         rotation = (rotation + 1) % slots.count
         var record = records[best.id]!
         record.inFlight += 1
@@ -144,7 +149,7 @@ struct RelayState {
     struct Release {
         /// The host to stop gracefully now: it retired, and this was its last call.
         var retired: HostLink?
-        /// Waiting calls, each with the host it goes to now (one call per host).
+        /// Waiting calls, each with the host it goes to now (`heldCallsPerHost`).
         var handedOut = HandOut()
     }
 
@@ -162,7 +167,7 @@ struct RelayState {
         records[id] = record
         return Release(
             retired: record.retiring && record.inFlight == 0 ? link : nil,
-            handedOut: oneCallPerHost ? handOut() : HandOut())
+            handedOut: heldCallsPerHost != nil ? handOut() : HandOut())
     }
 
     /// Gives waiting calls the hosts that can take them now, the longest waiting first.
@@ -186,7 +191,7 @@ struct RelayState {
     /// - Returns: Waiting calls that it (or another host) takes now.
     mutating func overdueCallsAnswered(_ link: HostLink) -> HandOut {
         records[ObjectIdentifier(link)]?.overdue = 0
-        return oneCallPerHost ? handOut() : HandOut()
+        return heldCallsPerHost != nil ? handOut() : HandOut()
     }
 
     /// A caller found no host (`lease()` said `.wait`) and waits; it gets a host as soon as

@@ -62,24 +62,27 @@ import Glibc
         await pool.stop()
     }
 
-    @Test func aCallWaitsInThePoolForAFreeHostAndOutlivesAHostThatCrashes() async throws {
+    @Test func aCallWaitsInThePoolForRoomAndOutlivesAHostThatCrashes() async throws {
         let directory = try TemporaryDirectory()
         let events = Events()
         let pool = try await BridgePool<RestartingHost>.start(size: 2, options: RestartTests.options(events, directory: directory))
         let (gateA, gateB) = ("\(directory.path)/gate-a", "\(directory.path)/gate-b")
         #expect(mkfifo(gateA, 0o600) == 0 && mkfifo(gateB, 0o600) == 0)
         let client = pool.client
+        let relay = pool._relay
         let heldA = Task { try await client.processID(afterFIFO: gateA) }
-        #expect(await eventually(within: .seconds(30)) { pool._relay.servingHosts.contains { $0.connection.callsInFlight == 1 } })
-        let hostA = try #require(pool._relay.servingHosts.first { $0.connection.callsInFlight == 1 }).host.id
+        #expect(await eventually(within: .seconds(30)) { relay.servingHosts.contains { $0.connection.callsInFlight == 1 } })
+        let hostA = try #require(relay.servingHosts.first { $0.connection.callsInFlight == 1 }).host.id
         let heldB = Task { try await client.processID(afterFIFO: gateB) }
-        #expect(await eventually(within: .seconds(30)) { pool._relay.callsInFlight == 2 })
-        // Both hosts run a call, one at a time each: the third waits in the pool, not behind
-        // one of them.
+        #expect(await eventually(within: .seconds(30)) { relay.callsInFlight == 2 })
+        // Each host holds the call it runs and the next: one more call each.
+        let queued = [Task { try await client.double(1) }, Task { try await client.double(2) }]
+        #expect(await eventually(within: .seconds(30)) { relay.servingHosts.allSatisfy { $0.connection.callsInFlight == 2 } })
+        // Every host holds two: the fifth waits in the pool, not behind them.
         let waiting = Task { try await client.double(21) }
-        #expect(await eventually(within: .seconds(30)) { pool._relay.waitingCallers == 1 })
-        #expect(pool._relay.callsInFlight == 2)
-        // The host that holds gate A crashes: its call fails, the waiting one goes on.
+        #expect(await eventually(within: .seconds(30)) { relay.waitingCallers == 1 })
+        #expect(relay.callsInFlight == 4)
+        // The host that holds gate A crashes: its two calls fail, the waiting one goes on.
         kill(hostA, SIGKILL)
         let crashed = await #expect(throws: BridgeError.self) { try await heldA.value }
         #expect(crashed?.code == .hostExited, "\(String(describing: crashed))")
@@ -87,36 +90,40 @@ import Glibc
         #expect(doubled == 42)
         #expect(await eventually(within: .seconds(30)) { releaseFIFO(gateB) })
         #expect(try await heldB.value != hostA)
+        var outcomes: [Int?] = []
+        for call in queued { outcomes.append(try? await call.value) }
+        #expect(outcomes.compactMap { $0 }.count == 1, "one queued call was in each host: \(outcomes)")
         await pool.stop()
     }
 
-    @Test func aCallWaitingForAFreeHostEndsOnItsCancelOrItsTimeLimit() async throws {
+    @Test func aCallWaitingInThePoolEndsOnItsCancel() async throws {
         let directory = try TemporaryDirectory()
-        var options = BridgeOptions(workingDirectory: directory.path, output: .discard)
-        options.callTimeout = .seconds(600)  // the held call must outlast the wait below
-        let pool = try await BridgePool<RestartingHost>.start(size: 1, options: options)
+        let pool = try await BridgePool<RestartingHost>.start(size: 1, options: .init(workingDirectory: directory.path, output: .discard))
         let gate = "\(directory.path)/gate"
         #expect(mkfifo(gate, 0o600) == 0)
         let client = pool.client
+        let relay = pool._relay
         let held = Task { try await client.processID(afterFIFO: gate) }
-        #expect(await eventually(within: .seconds(30)) { pool._relay.callsInFlight == 1 })
+        let next = Task { try await client.double(2) }
+        #expect(await eventually(within: .seconds(30)) { relay.callsInFlight == 2 })
         let cancelled = Task { try await client.double(1) }
-        #expect(await eventually(within: .seconds(30)) { pool._relay.waitingCallers == 1 })
+        #expect(await eventually(within: .seconds(30)) { relay.waitingCallers == 1 })
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
-        #expect(pool._relay.waitingCallers == 0)
+        #expect(relay.waitingCallers == 0)
         // A blocking caller waits the same way, and its cancel ends its wait too.
         let blocked = taskOnOwnThreads { try client.blockingProcessID() }
-        #expect(await eventually(within: .seconds(30)) { pool._relay.waitingCallers == 1 })
+        #expect(await eventually(within: .seconds(30)) { relay.waitingCallers == 1 })
         blocked.cancel()
         await #expect(throws: CancellationError.self) { try await blocked.value }
         #expect(await eventually(within: .seconds(30)) { releaseFIFO(gate) })
         let host = try await held.value
+        #expect(try await next.value == 4)
         #expect(try await client.processID() == host)
         await pool.stop()
     }
 
-    @Test func aCallWaitsForAFreeHostAtMostItsCallTimeout() async throws {
+    @Test func aCallWaitsInThePoolAtMostItsCallTimeout() async throws {
         let directory = try TemporaryDirectory()
         // With a restart policy, a host that still runs a call abandoned for its time limit
         // stays busy (and is replaced after stopTimeout more).
@@ -128,12 +135,14 @@ import Glibc
         #expect(mkfifo(gate, 0o600) == 0)
         let client = pool.client
         let held = Task { try await client.processID(afterFIFO: gate) }
-        #expect(await eventually(within: .seconds(30)) { pool._relay.callsInFlight == 1 })
+        let next = Task { try await client.double(2) }
+        #expect(await eventually(within: .seconds(30)) { pool._relay.callsInFlight == 2 })
         let error = await #expect(throws: BridgeError.self) { try await client.double(1) }
         #expect(error?.code == .timedOut, "\(String(describing: error))")
         #expect(error?.description.contains("for one of the pool's hosts to be free; the call was not sent") == true, "\(String(describing: error))")
-        #expect(await eventually(within: .seconds(30)) { releaseFIFO(gate) })
+        _ = releaseFIFO(gate)
         _ = await held.result
+        _ = await next.result
         await pool.stop()
     }
 
