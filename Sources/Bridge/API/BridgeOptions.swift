@@ -42,7 +42,8 @@ public struct BridgeOptions: Sendable {
     /// A call out of time fails with ``BridgeError/timedOut(_:)`` naming the method; the host is
     /// told, but a call it already runs is not stopped, and the bridge stays usable. A limit
     /// costs each async call a timer task. It bounds a stream's elements too: a consumer that
-    /// waited this long for the next element gets `.timedOut`, and the stream ends.
+    /// waited this long for the next element gets `.timedOut`, and the stream ends. A call that
+    /// waits in a ``BridgePool`` for a host with room waits up to this long there first.
     public var callTimeout: Duration?
     /// Called with what the bridge does: host started, handshake completed, stopped, host
     /// exited. It runs on whichever thread or task the event happens on; keep it quick.

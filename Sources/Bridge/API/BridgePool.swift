@@ -5,7 +5,9 @@
 /// fewest, and while every host holds two it waits in the pool (at most its
 /// ``BridgeOptions/callTimeout``, until its task is cancelled, or until ``stop()``) for the
 /// first with room. A call thus waits behind at most one other in a host, and a host that
-/// crashes fails at most the call it ran and the next. The hosts of a
+/// crashes fails the call it ran and the next (a host may hold one more while it still runs a
+/// call its caller gave up on for a cancel, or, without a restart policy, for its time limit).
+/// The hosts of a
 /// ``BridgeConcurrentCalls`` real type take calls at once: each call goes to the live host with
 /// the fewest in flight.
 ///

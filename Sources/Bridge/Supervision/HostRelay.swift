@@ -133,9 +133,15 @@ package final class HostRelay: Sendable {
     }
 
     nonisolated(nonsending) private func lease(_ method: String) async throws -> HostLink {
-        switch try leaseNow(method) {
-        case .use(let link): return link
-        case .wait(let busy): return try await waitForHost(method, busy: busy)
+        while true {
+            switch try leaseNow(method) {
+            case .use(let link): return link
+            case .wait(let busy):
+                // A host handed over may have died meanwhile (its watcher has not run): then
+                // the relay acts on its end, and the call looks again.
+                let link = try await waitForHost(method, busy: busy)
+                if isLive(link) { return link }
+            }
         }
     }
 
@@ -190,12 +196,18 @@ package final class HostRelay: Sendable {
     /// Suspends until a host serves (`busy`: is free), for at most `waitLimit`, or until the
     /// task is cancelled or the bridge stops or gives up.
     nonisolated(nonsending) private func waitForHost(_ method: String, busy: Bool) async throws -> HostLink {
-        let deadline = waitLimit(busy: busy).map { ContinuousClock.now + $0.limit }
+        let started = ContinuousClock.now
+        let deadline = waitLimit(busy: busy).map { started + $0.limit }
         let id = state.withLock { $0.newWaiterID() }
         let timer = deadline.map { deadline in
             Task { [self] in
                 guard (try? await Task.sleep(until: deadline)) != nil else { return }
-                giveUp(id, because: waitTimedOut(method, busy: busy))
+                guard !busy, isServing else { return giveUp(id, because: waitTimedOut(method, busy: busy)) }
+                // A replacement served, and the call now waits for room: bounded by
+                // callTimeout alone.
+                guard let limit = waitLimit(busy: true)?.limit else { return }
+                guard (try? await Task.sleep(until: started + limit)) != nil else { return }
+                giveUp(id, because: waitTimedOut(method, busy: true))
             }
         }
         defer { timer?.cancel() }
@@ -222,12 +234,21 @@ package final class HostRelay: Sendable {
     /// A blocked caller's `lease`: it blocks its thread while it waits for a host, until the
     /// wait's limit or its task's cancellation.
     private func leaseBlocking(_ method: String) throws -> HostLink {
-        let busy: Bool
-        switch try leaseNow(method) {
-        case .use(let link): return link
-        case .wait(let waitsForAFreeHost): busy = waitsForAFreeHost
+        while true {
+            switch try leaseNow(method) {
+            case .use(let link): return link
+            case .wait(let busy):
+                // As in `lease`: a host handed over may have died meanwhile.
+                let link = try waitBlocking(method, busy: busy)
+                if isLive(link) { return link }
+            }
         }
-        let deadline = waitLimit(busy: busy).map { Moment.now + $0.limit }
+    }
+
+    private func waitBlocking(_ method: String, busy startedBusy: Bool) throws -> HostLink {
+        let started = Moment.now
+        var busy = startedBusy
+        var deadline = waitLimit(busy: busy).map { started + $0.limit }
         let cancellation = BlockingCancellation()
         let waiter = ThreadWaiter()
         let (id, now) = state.withLock { state in
@@ -237,6 +258,13 @@ package final class HostRelay: Sendable {
         if let now { return try resolve(.success(now), method).get() }
         while true {
             if let result = waiter.wait(until: cancellation.nextLook(before: deadline)) { return try result.get() }
+            if !busy, let passed = deadline, passed <= Moment.now, isServing {
+                // A replacement served, and the call now waits for room: bounded by
+                // callTimeout alone.
+                busy = true
+                deadline = waitLimit(busy: true).map { started + $0.limit }
+                continue
+            }
             guard let reason = cancellation.reasonToStop(deadline: deadline, timedOut: waitTimedOut(method, busy: busy)) else { continue }
             if state.withLock({ $0.removeWaiter(id) }) != nil { throw reason }
             // A host (or an error) is being handed over right now: take it.
@@ -261,6 +289,9 @@ package final class HostRelay: Sendable {
     }
 
     private func release(_ link: HostLink) {
+        // A call that failed because its host died may end before the host's watcher acts:
+        // the relay acts now, so that no waiting call is handed the dead host.
+        if link.host.termination.value != nil { ended(link) }
         let released = state.withLock { $0.release(link) }
         hand(released.handedOut)
         guard let retired = released.retired else { return }
@@ -334,6 +365,9 @@ package final class HostRelay: Sendable {
 
     /// Whether the bridge is stopping (or was released).
     var isStopping: Bool { state.withLock { $0.isStopping } }
+
+    /// Whether a host serves now.
+    private var isServing: Bool { state.withLock { !$0.servingHosts.isEmpty } }
 
     private func startReplacement(slot: Int, after previous: HostLink?) async {
         while true {

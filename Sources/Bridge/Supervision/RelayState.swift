@@ -100,18 +100,25 @@ struct RelayState {
     }
 
     /// A call looks for the serving host with the fewest calls in flight (with
-    /// `heldCallsPerHost`, one with room, and no call abandoned for its time limit).
+    /// `heldCallsPerHost`, among those with room).
     mutating func lease() -> Lease {
         if isStopping { return .fail(.stopped(method: nil)) }
         var best: (link: HostLink, id: ObjectIdentifier, load: (Int, Int))?
         var anyReplacing = false
+        var anyFull = false
         for offset in slots.indices {
             let index = (rotation + offset) % slots.count
             switch slots[index] {
             case .serving(let link):
                 let id = ObjectIdentifier(link)
                 let record = records[id]
-                let load = (record?.overdue ?? 0 > 0 ? 1 : 0, record?.inFlight ?? 0)
+                let (overdue, inFlight) = (record?.overdue ?? 0, record?.inFlight ?? 0)
+                // A call abandoned for its time limit that the host still runs is one it holds.
+                if let heldCallsPerHost, inFlight + overdue >= heldCallsPerHost {
+                    anyFull = true
+                    continue
+                }
+                let load = (overdue > 0 ? 1 : 0, inFlight)
                 if best == nil || load < best!.load { best = (link, id, load) }
             case .replacing:
                 anyReplacing = true
@@ -120,9 +127,9 @@ struct RelayState {
             }
         }
         guard let best else {
+            if anyFull { return .wait(busy: true) }
             return anyReplacing ? .wait(busy: false) : .fail(endError)
         }
-        if let heldCallsPerHost, best.load.0 > 0 || best.load.1 >= heldCallsPerHost { return .wait(busy: true) }
         rotation = (rotation + 1) % slots.count
         var record = records[best.id]!
         record.inFlight += 1
