@@ -33,6 +33,21 @@ import Testing
                 init(name: String, actorSystem: ActorSystem) { self.actorSystem = actorSystem }
             }
 
+            distributed actor Labelled {
+                typealias ActorSystem = BridgeActorSystem
+                init(actorSystem: ActorSystem, label: String) { self.actorSystem = actorSystem }
+            }
+
+            distributed actor Defaulted {
+                typealias ActorSystem = BridgeActorSystem
+                init(actorSystem: ActorSystem, label: String = "x", sizes: [Int: Int] = [:],) { self.actorSystem = actorSystem }
+            }
+
+            distributed actor Mixed {
+                typealias ActorSystem = BridgeActorSystem
+                init(actorSystem: ActorSystem, map: Dictionary<String, Int> = [:], label: String) { self.actorSystem = actorSystem }
+            }
+
             distributed actor Stored {
                 typealias ActorSystem = BridgeActorSystem
                 let name: String
@@ -67,6 +82,8 @@ import Testing
             #if os(Linux)
             extension LinuxOnly: BridgeActorHostable {}
             #endif
+
+            extension Defaulted: BridgeActorHostable {}
 
             """)
     }

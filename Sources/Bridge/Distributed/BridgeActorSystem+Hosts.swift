@@ -124,9 +124,11 @@ extension BridgeActorSystem {
     }
 
     /// The process id of the host `actor` lives in, while it runs; nil for an actor of this
-    /// process or of a host that was stopped.
+    /// process, or of a host that was stopped or has ended (its id may be another process's
+    /// by now).
     public func processID<Act: DistributedActor>(of actor: Act) -> Int32? where Act.ID == ActorID {
-        hosts?.link(actor.id.host)?.host.id
+        guard let host = hosts?.link(actor.id.host)?.host, host.termination.value == nil else { return nil }
+        return host.id
     }
 
     /// The options checked, as `Bridge.start` checks them, and without supervision.
