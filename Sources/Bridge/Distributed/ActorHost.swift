@@ -33,7 +33,7 @@ final class ActorHost: _BridgeServable, BridgeConcurrentCalls, StartsCallsInPlac
             throw BridgeError.startFailed(
                 "this host executable has no distributed actor type '\(settings.actorTypeName)' that conforms to BridgeActorHostable; build it from the same source as the caller, with the BridgeGen plugin")
         }
-        let system = BridgeActorSystem(hostNumber: settings.host)
+        let system = BridgeActorSystem(hostNumber: settings.host, systemNumber: settings.system)
         let (root, id) = try create(type, in: system)
         return ActorHost(system: system, root: root, rootID: id)
     }
@@ -80,6 +80,8 @@ struct ActorHostConfiguration: Codable, Sendable {
     var actorTypeName: String
     /// The host's number in the parent's system: the `host` of every id it assigns.
     var host: UInt32
+    /// The parent's system's number: the `system` of every id.
+    var system: UInt32
 }
 
 /// The parent's view of an actor host's interface, for the handshake. The parent calls the host

@@ -73,6 +73,7 @@ extension BridgeActorSystem {
     /// (its open files included).
     /// - Parameter arguments: At the call's first argument.
     func handle(_ call: DistributedCall, arguments: _WireReader, into result: inout _WireWriter) async throws {
+        guard call.recipient.system == systemNumber else { throw BridgeError.actorOfAnotherSystem(call.recipient, system: systemNumber) }
         if call.recipient.host == number {
             return try await local.execute(call, arguments: arguments.resolvingActors(in: self), system: self, into: &result)
         }

@@ -77,7 +77,7 @@ extension BridgeActorSystem {
         }
         let options = try Self.checked(options)
         let number = try hosts.reserve()
-        let configuration = ActorHostConfiguration(actorType: actorType, actorTypeName: actorTypeName, host: number)
+        let configuration = ActorHostConfiguration(actorType: actorType, actorTypeName: actorTypeName, host: number, system: systemNumber)
         var writer = _WireWriter()
         try writer.encode(configuration)
         let hello = Hello(
@@ -91,7 +91,7 @@ extension BridgeActorSystem {
             id = try await link.connection.call(
                 ActorHostClient._bridgeInterface, ActorHostClient.attach, on: .root,
                 arguments: { try $0.encodeObject(endpoint.export) },
-                result: { ActorID(host: try $0.decode(UInt32.self), actor: try $0.decode(UInt64.self)) })
+                result: { [systemNumber] in ActorID(system: systemNumber, host: try $0.decode(UInt32.self), actor: try $0.decode(UInt64.self)) })
         } catch {
             await link.stop()
             throw error

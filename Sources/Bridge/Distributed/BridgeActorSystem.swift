@@ -1,3 +1,4 @@
+import Synchronization
 import Distributed
 
 /// A `DistributedActorSystem` whose actors live in host processes that this process starts:
@@ -38,6 +39,11 @@ public final class BridgeActorSystem: DistributedActorSystem, Sendable {
 
     /// This process's number: 0 in the parent, the host's number in a host.
     let number: UInt32
+    /// The system's number among the parent's systems (`ActorID.system`), which its hosts
+    /// share.
+    let systemNumber: UInt32
+    /// The number of the parent's next system.
+    private static let nextSystemNumber = Atomic<UInt32>(1)
     /// The distributed actors that live in this process.
     let local = LocalActors()
     /// The hosts this system started; nil in a host, which starts none.
@@ -48,12 +54,14 @@ public final class BridgeActorSystem: DistributedActorSystem, Sendable {
     /// Creates a system in the parent process; ``start(_:options:)`` starts hosts for it.
     public init() {
         number = 0
+        systemNumber = Self.nextSystemNumber.add(1, ordering: .relaxed).oldValue
         hosts = ActorHosts()
     }
 
-    /// Creates the system of host `hostNumber`.
-    init(hostNumber: UInt32) {
+    /// Creates the system of host `hostNumber`, of the parent's system `systemNumber`.
+    init(hostNumber: UInt32, systemNumber: UInt32) {
         number = hostNumber
+        self.systemNumber = systemNumber
         hosts = nil
     }
 
@@ -75,8 +83,10 @@ public final class BridgeActorSystem: DistributedActorSystem, Sendable {
 
     /// The actor `id` names, if it lives in this process; nil for an actor elsewhere, for which
     /// the runtime then makes a remote reference.
-    /// - Throws: ``BridgeError`` when `id` names an actor of this process that no longer lives.
+    /// - Throws: ``BridgeError`` when `id` names an actor of this process that no longer lives,
+    ///   or one of another system, whose hosts this one cannot reach.
     public func resolve<Act: DistributedActor>(id: ActorID, as actorType: Act.Type) throws -> Act? where Act.ID == ActorID {
+        guard id.system == systemNumber else { throw BridgeError.actorOfAnotherSystem(id, system: systemNumber) }
         guard id.host == number else { return nil }
         if let actor = local.find(id.actor, as: Act.self) { return actor }
         throw BridgeError.actorNotFound(id, in: processDescription)
@@ -84,7 +94,7 @@ public final class BridgeActorSystem: DistributedActorSystem, Sendable {
 
     /// A fresh id in this process, for an actor being created.
     public func assignID<Act: DistributedActor>(_ actorType: Act.Type) -> ActorID where Act.ID == ActorID {
-        ActorID(host: number, actor: local.assign())
+        ActorID(system: systemNumber, host: number, actor: local.assign())
     }
 
     /// Makes a new actor reachable from other processes.
@@ -94,7 +104,7 @@ public final class BridgeActorSystem: DistributedActorSystem, Sendable {
 
     /// Forgets an actor that went away.
     public func resignID(_ id: ActorID) {
-        if id.host == number { local.remove(id.actor) }
+        if id.system == systemNumber, id.host == number { local.remove(id.actor) }
     }
 
     /// An encoder for one remote call's arguments.

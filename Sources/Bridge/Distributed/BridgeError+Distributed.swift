@@ -27,6 +27,12 @@ extension BridgeError {
                 + "lives in \(process) any more: it was released there. Keep an actor that other processes call alive where it lives (the system holds actors weakly).")
     }
 
+    static func actorOfAnotherSystem(_ id: BridgeActorSystem.ActorID, system: UInt32) -> BridgeError {
+        BridgeError(
+            code: .actorNotFound,
+            message: "The distributed actor (\(id)) belongs to another BridgeActorSystem than this one (system \(system)), whose hosts cannot reach it. Pass an actor only to actors of the system that made it.")
+    }
+
     static func actorHostStopped(_ id: BridgeActorSystem.ActorID) -> BridgeError {
         BridgeError(
             code: .stopped,

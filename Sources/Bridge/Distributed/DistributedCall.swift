@@ -22,6 +22,7 @@ struct DistributedCall: Sendable {
     /// Field by field with the codec's concrete overloads: the generic `Codable` path, for the
     /// list of substitutions above all, cost more than the rest of the call's encoding.
     func write(arguments: ArraySlice<UInt8>, to writer: inout _WireWriter) throws {
+        try writer.encode(recipient.system)
         try writer.encode(recipient.host)
         try writer.encode(recipient.actor)
         try writer.encode(target)
@@ -33,6 +34,7 @@ struct DistributedCall: Sendable {
 
     /// Reads a call; `reader` is left at its first argument.
     static func read(from reader: inout _WireReader) throws -> DistributedCall {
+        let system = try reader.decode(UInt32.self)
         let host = try reader.decode(UInt32.self)
         let actor = try reader.decode(UInt64.self)
         let target = try reader.decode(String.self)
@@ -45,7 +47,7 @@ struct DistributedCall: Sendable {
         var substitutions: [String] = []
         for _ in 0..<substitutionCount { substitutions.append(try reader.decode(String.self)) }
         return DistributedCall(
-            recipient: .init(host: host, actor: actor), target: target, genericSubstitutions: substitutions,
+            recipient: .init(system: system, host: host, actor: actor), target: target, genericSubstitutions: substitutions,
             argumentCount: try reader.decode(Int.self))
     }
 }

@@ -14,6 +14,29 @@ import Testing
         await system.shutdown()
     }
 
+    @Test func anActorOfAnotherSystemIsRefusedNotTakenForOneOfThisSystem() async throws {
+        // Both systems have a host 1 with an actor 1: without the system in the id, the second
+        // host took the first's actor for itself, and called itself.
+        let first = BridgeActorSystem()
+        let second = BridgeActorSystem()
+        let inFirst = try await first.start(FileCounter.self)
+        let inSecond = try await second.start(FileCounter.self)
+        #expect(inFirst.id.host == inSecond.id.host && inFirst.id.actor == inSecond.id.actor)
+        #expect(inFirst.id != inSecond.id)
+        let refused = await #expect(throws: BridgeError.self) { try await inSecond.askPeer(inFirst, toCount: "/") }
+        #expect(refused?.code == .actorNotFound, "\(String(describing: refused))")
+        #expect(refused?.description.contains("belongs to another BridgeActorSystem") == true, "\(String(describing: refused))")
+        // An actor of the first system's parent, passed to the second's host, is refused too.
+        let sink = ProgressSink(actorSystem: first)
+        let alsoRefused = await #expect(throws: BridgeError.self) { try await inSecond.count(steps: 2, reportingTo: sink) }
+        #expect(alsoRefused?.description.contains("belongs to another BridgeActorSystem") == true, "\(String(describing: alsoRefused))")
+        #expect(await sink.whenLocal { $0.reports } == [])
+        // Within each system, all goes on.
+        #expect(try await inSecond.count(steps: 2, reportingTo: ProgressSink(actorSystem: second)) == 3)
+        await first.shutdown()
+        await second.shutdown()
+    }
+
     @Test func anActorThatComesBackIsTheOriginal() async throws {
         let system = BridgeActorSystem()
         let counter = try await system.start(FileCounter.self)
