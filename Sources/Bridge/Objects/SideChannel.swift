@@ -31,6 +31,10 @@ package final class SideChannel: WireObjectExporter {
     /// Told of each pong the host sends (`HangWatch`); set once, before the first ping.
     private let pongs = Locked<(@Sendable (UInt32) -> Void)?>(nil)
 
+    /// Whether the host has not yet read all that was sent here; nil where the system does
+    /// not tell. For tests, which wait until a cancel has reached the host.
+    var hostHasUnread: Bool? { System.peerHasUnread(socket) }
+
     /// - Parameters:
     ///   - socket: The parent's end of the side channel; the side channel owns it.
     ///   - descriptors: The bridge's descriptor channel, for descriptors in callbacks'

@@ -44,6 +44,19 @@ extension System {
         cbridge_line_buffer_stdout()
     }
 
+    /// Whether the other end of `socket` has not yet read all that was sent on it
+    /// (`SIOCOUTQ`, which counts the kernel's buffers, not bytes: 0 once all is read); nil where
+    /// the system does not tell.
+    package static func peerHasUnread(_ socket: FileDescriptor) -> Bool? {
+        #if canImport(Glibc)
+        var count: CInt = 0
+        // SIOCOUTQ, which Glibc spells TIOCOUTQ (0x5411 on Linux).
+        return ioctl(socket.rawValue, UInt(TIOCOUTQ), &count) == 0 ? count > 0 : nil
+        #else
+        return nil
+        #endif
+    }
+
     /// Whether `descriptor` is open on a regular file (not a terminal, pipe, socket or device).
     package static func isRegularFile(_ descriptor: FileDescriptor) -> Bool {
         var info = stat()

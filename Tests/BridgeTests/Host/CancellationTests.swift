@@ -134,6 +134,8 @@ final class ConcurrentWorker: Worker, BridgeConcurrentCalls, Sendable {
             holding.cancel()
             await #expect(throws: CancellationError.self) { try await holding.value }
             fallback.cancel()
+            // Both cancels have reached the host (see aCallCancelledBeforeItStartsNeverRuns).
+            #expect(await eventually(within: .seconds(10)) { worker._connection.side?.hostHasUnread == false })
             #expect(await eventually(within: .seconds(10)) { releaseFIFO(gate) })
             // The host was told: it serves on, and skipped the cancelled call that waited.
             let answer = try await worker.ping()
@@ -168,6 +170,10 @@ final class ConcurrentWorker: Worker, BridgeConcurrentCalls, Sendable {
                 Issue.record("expected the waiting call to run out of time, got \(recording)")
                 return
             }
+            // The cancel goes on the side channel, and the host's side thread records it; a host
+            // that starts the call first runs it (the README's Limits). Under load the gate could
+            // open first: it opens once the host has read the cancel.
+            #expect(await eventually(within: .seconds(10)) { worker._connection.side?.hostHasUnread == false })
             #expect(await eventually(within: .seconds(10)) { releaseFIFO(gate) })
             _ = try? await holding.value
             let answer = try await worker.ping()  // the host has gone past the dropped call
