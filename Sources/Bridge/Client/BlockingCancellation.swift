@@ -31,10 +31,22 @@ struct BlockingCancellation {
         return deadline.map { min($0, soon) } ?? soon
     }
 
-    /// Why a wait that woke must end: its time limit passed (`timedOut`), or its task was
-    /// cancelled (`CancellationError`); nil while it may go on.
-    func reasonToStop(deadline: Moment?, timedOut: @autoclosure () -> any Error) -> (any Error)? {
-        if let deadline, deadline <= Moment.now { return timedOut() }
-        return isCancelled ? CancellationError() : nil
+    /// Why a wait ends before what it waits for came.
+    enum Stop {
+        /// Its time limit passed: a call's reply is overdue from now on.
+        case outOfTime
+        /// Its task was cancelled: the host was asked to stop, nothing is overdue.
+        case cancelled
+
+        /// The error the wait fails with: `timedOut`, or `CancellationError`.
+        func error(timedOut: @autoclosure () -> any Error) -> any Error {
+            self == .outOfTime ? timedOut() : CancellationError()
+        }
+    }
+
+    /// Why a wait that woke must end; nil while it may go on.
+    func reasonToStop(deadline: Moment?) -> Stop? {
+        if let deadline, deadline <= Moment.now { return .outOfTime }
+        return isCancelled ? .cancelled : nil
     }
 }

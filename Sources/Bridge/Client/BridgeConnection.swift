@@ -375,11 +375,10 @@ public final class _BridgeConnection: Sendable {
             case .reply(let delivered)?: return try delivered.get()
             case .lead?: blocked = nil
             case nil:
-                guard let reason = cancellation.reasonToStop(deadline: deadline, timedOut: timedOut(signature)) else { continue }
-                // A cancelled call's reply is not overdue: the host was asked to stop.
-                if giveUpWaiting(callID, overdue: reason is BridgeError) {
+                guard let stop = cancellation.reasonToStop(deadline: deadline) else { continue }
+                if giveUpWaiting(callID, overdue: stop == .outOfTime) {
                     sendCancel(callID)
-                    throw reason
+                    throw stop.error(timedOut: timedOut(signature))
                 }
                 // The reply, or the reading role, is being handed over right now: take it.
                 handedOver = true
@@ -391,10 +390,10 @@ public final class _BridgeConnection: Sendable {
             case .ended(let error): throw error
             case .handOver:
                 // Still holding the reading role: nobody read the reply yet.
-                guard let reason = cancellation.reasonToStop(deadline: deadline, timedOut: timedOut(signature)) else { continue }
-                perform(state.withLock { $0.stopReading(for: callID, overdue: reason is BridgeError) })
+                guard let stop = cancellation.reasonToStop(deadline: deadline) else { continue }
+                perform(state.withLock { $0.stopReading(for: callID, overdue: stop == .outOfTime) })
                 sendCancel(callID)
-                throw reason
+                throw stop.error(timedOut: timedOut(signature))
             }
         }
     }

@@ -265,8 +265,8 @@ package final class HostRelay: Sendable {
                 deadline = waitLimit(busy: true).map { started + $0.limit }
                 continue
             }
-            guard let reason = cancellation.reasonToStop(deadline: deadline, timedOut: waitTimedOut(method, busy: busy)) else { continue }
-            if state.withLock({ $0.removeWaiter(id) }) != nil { throw reason }
+            guard let stop = cancellation.reasonToStop(deadline: deadline) else { continue }
+            if state.withLock({ $0.removeWaiter(id) }) != nil { throw stop.error(timedOut: waitTimedOut(method, busy: busy)) }
             // A host (or an error) is being handed over right now: take it.
             return try waiter.wait().get()
         }
