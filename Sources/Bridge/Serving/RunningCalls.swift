@@ -1,6 +1,6 @@
 /// The calls a callee runs, so that a cancel from the caller reaches the task of its call:
-/// calls that run in tasks of their own, the one a serving task runs in turn, the streams that
-/// calls returned, and cancels that came before their call started.
+/// calls that run concurrently, each on a runner (`CallRunner`), the one a serving task runs in
+/// turn, the streams that calls returned, and cancels that came before their call started.
 package final class RunningCalls: Sendable {
     private struct Producer {
         var task: Task<Void, Never>
@@ -8,7 +8,14 @@ package final class RunningCalls: Sendable {
     }
 
     private struct State {
-        var tasks: [UInt32: Task<Void, Never>] = [:]
+        /// The runners that run calls now, by the call each runs.
+        var busy: [UInt32: CallRunner] = [:]
+        /// Runners parked between calls, for the next calls.
+        var idle: [CallRunner] = []
+        /// Parked runners are no longer kept: the callee is stopping, or its caller is gone.
+        var runnersEnded = false
+        /// Waiting for the running calls to end (`waitForAll`).
+        var callsEndedWaiters: [UnsafeContinuation<Void, Never>] = []
         /// The call the serving task runs now.
         var inTurn: UInt32?
         /// Running calls that were cancelled: a stream such a call returns is not produced.
@@ -24,35 +31,98 @@ package final class RunningCalls: Sendable {
         var early: [UInt32] = []
     }
 
+    /// The most runners kept parked: as many as calls ran at once, up to this.
+    private static let idleRunnersKept = 16
     private static let earlyCancelsKept = 1024
     private let state = Locked(State())
 
     package init() {}
 
-    /// Runs a call in a task of its own, unless it was cancelled before it started.
+    /// Runs a call on a runner of its own (`CallRunner`): a parked one, or a new task; unless
+    /// it was cancelled before it started.
+    /// - Parameter executor: The executor preference of a new runner's task: a
+    ///   `ServingExecutor` to start calls in place; nil for the global executor. Every call of
+    ///   one `RunningCalls` names the same, as parked runners keep theirs.
     /// - Returns: False when the call was cancelled already: nothing runs.
     @discardableResult
-    /// - Parameter executor: The task's executor preference: a `ServingExecutor` to start the
-    ///   call in place; nil for the global executor.
     package func start(
         _ callID: UInt32, on executor: (any TaskExecutor)? = nil, _ call: @escaping @Sendable () async -> _WireWriter,
         whenDone reply: @escaping @Sendable (consuming _WireWriter) -> Void
     ) -> Bool {
-        state.withLock { state in
-            if Self.takeEarlyCancel(callID, from: &state) { return false }
-            // Registered under the lock before it can finish and remove itself.
-            state.tasks[callID] = Task(executorPreference: executor) {
-                var frame = await call()
-                let stream = frame.attachedStream.take()
-                reply(frame)
-                if let stream { self.produce(stream, callID: callID, send: reply) }
-                self.state.withLock { state in
-                    state.tasks.removeValue(forKey: callID)
-                    if !state.cancelled.isEmpty { state.cancelled.remove(callID) }
-                }
-            }
-            return true
+        enum Start {
+            case cancelledAlready
+            case parkedRunner(UnsafeContinuation<RunnableCall?, Never>)
+            case newRunner
         }
+        let work = RunnableCall(callID: callID, call: call, reply: reply)
+        let start = state.withLock { state -> Start in
+            if Self.takeEarlyCancel(callID, from: &state) { return .cancelledAlready }
+            if let runner = state.idle.popLast(), let parked = runner.parked.take() {
+                runner.callID = callID
+                state.busy[callID] = runner
+                return .parkedRunner(parked)
+            }
+            // Registered under the lock before it can finish its call and look for itself.
+            let runner = CallRunner(callID: callID)
+            state.busy[callID] = runner
+            runner.task = Task(executorPreference: executor) { await self.run(work, on: runner) }
+            return .newRunner
+        }
+        switch start {
+        case .cancelledAlready:
+            return false
+        case .parkedRunner(let parked):
+            // Outside the lock: the runner's job is enqueued, on the serving thread's executor
+            // when calls start in place.
+            parked.resume(returning: work)
+        case .newRunner:
+            break
+        }
+        return true
+    }
+
+    /// A runner's life: runs its call, replies, and parks for the next, until it is not kept.
+    private func run(_ first: RunnableCall, on runner: CallRunner) async {
+        var next: RunnableCall? = first
+        while let work = next {
+            var frame = await work.call()
+            let stream = frame.attachedStream.take()
+            // Consumed: the storage has one owner, and the writer of the reply keeps it.
+            work.reply(consume frame)
+            if let stream { produce(stream, callID: work.callID, send: work.reply) }
+            next = await park(runner, after: work.callID)
+        }
+    }
+
+    /// Ends `runner`'s call, and parks it until the next call comes; nil when it is not kept.
+    private func park(_ runner: CallRunner, after callID: UInt32) async -> RunnableCall? {
+        await withUnsafeContinuation { continuation in
+            let (kept, waiters) = state.withLock { state in
+                state.busy.removeValue(forKey: callID)
+                if !state.cancelled.isEmpty { state.cancelled.remove(callID) }
+                runner.callID = nil
+                var waiters: [UnsafeContinuation<Void, Never>] = []
+                if state.busy.isEmpty { swap(&waiters, &state.callsEndedWaiters) }
+                guard !runner.cancelled, !state.runnersEnded, state.idle.count < Self.idleRunnersKept else {
+                    return (false, waiters)
+                }
+                runner.parked = continuation
+                state.idle.append(runner)
+                return (true, waiters)
+            }
+            for waiter in waiters { waiter.resume() }
+            if !kept { continuation.resume(returning: nil) }
+        }
+    }
+
+    /// Ends the parked runners, and keeps none from now on.
+    private func endRunners() {
+        let parked = state.withLock { state in
+            state.runnersEnded = true
+            defer { state.idle.removeAll() }
+            return state.idle.compactMap { $0.parked.take() }
+        }
+        for runner in parked { runner.resume(returning: nil) }
     }
 
     /// Produces a stream that a call returned, in a task of its own, after the call's reply
@@ -116,9 +186,10 @@ package final class RunningCalls: Sendable {
     package func cancel(_ callID: UInt32) {
         let cancel = state.withLock { state -> (@Sendable () -> Void)? in
             if let producer = state.producers[callID] { return { producer.task.cancel() } }
-            if let task = state.tasks[callID] {
+            if let runner = state.busy[callID] {
                 state.cancelled.insert(callID)
-                return { task.cancel() }
+                runner.cancelled = true
+                return { runner.task?.cancel() }
             }
             if state.inTurn == callID {
                 state.cancelled.insert(callID)
@@ -131,22 +202,34 @@ package final class RunningCalls: Sendable {
         cancel?()
     }
 
-    /// Waits until every call running in a task of its own has replied, and every stream's
-    /// producer has returned.
+    /// Waits until every call running on a runner has replied, and every stream's producer
+    /// has returned; ends the parked runners.
     package func waitForAll() async {
-        while let task = state.withLock({ $0.tasks.values.first ?? $0.producers.values.first?.task }) {
+        await withUnsafeContinuation { continuation in
+            let ended = state.withLock { state in
+                if state.busy.isEmpty { return true }
+                state.callsEndedWaiters.append(continuation)
+                return false
+            }
+            if ended { continuation.resume() }
+        }
+        endRunners()
+        // A call registers the producer of the stream it returned before its runner parks.
+        while let task = state.withLock({ $0.producers.values.first?.task }) {
             await task.value
         }
     }
 
-    /// Cancels every call running in a task of its own and every stream's producer, and
-    /// produces no more streams: for a callee whose caller is gone.
+    /// Cancels every call running on a runner and every stream's producer, and produces no
+    /// more streams: for a callee whose caller is gone.
     package func cancelAll() {
         let tasks = state.withLock { state in
             state.streamsEnded = true
-            return Array(state.tasks.values) + state.producers.values.map(\.task)
+            for runner in state.busy.values { runner.cancelled = true }
+            return state.busy.values.compactMap(\.task) + state.producers.values.map(\.task)
         }
         for task in tasks { task.cancel() }
+        endRunners()
     }
 
     private static func takeEarlyCancel(_ callID: UInt32, from state: inout State) -> Bool {

@@ -1,6 +1,6 @@
 /// A real type whose concurrent calls a host starts in place: on the thread that read the call,
-/// where each runs until it first suspends (`RunningCalls.startInPlace`), rather than in a task
-/// that a pool thread must be woken for.
+/// where each runs until it first suspends (`RunningCalls.start` with a
+/// `ServingExecutor`), rather than on a pool thread that must be woken for it.
 ///
 /// Only for a type whose calls are mostly serialized anyway, as an actor host's are by its
 /// actor: in place, a call that computes (or blocks) without suspending holds up the reading of
