@@ -1,4 +1,5 @@
 import Bridge
+import CBenchSupport
 import Distributed
 import Foundation
 
@@ -6,6 +7,8 @@ import Foundation
 distributed actor DistributedEcho {
     typealias ActorSystem = BridgeActorSystem
     distributed func echo(_ text: String) -> String { text }
+    /// The host's own allocation count, for allocations per call on the host side.
+    distributed func allocations() -> UInt { malloc_counter_allocations() }
 }
 
 /// A distributed call beside the plain bridged call, both from a task, in the same run (the
@@ -24,6 +27,7 @@ enum DistributedBench {
         let system = BridgeActorSystem()
         var samples = (plain: [Duration](), distributed: [Duration]())
         var ratios: [Double] = []
+        var allocations: (client: Double, host: Double) = (0, 0)
         let turns = 10
         for turn in 0...turns {
             let bridge = try await placement.startingChildren { try await Bridge<LocalEcho>.start() }
@@ -35,6 +39,11 @@ enum DistributedBench {
             let actor = try await placement.startingChildren { try await system.start(DistributedEcho.self) }
             _ = try await time(rounds / turns / 10) { _ = try await actor.echo(smallText) }  // warm-up
             let distributed = try await time(rounds / turns) { _ = try await actor.echo(smallText) }
+            if turn == turns, malloc_counter_is_counting() != 0 {
+                allocations = try await allocationsPerCall(hostCount: { try await actor.allocations() }) {
+                    _ = try await actor.echo(smallText)
+                }
+            }
             await system.stop(actor)
 
             if turn == 0 { continue }  // the first turn warms up and is not counted
@@ -46,6 +55,9 @@ enum DistributedBench {
         print("\ndistributed actors, \(name)")
         print(pad("async call from a task, String") + us(Timing(samples.plain)))
         print(pad("distributed call, String") + us(Timing(samples.distributed)) + String(format: "  %5.2fx the call", median(ratios)))
+        if malloc_counter_is_counting() != 0 {
+            print(pad("allocations per distributed call") + String(format: "%8.1f client %6.1f host", allocations.client, allocations.host))
+        }
     }
 
     /// Both placements, where available.

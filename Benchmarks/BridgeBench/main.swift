@@ -223,13 +223,18 @@ func timePerCallInFlight(tasks: Int, calls: Int, _ client: EchoClient) async thr
 
 /// Heap allocations per call in this process and in the host, over `rounds` calls.
 func allocationsPerCall(_ client: EchoClient, _ call: () async throws -> Void) async throws -> (Double, Double) {
+    try await allocationsPerCall(hostCount: { try await client.allocations() }, call)
+}
+
+/// Heap allocations per call in this process and in the host, whose count `hostCount` reads.
+func allocationsPerCall(hostCount: () async throws -> UInt, _ call: () async throws -> Void) async throws -> (Double, Double) {
     for _ in 0..<100 { try await call() }
-    let hostBefore = try await client.allocations()
+    let hostBefore = try await hostCount()
     let before = malloc_counter_allocations()
     let count = 10_000
     for _ in 0..<count { try await call() }
     let after = malloc_counter_allocations()
-    let hostAfter = try await client.allocations()
+    let hostAfter = try await hostCount()
     // The second allocations() call is one more call on each side; too small to matter.
     return (Double(after - before) / Double(count), Double(hostAfter - hostBefore) / Double(count))
 }
