@@ -57,7 +57,9 @@ package final class RunningCalls: Sendable {
         let work = RunnableCall(callID: callID, call: call, reply: reply)
         let start = state.withLock { state -> Start in
             if Self.takeEarlyCancel(callID, from: &state) { return .cancelledAlready }
-            if let runner = state.idle.popLast(), let parked = runner.parked.take() {
+            // The runner parked longest takes the call: every kept runner serves in turn.
+            if !state.idle.isEmpty, let parked = state.idle[0].parked.take() {
+                let runner = state.idle.removeFirst()
                 runner.callID = callID
                 state.busy[callID] = runner
                 return .parkedRunner(parked)
