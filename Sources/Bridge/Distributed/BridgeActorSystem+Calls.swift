@@ -29,7 +29,7 @@ extension BridgeActorSystem {
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
         let call = DistributedCall(
-            recipient: id, target: target.identifier, genericSubstitutions: invocation.genericSubstitutions,
+            recipient: id, target: DistributedTarget(target.identifier), genericSubstitutions: invocation.genericSubstitutions,
             argumentCount: invocation.argumentCount)
         let arguments = invocation.arguments.bytes[...]
         let descriptors = invocation.arguments.descriptors

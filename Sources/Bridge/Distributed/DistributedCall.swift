@@ -11,7 +11,7 @@ struct DistributedCall: Sendable {
     /// The actor called.
     var recipient: BridgeActorSystem.ActorID
     /// The distributed function, as the runtime names it (`RemoteCallTarget.identifier`).
-    var target: String
+    var target: DistributedTarget
     /// Mangled names of the generic substitutions, in the order recorded.
     var genericSubstitutions: [String]
     /// How many arguments follow.
@@ -25,7 +25,7 @@ struct DistributedCall: Sendable {
         try writer.encode(recipient.system)
         try writer.encode(recipient.host)
         try writer.encode(recipient.actor)
-        try writer.encode(target)
+        target.write(to: &writer)
         try writer.encode(genericSubstitutions.count)
         for name in genericSubstitutions { try writer.encode(name) }
         try writer.encode(argumentCount)
@@ -37,7 +37,7 @@ struct DistributedCall: Sendable {
         let system = try reader.decode(UInt32.self)
         let host = try reader.decode(UInt32.self)
         let actor = try reader.decode(UInt64.self)
-        let target = try reader.decode(String.self)
+        let target = try DistributedTarget.read(from: &reader)
         let substitutionCount = try reader.decode(Int.self)
         // Each name takes a byte at least: a count beyond what is left is malformed, not a
         // reason to reserve memory for it.

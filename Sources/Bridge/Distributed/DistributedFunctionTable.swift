@@ -13,8 +13,8 @@ final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
     private let functions: [_BridgeDistributedFunction<Act>]
     /// `Module.Indexer`, as a target's description names the actor type.
     private let typeName = String(reflecting: Act.self)
-    /// By target identifier: the function's index in `functions`, or nil when none is the target.
-    private let learned = Locked<[String: Int?]>([:])
+    /// By target: the function's index in `functions`, or nil when none is the target.
+    private let learned = Locked<[DistributedTarget: Int?]>([:])
 
     private init(_ functions: [_BridgeDistributedFunction<Act>]) { self.functions = functions }
 
@@ -38,7 +38,7 @@ final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
         case noFunction
     }
 
-    func lookup(_ target: String) -> Lookup {
+    func lookup(_ target: DistributedTarget) -> Lookup {
         switch learned.withLock({ $0[target] }) {
         case .none: .unknown
         case .some(.none): .noFunction
@@ -52,14 +52,14 @@ final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
     }
 
     /// Notes which function `target` is, from a call that returned.
-    func learn(_ target: String, argumentTypes: [ObjectIdentifier], resultType: ObjectIdentifier) {
+    func learn(_ target: DistributedTarget, argumentTypes: [ObjectIdentifier], resultType: ObjectIdentifier) {
         // The actor's own function, `Module.Indexer.count(in:)`: not one of the same name and
         // types that a protocol's extension declares, whose target names the protocol.
-        let description = RemoteCallTarget(target).description
+        let description = RemoteCallTarget(target.identifier).description
         let index = functions.firstIndex { function in
             description == typeName + "." + function.name
                 && function.argumentTypes == argumentTypes && function.resultType == resultType
         }
-        learned.withLock { $0[target] = .some(index) }
+        learned.withLock { $0[target.owned] = .some(index) }
     }
 }

@@ -117,7 +117,8 @@ where Act.ID == BridgeActorSystem.ActorID {
         var decoder = BridgeActorSystem.InvocationDecoder(reader: arguments, call: call)
         if learns { decoder.decodedTypes = [] }
         let handler = BridgeActorSystem.ResultHandler()
-        try await system.executeDistributedTarget(on: typed, target: RemoteCallTarget(call.target), invocationDecoder: &decoder, handler: handler)
+        try await system.executeDistributedTarget(
+            on: typed, target: RemoteCallTarget(call.target.identifier), invocationDecoder: &decoder, handler: handler)
         try handler.result().write(to: &result)
         if learns, let table, let types = decoder.decodedTypes, types.count == call.argumentCount, let resultType = handler.resultType {
             table.learn(call.target, argumentTypes: types, resultType: resultType)

@@ -73,7 +73,8 @@ package struct Frame: Sendable {
     /// 9: a distributed call's generic substitutions are a count and names, not an array value.
     /// 10: each shared-memory ring says whether its consumer hands its CPU over while it waits.
     /// 11: a distributed actor's id names its system (`ActorID.system`).
-    package static let wireVersion: UInt32 = 11
+    /// 12: a distributed call's target is a bytes value (`DistributedTarget`), not a string.
+    package static let wireVersion: UInt32 = 12
     /// The largest payload a reader accepts unless told otherwise, and the most
     /// `BridgeOptions.maximumMessageSize` may be. A larger frame ends the connection.
     package static let maximumPayloadSize = 256 << 20
