@@ -48,6 +48,21 @@ import Testing
                 init(actorSystem: ActorSystem, map: Dictionary<String, Int> = [:], label: String) { self.actorSystem = actorSystem }
             }
 
+            distributed actor TrailingComma {
+                typealias ActorSystem = BridgeActorSystem
+                init(actorSystem: ActorSystem,) { self.actorSystem = actorSystem }
+            }
+
+            distributed actor Throwing {
+                typealias ActorSystem = BridgeActorSystem
+                init(actorSystem: ActorSystem) throws { self.actorSystem = actorSystem }
+            }
+
+            distributed actor Waiting {
+                typealias ActorSystem = BridgeActorSystem
+                init(actorSystem: ActorSystem) async { self.actorSystem = actorSystem }
+            }
+
             distributed actor Stored {
                 typealias ActorSystem = BridgeActorSystem
                 let name: String
@@ -83,7 +98,7 @@ import Testing
             extension LinuxOnly: BridgeActorHostable {}
             #endif
 
-            extension Defaulted: BridgeActorHostable {}
+            extension TrailingComma: BridgeActorHostable {}
 
             """)
     }

@@ -31,7 +31,7 @@ extension BridgeActorSystem {
         }
         guard Act.self is any BridgeActorHostable.Type else {
             throw BridgeError.startFailed(
-                "\(String(reflecting: Act.self)) does not conform to BridgeActorHostable, so a host cannot create it; add the BridgeGen plugin to its target, or write `extension \(Act.self): BridgeActorHostable {}`")
+                "\(String(reflecting: Act.self)) does not conform to BridgeActorHostable, so a host cannot create it. A host creates the actor with 'init(actorSystem:)', one that takes the actor system alone and neither throws nor is async (an initializer with more parameters does not count, even with default values): declare one (it may call your other initializer), and the BridgeGen plugin on the actor's target conforms the actor, or write 'extension \(Act.self): BridgeActorHostable {}'")
         }
         return try await start(
             actorType: _mangledTypeName(Act.self) ?? String(reflecting: Act.self), named: String(reflecting: Act.self),

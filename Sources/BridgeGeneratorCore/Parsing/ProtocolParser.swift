@@ -155,10 +155,11 @@ struct ProtocolParser {
                 file.initializers.parameterless.insert(owner.name)
             }
         }
-        // `init(actorSystem:)` lets a host create a distributed actor (`HostableActors`): one
-        // whose other parameters, if any, all have default values.
+        // `init(actorSystem:)` lets a host create a distributed actor (`HostableActors`): only
+        // one that takes the system alone, and neither throws nor is async, is the protocol's
+        // requirement; default values do not make another one the requirement.
         if list.isPunctuation(index + 1, "("), let label = list[index + 2], label.text == "actorSystem", list.isPunctuation(index + 3, ":"),
-           takesFirstArgumentAlone(from: index + 1) {
+           takesOneParameterAndNoEffects(from: index + 1) {
             file.initializers.actorSystem.insert(owner.name)
         }
         let isConvenience = prefix.modifiers.contains("convenience")
@@ -167,33 +168,25 @@ struct ProtocolParser {
         }
     }
 
-    /// Whether the parameter list that opens at `open` can be called with its first argument
-    /// alone: every parameter after the first has a default value.
-    private func takesFirstArgumentAlone(from open: Int) -> Bool {
+    /// Whether the parameter list that opens at `open` has one parameter (a trailing comma
+    /// allowed), and no `async`, `throws` or `rethrows` follows it.
+    private func takesOneParameterAndNoEffects(from open: Int) -> Bool {
         guard let close = list.partner[open] else { return false }
         var index = open + 1
         var angles = 0
-        var pastFirst = false
-        var segmentIsEmpty = true
-        var segmentHasDefault = false
         while index < close {
             if let after = list.indexAfterGroup(at: index), after <= close {
-                (index, segmentIsEmpty) = (after, false)
+                index = after
                 continue
             }
             if list.isPunctuation(index, "<") { angles += 1 }
             if list.isPunctuation(index, ">"), angles > 0 { angles -= 1 }
-            if angles == 0, list.isPunctuation(index, ",") {
-                if pastFirst, !segmentHasDefault { return false }
-                (pastFirst, segmentIsEmpty, segmentHasDefault) = (true, true, false)
-            } else {
-                segmentIsEmpty = false
-                if angles == 0, list.isPunctuation(index, "=") { segmentHasDefault = true }
-            }
+            // A comma before the closing parenthesis is a trailing one.
+            if angles == 0, list.isPunctuation(index, ","), index + 1 < close { return false }
             index += 1
         }
-        // A trailing comma leaves an empty last piece.
-        return !pastFirst || segmentHasDefault || segmentIsEmpty
+        let effects: Set<String> = ["async", "throws", "rethrows"]
+        return !(list[close + 1].map { effects.contains($0.text) } ?? false)
     }
 
     /// Notes a `distributed func` of a type or extension body, whose signature

@@ -73,9 +73,19 @@ import Testing
 
     @Test func anActorNoHostCanCreateIsRefusedBeforeAnyHostStarts() async throws {
         let system = BridgeActorSystem()
-        let error = await #expect(throws: BridgeError.self) { try await system.start(NamedCounter.self) }
-        #expect(error?.code == .startFailed)
-        #expect(error?.description.contains("BridgeActorHostable") == true)
+        let starts: [@Sendable () async throws -> Void] = [
+            { _ = try await system.start(NamedCounter.self) },
+            { _ = try await system.start(ScaledByDefault.self) },
+            { _ = try await system.start(ThrowingStart.self) },
+            { _ = try await system.start(WaitingStart.self) },
+        ]
+        for start in starts {
+            let error = await #expect(throws: BridgeError.self) { try await start() }
+            #expect(error?.code == .startFailed)
+            // It says what a host needs, not only which protocol is missing.
+            #expect(error?.description.contains("BridgeActorHostable") == true)
+            #expect(error?.description.contains("takes the actor system alone and neither throws nor is async") == true)
+        }
     }
 
     @Test func restartOptionsAreRefused() async throws {

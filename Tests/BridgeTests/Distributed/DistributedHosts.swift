@@ -148,6 +148,39 @@ distributed actor NamedCounter {
     distributed func greet() -> String { name }
 }
 
+/// Initializers that look like `init(actorSystem:)` and are not the protocol's requirement: the
+/// generator must not conform these actors (this target would not compile), and no host can
+/// create them.
+distributed actor ScaledByDefault {
+    typealias ActorSystem = BridgeActorSystem
+    let factor: Int
+
+    init(actorSystem: ActorSystem, factor: Int = 3) {
+        self.actorSystem = actorSystem
+        self.factor = factor
+    }
+
+    distributed func scale(_ value: Int) -> Int { value * factor }
+}
+
+/// See `ScaledByDefault`.
+distributed actor ThrowingStart {
+    typealias ActorSystem = BridgeActorSystem
+
+    init(actorSystem: ActorSystem) throws {
+        self.actorSystem = actorSystem
+    }
+}
+
+/// See `ScaledByDefault`.
+distributed actor WaitingStart {
+    typealias ActorSystem = BridgeActorSystem
+
+    init(actorSystem: ActorSystem) async {
+        self.actorSystem = actorSystem
+    }
+}
+
 /// The same code under any `Codable` actor system: the tests run it under
 /// `LocalTestingDistributedActorSystem` and under `BridgeActorSystem`.
 distributed actor WordStatistics<System: DistributedActorSystem<any Codable>> {
