@@ -39,8 +39,9 @@ public struct BridgeOptions: Sendable {
     public var maximumMessageSize: Int
     /// How long a call waits for its reply; nil (the default) waits as long as the host lives.
     ///
-    /// A call out of time fails with ``BridgeError/timedOut(_:)`` naming the method; the host is
-    /// told, but a call it already runs is not stopped, and the bridge stays usable. A limit
+    /// A call out of time fails with ``BridgeError/timedOut(_:)`` naming the method, and the
+    /// bridge stays usable. The host is told, and cancels the call's task as it does when the
+    /// caller's task is cancelled: work that does not check for cancellation runs to its end. A limit
     /// costs each async call a timer task. It bounds a stream's elements too: a consumer that
     /// waited this long for the next element gets `.timedOut`, and the stream ends. A call that
     /// waits in a ``BridgePool`` for a host with room waits up to this long there first.

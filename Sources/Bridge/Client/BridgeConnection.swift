@@ -415,7 +415,7 @@ public final class _BridgeConnection: Sendable {
     var callsInFlight: Int { state.withLock { $0.pending.count } }
 
     func timedOut(_ method: String) -> BridgeError {
-        .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned, though the host may still run it. Raise the timeout, or find out what keeps the host busy.", method: method)
+        .timedOut("'\(method)' got no reply within \(callTimeout ?? .zero) (BridgeOptions.callTimeout); the call was abandoned and the host told to cancel it, though work there that does not check for cancellation runs on. Raise the timeout, or find out what keeps the host busy.", method: method)
     }
 
     /// The error of a stream's consumer that waited `callTimeout` for an element.

@@ -34,7 +34,7 @@ extension BridgeActorSystem {
         let arguments = invocation.arguments.bytes[...]
         let descriptors = invocation.arguments.descriptors
         do {
-            let route = try route(to: id)
+            let route = try route(to: id, calling: target)
             return try await route.connection.call(
                 route.interface, route.method, on: route.object,
                 arguments: { frame in
@@ -59,9 +59,10 @@ extension BridgeActorSystem {
         var object: _BridgeRemoteObject
     }
 
-    private func route(to id: ActorID) throws -> Route {
+    /// - Parameter target: The function called, for the error when there is no route.
+    private func route(to id: ActorID, calling target: @autoclosure () -> RemoteCallTarget) throws -> Route {
         if let hosts {
-            guard let link = hosts.link(id.host) else { throw BridgeError.actorHostStopped(id) }
+            guard let link = hosts.link(id.host) else { throw BridgeError.actorHostStopped(id, calling: target().description) }
             return Route(connection: link.connection, interface: ActorHostClient._bridgeInterface, method: ActorHostClient.invoke, object: .root)
         }
         guard let parent = parent.withLock({ $0 }) else { throw BridgeError.parentGone(method: ActorEndpointClient.invokeSignature) }
@@ -80,7 +81,7 @@ extension BridgeActorSystem {
         guard hosts != nil else { throw BridgeError.actorNotFound(call.recipient, in: processDescription) }
         // From one host to another: the arguments go on as they came, and so does the result,
         // the open files each carries included.
-        let route = try route(to: call.recipient)
+        let route = try route(to: call.recipient, calling: RemoteCallTarget(call.target.identifier))
         var rest = arguments
         let raw = rest.readRemainingBytes()
         let descriptors = rest.descriptors

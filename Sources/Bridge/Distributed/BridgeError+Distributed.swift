@@ -9,11 +9,14 @@ extension BridgeError {
     ///
     /// Worked out when a call fails, not for every call: the target's name is demangled.
     /// - Parameter signature: The signature of the bridge method that carried the call.
+    /// An error that names no method (the function's own, sent back as `remoteError`, or the
+    /// actor's being gone) is told of the call too.
     func naming(_ target: RemoteCallTarget, carriedBy signature: String) -> BridgeError {
-        guard method == signature else { return self }
+        guard method == signature || method == nil else { return self }
         let name = target.description
         var error = self
         error.method = name
+        guard method != nil else { return error }
         error.message = message
             .replacing("'\(signature)'", with: "'\(name)'")
             .replacing(Self.aNewBridge, with: "its actor again (BridgeActorSystem.start)")
@@ -33,9 +36,12 @@ extension BridgeError {
             message: "The distributed actor (\(id)) belongs to another BridgeActorSystem than this one (system \(system)), whose hosts cannot reach it. Pass an actor only to actors of the system that made it.")
     }
 
-    static func actorHostStopped(_ id: BridgeActorSystem.ActorID) -> BridgeError {
+    /// - Parameter function: The distributed function called, when known.
+    static func actorHostStopped(_ id: BridgeActorSystem.ActorID, calling function: String?) -> BridgeError {
         BridgeError(
             code: .stopped,
-            message: "The host of distributed actor (\(id)) was stopped, or this actor system never started it; start a new one to make calls.")
+            message: (function.map { "'\($0)' was not sent: the host" } ?? "The host")
+                + " of distributed actor (\(id)) was stopped, or this actor system never started it; start its actor again (BridgeActorSystem.start) to make calls.",
+            method: function)
     }
 }

@@ -24,6 +24,9 @@ import Testing
         #expect(processIsGone(pid))
         let error = await #expect(throws: BridgeError.self) { try await counter.count(in: directory.path) }
         #expect(error?.code == .stopped)
+        // Named as the user called it.
+        #expect(error?.method?.hasSuffix("FileCounter.count(in:)") == true)
+        #expect(error?.description.contains("FileCounter.count(in:)' was not sent") == true)
         await system.shutdown()
     }
 

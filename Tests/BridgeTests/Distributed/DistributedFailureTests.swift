@@ -21,6 +21,7 @@ import Testing
         #expect(error?.code == .remoteError)
         #expect(error?.remoteTypeName?.hasSuffix("OpaqueCountingFailure") == true)
         #expect(error?.description.contains("the disk said no") == true)
+        #expect(error?.method?.hasSuffix("FileCounter.failOpaquely()") == true)
         await system.shutdown()
     }
 
