@@ -36,6 +36,12 @@ import Testing
         let resolved = try FileCounter.resolve(id: counter.id, using: system)
         #expect(resolved.id == counter.id)
         #expect(try await resolved.facts() == (try await counter.facts()))
+        // Remote, as the docs say to ask; an actor of this process is not.
+        #expect(__isRemoteActor(counter) && __isRemoteActor(resolved))
+        #expect(await counter.whenLocal { _ in true } == nil)
+        let sink = ProgressSink(actorSystem: system)
+        #expect(!__isRemoteActor(sink))
+        #expect(await sink.whenLocal { _ in true } == true)
         await system.shutdown()
     }
 
