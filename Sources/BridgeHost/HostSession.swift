@@ -253,7 +253,7 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
             switch kind {
             case .call:
                 let callID = frame.callID
-                guard var request = CallServing.request(in: consume frame) else {
+                guard var request = CallServing.request(in: consume frame, objectSource: side) else {
                     batch.add(refusal(naming: "no object", callID: callID), session: session)
                     continue
                 }
@@ -261,14 +261,13 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                     batch.add(refusal(naming: "object \(request.objectID)", callID: callID), session: session)
                     continue
                 }
-                request.arguments.objectSource = side
                 if concurrent {
-                    let (session, methods, request, fileSizeLimited) = (session, methods, request, fileSizeLimited)
-                    let call: @Sendable () async -> _WireWriter = {
-                        if fileSizeLimited { System.letFileSizeSignalThrough() }
-                        return await CallServing.perform(request, callID: callID, on: methods)
+                    let session = session
+                    // The runner takes the arguments' storage over: a copy left here would keep it
+                    // from being reused once the call has run.
+                    calls.start(callID, request.takeAll(), on: methods, executor: inPlace, lettingFileSizeSignalThrough: fileSizeLimited) {
+                        session.send($0)
                     }
-                    calls.start(callID, on: inPlace, call) { session.send($0) }
                     inPlace?.runQueuedJobs()
                 } else {
                     // A call cancelled before it started is skipped; nobody waits for its reply.

@@ -37,6 +37,14 @@ public struct _WireReader: Sendable {
         self.descriptors = descriptors
     }
 
+    /// Moves the whole reader out, leaving this one empty: the taker holds the one copy of
+    /// the bytes' storage.
+    package mutating func takeAll() -> _WireReader {
+        let offset = offset
+        let end = end
+        return _WireReader(bytes: takeBytes(), offset: offset, end: end, objectSource: objectSource, descriptors: descriptors)
+    }
+
     /// Moves the bytes out, leaving the reader empty; for handing their storage to
     /// `FrameStorage` once what was read from them is decoded.
     package mutating func takeBytes() -> [UInt8] {

@@ -3,8 +3,12 @@ import Distributed
 /// What the codec hands to `Decodable` values while a distributed call's arguments or result
 /// are decoded: the actor system under `actorSystemKey`, as `DistributedActor.init(from:)`
 /// needs it to resolve an actor passed by id, and the connection's object source, as before.
+///
+/// Made once per source it wraps (`ActorSystemCodings`), not per call.
 final class ActorSystemCoding: WireObjectSource, WireUserInfoSource {
-    let system: BridgeActorSystem
+    /// Unowned: the system keeps its codings, and a reader that uses one lives only while the
+    /// system decodes.
+    unowned let system: BridgeActorSystem
     let inner: (any WireObjectSource)?
 
     init(_ system: BridgeActorSystem, inner: (any WireObjectSource)?) {
@@ -26,11 +30,30 @@ final class ActorSystemCoding: WireObjectSource, WireUserInfoSource {
     }
 }
 
+/// A system's `ActorSystemCoding`s, one per object source they wrap: one made for each call
+/// cost the call an allocation. A process has one or two such sources (none in the parent, the
+/// side channel in a host); a few are kept.
+final class ActorSystemCodings: Sendable {
+    private static let kept = 4
+    private let made = Locked<[ActorSystemCoding]>([])
+
+    /// The coding of `system` that wraps `inner`.
+    func coding(of system: BridgeActorSystem, wrapping inner: (any WireObjectSource)?) -> ActorSystemCoding {
+        made.withLock { made in
+            if let known = made.first(where: { $0.inner === inner }) { return known }
+            let coding = ActorSystemCoding(system, inner: inner)
+            if made.count == Self.kept { made.removeFirst() }
+            made.append(coding)
+            return coding
+        }
+    }
+}
+
 extension _WireReader {
     /// The reader, with `system` in its decoders' `userInfo`.
     func resolvingActors(in system: BridgeActorSystem) -> _WireReader {
         var reader = self
-        reader.objectSource = ActorSystemCoding(system, inner: objectSource)
+        reader.objectSource = system.codings.coding(of: system, wrapping: objectSource)
         return reader
     }
 }

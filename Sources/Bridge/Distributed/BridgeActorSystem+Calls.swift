@@ -11,7 +11,8 @@ extension BridgeActorSystem {
         on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder,
         throwing: Err.Type, returning: Res.Type
     ) async throws -> Res where Act.ID == ActorID {
-        try await send(to: actor.id, target: target, invocation: invocation) { reader in
+        defer { invocation.recycle() }
+        return try await send(to: actor.id, target: target, invocation: invocation) { reader in
             var reader = reader.resolvingActors(in: self)
             return try reader.decode(Res.self)
         }
@@ -21,6 +22,7 @@ extension BridgeActorSystem {
     public func remoteCallVoid<Act: DistributedActor, Err: Error>(
         on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder, throwing: Err.Type
     ) async throws where Act.ID == ActorID {
+        defer { invocation.recycle() }
         try await send(to: actor.id, target: target, invocation: invocation) { _ in }
     }
 

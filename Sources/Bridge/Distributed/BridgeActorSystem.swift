@@ -46,6 +46,8 @@ public final class BridgeActorSystem: DistributedActorSystem, Sendable {
     private static let nextSystemNumber = Atomic<UInt32>(1)
     /// The distributed actors that live in this process.
     let local = LocalActors()
+    /// What readers of calls and results decode with, so that actors passed resolve here.
+    let codings = ActorSystemCodings()
     /// The hosts this system started; nil in a host, which starts none.
     let hosts: ActorHosts?
     /// In a host: the parent's endpoint, once the parent has attached.

@@ -40,5 +40,11 @@ extension BridgeActorSystem {
 
         /// Nothing left to do: the arguments are ready to be sent.
         public mutating func doneRecording() throws {}
+
+        /// Gives the arguments' storage back for the thread's next frame (`FrameStorage`), once
+        /// the call has been sent.
+        mutating func recycle() {
+            FrameStorage.keep(arguments.takeBytes())
+        }
     }
 }

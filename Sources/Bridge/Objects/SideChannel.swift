@@ -175,9 +175,7 @@ package final class SideChannel: WireObjectExporter {
             send(reply)
             return
         }
-        running.start(callID) {
-            await CallServing.perform(request, callID: callID, on: methods)
-        } whenDone: { [self] reply in
+        running.start(callID, consume request, on: methods) { [self] reply in
             send(reply)
         }
     }

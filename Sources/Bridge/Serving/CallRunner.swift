@@ -24,9 +24,15 @@ final class CallRunner: @unchecked Sendable {
     init(callID: UInt32) { self.callID = callID }
 }
 
-/// A call for a `CallRunner`: what to run, and where its reply goes.
+/// A call for a `CallRunner`: the request, the methods it calls, and where its reply goes.
+///
+/// The request itself, not a closure that captures it: a closure's context cost each call an
+/// allocation, and kept the arguments' storage from being reused for the next frame.
 struct RunnableCall: Sendable {
     var callID: UInt32
-    var call: @Sendable () async -> _WireWriter
+    var request: CallServing.Request
+    var methods: BoundMethods
+    /// The callee has a file size limit: the call lets `SIGXFSZ` through on its thread.
+    var letsFileSizeSignalThrough: Bool
     var reply: @Sendable (consuming _WireWriter) -> Void
 }

@@ -7,15 +7,23 @@ package enum CallServing {
         package var methodID: UInt64
         /// The arguments, after the object and method ids.
         package var arguments: _WireReader
+
+        /// The request, leaving this one without its arguments: the one copy of their storage
+        /// goes to the taker.
+        package mutating func takeAll() -> Request {
+            Request(objectID: objectID, methodID: methodID, arguments: arguments.takeAll())
+        }
     }
 
     /// The object and method a call frame names, or nil when it is too short to name them.
-    package static func request(in frame: consuming Frame) -> Request? {
+    /// - Parameter objectSource: What the arguments' objects are decoded from.
+    package static func request(in frame: consuming Frame, objectSource: (any WireObjectSource)? = nil) -> Request? {
         var frame = frame
         var payload = frame.takePayloadReader()
         guard let objectID = try? payload.readUInt32LittleEndian(),
             let methodID = try? payload.readUInt64LittleEndian()
         else { return nil }
+        payload.objectSource = objectSource
         return Request(objectID: objectID, methodID: methodID, arguments: payload)
     }
 

@@ -40,21 +40,28 @@ package final class RunningCalls: Sendable {
 
     /// Runs a call on a runner of its own (`CallRunner`): a parked one, or a new task; unless
     /// it was cancelled before it started.
-    /// - Parameter executor: The executor preference of a new runner's task: a
-    ///   `ServingExecutor` to start calls in place; nil for the global executor. Every call of
-    ///   one `RunningCalls` names the same, as parked runners keep theirs.
+    /// - Parameters:
+    ///   - request: The call, consumed: its arguments' storage is kept for the runner's thread
+    ///     once the call has run (`FrameStorage`), which another copy would make impossible.
+    ///   - methods: What the call's method id names.
+    ///   - executor: The executor preference of a new runner's task: a `ServingExecutor` to
+    ///     start calls in place; nil for the global executor. Every call of one `RunningCalls`
+    ///     names the same, as parked runners keep theirs.
+    ///   - lettingFileSizeSignalThrough: The callee has a file size limit (`SIGXFSZ`).
+    ///   - reply: Writes the reply.
     /// - Returns: False when the call was cancelled already: nothing runs.
     @discardableResult
     package func start(
-        _ callID: UInt32, on executor: (any TaskExecutor)? = nil, _ call: @escaping @Sendable () async -> _WireWriter,
-        whenDone reply: @escaping @Sendable (consuming _WireWriter) -> Void
+        _ callID: UInt32, _ request: consuming CallServing.Request, on methods: BoundMethods, executor: (any TaskExecutor)? = nil,
+        lettingFileSizeSignalThrough: Bool = false, whenDone reply: @escaping @Sendable (consuming _WireWriter) -> Void
     ) -> Bool {
         enum Start {
             case cancelledAlready
             case parkedRunner(UnsafeContinuation<RunnableCall?, Never>)
             case newRunner
         }
-        let work = RunnableCall(callID: callID, call: call, reply: reply)
+        let work = RunnableCall(
+            callID: callID, request: consume request, methods: methods, letsFileSizeSignalThrough: lettingFileSizeSignalThrough, reply: reply)
         let start = state.withLock { state -> Start in
             if Self.takeEarlyCancel(callID, from: &state) { return .cancelledAlready }
             // The runner parked longest takes the call: every kept runner serves in turn.
@@ -86,8 +93,11 @@ package final class RunningCalls: Sendable {
     /// A runner's life: runs its call, replies, and parks for the next, until it is not kept.
     private func run(_ first: RunnableCall, on runner: CallRunner) async {
         var next: RunnableCall? = first
-        while let work = next {
-            var frame = await work.call()
+        while var work = next.take() {
+            if work.letsFileSizeSignalThrough { System.letFileSizeSignalThrough() }
+            var frame = await CallServing.perform(work.request, callID: work.callID, on: work.methods)
+            // Nobody else holds the arguments now: their storage serves this thread's next frame.
+            FrameStorage.keep(work.request.arguments.takeBytes())
             let stream = frame.attachedStream.take()
             // Consumed: the storage has one owner, and the writer of the reply keeps it.
             work.reply(consume frame)
