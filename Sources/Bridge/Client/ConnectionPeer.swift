@@ -35,6 +35,8 @@ extension HostProcess: ConnectionPeer {
     package func disconnected(malformed: Bool) -> BridgeError {
         if malformed { endForMisbehaving() }
         reapAfterDisconnect()
-        return .hostExited(processID: id, termination: termination.value ?? .unknown, method: nil, addressSpaceLimit: addressSpaceLimit)
+        return .hostExited(
+            processID: id, termination: termination.value ?? .unknown, method: nil, addressSpaceLimit: addressSpaceLimit,
+            killReason: killedBecause)
     }
 }

@@ -34,6 +34,13 @@ public struct BridgeError: Error, Sendable, Hashable, Codable, CustomStringConve
     public var limit: Int?
     /// The type of the error the real object threw, for ``Code-swift.struct/remoteError``.
     public var remoteTypeName: String?
+    /// Why the bridge itself killed the host (its hang watch), for the message of
+    /// ``Code-swift.struct/hostExited``; kept here so that naming a call keeps it. Not encoded.
+    package var killReason: String? = nil
+
+    private enum CodingKeys: String, CodingKey {
+        case code, message, method, processID, termination, size, limit, remoteTypeName
+    }
 
     /// Makes an error from its code, its message and the facts that apply.
     public init(
@@ -137,16 +144,21 @@ extension BridgeError {
     ///     after, and never sent.
     ///   - addressSpaceLimit: The host's `BridgeLimits.addressSpace`, which a crash most likely
     ///     comes from; kept in `limit`.
+    ///   - killReason: Why the bridge killed the host, if it did (`HostProcess.killedBecause`).
     package static func hostExited(
-        processID: Int32, termination: HostTermination, method: String?, waiting: Bool = true, addressSpaceLimit: Int? = nil
+        processID: Int32, termination: HostTermination, method: String?, waiting: Bool = true, addressSpaceLimit: Int? = nil,
+        killReason: String? = nil
     ) -> BridgeError {
-        BridgeError(
+        var error = BridgeError(
             code: .hostExited,
             message: "Bridge host (pid \(processID)) \(termination)"
-                + (method.map { waiting ? " while '\($0)' was waiting for it" : "; '\($0)' was not sent" } ?? "") + "."
+                + (method.map { waiting ? " while '\($0)' was waiting for it" : "; '\($0)' was not sent" } ?? "")
+                + (killReason.map { ": the bridge killed it, \($0)." } ?? ".")
                 + (termination.limitExplanation(addressSpaceLimit: addressSpaceLimit).map { " \($0)" } ?? "")
-                + " \(startANewBridge); the host's standard error may say why it ended.",
+                + " \(startANewBridge)" + (killReason == nil ? "; the host's standard error may say why it ended." : "."),
             method: method, processID: processID, termination: termination, limit: addressSpaceLimit)
+        error.killReason = killReason
+        return error
     }
 
     /// A step of a host's confinement (its namespaces, limits, user, no-new-privileges or
@@ -241,7 +253,9 @@ extension BridgeError {
     package func naming(_ method: String?, waiting: Bool = true) -> BridgeError {
         switch code {
         case .hostExited:
-            .hostExited(processID: processID ?? 0, termination: termination ?? .unknown, method: method, waiting: waiting, addressSpaceLimit: limit)
+            .hostExited(
+                processID: processID ?? 0, termination: termination ?? .unknown, method: method, waiting: waiting, addressSpaceLimit: limit,
+                killReason: killReason)
         case .stopped: .stopped(method: method)
         case .parentGone: .parentGone(method: method)
         default: self

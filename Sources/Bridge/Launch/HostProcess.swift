@@ -17,6 +17,8 @@ package final class HostProcess: Sendable {
 
     /// Called with the termination just before it is set.
     private let onExit: (@Sendable (HostTermination) -> Void)?
+    /// Why the bridge killed the host, when it did (`kill(because:)`).
+    private let killReason = Locked<String?>(nil)
 
     /// - Parameter id: A child of this process, not yet reaped.
     package init(id: ProcessID, addressSpaceLimit: Int? = nil, onExit: (@Sendable (HostTermination) -> Void)? = nil) {
@@ -81,6 +83,16 @@ package final class HostProcess: Sendable {
 
     /// Sends `signal` unless the process was already reaped (its id may belong to another
     /// process by then).
+    /// Kills the host (`SIGKILL`), noting why for the errors its end gives.
+    /// - Parameter reason: The end of a sentence that starts "the bridge killed it".
+    package func kill(because reason: String) {
+        killReason.withLock { $0 = reason }
+        send(System.killSignal)
+    }
+
+    /// Why the bridge killed the host, if it did: "as it answered no ping within 2.0 seconds".
+    package var killedBecause: String? { killReason.withLock { $0 } }
+
     package func send(_ signal: CInt) {
         guard termination.value == nil else { return }
         System.signal(id, signal)

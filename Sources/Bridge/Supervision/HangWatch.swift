@@ -43,7 +43,7 @@ final class HangWatch: Sendable {
                 if Task.isCancelled || host.termination.value != nil { return }
                 guard answered else {
                     state.withLock { $0.hung = true }
-                    host.send(System.killSignal)
+                    host.kill(because: "as it answered no ping within \(timeout) (BridgeOptions.hangTimeout)")
                     return
                 }
                 try? await Task.sleep(for: interval)

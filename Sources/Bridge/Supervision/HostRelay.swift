@@ -336,7 +336,9 @@ package final class HostRelay: Sendable {
 
     /// The error that a host's end means for the calls that find no other host.
     private static func endError(of link: HostLink) -> BridgeError {
-        .hostExited(processID: link.host.id, termination: link.host.termination.value ?? .unknown, method: nil, addressSpaceLimit: link.host.addressSpaceLimit)
+        .hostExited(
+            processID: link.host.id, termination: link.host.termination.value ?? .unknown, method: nil,
+            addressSpaceLimit: link.host.addressSpaceLimit, killReason: link.host.killedBecause)
     }
 
     /// Starts a replacement for `slot`, unless the bridge is stopping.

@@ -36,7 +36,10 @@ import Glibc
         let error = await #expect(throws: BridgeError.self) { try await blocked.value }
         #expect(error?.code == .hostExited, "\(String(describing: error))")
         #expect(error?.termination == .signaled(SIGKILL))
-        await #expect(throws: BridgeError.self) { try await client.processID() }
+        // It says who killed the host, and why: nothing else would.
+        #expect(error?.description.contains("was killed by SIGKILL while 'block() async throws' was waiting for it: the bridge killed it, as it answered no ping within 0.5 seconds (BridgeOptions.hangTimeout)") == true, "\(String(describing: error))")
+        let later = await #expect(throws: BridgeError.self) { try await client.processID() }
+        #expect(later?.description.contains("the bridge killed it") == true, "\(String(describing: later))")
         await bridge.stop()
         #expect(bridge.termination == .signaled(SIGKILL))
     }
