@@ -37,6 +37,9 @@ public struct BridgeError: Error, Sendable, Hashable, Codable, CustomStringConve
     /// Why the bridge itself killed the host (its hang watch), for the message of
     /// ``Code-swift.struct/hostExited``; kept here so that naming a call keeps it. Not encoded.
     package var killReason: String? = nil
+    /// A sentence more at the end of the message of ``Code-swift.struct/hostExited`` (what a
+    /// replacement's failure added), kept here for the same reason. Not encoded.
+    package var postscript: String? = nil
 
     private enum CodingKeys: String, CodingKey {
         case code, message, method, processID, termination, size, limit, remoteTypeName
@@ -147,7 +150,7 @@ extension BridgeError {
     ///   - killReason: Why the bridge killed the host, if it did (`HostProcess.killedBecause`).
     package static func hostExited(
         processID: Int32, termination: HostTermination, method: String?, waiting: Bool = true, addressSpaceLimit: Int? = nil,
-        killReason: String? = nil
+        killReason: String? = nil, postscript: String? = nil
     ) -> BridgeError {
         var error = BridgeError(
             code: .hostExited,
@@ -155,10 +158,20 @@ extension BridgeError {
                 + (method.map { waiting ? " while '\($0)' was waiting for it" : "; '\($0)' was not sent" } ?? "")
                 + (killReason.map { ": the bridge killed it, \($0)." } ?? ".")
                 + (termination.limitExplanation(addressSpaceLimit: addressSpaceLimit).map { " \($0)" } ?? "")
-                + " \(startANewBridge)" + (killReason == nil ? "; the host's standard error may say why it ended." : "."),
+                + " \(startANewBridge)" + (killReason == nil ? "; the host's standard error may say why it ended." : ".")
+                + (postscript.map { " \($0)" } ?? ""),
             method: method, processID: processID, termination: termination, limit: addressSpaceLimit)
         error.killReason = killReason
+        error.postscript = postscript
         return error
+    }
+
+    /// This ``Code-swift.struct/hostExited`` error with `sentence` at the end of its message.
+    package func addingPostscript(_ sentence: String) -> BridgeError {
+        guard code == .hostExited else { return self }
+        return .hostExited(
+            processID: processID ?? 0, termination: termination ?? .unknown, method: method, addressSpaceLimit: limit,
+            killReason: killReason, postscript: [postscript, sentence].compactMap { $0 }.joined(separator: " "))
     }
 
     /// A step of a host's confinement (its namespaces, limits, user, no-new-privileges or
@@ -255,7 +268,7 @@ extension BridgeError {
         case .hostExited:
             .hostExited(
                 processID: processID ?? 0, termination: termination ?? .unknown, method: method, waiting: waiting, addressSpaceLimit: limit,
-                killReason: killReason)
+                killReason: killReason, postscript: postscript)
         case .stopped: .stopped(method: method)
         case .parentGone: .parentGone(method: method)
         default: self

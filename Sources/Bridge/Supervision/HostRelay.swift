@@ -382,9 +382,14 @@ package final class HostRelay: Sendable {
                     link = try await startHost()
                 }
                 do {
-                    try await restarted?(link.connection)
+                    try await runRestartedHook(on: link)
+                } catch is RestartedHookTimedOut {
+                    await link.stop()
+                    throw BridgeError.startFailed(
+                        "the restarted hook did not return within \(startTimeout) (BridgeOptions.startTimeout) for the fresh host (pid \(link.host.id)), which was stopped; the hook was cancelled")
                 } catch {
                     await link.stop()
+                    if error is CancellationError, Task.isCancelled { throw error }
                     throw BridgeError.startFailed("the restarted hook threw for the fresh host (pid \(link.host.id)), which was stopped: \(error)")
                 }
                 guard let handOut = state.withLock({ $0.serve(link, slot: slot) }) else {
@@ -400,7 +405,10 @@ package final class HostRelay: Sendable {
             } catch is CancellationError {
                 return  // the bridge is stopping; the host, if one started, was reaped
             } catch {
-                failure = previous.map(Self.endError) ?? (error as? BridgeError) ?? .startFailed("\(error)")
+                // The calls that fail now were failed by the host that ended; that its
+                // replacement failed too is said after.
+                let cause = (error as? BridgeError) ?? .startFailed("\(error)")
+                failure = previous.map { Self.endError(of: $0).addingPostscript("Its replacement failed: \(cause.message)") } ?? cause
             }
             switch state.withLock({ $0.replacementFailed(slot: slot, error: failure, now: .now) }) {
             case .nothing: return
@@ -410,6 +418,35 @@ package final class HostRelay: Sendable {
                 return
             }
         }
+    }
+
+    /// Runs the restarted hook with the fresh host's connection, for at most `startTimeout`,
+    /// as a replacement must serve within it: a hook that has not returned by then is
+    /// cancelled and left to end on its own, and the replacement failed.
+    /// - Throws: What the hook threw; `RestartedHookTimedOut`; `CancellationError` when the
+    ///   bridge is stopping.
+    private func runRestartedHook(on link: HostLink) async throws {
+        guard let restarted else { return }
+        let outcome = OneShot<Result<Void, any Error>>()
+        let hook = Task { [connection = link.connection] in
+            do {
+                try await restarted(connection)
+                outcome.set(.success(()))
+            } catch {
+                outcome.set(.failure(error))
+            }
+        }
+        let ended = await withTaskCancellationHandler {
+            await outcome.wait(timeout: startTimeout)
+        } onCancel: {
+            hook.cancel()
+        }
+        guard let ended else {
+            hook.cancel()
+            if Task.isCancelled { throw CancellationError() }
+            throw RestartedHookTimedOut()
+        }
+        try ended.get()
     }
 
     // MARK: What the bridge shows
@@ -489,3 +526,6 @@ package final class HostRelay: Sendable {
         }
     }
 }
+
+/// The restarted hook did not return within `startTimeout`.
+private struct RestartedHookTimedOut: Error {}

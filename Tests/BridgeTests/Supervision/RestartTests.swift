@@ -283,6 +283,50 @@ import Glibc
         await bridge.stop()
     }
 
+    @Test func aRestartedHookThatNeverReturnsCostsTheFreshHostAfterStartTimeout() async throws {
+        let events = Events()
+        var options = Self.options(events, restarts: 1, directory: try TemporaryDirectory())
+        options.startTimeout = .seconds(2)
+        let hooked = Locked<[Int32]>([])
+        let bridge = try await Bridge<RestartingHost>.start(options) { fresh in
+            hooked.withLock { $0.append(0) }
+            let pid = try await fresh.processID()
+            hooked.withLock { $0[$0.count - 1] = pid }
+            try await Task.sleep(for: .seconds(600))  // the hook that hangs, not a synchronization
+        }
+        await #expect(throws: BridgeError.self) { try await bridge.client.exit(status: 3) }
+        // The fresh host's hook runs out of startTimeout: that host is stopped, and it counts as
+        // a crash, one more than the policy allows, so the bridge gives up (with the hook
+        // unbounded, it waited for ever, and calls timed out one after another).
+        #expect(await eventually(within: .seconds(30)) { bridge.termination != nil })
+        let error = await #expect(throws: BridgeError.self) { try await bridge.client.processID() }
+        #expect(error?.code == .hostExited, "\(String(describing: error))")
+        #expect(error?.description.contains("Its replacement failed: Bridge host could not be started: the restarted hook did not return within 2.0 seconds (BridgeOptions.startTimeout)") == true, "\(String(describing: error))")
+        let fresh = try #require(hooked.withLock { $0.first })
+        #expect(fresh != 0 && processIsGone(fresh), "the fresh host was stopped")
+        await bridge.stop()
+    }
+
+    @Test func aRestartedHookThatAlwaysThrowsSaysSoWhenTheBridgeGivesUp() async throws {
+        struct Refused: Error, CustomStringConvertible {
+            var description: String { "this host is not wanted" }
+        }
+        let events = Events()
+        let bridge = try await Bridge<RestartingHost>.start(Self.options(events, restarts: 2, directory: try TemporaryDirectory())) { _ in
+            throw Refused()
+        }
+        let first = bridge.processID
+        await #expect(throws: BridgeError.self) { try await bridge.client.exit(status: 3) }
+        let error = await #expect(throws: BridgeError.self) { try await bridge.client.processID() }
+        #expect(error?.code == .hostExited, "\(String(describing: error))")
+        #expect(error?.processID == first)
+        // The crash that started it, then why no replacement took over.
+        #expect(error?.description.contains("exited with status 3") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("Its replacement failed: Bridge host could not be started: the restarted hook threw for the fresh host") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("this host is not wanted") == true, "\(String(describing: error))")
+        await bridge.stop()
+    }
+
     @Test func aStreamStaysWithItsHostAndAFreshHostServesTheNext() async throws {
         let events = Events()
         let bridge = try await Bridge<RestartingHost>.start(Self.options(events, directory: try TemporaryDirectory()))
