@@ -5,6 +5,7 @@
 //     swift run crash-isolated-pool
 import Bridge
 import Foundation
+import Synchronization
 
 protocol SumParser: Bridged {
     /// The sum of `+`-separated integers; some inputs make the parser misbehave on purpose.
@@ -40,7 +41,7 @@ final class LocalSumParser: SumParser {
 
 let inputs = ["1+2+3", "crash:pointer", "10+20", "crash:fatal", "7", "freeze", "40+2", "loop", "5+5+5", "x+1", "100+1"]
 let badInputs: Set = ["crash:pointer", "crash:fatal", "freeze", "loop"]
-let hostsSeen = Locked<Set<Int32>>([])
+let hostsSeen = Mutex<Set<Int32>>([])
 let (restarts, restartSeen) = AsyncStream.makeStream(of: String.self)
 let options = BridgeOptions(
     // A crashed Swift host runs the backtracer before it dies (half a second or more), which

@@ -422,7 +422,8 @@ package final class HostRelay: Sendable {
 
     /// Runs the restarted hook with the fresh host's connection, for at most `startTimeout`,
     /// as a replacement must serve within it: a hook that has not returned by then is
-    /// cancelled and left to end on its own, and the replacement failed.
+    /// cancelled and left to end on its own, and the replacement failed. A hook cancelled
+    /// because the bridge is stopping is waited for.
     /// - Throws: What the hook threw; `RestartedHookTimedOut`; `CancellationError` when the
     ///   bridge is stopping.
     private func runRestartedHook(on link: HostLink) async throws {
@@ -443,7 +444,11 @@ package final class HostRelay: Sendable {
         }
         guard let ended else {
             hook.cancel()
-            if Task.isCancelled { throw CancellationError() }
+            if Task.isCancelled {
+                // `stop()` waits for a hook it cancels, as for one run in place.
+                await hook.value
+                throw CancellationError()
+            }
             throw RestartedHookTimedOut()
         }
         try ended.get()
