@@ -7,8 +7,8 @@
 ///
 /// A host that outruns a limit says so: `cpuTime` ends it with `SIGXCPU` and `fileSize` with
 /// `SIGXFSZ` (``BridgeError/termination`` and the error's message name them), and an
-/// allocation past `addressSpace` ends it in the runtime's allocation failure, which the message
-/// names as the likely cause. A host that stays root may raise its limits again; with
+/// allocation past `addressSpace` ends it in the runtime's allocation failure, which the
+/// message of any crash under that limit tells how to recognize. A host that stays root may raise its limits again; with
 /// ``BridgeOptions/user`` they hold.
 public struct BridgeLimits: Sendable, Hashable, Codable {
     /// The most address space the host may map, in bytes (`RLIMIT_AS`). The host's runtime and
