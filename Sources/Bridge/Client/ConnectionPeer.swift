@@ -27,7 +27,7 @@ extension HostProcess: ConnectionPeer {
     package var name: String { "host \(id)" }
 
     package func endForMisbehaving() {
-        send(System.killSignal)
+        kill(because: "as it broke the bridge's protocol (a malformed message, or one it may not send), and a host that does is not trusted with another call")
     }
 
     /// Reaps the host (killing it first if it sent a malformed frame: it is not trusted with

@@ -42,7 +42,7 @@ package final class HostProcess: Sendable {
                 finish(status)
                 return
             }
-            System.signal(id, System.killSignal)
+            killAsBroken()
             finish(System.reap(id, block: true) ?? .unknown)
             return
         }
@@ -57,8 +57,12 @@ package final class HostProcess: Sendable {
             waited += delay
             delay = min(delay * 2, 20_000)
         }
-        System.signal(id, System.killSignal)
+        killAsBroken()
         finish(System.reap(id, block: true) ?? .unknown)
+    }
+
+    private func killAsBroken() {
+        kill(because: "as it closed its connection to this process yet did not exit within a second")
     }
 
     /// Reports the end before publishing it, so that whoever waits for it sees the report first.
