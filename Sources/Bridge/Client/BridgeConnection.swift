@@ -207,9 +207,10 @@ public final class _BridgeConnection: Sendable {
         element: @escaping @Sendable (inout _WireReader) throws -> Element
     ) async throws -> AsyncThrowingStream<Element, any Error> {
         guard let relay else { return try await callStreamHere(interface, method, on: object, arguments: arguments, element: element) }
-        // The stream stays with the host that opened it, and ends with it.
+        // The stream stays with the host that opened it, and ends with it; its consumer is
+        // advised as a caller is.
         return try await relay.route(interface.signatures[method]) { connection in
-            try await connection.callStreamHere(interface, method, on: object, arguments: arguments, element: element)
+            try await connection.callStreamHere(interface, method, on: object, arguments: arguments, element: element, advising: relay.advised)
         }
     }
 
@@ -219,7 +220,8 @@ public final class _BridgeConnection: Sendable {
         _ method: Int,
         on object: _BridgeRemoteObject,
         arguments: (inout _WireWriter) throws -> Void,
-        element: @escaping @Sendable (inout _WireReader) throws -> Element
+        element: @escaping @Sendable (inout _WireReader) throws -> Element,
+        advising advised: (@Sendable (BridgeError) -> BridgeError)? = nil
     ) async throws -> AsyncThrowingStream<Element, any Error> {
         let signature = interface.signatures[method]
         let inbox = StreamInbox(method: signature)
@@ -238,7 +240,7 @@ public final class _BridgeConnection: Sendable {
             }
         }
         guard let callID else { preconditionFailure("a stream's call returned without an id") }
-        let consumer = StreamConsumer(connection: self, callID: callID, inbox: inbox, decode: element)
+        let consumer = StreamConsumer(connection: self, callID: callID, inbox: inbox, decode: element, advising: advised)
         return AsyncThrowingStream { try await consumer.next() }
     }
 

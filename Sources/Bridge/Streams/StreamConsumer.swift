@@ -7,12 +7,18 @@ final class StreamConsumer<Element>: Sendable {
     private let callID: UInt32
     private let inbox: StreamInbox
     private let decode: @Sendable (inout _WireReader) throws -> Element
+    /// What the bridge adds to an error that ends the stream (a supervised bridge's advice).
+    private let advised: (@Sendable (BridgeError) -> BridgeError)?
 
-    init(connection: _BridgeConnection, callID: UInt32, inbox: StreamInbox, decode: @escaping @Sendable (inout _WireReader) throws -> Element) {
+    init(
+        connection: _BridgeConnection, callID: UInt32, inbox: StreamInbox, decode: @escaping @Sendable (inout _WireReader) throws -> Element,
+        advising advised: (@Sendable (BridgeError) -> BridgeError)? = nil
+    ) {
         self.connection = connection
         self.callID = callID
         self.inbox = inbox
         self.decode = decode
+        self.advised = advised
     }
 
     deinit {
@@ -29,6 +35,9 @@ final class StreamConsumer<Element>: Sendable {
         do {
             let (connection, method) = (connection, inbox.method)
             taken = try await inbox.next(waitingAtMost: connection.callTimeout) { connection.elementTimedOut(method) }
+        } catch let error as BridgeError {
+            connection.leaveStream(callID, inbox)
+            throw advised?(error) ?? error
         } catch {
             connection.leaveStream(callID, inbox)
             throw error

@@ -88,11 +88,16 @@ package final class HostRelay: Sendable {
         case .timedOut:
             watchForRunaway(link)
             return error
-        case .hostExited where replacesHosts:
-            return error.advising("The bridge starts another host if its restart policy allows: call again")
         default:
-            return error
+            return advised(error)
         }
+    }
+
+    /// `error` with the advice that fits this bridge: a host that ended is replaced, if the
+    /// policy allows, so a caller (or a stream's consumer) is told to call again.
+    func advised(_ error: BridgeError) -> BridgeError {
+        guard error.code == .hostExited, replacesHosts else { return error }
+        return error.advising("The bridge starts another host if its restart policy allows: call again")
     }
 
     /// `route(_:_:)` for a call that blocks its thread.

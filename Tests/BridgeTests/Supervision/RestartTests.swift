@@ -333,7 +333,19 @@ import Glibc
         var values: [Int] = []
         for try await value in try await bridge.client.countdown(from: 3) { values.append(value) }
         #expect(values == [3, 2, 1, 0])
+        // A stream open when its host dies ends with hostExited, advising as a call's error does.
+        var open = try await bridge.client.countdown(from: 1_000_000).makeAsyncIterator()
+        #expect(try await open.next() == 1_000_000)
         kill(bridge.processID, SIGKILL)
+        do {
+            // At most the elements the host sent ahead (its credit) come first.
+            while try await open.next() != nil {}
+            Issue.record("the stream ended without an error")
+        } catch let error as BridgeError {
+            #expect(error.code == .hostExited, "\(error)")
+            #expect(error.description.contains("The bridge starts another host if its restart policy allows: call again"), "\(error)")
+            #expect(!error.description.contains(BridgeError.startANewBridge), "\(error)")
+        }
         _ = await events.restart(1)
         values = []
         for try await value in try await bridge.client.countdown(from: 2) { values.append(value) }
