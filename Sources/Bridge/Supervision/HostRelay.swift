@@ -129,7 +129,7 @@ package final class HostRelay: Sendable {
             try? await Task.sleep(for: stopTimeout)
             let stillOverdue = !overdue.isDisjoint(with: link.connection.overdueCalls)
             if stillOverdue, replacesHosts, link.host.termination.value == nil {
-                link.host.send(System.killSignal)
+                link.host.kill(because: "as it still ran a call abandoned for its callTimeout \(stopTimeout) (BridgeOptions.stopTimeout) later")
             } else if !stillOverdue {
                 hand(state.withLock { $0.overdueCallsAnswered(link) })
             }
