@@ -158,7 +158,9 @@ public final class Bridge<Real: BridgeStartable>: Sendable {
     /// A host that does not exit within `options.stopTimeout` gets `SIGTERM`, then `SIGKILL`.
     /// Later calls fail with `BridgeError.stopped`. Calling `stop()` again waits for the
     /// first stop; cancelling the calling task does not cut the stop short. A restart under
-    /// way is called off: the host being started is stopped (or killed) and reaped too.
+    /// way is called off: the host being started is stopped (or killed) and reaped too. The
+    /// host's descriptors (sockets, pidfd, eventfds) are closed when the bridge is released,
+    /// not here: another thread's call may still hold their numbers.
     public func stop() async {
         guard let relay else {
             await first.stop()
