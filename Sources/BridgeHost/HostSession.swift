@@ -61,8 +61,9 @@ final class HostSession: Sendable {
             return refuse(.malformedMessage("the hello could not be decoded: \(error)"))
         }
         guard let type = RealTypeLookup.servable(named: hello.realType) else {
-            return refuse(.interfaceMismatch(
-                "this host executable has no bridged type '\(hello.realTypeName)'; it must be built from the same source as the caller"))
+            return refuse(BridgeError(
+                code: .interfaceMismatch,
+                message: "Bridge host \(System.currentExecutableFile()) has no bridged type '\(hello.realTypeName)' (a type with init() that conforms to a Bridged protocol, in a target that uses the BridgeGen plugin). If the real type lives in another executable, name that one in BridgeOptions.executable; if you named the type (bridgeRealTypeName), spell it Module.Type as the host's module has it; otherwise rebuild this executable from the same source as the caller."))
         }
         return await serve(type, hello: hello, reader: reader, sideChannel: side)
     }

@@ -33,10 +33,7 @@ import Testing
 
     @Test func eachCallIsReportedWithHowItEnded() async throws {
         let events = Collector<BridgeEvent>()
-        let clock = ContinuousClock()
-        let began = clock.now
         let bridge = try await Bridge<LocalSandbox>.start(.init(events: { events.append($0) }))
-        let startTook = clock.now - began
         let sandbox = bridge.client
         _ = try sandbox.run(["a", "b"])
         await #expect(throws: SandboxError.self) { try await sandbox.fail(path: "/nowhere") }
@@ -67,10 +64,7 @@ import Testing
 
     @Test func aHostThatDiesIsReportedWithoutAStop() async throws {
         let events = Collector<BridgeEvent>()
-        let clock = ContinuousClock()
-        let began = clock.now
         let bridge = try await Bridge<LocalSandbox>.start(.init(events: { events.append($0) }))
-        let startTook = clock.now - began
         await #expect(throws: BridgeError.self) { try await bridge.client.raise(signal: SIGKILL) }
         #expect(events.all.contains(.hostExited(processID: bridge.processID, termination: .signaled(SIGKILL))))
         #expect(!events.all.contains { if case .stopped = $0 { true } else { false } })

@@ -39,6 +39,11 @@ import Testing
 
     @Test func anUnknownRealTypeNameIsRefusedNamingIt() async throws {
         let error = await #expect(throws: BridgeError.self) { try await Bridge<RemoteMissing>.start() }
+        #expect(error?.code == .interfaceMismatch)
         #expect(error?.description.contains("no bridged type 'BridgeTests.NoSuchTally'") == true)
+        // What to check, once: the executable, the name, the build.
+        #expect(error?.description.contains("BridgeOptions.executable") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("bridgeRealTypeName") == true)
+        #expect(error?.description.components(separatedBy: "same source").count == 2, "\(String(describing: error))")
     }
 }
