@@ -92,6 +92,8 @@ extension BridgeFileDescriptor: IntrinsicWireEncodable, IntrinsicWireDecodable {
     }
 
     static func decodeIntrinsically(from reader: inout _WireReader, at position: DecodingPosition) throws -> Self {
+        // As itself, not as a decoding error: the message is sound, the process was full.
+        if let lost = reader.descriptors?.lost { throw lost }
         do {
             return Self(owning: try reader.readDescriptor())
         } catch {

@@ -13,11 +13,23 @@ package final class WireDescriptors: @unchecked Sendable {
     /// An empty list, for a writer.
     package init() {
         descriptors = []
+        lost = nil
     }
+
+    /// Why the descriptors the message carried are not here, when this process could not take
+    /// them: a value that names one throws it.
+    package let lost: BridgeError?
 
     /// The descriptors a message came with; the list owns them.
     package init(received: [CInt]) {
         descriptors = received
+        lost = nil
+    }
+
+    /// For a message whose descriptors this process could not take.
+    package init(lost reason: BridgeError) {
+        descriptors = []
+        lost = reason
     }
 
     deinit {

@@ -21,10 +21,25 @@
 /// that is not one, or more descriptors kept for frames not yet read than
 /// `maximumHeldDescriptors` is a malformed message, and descriptors it sent that no frame
 /// took are closed when the channel goes.
+///
+/// A batch whose descriptors this process could not all take (`MSG_CTRUNC`: at its limit of
+/// open descriptors) is lost, not malformed: its records still count, the descriptors that came
+/// are closed, and its frame fails alone (`BridgeError.descriptorsNotSent`), not the bridge.
 package final class DescriptorChannel: Sendable {
+    /// A batch that came, in part or whole, and that no frame took yet.
+    private struct Batch {
+        var expected: Int
+        var descriptors: [CInt] = []
+        /// Records of the batch read so far: it has come once they are as many as its size
+        /// takes (`records(for:)`).
+        var records = 0
+        /// Some of its descriptors were dropped on the way in; those that came are closed.
+        var lost = false
+    }
+
     /// Batches that came and that no frame took yet, by number.
     private struct Held {
-        var batches: [UInt32: (expected: Int, descriptors: [CInt])] = [:]
+        var batches: [UInt32: Batch] = [:]
         var count = 0
         let room = UnsafeMutablePointer<CInt>.allocate(capacity: System.maximumDescriptorsPerMessage)
         let record = UnsafeMutableRawBufferPointer.allocate(byteCount: recordSize, alignment: 4)
@@ -79,21 +94,34 @@ package final class DescriptorChannel: Sendable {
 
     /// Takes the batch that a frame just read names: all `count` of its descriptors, which
     /// the caller owns from then on.
-    /// - Throws: `BridgeError.malformedMessage` when the batch did not come whole before its
-    ///   frame, or the other process sent what is not a batch.
+    /// - Throws: `BridgeError.descriptorsNotSent` when this process could not take them all
+    ///   (at its limit of open descriptors): that frame's values fail, the channel goes on.
+    ///   `BridgeError.malformedMessage` when the batch did not come whole before its frame, or
+    ///   the other process sent what is not a batch.
     package func take(batch: UInt32, count: Int) throws(BridgeError) -> [CInt] {
         try held.withLock { held throws(BridgeError) in
-            while (held.batches[batch]?.descriptors.count ?? 0) < count {
+            while (held.batches[batch]?.records ?? 0) < Self.records(for: count) {
                 try receiveRecord(into: &held, naming: batch)
             }
             guard let taken = held.batches.removeValue(forKey: batch) else { return [] }
             held.count -= taken.descriptors.count
+            guard !taken.lost else {
+                taken.descriptors.forEach(System.close)
+                throw BridgeError(
+                    code: .descriptorsNotSent,
+                    message: "Bridge could not take the \(count) open descriptors a message carried: the process that received it (pid \(System.currentProcessID)) was at its limit of open descriptors (RLIMIT_NOFILE; a host's is BridgeLimits.openFiles). The message's other values arrived; the bridge goes on. Pass fewer descriptors at once, or raise the limit.")
+            }
             guard taken.expected == count, taken.descriptors.count == count else {
                 taken.descriptors.forEach(System.close)
                 throw .malformedMessage("a frame names \(count) descriptors (batch \(batch)), and \(taken.descriptors.count) of \(taken.expected) came")
             }
             return taken.descriptors
         }
+    }
+
+    /// How many records carry a batch of `count` descriptors.
+    private static func records(for count: Int) -> Int {
+        max(1, (count + System.maximumDescriptorsPerMessage - 1) / System.maximumDescriptorsPerMessage)
     }
 
     /// Reads one record that waits, and keeps its descriptors with their batch.
@@ -105,17 +133,26 @@ package final class DescriptorChannel: Sendable {
         case .failed(let error):
             throw .malformedMessage("\(missing): \(error)")
         case .record(let size, let descriptors, let truncated):
-            guard size == Self.recordSize, !truncated else {
+            guard size == Self.recordSize else {
                 descriptors.forEach(System.close)
-                throw .malformedMessage("the descriptor channel brought \(size) bytes\(truncated ? " and fewer descriptors than were sent (this process may be at its limit of open descriptors)" : ""), not a record of \(Self.recordSize)")
+                throw .malformedMessage("the descriptor channel brought \(size) bytes, not a record of \(Self.recordSize)")
             }
             let expected = Int(UInt32(littleEndian: held.record.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
             let batch = UInt32(littleEndian: held.record.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-            held.count += descriptors.count
-            held.batches[batch, default: (expected, [])].descriptors += descriptors
-            let total = held.batches[batch]!
-            guard total.expected == expected, total.descriptors.count <= expected, !descriptors.isEmpty,
-                expected <= Frame.maximumDescriptors, held.count - total.descriptors.count <= Self.maximumHeldDescriptors
+            var total = held.batches[batch] ?? Batch(expected: expected)
+            total.records += 1
+            if truncated {
+                // Dropped on the way in: the batch is lost, and what came of it goes.
+                descriptors.forEach(System.close)
+                total.lost = true
+            } else {
+                total.descriptors += descriptors
+                held.count += descriptors.count
+            }
+            held.batches[batch] = total
+            guard total.expected == expected, total.descriptors.count <= expected, truncated || !descriptors.isEmpty,
+                expected <= Frame.maximumDescriptors, total.records <= Self.records(for: expected),
+                held.count - total.descriptors.count <= Self.maximumHeldDescriptors
             else {
                 throw .malformedMessage("the descriptor channel brought a batch that does not add up (batch \(batch): \(total.descriptors.count) descriptors of \(expected), \(held.count) held in all)")
             }

@@ -260,8 +260,14 @@ package final class FrameReader {
         guard count >= 1, count <= Frame.maximumDescriptors else {
             throw .malformedMessage("a frame says it carries \(count) descriptors (at most \(Frame.maximumDescriptors))")
         }
-        let descriptors = try descriptorChannel.take(batch: batch, count: count)
-        return Frame(kind: kind, callID: callID, payload: payload, descriptors: WireDescriptors(received: descriptors))
+        let descriptors: WireDescriptors
+        do {
+            descriptors = WireDescriptors(received: try descriptorChannel.take(batch: batch, count: count))
+        } catch where error.code == .descriptorsNotSent {
+            // This process could not take them: the frame's values that name them fail alone.
+            descriptors = WireDescriptors(lost: error)
+        }
+        return Frame(kind: kind, callID: callID, payload: payload, descriptors: descriptors)
     }
 
     /// Reads more bytes into the buffer.

@@ -90,6 +90,20 @@ func openDescriptors(like descriptor: Int32, in process: String = "self") -> Int
         }
     }
 
+    /// More descriptors than the host may have open: that call fails, saying why, and the
+    /// bridge goes on (the host used to exit, and the parent to close the bridge).
+    @Test func descriptorsBeyondTheHostsLimitFailTheirCallAlone() async throws {
+        let files = try (0..<100).map { try makeMemoryFile("file \($0)") }
+        let options = BridgeOptions(limits: .init(openFiles: 64))
+        try await withBridge(LocalDescriptorWorker.self, options: options) { (worker) async throws in
+            let error = await #expect(throws: BridgeError.self) { _ = try await worker.contents(of: files) }
+            #expect(error?.code == .descriptorsNotSent, "\(String(describing: error))")
+            #expect(error?.description.contains("limit of open descriptors") == true, "\(String(describing: error))")
+            // The host took none of them: a call within its limit goes through.
+            #expect(try await worker.contents(of: Array(files[..<10])) == (0..<10).map { "file \($0)" })
+        }
+    }
+
     @Test func aDescriptorInsideAStruct() async throws {
         let file = try makeMemoryFile("inside")
         try await withBridge(LocalDescriptorWorker.self) { (worker) async throws in
