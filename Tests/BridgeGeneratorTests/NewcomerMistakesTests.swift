@@ -48,6 +48,25 @@ import Testing
         ])
     }
 
+    /// `@MainActor` on a bridged protocol or requirement is an error at its line, not a
+    /// conformance error inside the generated file (found by a new user's trial).
+    @Test func mainActorIsolationIsAnErrorWhereItIsWritten() {
+        let source = """
+            @MainActor protocol Painter: Bridged {
+                func paint() async throws -> Int
+            }
+            protocol Runner: Bridged {
+                @MainActor func run() async throws -> Int
+                func walk() async throws -> Int
+            }
+            """
+        let found = Generator.generate(files: [("Isolated.swift", source)]).diagnostics
+            .filter { $0.severity == .error }.map(\.description)
+        #expect(found.count == 2, "\(found)")
+        #expect(found.contains { $0.hasPrefix("Isolated.swift:1:") && $0.contains("bridged protocol 'Painter' is '@MainActor'") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("Isolated.swift:5:") && $0.contains("'run' is '@MainActor'") && $0.contains("Remove '@MainActor'") }, "\(found)")
+    }
+
     @Test func typesThatHaveInitOrDoNotNeedItAreLinked() {
         let source = """
             struct Defaults: Greeter {

@@ -207,6 +207,9 @@ struct ProtocolResolver {
         if declaration.isGeneric {
             problems.append(.error("bridged protocol '\(name)' has primary associated types: its client must be one concrete type. Remove the '<...>' after its name.", at: here))
         }
+        if declaration.isMainActorIsolated {
+            problems.append(.error("bridged protocol '\(name)' is '@MainActor': its generated client is called from any isolation and its real object is called in the host on the host's own tasks, which neither can be on this process's main actor. Remove '@MainActor'; callers on the main actor call the client as they are.", at: here))
+        }
         if declaration.placement == .local {
             problems.append(.error("bridged protocol '\(name)' is declared inside a function: declare it at top level or inside a type.", at: here))
         }

@@ -10,7 +10,7 @@ extension RequirementReader {
     // MARK: Requirements
 
     /// The problems of the requirement's modifiers: `static` and `class` belong to a type,
-    /// `mutating` has nothing to mutate in a client.
+    /// `mutating` has nothing to mutate in a client; and of its isolation: `@MainActor`.
     mutating func checkModifiers(name: String) {
         for modifier in modifiers {
             switch modifier {
@@ -21,6 +21,9 @@ extension RequirementReader {
             default:
                 break
             }
+        }
+        if attributes.contains(where: ProtocolParser.isMainActor) {
+            problems.append("'\(name)' is '@MainActor': the call runs in the host on the host's own tasks, not on this process's main actor, and its client is called from any isolation. Remove '@MainActor'; a caller on the main actor calls it as it is.")
         }
     }
 

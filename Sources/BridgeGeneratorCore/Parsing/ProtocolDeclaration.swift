@@ -8,6 +8,8 @@ struct ProtocolDeclaration: Sendable {
     var writtenAccess: AccessLevel?
     /// `@available(...)` attributes written on it, which everything generated for it repeats.
     var availability: [String]
+    /// Whether it is written `@MainActor`, which a bridged protocol cannot be.
+    var isMainActorIsolated = false
     var isGeneric: Bool
     var inherited: [InheritedName]
     /// The index of the body's `{` in its file's tokens, or nil when there is none.

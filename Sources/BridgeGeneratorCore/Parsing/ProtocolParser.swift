@@ -263,8 +263,14 @@ struct ProtocolParser {
         file.protocols.append(ProtocolDeclaration(
             name: name, placement: placement, writtenAccess: prefix.access,
             availability: prefix.attributes.filter { $0.hasPrefix("@available") },
+            isMainActorIsolated: prefix.attributes.contains(where: Self.isMainActor),
             isGeneric: header.isGeneric, inherited: header.inherited, body: header.body,
             location: list.location(of: index, in: path), condition: currentCondition, branches: conditions.branches))
+    }
+
+    /// `@MainActor`, also spelled `@_Concurrency.MainActor`.
+    static func isMainActor(_ attribute: String) -> Bool {
+        attribute == "@MainActor" || attribute == "@_Concurrency.MainActor"
     }
 
     private mutating func readTypeDeclaration(at index: Int) {
