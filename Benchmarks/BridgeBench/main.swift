@@ -8,6 +8,7 @@
 //     BRIDGE_BENCH_PROFILE=blocking swift run -c release bridge-bench   # see ProfileLoop
 //     BRIDGE_BENCH_ONLY=supervision swift run -c release bridge-bench  # restarts and pools only
 //     BRIDGE_BENCH_ONLY=distributed swift run -c release bridge-bench  # a distributed call beside a plain one
+//     BRIDGE_BENCH_ONLY=streams swift run -c release bridge-bench      # a stream's elements beside a plain call
 import Bridge
 import Foundation
 import CBenchSupport
@@ -23,6 +24,8 @@ protocol Echo: Bridged {
     /// Keeps the host's thread busy for `microseconds`, spinning (`burn`) or asleep, for the
     /// pool's throughput.
     func busy(microseconds: Int, burn: Bool) async throws
+    /// 0 up to `n` - 1, as fast as the consumer takes them.
+    func count(upTo n: Int) async throws -> AsyncThrowingStream<Int, any Error>
 }
 
 final class LocalEcho: Echo {
@@ -39,6 +42,12 @@ final class LocalEcho: Echo {
         }
         let end = ContinuousClock.now + .microseconds(microseconds)
         while ContinuousClock.now < end {}
+    }
+    func count(upTo n: Int) async throws -> AsyncThrowingStream<Int, any Error> {
+        AsyncThrowingStream { continuation in
+            for value in 0..<n { continuation.yield(value) }
+            continuation.finish()
+        }
     }
 }
 
@@ -274,9 +283,14 @@ if ProcessInfo.processInfo.environment["BRIDGE_BENCH_ONLY"] == "distributed" {
     try await DistributedBench.runAll(rounds: rounds, twoCPUsAvailable: twoCPUsAvailable)
     exit(0)
 }
+if ProcessInfo.processInfo.environment["BRIDGE_BENCH_ONLY"] == "streams" {
+    try await StreamBench.runAll(rounds: rounds, twoCPUsAvailable: twoCPUsAvailable)
+    exit(0)
+}
 report("client and host on one CPU", try await measureAll(.oneCPU))
 if twoCPUsAvailable {
     report("client and host on two CPUs", try await measureAll(.twoCPUs))
 }
 try await DistributedBench.runAll(rounds: rounds, twoCPUsAvailable: twoCPUsAvailable)
+try await StreamBench.runAll(rounds: rounds, twoCPUsAvailable: twoCPUsAvailable)
 try await SupervisionBench.run(rounds: rounds)

@@ -51,6 +51,7 @@ private struct StreamOutlet: Sendable {
             throw .resultTooLarge(method: method, size: frame.bytes.count - Frame.headerSize, limit: limit)
         }
         frame.setFrameHeader(.element, callID: callID)
+        credit.sent(bytes: frame.bytes.count - Frame.headerSize)
         send(frame)
     }
 

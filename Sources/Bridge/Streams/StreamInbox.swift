@@ -1,8 +1,9 @@
 /// The consumer's end of one stream: the elements its producer sent that the consumer has not
 /// taken yet, and how the stream ended.
 ///
-/// It holds at most `StreamCredit.window` elements, because the producer sends no more than
-/// the consumer allowed, and the consumer allows more only as it takes them.
+/// It holds at most `StreamCredit.window` elements (or about `StreamCredit.byteWindow` bytes),
+/// because the producer sends no more than the consumer allowed, and the consumer allows more
+/// only as it takes them.
 final class StreamInbox: Sendable {
     private struct State {
         var elements: [Frame] = []
@@ -13,14 +14,18 @@ final class StreamInbox: Sendable {
         /// The consumer saw the end, or left: nothing more reaches it.
         var told = false
         var waiter: CheckedContinuation<Taken?, any Error>?
-        /// Elements taken since credit was last granted.
+        /// Elements taken since credit was last granted, and their bytes.
         var taken: UInt32 = 0
+        var takenBytes = 0
 
         /// Takes the next element, and the credit to grant for it.
         mutating func take(_ frame: Frame) -> Taken {
             taken += 1
-            guard taken >= StreamCredit.grantEvery else { return Taken(frame: frame, credit: 0) }
-            defer { taken = 0 }
+            takenBytes += frame.payload.count
+            guard taken >= StreamCredit.grantEvery || takenBytes >= StreamCredit.byteWindow / 2 else {
+                return Taken(frame: frame, credit: 0)
+            }
+            defer { (taken, takenBytes) = (0, 0) }
             return Taken(frame: frame, credit: taken)
         }
 

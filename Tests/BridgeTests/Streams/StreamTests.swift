@@ -126,7 +126,7 @@ import Testing
         let stopped = directory.path + "/stopped"
         try await withBridge(LocalFeed.self) { feed in
             // More values than the window: the producer waits for credit when the stream goes.
-            try await takeFirst(of: try await feed.endless(ready: 100, stopped: stopped))
+            try await takeFirst(of: try await feed.endless(ready: 2 * Int(StreamCredit.window), stopped: stopped))
             #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: stopped) })
             let waiting = try await feed.producersWaitingForCredit()
             #expect(waiting == 0)
@@ -162,6 +162,26 @@ import Testing
             _ = stream
         }
         try await withFeed(concurrently: concurrently, check)
+    }
+
+    /// Large elements are held back by their bytes (`StreamCredit.byteWindow`), not by the
+    /// window of elements alone: a window of them would sit in the consumer's memory.
+    @Test func aSlowConsumerOfLargeElementsHoldsTheProducerBackByBytes() async throws {
+        let blob = 1 << 20
+        try await withBridge(LocalFeed.self) { feed in
+            let stream = try await feed.countingBlobs(bytes: blob)
+            var blobs = stream.makeAsyncIterator()
+            #expect(try await blobs.next()?.count == blob)
+            try await until { try await feed.producersWaitingForCredit() == 1 }
+            // Each element is a little over a MiB with its encoding: the fourth takes the
+            // bytes in flight over the window.
+            let heldAt = try await feed.produced()
+            #expect(heldAt == StreamCredit.byteWindow / blob, "\(heldAt)")
+            // Taking goes on past the window: credit comes back by bytes too.
+            for _ in 0..<(3 * heldAt) { #expect(try await blobs.next()?.count == blob) }
+            #expect(try await feed.ping() == 1)
+            _ = stream
+        }
     }
 
     @Test func manyStreamsFromManyTasksAtOnce() async throws {

@@ -59,6 +59,9 @@ protocol Feed: Bridged {
     func endless(ready: Int, stopped: String) async throws -> AsyncThrowingStream<Int, any Error>
     /// 0, 1, 2, ... for ever, each made only when the host pulls it; `produced()` counts them.
     func counting() async throws -> AsyncThrowingStream<Int, any Error>
+    /// Blobs of `bytes` zeros for ever, each made only when the host pulls it; `produced()`
+    /// counts them too.
+    func countingBlobs(bytes: Int) async throws -> AsyncThrowingStream<Data, any Error>
     /// How many values `counting()` has made.
     func produced() async throws -> Int
     /// How many stream producers in the host wait for their consumer's credit.
@@ -178,6 +181,14 @@ extension CountsProduction {
     func counting() async throws -> AsyncThrowingStream<Int, any Error> {
         let made = made
         return AsyncThrowingStream { made.next() }
+    }
+
+    func countingBlobs(bytes: Int) async throws -> AsyncThrowingStream<Data, any Error> {
+        let made = made
+        return AsyncThrowingStream {
+            _ = made.next()
+            return Data(count: bytes)
+        }
     }
 
     func produced() async throws -> Int { made.value }
