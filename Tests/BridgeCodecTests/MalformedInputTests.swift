@@ -241,6 +241,15 @@ private func decodeEverything(_ bytes: [UInt8]) -> Int {
             try decoded(UInt64.self, from: [0x05] + [UInt8](repeating: 0xFF, count: 9) + [0x02])
         }
         #expect(message(of: overflow).contains("does not fit in 64 bits"))
+        // An integer that may be 128 bits wide has up to 19 bytes, and no more.
+        let wideLong = #expect(throws: DecodingError.self) {
+            try decoded(Int128.self, from: [0x04] + [UInt8](repeating: 0x80, count: 19) + [0x01])
+        }
+        #expect(message(of: wideLong).contains("varint longer than 19 bytes at byte offset 1"), "\(message(of: wideLong))")
+        let wideOverflow = #expect(throws: DecodingError.self) {
+            try decoded(UInt128.self, from: [0x05] + [UInt8](repeating: 0xFF, count: 18) + [0x04])
+        }
+        #expect(message(of: wideOverflow).contains("does not fit in 128 bits"), "\(message(of: wideOverflow))")
         let empty = #expect(throws: DecodingError.self) { try decoded(Int.self, from: []) }
         #expect(message(of: empty).contains("byte offset 0"))
     }

@@ -54,6 +54,16 @@ struct KeyedWireEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     mutating func encode(_ value: UInt16, forKey key: Key) throws { try encodeUnsigned(UInt64(value), forKey: key) }
     mutating func encode(_ value: UInt32, forKey key: Key) throws { try encodeUnsigned(UInt64(value), forKey: key) }
     mutating func encode(_ value: UInt64, forKey key: Key) throws { try encodeUnsigned(value, forKey: key) }
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func encode(_ value: Int128, forKey key: Key) throws {
+        try beginEntry(key.stringValue)
+        state.writer.writeSignedInteger(value)
+    }
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func encode(_ value: UInt128, forKey key: Key) throws {
+        try beginEntry(key.stringValue)
+        state.writer.writeUnsignedInteger(value)
+    }
 
     private func encodeSigned(_ value: Int64, forKey key: Key) throws {
         try beginEntry(key.stringValue)

@@ -32,6 +32,10 @@ struct SingleValueWireDecodingContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt16.Type) throws -> UInt16 { try decodeInteger(type) }
     func decode(_ type: UInt32.Type) throws -> UInt32 { try decodeInteger(type) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeInteger(type) }
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    func decode(_ type: Int128.Type) throws -> Int128 { try decodeInteger(type) }
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    func decode(_ type: UInt128.Type) throws -> UInt128 { try decodeInteger(type) }
 
     private func decodeInteger<Integer: FixedWidthInteger>(_ type: Integer.Type) throws -> Integer {
         try read { (reader) throws(WireFormatError) in try reader.readInteger(type) }

@@ -55,6 +55,16 @@ struct UnkeyedWireEncodingContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt16) throws { try encodeUnsigned(UInt64(value)) }
     mutating func encode(_ value: UInt32) throws { try encodeUnsigned(UInt64(value)) }
     mutating func encode(_ value: UInt64) throws { try encodeUnsigned(value) }
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func encode(_ value: Int128) throws {
+        try beginElement()
+        state.writer.writeSignedInteger(value)
+    }
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func encode(_ value: UInt128) throws {
+        try beginElement()
+        state.writer.writeUnsignedInteger(value)
+    }
 
     private mutating func encodeSigned(_ value: Int64) throws {
         try beginElement()

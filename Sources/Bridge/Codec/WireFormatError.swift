@@ -34,12 +34,14 @@ struct WireFormatError: Error, @unchecked Sendable {  // `Any.Type` is an immuta
         return Self(kind: .corrupted, message: "unknown tag 0x\(hex.count == 1 ? "0" + hex : hex) at byte offset \(offset)")
     }
 
-    static func varintTooLong(at offset: Int) -> Self {
-        Self(kind: .corrupted, message: "varint longer than \(WireLimits.maximumVarintLength) bytes at byte offset \(offset)")
+    /// - Parameter maximum: The longest the varint may be: 10 bytes, 19 for an integer that may
+    ///   be 128 bits wide.
+    static func varintTooLong(at offset: Int, maximum: Int = WireLimits.maximumVarintLength) -> Self {
+        Self(kind: .corrupted, message: "varint longer than \(maximum) bytes at byte offset \(offset)")
     }
 
-    static func varintOverflow(at offset: Int) -> Self {
-        Self(kind: .corrupted, message: "varint at byte offset \(offset) does not fit in 64 bits")
+    static func varintOverflow(at offset: Int, bits: Int = 64) -> Self {
+        Self(kind: .corrupted, message: "varint at byte offset \(offset) does not fit in \(bits) bits")
     }
 
     static func nestingTooDeep(at offset: Int) -> Self {

@@ -7,4 +7,6 @@ enum WireLimits {
 
     /// The longest LEB128 encoding of a 64-bit value.
     static let maximumVarintLength = 10
+    /// An `Int128`'s or `UInt128`'s varint.
+    static let maximumWideVarintLength = 19
 }

@@ -198,6 +198,21 @@ public struct _WireReader: Sendable {
         }
     }
 
+    /// Steps over an integer's varint, of up to 128 bits (19 bytes: `Int128`, `UInt128`),
+    /// without reading its value, which the reader that takes it checks.
+    private mutating func skipIntegerVarint() throws(WireFormatError) {
+        let start = offset
+        for _ in 0..<WireLimits.maximumWideVarintLength {
+            guard offset < end else {
+                throw .truncated("a varint", at: start, needs: offset - start + 1, has: end - start)
+            }
+            let byte = bytes[offset]
+            offset += 1
+            if byte < 0x80 { return }
+        }
+        throw .varintTooLong(at: start, maximum: WireLimits.maximumWideVarintLength)
+    }
+
     /// Steps over one value of any kind without decoding it. Loops instead of recursing: a
     /// container is skipped by its length, so hostile nesting costs no stack.
     mutating func skipValue() throws(WireFormatError) {
@@ -205,7 +220,10 @@ public struct _WireReader: Sendable {
             switch try readTag() {
             case .null, .false, .true, .empty:
                 return
-            case .signedInteger, .unsignedInteger, .descriptor:
+            case .signedInteger, .unsignedInteger:
+                try skipIntegerVarint()
+                return
+            case .descriptor:
                 _ = try readVarint()
                 return
             case .float32:
@@ -241,6 +259,9 @@ public struct _WireReader: Sendable {
 
     /// Reads either integer tag into any integer type the value fits in.
     mutating func readInteger<Integer: FixedWidthInteger>(_ type: Integer.Type) throws(WireFormatError) -> Integer {
+        if Integer.bitWidth > 64, #available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *) {
+            return try readWideInteger(type)
+        }
         skipSomeTags()
         let start = offset
         switch try readTag() {

@@ -218,3 +218,28 @@ public struct _WireWriter: Sendable {
     /// Appends a `Float`, bit for bit (NaN payloads and the sign of zero survive).
     public mutating func encode(_ value: Float) throws { writeFloat(value) }
 }
+
+// `Int128` and `UInt128` (see WideIntegers.swift); here, as only this file writes `bytes`.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension _WireWriter {
+    mutating func writeWideVarint(_ value: UInt128) {
+        var remaining = value
+        while remaining >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
+            remaining &>>= 7
+        }
+        bytes.append(UInt8(truncatingIfNeeded: remaining))
+    }
+
+    mutating func writeSignedInteger(_ value: Int128) {
+        if let narrow = Int64(exactly: value) { return writeSignedInteger(narrow) }
+        writeTag(.signedInteger)
+        writeWideVarint(ZigZag.encode(value))
+    }
+
+    mutating func writeUnsignedInteger(_ value: UInt128) {
+        if let narrow = UInt64(exactly: value) { return writeUnsignedInteger(narrow) }
+        writeTag(.unsignedInteger)
+        writeWideVarint(value)
+    }
+}
