@@ -135,9 +135,10 @@ package final class SideChannel: WireObjectExporter {
                 close()
                 return
             }
-            switch frame.kind {
+            let kind = frame.kind
+            switch kind {
             case .call:
-                serve(frame)
+                serve(consume frame)
             case .cancel:
                 running.cancel(frame.callID)
             case .credit:
@@ -159,9 +160,9 @@ package final class SideChannel: WireObjectExporter {
         }
     }
 
-    private func serve(_ frame: Frame) {
+    private func serve(_ frame: consuming Frame) {
         let callID = frame.callID
-        guard let request = CallServing.request(in: frame) else {
+        guard let request = CallServing.request(in: consume frame) else {
             send(CallServing.error(BridgeError.malformedMessage("a call to a passed object names no object and method"), callID: callID))
             return
         }

@@ -16,6 +16,10 @@ final class CallRunner: @unchecked Sendable {
     var task: Task<Void, Never>?
     /// Resumes the parked runner with its next call, or with nil to end it.
     var parked: UnsafeContinuation<RunnableCall?, Never>?
+    /// A new runner's first call, which its task takes from here: a call the task's closure
+    /// captured would live, its arguments, descriptors and object with it, as long as the
+    /// runner.
+    var first: RunnableCall?
     /// The call the runner runs now.
     var callID: UInt32?
     /// The call it runs was cancelled: the runner ends after it.

@@ -60,7 +60,8 @@ package final class RunningCalls: Sendable {
             case parkedRunner(UnsafeContinuation<RunnableCall?, Never>)
             case newRunner
         }
-        let work = RunnableCall(
+        // Moved, never copied, from here to the runner: one owner of the arguments' storage.
+        var work: RunnableCall? = RunnableCall(
             callID: callID, request: consume request, methods: methods, letsFileSizeSignalThrough: lettingFileSizeSignalThrough, reply: reply)
         let start = state.withLock { state -> Start in
             if Self.takeEarlyCancel(callID, from: &state) { return .cancelledAlready }
@@ -73,8 +74,9 @@ package final class RunningCalls: Sendable {
             }
             // Registered under the lock before it can finish its call and look for itself.
             let runner = CallRunner(callID: callID)
+            runner.first = work.take()
             state.busy[callID] = runner
-            runner.task = Task(executorPreference: executor) { await self.run(work, on: runner) }
+            runner.task = Task(executorPreference: executor) { await self.run(on: runner) }
             return .newRunner
         }
         switch start {
@@ -83,7 +85,7 @@ package final class RunningCalls: Sendable {
         case .parkedRunner(let parked):
             // Outside the lock: the runner's job is enqueued, on the serving thread's executor
             // when calls start in place.
-            parked.resume(returning: work)
+            parked.resume(returning: work.take())
         case .newRunner:
             break
         }
@@ -91,19 +93,27 @@ package final class RunningCalls: Sendable {
     }
 
     /// A runner's life: runs its call, replies, and parks for the next, until it is not kept.
-    private func run(_ first: RunnableCall, on runner: CallRunner) async {
-        var next: RunnableCall? = first
-        while var work = next.take() {
-            if work.letsFileSizeSignalThrough { System.letFileSizeSignalThrough() }
-            var frame = await CallServing.perform(work.request, callID: work.callID, on: work.methods)
-            // Nobody else holds the arguments now: their storage serves this thread's next frame.
-            FrameStorage.keep(work.request.arguments.takeBytes())
-            let stream = frame.attachedStream.take()
-            // Consumed: the storage has one owner, and the writer of the reply keeps it.
-            work.reply(consume frame)
-            if let stream { produce(stream, callID: work.callID, send: work.reply) }
-            next = await park(runner, after: work.callID)
+    /// No binding here holds a call: each is moved into `run(_:)` and ends there, so that a
+    /// parked runner keeps nothing of the calls it ran.
+    private func run(on runner: CallRunner) async {
+        var next = state.withLock { _ in runner.first.take() }
+        while next != nil {
+            let callID = await run(next.take()!)
+            next = await park(runner, after: callID)
         }
+    }
+
+    /// Runs one call and replies; returns its id.
+    private func run(_ work: consuming RunnableCall) async -> UInt32 {
+        if work.letsFileSizeSignalThrough { System.letFileSizeSignalThrough() }
+        var frame = await CallServing.perform(work.request, callID: work.callID, on: work.methods)
+        // Nobody else holds the arguments now: their storage serves this thread's next frame.
+        FrameStorage.keep(work.request.arguments.takeBytes())
+        let stream = frame.attachedStream.take()
+        // Consumed: the storage has one owner, and the writer of the reply keeps it.
+        work.reply(consume frame)
+        if let stream { produce(stream, callID: work.callID, send: work.reply) }
+        return work.callID
     }
 
     /// Ends `runner`'s call, and parks it until the next call comes; nil when it is not kept.
@@ -126,6 +136,9 @@ package final class RunningCalls: Sendable {
             if !kept { continuation.resume(returning: nil) }
         }
     }
+
+    /// How many runners are parked now: for tests.
+    package var parkedRunners: Int { state.withLock { $0.idle.count } }
 
     /// Ends the parked runners, and keeps none from now on.
     private func endRunners() {

@@ -48,6 +48,9 @@ package final class DescriptorChannel: Sendable {
     /// The most descriptors kept for frames not read yet: the other process cannot fill this
     /// process's descriptor table with batches that no frame names.
     package static let maximumHeldDescriptors = 4096
+    /// The most batches kept for frames not read yet, lost ones (which hold no descriptors)
+    /// included: the other process cannot grow this table without bound either.
+    package static let maximumHeldBatches = 4096
     private static let recordSize = 8
 
     private let socket: FileDescriptor
@@ -107,6 +110,9 @@ package final class DescriptorChannel: Sendable {
             held.count -= taken.descriptors.count
             guard !taken.lost else {
                 taken.descriptors.forEach(System.close)
+                guard taken.expected == count else {
+                    throw .malformedMessage("a frame names \(count) descriptors (batch \(batch)), and its batch said \(taken.expected)")
+                }
                 throw BridgeError(
                     code: .descriptorsNotSent,
                     message: "Bridge could not take the \(count) open descriptors a message carried: the process that received it (pid \(System.currentProcessID)) was at its limit of open descriptors (RLIMIT_NOFILE; a host's is BridgeLimits.openFiles). The message's other values arrived; the bridge goes on. Pass fewer descriptors at once, or raise the limit.")
@@ -142,8 +148,13 @@ package final class DescriptorChannel: Sendable {
             var total = held.batches[batch] ?? Batch(expected: expected)
             total.records += 1
             if truncated {
-                // Dropped on the way in: the batch is lost, and what came of it goes.
+                // Dropped on the way in: the batch is lost, and what came of it goes. Unless
+                // this channel itself holds descriptors no frame took: then the other process
+                // filled this one's table, and is not trusted with more.
                 descriptors.forEach(System.close)
+                guard held.count == 0 else {
+                    throw .malformedMessage("the descriptor channel brought fewer descriptors than were sent, this process being at its limit of open descriptors, while it holds \(held.count) that came ahead of frames that did not take them")
+                }
                 total.lost = true
             } else {
                 total.descriptors += descriptors
@@ -152,7 +163,7 @@ package final class DescriptorChannel: Sendable {
             held.batches[batch] = total
             guard total.expected == expected, total.descriptors.count <= expected, truncated || !descriptors.isEmpty,
                 expected <= Frame.maximumDescriptors, total.records <= Self.records(for: expected),
-                held.count - total.descriptors.count <= Self.maximumHeldDescriptors
+                held.count - total.descriptors.count <= Self.maximumHeldDescriptors, held.batches.count <= Self.maximumHeldBatches
             else {
                 throw .malformedMessage("the descriptor channel brought a batch that does not add up (batch \(batch): \(total.descriptors.count) descriptors of \(expected), \(held.count) held in all)")
             }
