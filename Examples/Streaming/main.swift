@@ -121,7 +121,7 @@ func walkAndStopEarly(_ walker: some TreeWalker) async throws {
         if shown == 5 { break }
     }
     let ended = try await endedWalk(walker)
-    // The host runs at most a window (16 files) ahead of what the parent took.
+    // The host runs at most a window (128 files, or 4 MiB of them) ahead of what the parent took.
     print("walk 1: the parent stopped after \(shown) files; the host's walk ended too, after \(ended.found) files (finished: \(ended.finished))")
 }
 
