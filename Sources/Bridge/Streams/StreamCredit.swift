@@ -14,7 +14,7 @@ import Synchronization
 /// The window is wide because a credit crosses the side channel, a socket, and wakes the host's
 /// side thread: 20-40 µs across CPUs on the development VM. With 16 elements the producer
 /// waited for nearly every credit, and an element of a fast stream cost over 4x a call across
-/// two CPUs; with 128, about 2.5x, and 0.73x on one CPU (`BRIDGE_BENCH_ONLY=streams`).
+/// two CPUs; with 128, 2.2-2.5x, and 0.73-0.91x on one CPU (`bridge-bench`).
 package final class StreamCredit: Sendable {
     /// How many elements a consumer allows before it takes any.
     package static let window: UInt32 = 128
