@@ -14,37 +14,17 @@ extension ZigZag {
 
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension _WireReader {
-    /// A varint of up to 128 bits: the 19th byte holds bits 126 and 127 only, and ends it.
-    mutating func readWideVarint() throws(WireFormatError) -> UInt128 {
-        let start = offset
-        var result: UInt128 = 0
-        var shift: UInt128 = 0
-        while true {
-            guard offset < end else {
-                throw .truncated("a varint", at: start, needs: offset - start + 1, has: end - start)
-            }
-            let byte = bytes[offset]
-            offset += 1
-            if shift == 126 && byte > 3 {
-                throw byte & 0x80 != 0 ? .varintTooLong(at: start, maximum: WireLimits.maximumWideVarintLength) : .varintOverflow(at: start, bits: 128)
-            }
-            result |= UInt128(byte & 0x7F) &<< shift
-            if byte < 0x80 { return result }
-            shift += 7
-        }
-    }
-
     /// Reads either integer tag into a type wider than 64 bits.
     mutating func readWideInteger<Integer: FixedWidthInteger>(_ type: Integer.Type) throws(WireFormatError) -> Integer {
         skipSomeTags()
         let start = offset
         switch try readTag() {
         case .signedInteger:
-            let value = ZigZag.decode(try readWideVarint())
+            let value = ZigZag.decode(try readVarint(as: UInt128.self))
             guard let result = Integer(exactly: value) else { throw .outOfRange(value, for: type, at: start) }
             return result
         case .unsignedInteger:
-            let value = try readWideVarint()
+            let value = try readVarint(as: UInt128.self)
             guard let result = Integer(exactly: value) else { throw .outOfRange(value, for: type, at: start) }
             return result
         case let tag:

@@ -125,19 +125,28 @@ public struct _WireReader: Sendable {
     }
 
     mutating func readVarint() throws(WireFormatError) -> UInt64 {
+        try readVarint(as: UInt64.self)
+    }
+
+    /// An unsigned LEB128 varint of `Value`'s width: its last byte (the 10th of a 64-bit one,
+    /// the 19th of a 128-bit one) holds the bits that are left, and ends it.
+    mutating func readVarint<Value: FixedWidthInteger & UnsignedInteger>(as type: Value.Type) throws(WireFormatError) -> Value {
         let start = offset
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
+        let lastShift = (Value.bitWidth - 1) / 7 * 7
+        let lastByteMaximum = UInt8((1 << (Value.bitWidth - lastShift)) - 1)
+        var result: Value = 0
+        var shift = 0
         while true {
             guard offset < end else {
                 throw .truncated("a varint", at: start, needs: offset - start + 1, has: end - start)
             }
             let byte = bytes[offset]
             offset += 1
-            if shift == 63 && byte > 1 {  // the 10th byte holds bit 63 only, and ends the varint
-                throw byte & 0x80 != 0 ? .varintTooLong(at: start) : .varintOverflow(at: start)
+            if shift == lastShift && byte > lastByteMaximum {
+                throw byte & 0x80 != 0
+                    ? .varintTooLong(at: start, maximum: lastShift / 7 + 1) : .varintOverflow(at: start, bits: Value.bitWidth)
             }
-            result |= UInt64(byte & 0x7F) &<< shift
+            result |= Value(byte & 0x7F) &<< shift
             if byte < 0x80 { return result }
             shift += 7
         }

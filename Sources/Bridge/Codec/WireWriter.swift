@@ -109,7 +109,8 @@ public struct _WireWriter: Sendable {
         bytes.append(tag.rawValue)
     }
 
-    mutating func writeVarint(_ value: UInt64) {
+    /// An unsigned LEB128 varint: 64-bit values in up to 10 bytes, 128-bit ones in up to 19.
+    mutating func writeVarint<Value: FixedWidthInteger & UnsignedInteger>(_ value: Value) {
         var remaining = value
         while remaining >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
@@ -219,27 +220,18 @@ public struct _WireWriter: Sendable {
     public mutating func encode(_ value: Float) throws { writeFloat(value) }
 }
 
-// `Int128` and `UInt128` (see WideIntegers.swift); here, as only this file writes `bytes`.
+// `Int128` and `UInt128` (see WideIntegers.swift).
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension _WireWriter {
-    mutating func writeWideVarint(_ value: UInt128) {
-        var remaining = value
-        while remaining >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
-            remaining &>>= 7
-        }
-        bytes.append(UInt8(truncatingIfNeeded: remaining))
-    }
-
     mutating func writeSignedInteger(_ value: Int128) {
         if let narrow = Int64(exactly: value) { return writeSignedInteger(narrow) }
         writeTag(.signedInteger)
-        writeWideVarint(ZigZag.encode(value))
+        writeVarint(ZigZag.encode(value))
     }
 
     mutating func writeUnsignedInteger(_ value: UInt128) {
         if let narrow = UInt64(exactly: value) { return writeUnsignedInteger(narrow) }
         writeTag(.unsignedInteger)
-        writeWideVarint(value)
+        writeVarint(value)
     }
 }

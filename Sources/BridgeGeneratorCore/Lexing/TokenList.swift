@@ -122,6 +122,25 @@ struct TokenList: Sendable {
         return close + 1
     }
 
+    /// The commas between `open` and `close` that separate the list's own elements: not those
+    /// in a nested group (parentheses, brackets, braces) or between angle brackets.
+    func topLevelCommas(after open: Int, before close: Int) -> [Int] {
+        var commas: [Int] = []
+        var index = open + 1
+        var angles = 0
+        while index < close {
+            if let after = indexAfterGroup(at: index), after <= close {
+                index = after
+                continue
+            }
+            if isPunctuation(index, "<") { angles += 1 }
+            if isPunctuation(index, ">"), angles > 0 { angles -= 1 }
+            if angles == 0, isPunctuation(index, ",") { commas.append(index) }
+            index += 1
+        }
+        return commas
+    }
+
     /// Whether the token at `index` is the first on its line.
     func startsLine(_ index: Int) -> Bool {
         guard let token = self[index] else { return false }

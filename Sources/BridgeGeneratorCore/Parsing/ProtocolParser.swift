@@ -172,19 +172,8 @@ struct ProtocolParser {
     /// allowed), and no `async`, `throws` or `rethrows` follows it.
     private func takesOneParameterAndNoEffects(from open: Int) -> Bool {
         guard let close = list.partner[open] else { return false }
-        var index = open + 1
-        var angles = 0
-        while index < close {
-            if let after = list.indexAfterGroup(at: index), after <= close {
-                index = after
-                continue
-            }
-            if list.isPunctuation(index, "<") { angles += 1 }
-            if list.isPunctuation(index, ">"), angles > 0 { angles -= 1 }
-            // A comma before the closing parenthesis is a trailing one.
-            if angles == 0, list.isPunctuation(index, ","), index + 1 < close { return false }
-            index += 1
-        }
+        // A comma just before the closing parenthesis is a trailing one.
+        guard list.topLevelCommas(after: open, before: close).allSatisfy({ $0 == close - 1 }) else { return false }
         let effects: Set<String> = ["async", "throws", "rethrows"]
         return !(list[close + 1].map { effects.contains($0.text) } ?? false)
     }

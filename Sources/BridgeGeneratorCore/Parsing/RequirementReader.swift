@@ -395,32 +395,19 @@ struct RequirementReader {
         guard range.count >= 2, list.isPunctuation(range.lowerBound, "("),
               list.partner[range.lowerBound] == range.upperBound - 1 else { return nil }
         var elements: [(label: String?, type: Range<Int>)] = []
-        var elementStart = range.lowerBound + 1
-        var index = elementStart
         let close = range.upperBound - 1
-        var angles = 0
-        func finish() {
-            guard elementStart < index else { return }
-            if list.isIdentifier(elementStart), list.isPunctuation(elementStart + 1, ":") {
-                elements.append((list[elementStart]?.text, (elementStart + 2)..<index))
-            } else {
-                elements.append((nil, elementStart..<index))
+        var elementStart = range.lowerBound + 1
+        for end in list.topLevelCommas(after: range.lowerBound, before: close) + [close] {
+            // A trailing comma leaves an empty last piece.
+            if elementStart < end {
+                if list.isIdentifier(elementStart), list.isPunctuation(elementStart + 1, ":") {
+                    elements.append((list[elementStart]?.text, (elementStart + 2)..<end))
+                } else {
+                    elements.append((nil, elementStart..<end))
+                }
             }
+            elementStart = end + 1
         }
-        while index < close {
-            if let after = list.indexAfterGroup(at: index), after <= close {
-                index = after
-                continue
-            }
-            if list.isPunctuation(index, "<") { angles += 1 }
-            if list.isPunctuation(index, ">"), angles > 0 { angles -= 1 }
-            if angles == 0, list.isPunctuation(index, ",") {
-                finish()
-                elementStart = index + 1
-            }
-            index += 1
-        }
-        finish()
         return elements.count >= 2 ? elements : nil
     }
 
