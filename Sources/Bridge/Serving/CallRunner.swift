@@ -20,12 +20,10 @@ final class CallRunner: @unchecked Sendable {
     /// captured would live, its arguments, descriptors and object with it, as long as the
     /// runner.
     var first: RunnableCall?
-    /// The call the runner runs now.
-    var callID: UInt32?
     /// The call it runs was cancelled: the runner ends after it.
     var cancelled = false
 
-    init(callID: UInt32) { self.callID = callID }
+    init() {}
 }
 
 /// A call for a `CallRunner`: the request, the methods it calls, and where its reply goes.

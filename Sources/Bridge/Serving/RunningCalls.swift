@@ -67,13 +67,11 @@ package final class RunningCalls: Sendable {
             if Self.takeEarlyCancel(callID, from: &state) { return .cancelledAlready }
             // The runner parked longest takes the call: every kept runner serves in turn.
             if !state.idle.isEmpty, let parked = state.idle[0].parked.take() {
-                let runner = state.idle.removeFirst()
-                runner.callID = callID
-                state.busy[callID] = runner
+                state.busy[callID] = state.idle.removeFirst()
                 return .parkedRunner(parked)
             }
             // Registered under the lock before it can finish its call and look for itself.
-            let runner = CallRunner(callID: callID)
+            let runner = CallRunner()
             runner.first = work.take()
             state.busy[callID] = runner
             runner.task = Task(executorPreference: executor) { await self.run(on: runner) }
@@ -122,7 +120,6 @@ package final class RunningCalls: Sendable {
             let (kept, waiters) = state.withLock { state in
                 state.busy.removeValue(forKey: callID)
                 if !state.cancelled.isEmpty { state.cancelled.remove(callID) }
-                runner.callID = nil
                 var waiters: [UnsafeContinuation<Void, Never>] = []
                 if state.busy.isEmpty { swap(&waiters, &state.callsEndedWaiters) }
                 guard !runner.cancelled, !state.runnersEnded, state.idle.count < Self.idleRunnersKept else {
