@@ -149,11 +149,12 @@ package final class DescriptorChannel: Sendable {
             total.records += 1
             if truncated {
                 // Dropped on the way in: the batch is lost, and what came of it goes. Unless
-                // this channel itself holds descriptors no frame took: then the other process
-                // filled this one's table, and is not trusted with more.
+                // this channel itself holds descriptors of other batches, which no frame took:
+                // then the other process filled this one's table, and is not trusted with more.
                 descriptors.forEach(System.close)
-                guard held.count == 0 else {
-                    throw .malformedMessage("the descriptor channel brought fewer descriptors than were sent, this process being at its limit of open descriptors, while it holds \(held.count) that came ahead of frames that did not take them")
+                let others = held.count - total.descriptors.count
+                guard others == 0 else {
+                    throw .malformedMessage("the descriptor channel brought fewer descriptors than were sent, this process being at its limit of open descriptors, while it holds \(others) that came ahead of frames that did not take them")
                 }
                 total.lost = true
             } else {

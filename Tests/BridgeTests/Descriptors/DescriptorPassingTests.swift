@@ -92,9 +92,11 @@ func openDescriptors(like descriptor: Int32, in process: String = "self") -> Int
 
     /// More descriptors than the host may have open: that call fails, saying why, and the
     /// bridge goes on (the host used to exit, and the parent to close the bridge).
-    @Test func descriptorsBeyondTheHostsLimitFailTheirCallAlone() async throws {
-        let files = try (0..<100).map { try makeMemoryFile("file \($0)") }
-        let options = BridgeOptions(limits: .init(openFiles: 64))
+    /// In one record (64), and in two, the first of which fits (a `sendmsg` carries 253).
+    @Test(arguments: [(limit: 64, count: 100), (limit: 300, count: 400)])
+    func descriptorsBeyondTheHostsLimitFailTheirCallAlone(limit: Int, count: Int) async throws {
+        let files = try (0..<count).map { try makeMemoryFile("file \($0)") }
+        let options = BridgeOptions(limits: .init(openFiles: limit))
         try await withBridge(LocalDescriptorWorker.self, options: options) { (worker) async throws in
             let error = await #expect(throws: BridgeError.self) { _ = try await worker.contents(of: files) }
             #expect(error?.code == .descriptorsNotSent, "\(String(describing: error))")
