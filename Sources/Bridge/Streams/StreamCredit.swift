@@ -42,8 +42,13 @@ package final class StreamCredit: Sendable {
             let end = min(first + count, unconfirmed.count)
             for index in first..<end { unconfirmedBytes -= unconfirmed[index] }
             first = end
+            // Emptied when all are confirmed; a stream that always has some in flight drops
+            // the confirmed ones once they are half the list, so that the list stays short.
             if first == unconfirmed.count {
                 unconfirmed.removeAll(keepingCapacity: true)
+                first = 0
+            } else if first >= 256, first * 2 >= unconfirmed.count {
+                unconfirmed.removeFirst(first)
                 first = 0
             }
         }
@@ -65,6 +70,10 @@ package final class StreamCredit: Sendable {
         }
         waiter?.resume(returning: true)
     }
+
+    /// How many element sizes the producer keeps, confirmed ones not yet dropped included: for
+    /// tests.
+    package var keptSizes: Int { state.withLock { $0.unconfirmed.count } }
 
     /// Notes the size of an element just sent with the credit `take()` gave.
     package func sent(bytes: Int) {
