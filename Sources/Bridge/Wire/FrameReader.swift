@@ -100,8 +100,10 @@ package final class FrameReader {
     ///   read that failed (and every read after it).
     package func next(waitingAtMost timeout: Duration?) throws(BridgeError) -> FrameArrival {
         // The socket's own receive timeout: cheaper than polling before each read. It is
-        // changed only when a reader wants another one.
-        if timeout != receiveTimeout, case let settable = timeout.map(Self.settable), settable != receiveTimeout {
+        // changed only when a reader wants another one, and not for a frame already here,
+        // which needs no read (a caller that read a batch's replies takes the others' so,
+        // waiting for ever, between reads of its own that wait a millisecond).
+        if timeout != receiveTimeout, !hasBufferedFrame, case let settable = timeout.map(Self.settable), settable != receiveTimeout {
             System.setReceiveTimeout(descriptor, settable)
             receiveTimeout = settable
         }
