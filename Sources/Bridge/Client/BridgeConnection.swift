@@ -306,6 +306,12 @@ public final class _BridgeConnection: Sendable {
         perform(registration.handOff)
         let (callID, readsOwnReply, othersInFlight) = (registration.callID, registration.readsOwnReply, registration.othersInFlight)
         registered(callID)
+        if let callTimeout, callTimeout <= .zero {
+            // No time at all: the call is not sent, so that no reply another party reads can
+            // win the race with the time limit.
+            perform(changingReaders { $0.withdraw(callID) })
+            throw timedOut(signature)
+        }
         // A caller that will block its thread reading must not leave its frame to a task
         // that needs a pool thread to run.
         if othersInFlight && !readsOwnReply {

@@ -301,6 +301,13 @@ struct ConnectionState: Sendable {
         }
     }
 
+    /// A call just registered is not sent after all (it had no time at all): it ends, and
+    /// the role passes on if it held it.
+    mutating func withdraw(_ callID: UInt32) -> HandOff {
+        pending.removeValue(forKey: callID)
+        return reader == .caller(callID) ? handOff() : .nothing
+    }
+
     // MARK: The reading role
 
     /// The caller that holds the reading role has its reply: its call ends, and the role
