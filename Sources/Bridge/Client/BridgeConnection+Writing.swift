@@ -77,16 +77,20 @@ extension _BridgeConnection {
     /// Sends a call while others are in flight: the frame waits in the outbox while the
     /// tasks that are ready to run get to add theirs, and the batch goes in one write, which
     /// the host answers with one write.
-    nonisolated(nonsending) func sendTogether(_ frame: inout _WireWriter, callID: UInt32, until deadline: Moment?) async {
+    /// - Returns: Whether the frame was written, or is being written by a writer that runs
+    ///   now: false when it waits for a batch that another task will write.
+    nonisolated(nonsending) func sendTogether(_ frame: inout _WireWriter, callID: UInt32, until deadline: Moment?) async -> Bool {
         frame.setFrameHeader(.call, callID: callID)
-        let schedules = outbox.withLock { outbox -> Bool in
+        let schedules = outbox.withLock { outbox -> Bool? in
             outbox.frames += frame.bytes
-            guard !outbox.flushScheduled && !outbox.writing else { return false }
+            if outbox.writing { return false }
+            if outbox.flushScheduled { return nil }
             outbox.flushScheduled = true
             return true
         }
         FrameStorage.keepSent(frame.takeBytes())  // copied into the outbox
-        guard schedules else { return }
+        guard let schedules else { return false }
+        guard schedules else { return true }
         await Task.yield()
         let batch = outbox.withLock { outbox -> [UInt8]? in
             outbox.flushScheduled = false
@@ -95,6 +99,7 @@ extension _BridgeConnection {
             return outbox.takeSpare()
         }
         if let batch { writeOutbox(using: batch, readingFor: nil, until: deadline) }
+        return true
     }
 
     /// Writes what the outbox holds until it is empty, as its one writer, so that frames

@@ -292,7 +292,8 @@ public final class _BridgeConnection: Sendable {
         events?(.call(method: method, duration: Moment.now - start, outcome: outcome))
     }
 
-    /// Sends a call and waits for its reply, reading it itself when it is the only call.
+    /// Sends a call and waits for its reply, reading it itself when it is the only call, or
+    /// when it sends a batch of calls and nobody reads (`ConnectionState.takeReadingAfterBatch`).
     /// - Parameters:
     ///   - stream: Where the stream the call returns goes, registered with the call.
     ///   - registered: Told the call's id once it has one.
@@ -302,7 +303,8 @@ public final class _BridgeConnection: Sendable {
     ) async throws -> Frame {
         var frame = frame
         let deadline = callTimeout.map { Moment.now + $0 }
-        let registration = try changingReaders { state throws(BridgeError) in try state.registerTask(method: signature, stream: stream) }
+        let onPool = Self.runsOnPool(#isolation)
+        let registration = try changingReaders { state throws(BridgeError) in try state.registerTask(method: signature, stream: stream, onPool: onPool) }
         perform(registration.handOff)
         let (callID, readsOwnReply, othersInFlight) = (registration.callID, registration.readsOwnReply, registration.othersInFlight)
         registered(callID)
@@ -314,12 +316,18 @@ public final class _BridgeConnection: Sendable {
         }
         // A caller that will block its thread reading must not leave its frame to a task
         // that needs a pool thread to run.
+        var reads = readsOwnReply
         if othersInFlight && !readsOwnReply {
-            await sendTogether(&frame, callID: callID, until: deadline)
+            if await sendTogether(&frame, callID: callID, until: deadline) {
+                switch changingReaders({ $0.takeReadingAfterBatch(callID) }) {
+                case .reads: reads = true
+                case .waits(let handOff): perform(handOff)
+                }
+            }
         } else {
             send(consume frame, kind: .call, callID: callID, holdingReadingRole: readsOwnReply, until: deadline)
         }
-        guard readsOwnReply else {
+        guard reads else {
             return try await awaitReply(callID, method: signature, handingOverReading: false, until: deadline)
         }
         switch readOwnReply(callID, method: signature, waitingAtMost: Self.ownReplyWait, until: deadline) {
@@ -328,6 +336,12 @@ public final class _BridgeConnection: Sendable {
         case .handOver: return try await awaitReply(callID, method: signature, handingOverReading: true, until: deadline)
         }
     }
+
+    /// Whether a caller with this isolation runs on the concurrency pool (on no actor).
+    ///
+    /// A function of its own rather than `#isolation == nil` in place: Swift 6.3.1 crashes
+    /// compiling that comparison in a `nonisolated(nonsending)` function.
+    @inline(never) private static func runsOnPool(_ isolation: (any Actor)?) -> Bool { isolation == nil }
 
     /// Changes `state` where who reads may change (a call registers, an own reader takes the
     /// role), and tells the transport whether a lone call is in flight now

@@ -6,9 +6,11 @@
 /// come in as arguments, so every interleaving can be tested without a process.
 ///
 /// Reading the socket is a role one party holds at a time: a caller reading its own reply
-/// (``Reader/caller(_:)``), or the connection's own reader (``Reader/thread``: the event loop).
-/// Whoever gives the role up passes it to a blocked caller that still waits, else to the loop if anything
-/// waits, else to nobody (``handOff()``).
+/// (``Reader/caller(_:)``: a lone caller, or the task that sent a batch of calls), or the
+/// connection's own reader (``Reader/ownReader``: a reader thread or the event loop). Whoever
+/// gives the role up passes it to a blocked caller that still waits, else to the own reader if
+/// anything waits, else to nobody (``handOff()``). Calls that go out in a batch leave the role
+/// free until their batch is sent (``takeReadingAfterBatch(_:)``).
 struct ConnectionState: Sendable {
     /// How the caller of a pending call waits for its reply.
     enum Waiter: Sendable {
@@ -111,6 +113,8 @@ struct ConnectionState: Sendable {
     /// once would hold the concurrency pool's few threads, each waiting for its own host, and
     /// the hosts would run no more calls at once than the pool has threads.
     private let loneTasksReadTheirReplies: Bool
+    /// Whether a lone task's call waits a turn for others' calls to go out with it.
+    private var company = CallCompany()
 
     /// - Parameters:
     ///   - readsOnlyOnThread: The reader thread holds the reading role for good.
@@ -162,20 +166,34 @@ struct ConnectionState: Sendable {
 
     /// A call made by a task (or the handshake, `method` nil) begins: it reads its own reply
     /// if it is the only call and nobody reads; else it waits, not yet suspended.
-    /// - Parameter stream: Where the stream the call returns goes.
+    /// - Parameters:
+    ///   - stream: Where the stream the call returns goes.
+    ///   - onPool: The caller runs on the concurrency pool, not on an actor: tasks that call
+    ///     at once can send their calls together (`CallCompany`).
     /// - Throws: The closure's error once the connection no longer carries calls.
-    mutating func registerTask(method: String?, stream: StreamInbox? = nil) throws(BridgeError) -> TaskRegistration {
+    mutating func registerTask(method: String?, stream: StreamInbox? = nil, onPool: Bool = false) throws(BridgeError) -> TaskRegistration {
         if let closure { throw closure.error(for: method, waiting: false) }
         let callID = method == nil ? 0 : newCallID()
         if let stream { streams[callID] = stream }
-        let othersInFlight = !pending.isEmpty
+        // Tasks resumed with replies that have yet to run are about to call again: a call made
+        // meanwhile waits for theirs, to go out with them.
+        var othersInFlight = !pending.isEmpty || resumedTasks > 0
+        if !othersInFlight && onPool && reader == .nobody && method != nil {
+            othersInFlight = company.waitsForCompany()
+        }
         guard reader == .nobody else {
             pending[callID] = Pending(waiter: .early, method: method)
             return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: othersInFlight, handOff: .nothing)
         }
-        // Only a lone caller reads: one that blocks a pool thread while other tasks wait to
-        // run would keep them from sending their calls together. The handshake leaves reading
-        // to the own reader.
+        // Only a lone caller reads at once: one that blocks a pool thread while other tasks
+        // wait to run would keep them from sending their calls together. A call that goes out
+        // with others leaves the role to whoever sends the batch (`takeReadingAfterBatch`),
+        // which reads on the thread that runs the callers, so that no other thread is woken to
+        // read and then to wake them. The handshake leaves reading to the own reader.
+        if othersInFlight && method != nil && loneTasksReadTheirReplies {
+            pending[callID] = Pending(waiter: .early, method: method)
+            return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: true, handOff: .nothing)
+        }
         if othersInFlight || method == nil || !loneTasksReadTheirReplies {
             pending[callID] = Pending(waiter: .early, method: method)
             reader = .ownReader
@@ -309,6 +327,27 @@ struct ConnectionState: Sendable {
     }
 
     // MARK: The reading role
+
+    /// What a task that sent a batch of calls (or whose call went out in another's write)
+    /// does about reading.
+    enum BatchReading {
+        /// It holds the reading role now, and reads its own reply.
+        case reads
+        /// Somebody else reads; it waits for its reply, after doing `handOff`.
+        case waits(HandOff)
+    }
+
+    /// A batch of calls was written (or is being written by a writer that runs): if nobody
+    /// reads, the task that saw it takes the reading role for its own call, or, if its call is
+    /// gone (cancelled or out of time), passes the role on.
+    mutating func takeReadingAfterBatch(_ callID: UInt32) -> BatchReading {
+        company.batchSent(callsInFlight: pending.count)
+        guard reader == .nobody else { return .waits(.nothing) }
+        guard case .early? = pending[callID]?.waiter else { return .waits(handOff()) }
+        reader = .caller(callID)
+        pending[callID]!.waiter = .reading
+        return .reads
+    }
 
     /// The caller that holds the reading role has its reply: its call ends, and the role
     /// passes on.
