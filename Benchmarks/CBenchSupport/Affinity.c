@@ -6,6 +6,14 @@
 
 #if defined(__linux__)
 #include <sched.h>
+#include <unistd.h>
+
+int bench_exec_pinned(unsigned long mask, char *const argv[]) {
+    int failure = bench_pin_thread(0, mask);
+    if (failure != 0) return failure;
+    execv("/proc/self/exe", argv);
+    return errno;
+}
 
 int bench_pin_thread(pid_t tid, unsigned long mask) {
     cpu_set_t set;
@@ -26,6 +34,7 @@ unsigned long bench_allowed_cpus(void) {
     return mask;
 }
 #else
+int bench_exec_pinned(unsigned long mask, char *const argv[]) { (void)mask; (void)argv; return ENOSYS; }
 int bench_pin_thread(pid_t tid, unsigned long mask) { (void)tid; (void)mask; return ENOSYS; }
 unsigned long bench_allowed_cpus(void) { return 0; }
 #endif

@@ -15,6 +15,11 @@ int malloc_counter_is_counting(void);
 /// (Linux); returns 0, or an errno value. Returns ENOSYS where affinity cannot be set.
 int bench_pin_thread(pid_t tid, unsigned long mask);
 
+/// Runs this program again from its start (`/proc/self/exe` with `argv`, and the environment
+/// as it is now), on the CPUs in `mask` from its first instruction (Linux); returns an errno
+/// value only if it could not.
+int bench_exec_pinned(unsigned long mask, char *const argv[]);
+
 /// The CPUs this process may run on, as a bit mask (Linux); 0 where it cannot be read.
 unsigned long bench_allowed_cpus(void);
 
