@@ -75,6 +75,16 @@ uint32_t cbridge_current_cpu(void) {
 #endif
 }
 
+uint32_t cbridge_allowed_cpu_count(void) {
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+    return (uint32_t)CPU_COUNT(&set);
+#else
+    return 0;
+#endif
+}
+
 int cbridge_futex_wait(uint32_t *address, uint32_t expected, long long timeout_nanoseconds) {
 #if defined(__linux__)
     struct timespec timeout = { .tv_sec = timeout_nanoseconds / 1000000000LL, .tv_nsec = timeout_nanoseconds % 1000000000LL };

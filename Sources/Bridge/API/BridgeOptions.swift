@@ -91,6 +91,11 @@ public struct BridgeOptions: Sendable {
     /// the benchmark and tests that compare the two.
     package var usesSharedMemory = true
 
+    /// Whether calls that tasks make at once go out in batches that their sender reads
+    /// (`CallCompany`); nil: only in a process on one CPU (`System.runsOnOneCPU`). For tests,
+    /// which run on every CPU.
+    package var batchesCalls: Bool?
+
     /// Creates options; every argument has a default.
     public init(
         workingDirectory: String? = nil,

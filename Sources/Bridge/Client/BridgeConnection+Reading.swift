@@ -14,10 +14,12 @@ extension _BridgeConnection {
     /// Reads, as the holder of the reading role, until `callID`'s reply arrives, delivering
     /// every other frame to its waiter; then hands the role on.
     /// - Parameters:
-    ///   - timeout: How long to wait for each frame, for a caller on the concurrency pool.
-    ///     Such a caller hands reading over when time runs out, and also when the connection
-    ///     ends, because ending reaps the host, which may take a moment of waiting that
-    ///     belongs on the own reader.
+    ///   - timeout: How long to wait for a caller on the concurrency pool (or on an actor),
+    ///     counted from the first frame for another caller if one comes first: a batch's sender
+    ///     reads the others' replies, and must not hold its thread for as long as they keep
+    ///     coming. Such a caller hands reading over when time runs out, when its task is
+    ///     cancelled, and also when the connection ends, because ending reaps the host, which
+    ///     may take a moment of waiting that belongs on the own reader.
     ///   - deadline: When the call runs out of time; then the caller still holds the role.
     ///   - look: For a blocking caller in a task: after this long with nothing read, it
     ///     returns, still holding the role, to look at its task (`BlockingCancellation`). A
@@ -27,6 +29,8 @@ extension _BridgeConnection {
         lookingEvery look: Duration? = nil
     ) -> OwnReply {
         let onPool = timeout != nil
+        // Read from the clock only once a frame for another came: a lone call reads none.
+        var handOverAt: Moment?
         while true {
             let arrival: FrameArrival
             // A reply read while writing comes first, out of time or not: a caller that handed
@@ -35,6 +39,11 @@ extension _BridgeConnection {
                 arrival = .frame(early)
             } else {
                 var wait = timeout ?? look
+                if let handOverAt {
+                    let left = handOverAt - Moment.now
+                    guard left > .zero, !Task.isCancelled else { return .handOver }
+                    wait = min(wait ?? left, left)
+                }
                 if let deadline {
                     let left = deadline - Moment.now
                     guard left > .zero else { return .handOver }
@@ -63,6 +72,7 @@ extension _BridgeConnection {
                 return .reply(frame)
             case .frame(let frame):
                 deliver(frame)
+                if onPool, handOverAt == nil, let timeout { handOverAt = Moment.now + timeout }
             }
         }
     }

@@ -77,29 +77,41 @@ extension _BridgeConnection {
     /// Sends a call while others are in flight: the frame waits in the outbox while the
     /// tasks that are ready to run get to add theirs, and the batch goes in one write, which
     /// the host answers with one write.
-    /// - Returns: Whether the frame was written, or is being written by a writer that runs
-    ///   now: false when it waits for a batch that another task will write.
-    nonisolated(nonsending) func sendTogether(_ frame: inout _WireWriter, callID: UInt32, until deadline: Moment?) async -> Bool {
+    ///
+    /// A task whose call goes out now (it writes the batch, or a thread writing now takes its
+    /// frame) takes the reading role if nobody holds it (`takeReadingForBatch`), before the
+    /// write: a writer that waits for room while nobody reads could wait for ever on a host
+    /// that waits for room for its replies.
+    /// - Returns: Whether the caller holds the reading role, and reads its own reply.
+    nonisolated(nonsending) func sendInBatch(_ frame: inout _WireWriter, callID: UInt32, until deadline: Moment?) async -> Bool {
         frame.setFrameHeader(.call, callID: callID)
-        let schedules = outbox.withLock { outbox -> Bool? in
-            outbox.frames += frame.bytes
-            if outbox.writing { return false }
-            if outbox.flushScheduled { return nil }
-            outbox.flushScheduled = true
-            return true
-        }
+        let joining = outbox.withLock { $0.join(frame.bytes) }
         FrameStorage.keepSent(frame.takeBytes())  // copied into the outbox
-        guard let schedules else { return false }
-        guard schedules else { return true }
-        await Task.yield()
-        let batch = outbox.withLock { outbox -> [UInt8]? in
-            outbox.flushScheduled = false
-            guard !outbox.writing else { return nil }
-            outbox.writing = true
-            return outbox.takeSpare()
+        switch joining {
+        case .joinsScheduledFlush:
+            return false
+        case .joinsWriter:
+            return takeReadingForBatch(callID)
+        case .flushes:
+            await Task.yield()
+            let reads = takeReadingForBatch(callID)
+            if let batch = outbox.withLock({ $0.startFlush() }) {
+                writeOutbox(using: batch, readingFor: reads ? callID : nil, until: deadline)
+            }
+            return reads
         }
-        if let batch { writeOutbox(using: batch, readingFor: nil, until: deadline) }
-        return true
+    }
+
+    /// Takes the reading role for `callID`'s batch if nobody holds it (see
+    /// `ConnectionState.takeReadingForBatch`).
+    private func takeReadingForBatch(_ callID: UInt32) -> Bool {
+        switch changingReaders({ $0.takeReadingForBatch(callID) }) {
+        case .reads:
+            return true
+        case .waits(let handOff):
+            perform(handOff)
+            return false
+        }
     }
 
     /// Writes what the outbox holds until it is empty, as its one writer, so that frames

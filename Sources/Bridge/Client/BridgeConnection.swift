@@ -80,12 +80,14 @@ public final class _BridgeConnection: Sendable {
     ///     replies come (`ConnectionState.overdue`), for a bridge with a restart policy.
     ///   - loneTasksReadTheirReplies: A task whose call is the only one reads its own reply
     ///     (false for a pool's hosts: see `ConnectionState`).
+    ///   - batchesCalls: Calls that tasks make at once go out in batches that their sender
+    ///     reads (`CallCompany`).
     package init(
         socket: FileDescriptor, wakeUp: WakeUpSignal, peer: any ConnectionPeer, side: SideChannel? = nil,
         descriptors: DescriptorChannel? = nil, sharedMemory: SharedMemoryChannel? = nil, ownReading: OwnReading = .shared,
         maximumMessageSize: Int = Frame.maximumPayloadSize, callTimeout: Duration? = nil,
         events: (@Sendable (BridgeEvent) -> Void)? = nil, relay: HostRelay? = nil, tracksOverdueCalls: Bool = false,
-        loneTasksReadTheirReplies: Bool = true
+        loneTasksReadTheirReplies: Bool = true, batchesCalls: Bool = false
     ) {
         self.relay = relay
         self.transport = SocketTransport(
@@ -101,7 +103,7 @@ public final class _BridgeConnection: Sendable {
         self.state = Locked(
             ConnectionState(
                 readsOnlyOnThread: ownReading.isDedicatedThread, tracksOverdueCalls: tracksOverdueCalls,
-                loneTasksReadTheirReplies: loneTasksReadTheirReplies))
+                loneTasksReadTheirReplies: loneTasksReadTheirReplies, batches: batchesCalls && loneTasksReadTheirReplies))
     }
 
     deinit {
@@ -293,7 +295,7 @@ public final class _BridgeConnection: Sendable {
     }
 
     /// Sends a call and waits for its reply, reading it itself when it is the only call, or
-    /// when it sends a batch of calls and nobody reads (`ConnectionState.takeReadingAfterBatch`).
+    /// when it sends a batch of calls and nobody reads (`ConnectionState.takeReadingForBatch`).
     /// - Parameters:
     ///   - stream: Where the stream the call returns goes, registered with the call.
     ///   - registered: Told the call's id once it has one.
@@ -306,7 +308,7 @@ public final class _BridgeConnection: Sendable {
         let onPool = Self.runsOnPool(#isolation)
         let registration = try changingReaders { state throws(BridgeError) in try state.registerTask(method: signature, stream: stream, onPool: onPool) }
         perform(registration.handOff)
-        let (callID, readsOwnReply, othersInFlight) = (registration.callID, registration.readsOwnReply, registration.othersInFlight)
+        let (callID, readsOwnReply, goesOutWithOthers) = (registration.callID, registration.readsOwnReply, registration.goesOutWithOthers)
         registered(callID)
         if let callTimeout, callTimeout <= .zero {
             // No time at all: the call is not sent, so that no reply another party reads can
@@ -316,15 +318,11 @@ public final class _BridgeConnection: Sendable {
         }
         // A caller that will block its thread reading must not leave its frame to a task
         // that needs a pool thread to run.
-        var reads = readsOwnReply
-        if othersInFlight && !readsOwnReply {
-            if await sendTogether(&frame, callID: callID, until: deadline) {
-                switch changingReaders({ $0.takeReadingAfterBatch(callID) }) {
-                case .reads: reads = true
-                case .waits(let handOff): perform(handOff)
-                }
-            }
+        let reads: Bool
+        if goesOutWithOthers && !readsOwnReply {
+            reads = await sendInBatch(&frame, callID: callID, until: deadline)
         } else {
+            reads = readsOwnReply
             send(consume frame, kind: .call, callID: callID, holdingReadingRole: readsOwnReply, until: deadline)
         }
         guard reads else {

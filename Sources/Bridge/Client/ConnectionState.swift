@@ -10,7 +10,7 @@
 /// connection's own reader (``Reader/ownReader``: a reader thread or the event loop). Whoever
 /// gives the role up passes it to a blocked caller that still waits, else to the own reader if
 /// anything waits, else to nobody (``handOff()``). Calls that go out in a batch leave the role
-/// free until their batch is sent (``takeReadingAfterBatch(_:)``).
+/// free until their batch is sent (``takeReadingForBatch(_:)``).
 struct ConnectionState: Sendable {
     /// How the caller of a pending call waits for its reply.
     enum Waiter: Sendable {
@@ -114,17 +114,22 @@ struct ConnectionState: Sendable {
     /// the hosts would run no more calls at once than the pool has threads.
     private let loneTasksReadTheirReplies: Bool
     /// Whether a lone task's call waits a turn for others' calls to go out with it.
-    private var company = CallCompany()
+    private var company: CallCompany
+    /// The call of the task that sent a batch and reads its replies, while it does.
+    private var batchReader: UInt32?
 
     /// - Parameters:
     ///   - readsOnlyOnThread: The reader thread holds the reading role for good.
     ///   - largestCallID: The largest call id (tests make the ids go round sooner).
     ///   - tracksOverdueCalls: Keep `overdue`.
     ///   - loneTasksReadTheirReplies: A task whose call is the only one reads its reply itself.
+    ///   - batches: Calls made at once go out in batches that their sender reads
+    ///     (`CallCompany`): in a process on one CPU.
     init(
         readsOnlyOnThread: Bool = false, largestCallID: UInt32 = .max, tracksOverdueCalls: Bool = false,
-        loneTasksReadTheirReplies: Bool = true
+        loneTasksReadTheirReplies: Bool = true, batches: Bool = false
     ) {
+        company = CallCompany(batches: batches)
         if readsOnlyOnThread { reader = .ownReader }
         self.largestCallID = max(largestCallID, 1)
         self.tracksOverdueCalls = tracksOverdueCalls
@@ -159,8 +164,9 @@ struct ConnectionState: Sendable {
         var callID: UInt32
         /// The caller holds the reading role: it reads its own reply.
         var readsOwnReply: Bool
-        /// Other calls were in flight.
-        var othersInFlight: Bool
+        /// The call goes out with others (`sendInBatch`): other calls are in flight, or about
+        /// to be (tasks resumed with replies that have yet to run, or company expected).
+        var goesOutWithOthers: Bool
         var handOff: HandOff
     }
 
@@ -175,33 +181,33 @@ struct ConnectionState: Sendable {
         if let closure { throw closure.error(for: method, waiting: false) }
         let callID = method == nil ? 0 : newCallID()
         if let stream { streams[callID] = stream }
-        // Tasks resumed with replies that have yet to run are about to call again: a call made
-        // meanwhile waits for theirs, to go out with them.
-        var othersInFlight = !pending.isEmpty || resumedTasks > 0
-        if !othersInFlight && onPool && reader == .nobody && method != nil {
-            othersInFlight = company.waitsForCompany()
+        var othersInFlight = !pending.isEmpty
+        if company.batches && !othersInFlight {
+            // Tasks resumed with replies that have yet to run are about to call again: a call
+            // made meanwhile waits for theirs, to go out with them.
+            othersInFlight = resumedTasks > 0 || (onPool && reader == .nobody && method != nil && company.waitsForCompany())
         }
         guard reader == .nobody else {
             pending[callID] = Pending(waiter: .early, method: method)
-            return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: othersInFlight, handOff: .nothing)
+            return TaskRegistration(callID: callID, readsOwnReply: false, goesOutWithOthers: othersInFlight, handOff: .nothing)
         }
         // Only a lone caller reads at once: one that blocks a pool thread while other tasks
         // wait to run would keep them from sending their calls together. A call that goes out
-        // with others leaves the role to whoever sends the batch (`takeReadingAfterBatch`),
+        // with others leaves the role to whoever sends the batch (`takeReadingForBatch`),
         // which reads on the thread that runs the callers, so that no other thread is woken to
         // read and then to wake them. The handshake leaves reading to the own reader.
-        if othersInFlight && method != nil && loneTasksReadTheirReplies {
+        if othersInFlight && method != nil && loneTasksReadTheirReplies && company.senderReads {
             pending[callID] = Pending(waiter: .early, method: method)
-            return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: true, handOff: .nothing)
+            return TaskRegistration(callID: callID, readsOwnReply: false, goesOutWithOthers: true, handOff: .nothing)
         }
         if othersInFlight || method == nil || !loneTasksReadTheirReplies {
             pending[callID] = Pending(waiter: .early, method: method)
             reader = .ownReader
-            return TaskRegistration(callID: callID, readsOwnReply: false, othersInFlight: othersInFlight, handOff: .wakeOwnReader)
+            return TaskRegistration(callID: callID, readsOwnReply: false, goesOutWithOthers: othersInFlight, handOff: .wakeOwnReader)
         }
         reader = .caller(callID)
         pending[callID] = Pending(waiter: .reading, method: method)
-        return TaskRegistration(callID: callID, readsOwnReply: true, othersInFlight: false, handOff: .nothing)
+        return TaskRegistration(callID: callID, readsOwnReply: true, goesOutWithOthers: false, handOff: .nothing)
     }
 
     /// How a blocked caller's call was registered.
@@ -337,13 +343,14 @@ struct ConnectionState: Sendable {
         case waits(HandOff)
     }
 
-    /// A batch of calls was written (or is being written by a writer that runs): if nobody
-    /// reads, the task that saw it takes the reading role for its own call, or, if its call is
-    /// gone (cancelled or out of time), passes the role on.
-    mutating func takeReadingAfterBatch(_ callID: UInt32) -> BatchReading {
+    /// A batch of calls is about to be written (or is being written by a writer that runs): if
+    /// nobody reads, the task whose call goes out in it takes the reading role for its own call,
+    /// or, if its call is gone (the connection ended), passes the role on.
+    mutating func takeReadingForBatch(_ callID: UInt32) -> BatchReading {
         company.batchSent(callsInFlight: pending.count)
         guard reader == .nobody else { return .waits(.nothing) }
         guard case .early? = pending[callID]?.waiter else { return .waits(handOff()) }
+        batchReader = callID
         reader = .caller(callID)
         pending[callID]!.waiter = .reading
         return .reads
@@ -361,6 +368,10 @@ struct ConnectionState: Sendable {
     /// Gives up the reading role: to a blocked caller if one waits, else to the own reader
     /// if any call waits, any stream is open or the connection was shut down, else to nobody.
     mutating func handOff() -> HandOff {
+        if case .caller(let callID) = reader, callID == batchReader {
+            batchReader = nil
+            company.senderStoppedReading(othersWaiting: !pending.isEmpty)
+        }
         // With nothing waiting nobody need read, unless the connection was shut down (its host
         // ended): the event loop told of that once, maybe while this caller read, and whoever
         // reads next must read the end, so that the connection ends and its host is reaped.

@@ -88,7 +88,8 @@ enum HostLauncher {
             sharedMemory: sharedMemory.map { SharedMemoryChannel(memory: $0, socket: parentEnd, side: .parent) },
             maximumMessageSize: options.maximumMessageSize,
             callTimeout: options.callTimeout, events: options.events, relay: relay,
-            tracksOverdueCalls: options.restart != .never, loneTasksReadTheirReplies: !pooled)
+            tracksOverdueCalls: options.restart != .never, loneTasksReadTheirReplies: !pooled,
+            batchesCalls: options.batchesCalls ?? System.runsOnOneCPU)
         do {
             try connection.startReading()
         } catch {

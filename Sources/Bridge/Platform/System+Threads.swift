@@ -8,6 +8,13 @@ import CBridge
 // Locks and per-thread values.
 
 extension System {
+    // MARK: CPUs
+
+    /// Whether this process runs on one CPU, as its first bridge found it: pinned to one
+    /// (`taskset -c 0`, a container's one-CPU cpuset) or on a machine of one. Read once, as
+    /// the concurrency pool reads it once, when it starts, to size itself.
+    package static let runsOnOneCPU = cbridge_allowed_cpu_count() == 1
+
     // MARK: Locks
 
     /// A platform mutex, for `Locked`.

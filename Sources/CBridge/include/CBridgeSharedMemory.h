@@ -36,6 +36,9 @@ void cbridge_yield(void);
 /// The CPU the calling thread runs on now (`sched_getcpu`, a vDSO read), or UINT32_MAX where
 /// the system does not say.
 uint32_t cbridge_current_cpu(void);
+/// How many CPUs the calling thread may run on (Linux: its affinity mask), or 0 where the
+/// system does not say.
+uint32_t cbridge_allowed_cpu_count(void);
 
 /// Waits while `*address == expected`, at most `timeout_nanoseconds`, on a word another
 /// process may change (Linux: a shared futex). Returns 0 when woken or the word differs, -1

@@ -21,15 +21,14 @@ import Testing
         throw CancellationError()
     }
 
-    /// A task whose call finds resumed tasks still to run sends its call with theirs, and
-    /// nobody is woken to read: the role stays free for whoever sends the batch.
-    @Test func aCallMadeWhileOthersAreInFlightLeavesReadingToTheBatchSender() async throws {
-        let state = Locked(ConnectionState())
+    /// A state in which a lone caller read its reply and, before it, another's, whose task it
+    /// resumed: nothing waits, nobody reads, and one resumed task has yet to run.
+    private func stateWithAResumedTaskToRun(batches: Bool) async throws -> Locked<ConnectionState> {
+        let state = Locked(ConnectionState(batches: batches))
         let first = try state.withLock { try $0.registerTask(method: "first()") }
         #expect(first.readsOwnReply)
         let second = try state.withLock { try $0.registerTask(method: "second()") }
-        #expect(!second.readsOwnReply && second.othersInFlight)
-        // The second suspends; the first, reading, finds the second's reply and resumes it.
+        #expect(!second.readsOwnReply && second.goesOutWithOthers)
         let frame = try await withUnsafeThrowingContinuation { continuation in
             let suspension = state.withLock {
                 $0.suspend(second.callID, on: continuation, method: "second()", handingOverReading: false, isCancelled: false, timedOut: nil)
@@ -44,16 +43,22 @@ import Testing
         }
         #expect(frame.callID == second.callID)
         state.withLock { _ = $0.stopReading(for: first.callID) }
-        // Nothing waits now, but the second's task has yet to run, and will call again.
         #expect(state.withLock { $0.reader == .nobody && $0.resumedTasks == 1 })
+        return state
+    }
+
+    /// A task whose call finds resumed tasks still to run sends its call with theirs, and
+    /// nobody is woken to read: the role stays free for whoever sends the batch.
+    @Test func aCallMadeWhileOthersAreInFlightLeavesReadingToTheBatchSender() async throws {
+        let state = try await stateWithAResumedTaskToRun(batches: true)
         let third = try state.withLock { try $0.registerTask(method: "third()", onPool: false) }
-        #expect(!third.readsOwnReply && third.othersInFlight)
+        #expect(!third.readsOwnReply && third.goesOutWithOthers)
         guard case .nothing = third.handOff else {
             Issue.record("a reader was woken for a call that goes out in a batch: \(third.handOff)")
             return
         }
         #expect(state.withLock { $0.reader == .nobody })
-        guard case .reads = state.withLock({ $0.takeReadingAfterBatch(third.callID) }) else {
+        guard case .reads = state.withLock({ $0.takeReadingForBatch(third.callID) }) else {
             Issue.record("the batch's sender did not take the free role")
             return
         }
@@ -61,33 +66,32 @@ import Testing
         state.withLock { $0.resumedTaskRuns() }
     }
 
-    /// A batch's sender whose call was abandoned while it waited its turn (cancelled, or out
-    /// of time) cannot read for its own reply: it passes the role on to the own reader, for
-    /// the calls that still wait.
-    @Test func aBatchSenderWhoseCallIsGonePassesTheRoleOn() throws {
-        var state = ConnectionState()
+    /// A batch's sender whose call is gone (the connection ended while it waited its turn,
+    /// and failed every call) does not take the role for a reply that will never come.
+    @Test func aBatchSenderWhoseCallIsGoneDoesNotRead() throws {
+        var state = ConnectionState(batches: true)
         let sender = try registerBatchCall(&state, "sender()")
-        let other = try state.registerTask(method: "other()", onPool: true)
+        _ = try state.registerTask(method: "other()", onPool: true)
         #expect(state.reader == .nobody)
-        #expect(state.abandon(sender.callID, because: CancellationError()) != nil)
-        guard case .waits(.wakeOwnReader) = state.takeReadingAfterBatch(sender.callID) else {
-            Issue.record("the role was not passed on")
+        let ending = state.end(because: nil, disconnected: .hostExited(processID: 1, termination: .exited(0), method: nil))
+        #expect(ending.failed.count == 2)
+        guard case .waits = state.takeReadingForBatch(sender.callID) else {
+            Issue.record("the sender read for a call that is gone")
             return
         }
-        #expect(state.reader == .ownReader)
-        #expect(state.pending[other.callID] != nil)
+        #expect(state.reader != .caller(sender.callID))
     }
 
     /// A batch's sender that finds somebody reading (a blocked caller, or the own reader)
     /// leaves the role with them and waits.
     @Test func aBatchSenderThatFindsAReaderWaits() throws {
-        var state = ConnectionState()
+        var state = ConnectionState(batches: true)
         let sender = try registerBatchCall(&state, "sender()")
         guard case .reads(let blocked) = try state.registerThread(method: "blocked()", reply: nil) else {
             Issue.record("the blocked caller did not take the free role")
             return
         }
-        guard case .waits(.nothing) = state.takeReadingAfterBatch(sender.callID) else {
+        guard case .waits(.nothing) = state.takeReadingForBatch(sender.callID) else {
             Issue.record("the sender took the role from a reader")
             return
         }
@@ -98,7 +102,7 @@ import Testing
     /// a batch finds company; then every lone call waits, until a batch goes out alone.
     /// A caller on an actor never waits: its calls are made one after another anyway.
     @Test func aLoneTaskWaitsForCompanyWhenTheLastBatchHadIt() async throws {
-        var state = ConnectionState()
+        var state = ConnectionState(batches: true)
         func loneCall(onPool: Bool = true) throws -> ConnectionState.TaskRegistration {
             let call = try state.registerTask(method: "lone()", onPool: onPool)
             if call.readsOwnReply {
@@ -108,10 +112,10 @@ import Testing
         }
         for _ in 1..<CallCompany.probeEvery { #expect(try loneCall().readsOwnReply) }
         let probe = try state.registerTask(method: "probe()", onPool: true)
-        #expect(!probe.readsOwnReply && probe.othersInFlight, "the probe waits for company")
+        #expect(!probe.readsOwnReply && probe.goesOutWithOthers, "the probe waits for company")
         // Company came: another call joined the probe's batch.
         let joined = try state.registerTask(method: "joined()", onPool: true)
-        guard case .reads = state.takeReadingAfterBatch(probe.callID) else {
+        guard case .reads = state.takeReadingForBatch(probe.callID) else {
             Issue.record("the probe did not read")
             return
         }
@@ -128,8 +132,8 @@ import Testing
         #expect(state.pending.isEmpty)
         // Every lone call waits now, until a batch goes out alone.
         let waits = try state.registerTask(method: "waits()", onPool: true)
-        #expect(!waits.readsOwnReply && waits.othersInFlight)
-        guard case .reads = state.takeReadingAfterBatch(waits.callID) else {
+        #expect(!waits.readsOwnReply && waits.goesOutWithOthers)
+        guard case .reads = state.takeReadingForBatch(waits.callID) else {
             Issue.record("a batch's lone sender did not read")
             return
         }
@@ -138,9 +142,25 @@ import Testing
         for _ in 0..<(2 * CallCompany.probeEvery) { #expect(try loneCall(onPool: false).readsOwnReply) }
     }
 
+    /// In a process on more than one CPU calls go out as they come: a call made while a
+    /// resumed task has yet to run goes out alone and its caller reads; a lone task never
+    /// waits for company.
+    @Test func withoutBatchesEveryCallGoesOutAsItComes() async throws {
+        let state = try await stateWithAResumedTaskToRun(batches: false)
+        let third = try state.withLock { try $0.registerTask(method: "third()", onPool: true) }
+        #expect(third.readsOwnReply && !third.goesOutWithOthers)
+        state.withLock { _ = $0.stopReading(for: third.callID) }
+        state.withLock { $0.resumedTaskRuns() }
+        for _ in 0..<(2 * CallCompany.probeEvery) {
+            let lone = try state.withLock { try $0.registerTask(method: "lone()", onPool: true) }
+            #expect(lone.readsOwnReply && !lone.goesOutWithOthers)
+            state.withLock { _ = $0.stopReading(for: lone.callID) }
+        }
+    }
+
     /// A call with no time at all is withdrawn before it is sent: the role it took passes on.
     @Test func aWithdrawnCallPassesTheRoleOn() throws {
-        var state = ConnectionState()
+        var state = ConnectionState(batches: true)
         let lone = try state.registerTask(method: "lone()")
         #expect(lone.readsOwnReply)
         guard case .nothing = state.withdraw(lone.callID) else {

@@ -89,10 +89,10 @@ import Testing
     @Test func aLoneCallReadsItsOwnReplyAndHandsTheRoleToTheOwnReaderForOthers() throws {
         var state = ConnectionState()
         let first = try state.registerTask(method: "first()")
-        #expect(first.readsOwnReply && !first.othersInFlight)
+        #expect(first.readsOwnReply && !first.goesOutWithOthers)
         #expect(state.reader == .caller(first.callID))
         let second = try state.registerTask(method: "second()")
-        #expect(!second.readsOwnReply && second.othersInFlight)
+        #expect(!second.readsOwnReply && second.goesOutWithOthers)
         // The reader reads the second's reply before its caller suspended: it is kept.
         guard case .nowhere = state.replyArrived(reply(second.callID)) else {
             Issue.record("an early reply was not kept")

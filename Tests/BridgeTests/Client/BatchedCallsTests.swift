@@ -1,0 +1,118 @@
+@testable import Bridge
+import Foundation
+import Testing
+
+/// Calls that tasks make at once, going out in batches that their sender reads, as they do in
+/// a process on one CPU (`CallCompany`). The test process runs on every CPU, so the bridges
+/// here ask for batches (`BridgeOptions.batchesCalls`).
+@Suite struct BatchedCallsTests {
+    private func options(sharedMemory: Bool) -> BridgeOptions {
+        var options = BridgeOptions()
+        options.batchesCalls = true
+        options.usesSharedMemory = sharedMemory
+        return options
+    }
+
+    /// Runs `body` with a bridge of `options`; if it has not finished after `limit`, kills the
+    /// host (which fails every waiting call) and fails the test: a hang here is the bug these
+    /// tests look for, and may hold every thread of the concurrency pool, so the watchdog is
+    /// a thread of its own.
+    private func withinLimit(
+        _ limit: Duration, _ options: BridgeOptions, _ body: @escaping @Sendable (LocalMirror.BridgeClient) async throws -> Void
+    ) async throws {
+        let bridge = try await Bridge<LocalMirror>.start(options)
+        let finished = DispatchSemaphore(value: 0)
+        let hung = Locked(false)
+        let processID = bridge.processID
+        Thread {
+            guard finished.wait(timeout: .now() + .milliseconds(Int(limit.components.seconds) * 1000)) == .timedOut else { return }
+            hung.withLock { $0 = true }
+            kill(processID, SIGKILL)
+        }.start()
+        let outcome: Result<Void, any Error>
+        do {
+            try await body(bridge.client)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        finished.signal()
+        #expect(!hung.withLock { $0 }, "the calls had not finished after \(limit): a batch waited for ever")
+        if !hung.withLock({ $0 }) { try outcome.get() }
+        await bridge.stop()
+    }
+
+    /// Batches larger than the host can take in while it waits for room for its replies: the
+    /// task that writes a batch must read while it waits for room, or both sides wait for
+    /// ever. (Without a time limit on the calls, nothing else would end the wait.)
+    @Test(arguments: [true, false])
+    func largeBatchesComeBack(sharedMemory: Bool) async throws {
+        try await withinLimit(.seconds(60), options(sharedMemory: sharedMemory)) { mirror in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<4 {
+                    group.addTask {
+                        for round in 0..<6 {
+                            let sent = patternedData(count: (2 << 20) + task, seed: task * 10 + round)
+                            let received = try await mirror.reversed(sent)
+                            #expect(received == Data(sent.reversed()))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// Many tasks calling at once each get their own answer, from the pool and from the main
+    /// actor, whichever of them sends and reads each batch.
+    @Test func everyCallerOfABatchGetsItsOwnAnswer() async throws {
+        try await withinLimit(.seconds(60), options(sharedMemory: true)) { mirror in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<8 {
+                    group.addTask {
+                        for round in 0..<300 {
+                            let text = "task \(task), call \(round)"
+                            let answer = try await mirror.echo(text, afterMilliseconds: 0)
+                            #expect(answer == text)
+                        }
+                    }
+                }
+                group.addTask { try await Self.callFromTheMainActor(mirror, times: 100) }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @MainActor private static func callFromTheMainActor(_ mirror: LocalMirror.BridgeClient, times: Int) async throws {
+        for round in 0..<times {
+            let text = "main actor, call \(round)"
+            let answer = try await mirror.echo(text, afterMilliseconds: 0)
+            #expect(answer == text)
+        }
+    }
+
+    /// A host that dies while calls wait in batches fails every one of them, whoever read.
+    @Test func aHostThatDiesFailsEveryBatchedCall() async throws {
+        let bridge = try await Bridge<LocalMirror>.start(options(sharedMemory: true))
+        let mirror = bridge.client
+        let outcomes = await withTaskGroup(of: BridgeError.Code?.self) { group in
+            for task in 0..<6 {
+                group.addTask {
+                    do {
+                        _ = try await mirror.echo("task \(task)", afterMilliseconds: 60_000)
+                        return nil
+                    } catch let error as BridgeError {
+                        return error.code
+                    } catch {
+                        return nil
+                    }
+                }
+            }
+            #expect(await eventually(within: .seconds(10)) { bridge._connection.callsInFlight == 6 })
+            kill(bridge.processID, SIGKILL)
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes == Array(repeating: .hostExited, count: 6))
+        await bridge.stop()
+    }
+}
