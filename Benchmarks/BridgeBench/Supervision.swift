@@ -73,6 +73,13 @@ enum SupervisionBench {
         var ratios: [Double] = []
         var supervisedSamples: [Duration] = []
         var plainSamples: [Duration] = []
+        // 8 tasks calling at once, as a program runs by default: no placement, and a
+        // concurrency pool sized for every CPU.
+        var inFlightSamples: [Duration] = []
+        for turn in 0...10 {
+            let perCall = try await timePerCallInFlight(tasks: 8, calls: rounds / 10, plain.client)
+            if turn > 0 { inFlightSamples.append(perCall) }
+        }
         for turn in 0...10 {
             let plainTurn = try await time(rounds / 10) { _ = try await plain.client.echo(smallText) }
             let supervisedTurn = try await time(rounds / 10) { _ = try await bridge.client.echo(smallText) }
@@ -84,6 +91,7 @@ enum SupervisionBench {
         await plain.stop()
         await bridge.stop()
         print(pad("async call, plain bridge") + String(format: "%8.2f µs", Timing(plainSamples).median))
+        print(pad("8 calls in flight, plain, per call") + String(format: "%8.2f µs", Timing(inFlightSamples).median))
         print(pad("async call, with a restart policy") + String(format: "%8.2f µs  %5.2fx plain", Timing(supervisedSamples).median, median(ratios)))
 
         // 16 tasks calling a method that keeps its host busy for 200 µs: asleep (the hosts run

@@ -17,7 +17,7 @@ int bench_pin_thread(pid_t tid, unsigned long mask);
 
 /// Runs this program again from its start (`/proc/self/exe` with `argv`, and the environment
 /// as it is now), on the CPUs in `mask` from its first instruction (Linux); returns an errno
-/// value only if it could not.
+/// value only if it could not, with the calling thread on the CPUs it had.
 int bench_exec_pinned(unsigned long mask, char *const argv[]);
 
 /// The CPUs this process may run on, as a bit mask (Linux); 0 where it cannot be read.
