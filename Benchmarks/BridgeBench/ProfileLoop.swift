@@ -17,6 +17,8 @@ enum ProfileLoop: String {
     case inFlight = "in-flight"
     /// Distributed calls to an actor host.
     case distributed
+    /// 1 MiB `Data` echoes.
+    case bulk
 
     func run(for duration: Duration, on placement: Placement) async throws -> Never {
         Placement.oneCPU.pinHere()
@@ -43,6 +45,11 @@ enum ProfileLoop: String {
                 _ = try await timePerCallInFlight(tasks: 8, calls: 1_000, client)
             case .distributed:
                 fatalError("run by callDistributed")
+            case .bulk:
+                let data = Data(repeating: 0x5A, count: bulkSize)
+                for _ in 0..<10 { _ = try await client.echoData(data) }
+                exchanges += 10
+                continue
             }
             exchanges += 1_000
         }

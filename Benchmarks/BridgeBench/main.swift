@@ -69,7 +69,7 @@ let smallText = "hello, bridge"
 
 if let kind = ProcessInfo.processInfo.environment["BRIDGE_BENCH_PROFILE"] {
     guard let loop = ProfileLoop(rawValue: kind) else {
-        print("BRIDGE_BENCH_PROFILE must be floor, async, main-actor, blocking, in-flight or distributed, not '\(kind)'")
+        print("BRIDGE_BENCH_PROFILE must be floor, async, main-actor, blocking, in-flight, distributed or bulk, not '\(kind)'")
         exit(64)
     }
     let seconds = Int(ProcessInfo.processInfo.environment["BRIDGE_BENCH_SECONDS"] ?? "") ?? 8
