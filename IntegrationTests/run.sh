@@ -72,6 +72,10 @@ run_variant() {
     local variant=$1 bin=$2
     echo "--- $variant"
     record "$variant: async @main, absolute path" "$bin/probe-async-main"
+    # On one CPU from its start, calls made at once go out in batches that their sender reads.
+    if command -v taskset >/dev/null; then
+        record "$variant: async @main on one CPU" taskset -c 0 "$bin/probe-async-main"
+    fi
     record "$variant: top-level code" "$bin/probe-top-level"
     local busy
     for busy in runloop dispatch-main blocking-read; do

@@ -7,6 +7,8 @@ import Foundation
 /// Reading the socket is a role one party holds at a time. A caller that finds nobody reading
 /// takes the role and reads its own reply, so a lone call costs what a raw socket round trip
 /// costs: no thread hop on the way back. On the way it delivers the replies of other callers.
+/// In a process on one CPU, the task that sends a batch of calls made at once reads it so
+/// (`CallCompany`).
 /// With its reply in hand it passes the role to a blocked caller that still waits, or to the
 /// connection's own reader: one of a few reader threads that serve every bridge of the process
 /// (`ConnectionReaders`), or, when they are all busy, the process's event loop

@@ -27,6 +27,7 @@ public enum Probe {
             }
         }
         await check("self-host") { try await serve(BridgeOptions()) }
+        await check("8 tasks calling at once") { try await callAtOnce() }
         if getuid() == 0 {
             await check("self-host as nobody") {
                 try await serve(BridgeOptions(user: "nobody"), expectUser: userID(of: "nobody"))
@@ -67,6 +68,36 @@ public enum Probe {
         }
         await check("distributed actor host") { try await serveActor(asNobody: getuid() == 0) }
         return failures == 0
+    }
+
+    /// Eight tasks call one host at once, 250 times each, each checking that its answers are
+    /// its own. In a process on one CPU (run.sh also runs the probe under `taskset -c 0`)
+    /// their calls go out in batches that one of them reads for all.
+    private static func callAtOnce() async throws -> String {
+        let bridge = try await Bridge<LocalGreeter>.start()
+        do {
+            let client = bridge.client
+            let hostID = bridge.processID
+            let wrong = try await withThrowingTaskGroup(of: Int.self) { group in
+                for task in 0..<8 {
+                    group.addTask {
+                        var wrong = 0
+                        for call in 0..<250 {
+                            let name = "task \(task), call \(call)"
+                            if try await client.greet(name) != "Hello, \(name), from process \(hostID)" { wrong += 1 }
+                        }
+                        return wrong
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            await bridge.stop()
+            try expect(wrong == 0, "\(wrong) of 2000 answers were not their caller's")
+            return "2000 answers, each its caller's"
+        } catch {
+            await bridge.stop()
+            throw error
+        }
     }
 
     /// Starts a distributed actor in a host (as `nobody` when root), calls it (the first call
