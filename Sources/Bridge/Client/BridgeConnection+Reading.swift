@@ -72,7 +72,7 @@ extension _BridgeConnection {
                 return .reply(frame)
             case .frame(let frame):
                 deliver(frame)
-                if onPool, handOverAt == nil, let timeout { handOverAt = Moment.now + timeout }
+                if handOverAt == nil, let timeout { handOverAt = Moment.now + timeout }
             }
         }
     }

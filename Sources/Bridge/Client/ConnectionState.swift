@@ -113,7 +113,8 @@ struct ConnectionState: Sendable {
     /// once would hold the concurrency pool's few threads, each waiting for its own host, and
     /// the hosts would run no more calls at once than the pool has threads.
     private let loneTasksReadTheirReplies: Bool
-    /// Whether a lone task's call waits a turn for others' calls to go out with it.
+    /// How calls made at once go out and come back: in batches their sender reads, in a
+    /// process on one CPU.
     private var company: CallCompany
     /// The call of the task that sent a batch and reads its replies, while it does.
     private var batchReader: UInt32?
