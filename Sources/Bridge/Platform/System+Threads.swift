@@ -10,9 +10,11 @@ import CBridge
 extension System {
     // MARK: CPUs
 
-    /// Whether this process runs on one CPU, as its first bridge found it: pinned to one
-    /// (`taskset -c 0`, a container's one-CPU cpuset) or on a machine of one. Read once, as
-    /// the concurrency pool reads it once, when it starts, to size itself.
+    /// Whether this process runs on one CPU, as its first bridge found it: the affinity of
+    /// the thread that started that bridge holds one CPU (`taskset -c 0`, a container's
+    /// one-CPU cpuset, a machine of one). Read once, as the concurrency pool reads its own
+    /// size once, when it starts; a process pinned between the two gets the pool's size wrong
+    /// here, and falls back (`CallCompany`).
     package static let runsOnOneCPU = cbridge_allowed_cpu_count() == 1
 
     // MARK: Locks
