@@ -40,16 +40,19 @@ extension _BridgeConnection {
     /// seeing the same, fails every waiting call.
     /// - Parameters:
     ///   - holdingReadingRole: The caller reads for everyone; it must keep reading while the
-    ///     socket takes no more (see `write(_:readingFor:until:)`).
+    ///     socket takes no more (see `write(_:as:until:)`).
+    ///   - mayBeHandedReading: The caller is a blocked thread, to which the reading role may
+    ///     pass while it writes: it takes the role up there (see `OutboxWriter`).
     ///   - deadline: The time limit of the sender's call, if it has one: a writer still
     ///     waiting for room then hands the rest to a thread of its own and returns.
     func send(
-        _ frame: consuming _WireWriter, kind: FrameKind, callID: UInt32, holdingReadingRole: Bool = false, until deadline: Moment? = nil
+        _ frame: consuming _WireWriter, kind: FrameKind, callID: UInt32, holdingReadingRole: Bool = false,
+        mayBeHandedReading: Bool = false, until deadline: Moment? = nil
     ) {
-        let reader = holdingReadingRole ? callID : nil
+        var writer = OutboxWriter(callID: callID, reads: holdingReadingRole, mayBeHandedReading: mayBeHandedReading)
         var frame = frame
         frame.setFrameHeader(kind, callID: callID)
-        let writer = outbox.withLock { outbox -> (writesFrame: Bool, batch: [UInt8])? in
+        let writing = outbox.withLock { outbox -> (writesFrame: Bool, batch: [UInt8])? in
             if outbox.writing {
                 outbox.frames += frame.bytes
                 return nil
@@ -59,19 +62,19 @@ extension _BridgeConnection {
             if !writesFrame { outbox.frames += frame.bytes }
             return (writesFrame, outbox.takeSpare())
         }
-        guard let (writesFrame, batch) = writer else {
+        guard let (writesFrame, batch) = writing else {
             // Copied into the outbox: the frame's own storage is free.
             FrameStorage.keepSent(frame.takeBytes())
             return
         }
         if writesFrame {
-            let finished = frame.bytes.withUnsafeBytes { write($0, readingFor: reader, until: deadline) }
+            let finished = frame.bytes.withUnsafeBytes { write($0, as: &writer, until: deadline) }
             FrameStorage.keepSent(frame.takeBytes())
             guard finished else { return }
         } else {
             FrameStorage.keepSent(frame.takeBytes())
         }
-        writeOutbox(using: batch, readingFor: reader, until: deadline)
+        writeOutbox(using: batch, as: writer, until: deadline)
     }
 
     /// Sends a call while others are in flight: the frame waits in the outbox while the
@@ -96,7 +99,7 @@ extension _BridgeConnection {
             await Task.yield()
             let reads = takeReadingForBatch(callID)
             if let batch = outbox.withLock({ $0.startFlush() }) {
-                writeOutbox(using: batch, readingFor: reads ? callID : nil, until: deadline)
+                writeOutbox(using: batch, as: OutboxWriter(callID: callID, reads: reads), until: deadline)
             }
             return reads
         }
@@ -118,9 +121,10 @@ extension _BridgeConnection {
     /// never interleave on the socket and no sender waits for another's write.
     /// - Parameters:
     ///   - batch: An empty buffer whose storage the writer reuses.
-    ///   - reader: The call id of the writer's own call if it holds the reading role.
-    ///   - deadline: The writer's own call's time limit (see `write(_:readingFor:until:)`).
-    func writeOutbox(using batch: consuming [UInt8], readingFor reader: UInt32?, until deadline: Moment?) {
+    ///   - writer: Whose call the writer's is, and whether it reads for everyone.
+    ///   - deadline: The writer's own call's time limit (see `write(_:as:until:)`).
+    func writeOutbox(using batch: consuming [UInt8], as writer: OutboxWriter, until deadline: Moment?) {
+        var writer = writer
         var batch = batch
         while true {
             let done = outbox.withLock { outbox -> Bool in
@@ -133,7 +137,7 @@ extension _BridgeConnection {
                 return false
             }
             if done { return }
-            let finished = batch.withUnsafeBytes { write($0, readingFor: reader, until: deadline) }
+            let finished = batch.withUnsafeBytes { write($0, as: &writer, until: deadline) }
             guard finished else { return }
             batch.removeAll(keepingCapacity: true)
         }
@@ -152,12 +156,14 @@ extension _BridgeConnection {
     /// A writer that also reads for everyone must not just wait for room: the host may be
     /// waiting too, to write replies that nobody else would read. So while the socket takes
     /// no more, it reads: frames for others go to their waiters; its own reply (its call may
-    /// be written already, with others' frames still to go) is kept for `readOwnReply`.
+    /// be written already, with others' frames still to go) is kept for `readOwnReply`. A
+    /// blocked caller's thread that is handed the role while it writes reads from then on.
     /// - Parameters:
-    ///   - reader: The call id of the writer's own call if it holds the reading role.
+    ///   - writer: Whose call the writer's is, and whether it reads for everyone; updated when
+    ///     the role passes to it.
     ///   - deadline: The writer's call's time limit; nil for none.
     /// - Returns: False when the rest was handed off: the caller is no longer the writer.
-    func write(_ bytes: UnsafeRawBufferPointer, readingFor reader: UInt32?, until deadline: Moment?) -> Bool {
+    func write(_ bytes: UnsafeRawBufferPointer, as writer: inout OutboxWriter, until deadline: Moment?) -> Bool {
         var written = 0
         while written < bytes.count {
             switch transport.sendWithoutWaiting(UnsafeRawBufferPointer(rebasing: bytes[written...])) {
@@ -172,7 +178,10 @@ extension _BridgeConnection {
                     return false
                 }
                 let slice = deadline.map { min(Self.roomWaitSlice, $0 - now) } ?? Self.roomWaitSlice
-                guard let reader else {
+                if writer.mayBeHandedReading && !writer.reads, state.withLock({ $0.reader == .caller(writer.callID) }) {
+                    writer.takeUpReading()
+                }
+                guard let reader = writer.reader else {
                     // Gone: the read that follows sees the end.
                     guard transport.waitForRoom(atMost: slice) else { return true }
                     continue
@@ -203,8 +212,9 @@ extension _BridgeConnection {
         let ended = OneShot<Void>()
         lateWrites.withLock { $0.append(ended) }
         let thread = Thread { [self] in
-            let finished = rest.withUnsafeBytes { write($0, readingFor: nil, until: nil) }
-            if finished { writeOutbox(using: [], readingFor: nil, until: nil) }
+            var writer = OutboxWriter.lateWriter
+            let finished = rest.withUnsafeBytes { write($0, as: &writer, until: nil) }
+            if finished { writeOutbox(using: [], as: writer, until: nil) }
             _ = ended.set(())
         }
         thread.name = "swift-process-bridge late writer"

@@ -390,7 +390,7 @@ public final class _BridgeConnection: Sendable {
             if blocked == nil || !giveUpWaiting(callID, overdue: false) { stopReading(for: callID) }
             throw timedOut(signature)
         }
-        send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil, until: deadline)
+        send(frame, kind: .call, callID: callID, holdingReadingRole: blocked == nil, mayBeHandedReading: true, until: deadline)
         var handedOver = false
         while let reply = blocked {
             switch reply.wait(until: handedOver ? nil : cancellation.nextLook(before: deadline)) {

@@ -13,41 +13,12 @@ import Testing
         return options
     }
 
-    /// Runs `body` with a bridge of `options`; if it has not finished after `limit`, kills the
-    /// host (which fails every waiting call) and fails the test: a hang here is the bug these
-    /// tests look for, and may hold every thread of the concurrency pool, so the watchdog is
-    /// a thread of its own.
-    private func withinLimit(
-        _ limit: Duration, _ options: BridgeOptions, _ body: @escaping @Sendable (LocalMirror.BridgeClient) async throws -> Void
-    ) async throws {
-        let bridge = try await Bridge<LocalMirror>.start(options)
-        let finished = DispatchSemaphore(value: 0)
-        let hung = Locked(false)
-        let processID = bridge.processID
-        Thread {
-            guard finished.wait(timeout: .now() + .milliseconds(Int(limit.components.seconds) * 1000)) == .timedOut else { return }
-            hung.withLock { $0 = true }
-            kill(processID, SIGKILL)
-        }.start()
-        let outcome: Result<Void, any Error>
-        do {
-            try await body(bridge.client)
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
-        }
-        finished.signal()
-        #expect(!hung.withLock { $0 }, "the calls had not finished after \(limit): a batch waited for ever")
-        if !hung.withLock({ $0 }) { try outcome.get() }
-        await bridge.stop()
-    }
-
     /// Batches larger than the host can take in while it waits for room for its replies: the
     /// task that writes a batch must read while it waits for room, or both sides wait for
     /// ever. (Without a time limit on the calls, nothing else would end the wait.)
     @Test(arguments: [true, false])
     func largeBatchesComeBack(sharedMemory: Bool) async throws {
-        try await withinLimit(.seconds(60), options(sharedMemory: sharedMemory)) { mirror in
+        try await withMirror(killedAfter: .seconds(60), options(sharedMemory: sharedMemory)) { mirror in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for task in 0..<4 {
                     group.addTask {
@@ -66,7 +37,7 @@ import Testing
     /// Many tasks calling at once each get their own answer, from the pool and from the main
     /// actor, whichever of them sends and reads each batch.
     @Test func everyCallerOfABatchGetsItsOwnAnswer() async throws {
-        try await withinLimit(.seconds(60), options(sharedMemory: true)) { mirror in
+        try await withMirror(killedAfter: .seconds(60), options(sharedMemory: true)) { mirror in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for task in 0..<8 {
                     group.addTask {

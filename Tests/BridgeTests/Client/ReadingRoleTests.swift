@@ -7,6 +7,7 @@ import Testing
 protocol Mirror: Bridged {
     func reversed(_ data: Data) async throws -> Data
     func reversedBlocking(_ data: Data) throws -> Data
+    func echoBlocking(_ data: Data) throws -> Data
     func filled(count: Int) async throws -> Data
     func echo(_ text: String, afterMilliseconds delay: Int) async throws -> String
     func echoBlocking(_ text: String, afterMilliseconds delay: Int) throws -> String
@@ -18,6 +19,7 @@ final class LocalMirror: Mirror {
     init() {}
     func reversed(_ data: Data) async throws -> Data { Data(data.reversed()) }
     func reversedBlocking(_ data: Data) throws -> Data { Data(data.reversed()) }
+    func echoBlocking(_ data: Data) throws -> Data { data }
     func filled(count: Int) async throws -> Data { Data(repeating: 7, count: count) }
 
     func echo(_ text: String, afterMilliseconds delay: Int) async throws -> String {
@@ -100,6 +102,36 @@ private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(answers.sorted() == (0..<6).map { "thread \($0)" })
+        }
+    }
+
+    /// Two threads make blocking calls with large values at once, with no time limit. A
+    /// caller whose call goes out while the reader before it still waits for its reply is
+    /// handed the reading role in the middle of its write, and must read there: else the host,
+    /// waiting for room for the other's reply, never takes the rest of the write, and nothing
+    /// ends the wait.
+    @Test(arguments: [true, false])
+    func blockedCallersWritingLargeValuesTakeUpReadingMidWrite(sharedMemory: Bool) async throws {
+        var options = BridgeOptions()
+        options.usesSharedMemory = sharedMemory
+        try await withMirror(killedAfter: .seconds(60), options) { mirror in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for thread in 0..<2 {
+                    group.addTask {
+                        try await onOwnThread {
+                            Result {
+                                for round in 0..<100 {
+                                    let sent = pattern(thread * 1000 + round)
+                                    guard try mirror.echoBlocking(sent) == sent else {
+                                        throw BridgeError(code: .malformedMessage, message: "thread \(thread), round \(round): a wrong answer")
+                                    }
+                                }
+                            }
+                        }.get()
+                    }
+                }
+                try await group.waitForAll()
+            }
         }
     }
 
