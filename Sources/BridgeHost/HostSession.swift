@@ -106,12 +106,15 @@ final class HostSession: Sendable {
             // Only for calls in tasks of their own: the serving task must not suspend in place.
             inPlace: Real._bridgeTakesConcurrentCalls && Real.self is any StartsCallsInPlace.Type ? ServingExecutor() : nil,
             fileSizeLimited: hello.confinement.limits.fileSize != nil)
+        // Concurrent calls run on the pool, which the serving loop must leave free while it
+        // waits for frames (`ServingThread`).
+        let servingThread = Real._bridgeTakesConcurrentCalls ? ServingThread() : nil
         // A cancel interrupts the call in turn by cancelling the task that runs it; serving goes
         // on in a fresh task.
         while true {
             let serving = CancellableTask()
             calls.serve(cancellingWith: serving.cancel)
-            let task = Task { await loop.serve() }
+            let task = Task(executorPreference: servingThread) { await loop.serve() }
             serving.set(task)
             guard let status = await task.value else { continue }
             if status == 0, let lifecycle = Real._bridgeLifecycle(of: real), loop.stopped {

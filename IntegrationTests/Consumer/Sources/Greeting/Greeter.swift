@@ -20,7 +20,7 @@ public protocol Greeter: Bridged {
 }
 
 /// The real greeter, created in the host.
-public final class LocalGreeter: Greeter {
+public final class LocalGreeter: Greeter, Sendable {
     public init() {}
 
     public func greet(_ name: String) async throws -> String {
@@ -39,4 +39,18 @@ public final class LocalGreeter: Greeter {
         let text = Array(try await greet(name).utf8)
         return write(file.rawValue, text, text.count)
     }
+}
+
+/// The same greeter, taking calls concurrently (`BridgeConcurrentCalls`): its host runs each
+/// call in a task of its own.
+public final class ConcurrentGreeter: Greeter, BridgeConcurrentCalls {
+    private let greeter = LocalGreeter()
+
+    public init() {}
+
+    public func greet(_ name: String) async throws -> String { try await greeter.greet(name) }
+    public func processID() throws -> Int32 { try greeter.processID() }
+    public func userIDs() async throws -> [UInt32] { try await greeter.userIDs() }
+    public func greet(_ name: String, into file: BridgeFileDescriptor) async throws -> Int { try await greeter.greet(name, into: file) }
+    public func log(_ line: String) async throws { try await greeter.log(line) }
 }

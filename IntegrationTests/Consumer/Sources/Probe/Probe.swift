@@ -28,6 +28,7 @@ public enum Probe {
         }
         await check("self-host") { try await serve(BridgeOptions()) }
         await check("8 tasks calling at once") { try await callAtOnce() }
+        await check("concurrent calls within half a second") { try await callConcurrentHost() }
         if getuid() == 0 {
             await check("self-host as nobody") {
                 try await serve(BridgeOptions(user: "nobody"), expectUser: userID(of: "nobody"))
@@ -94,6 +95,27 @@ public enum Probe {
             await bridge.stop()
             try expect(wrong == 0, "\(wrong) of 2000 answers were not their caller's")
             return "2000 answers, each its caller's"
+        } catch {
+            await bridge.stop()
+            throw error
+        }
+    }
+
+    /// A host whose calls run concurrently answers each call well within a `callTimeout` of
+    /// half a second. Its serving loop waits for frames on a thread of its own: a host started
+    /// by a process on one CPU (run.sh runs the probe under `taskset -c 0` too) has a
+    /// concurrency pool of one thread, and a loop holding it left the calls' tasks waiting
+    /// about a second for the runtime to add one.
+    private static func callConcurrentHost() async throws -> String {
+        let bridge = try await Bridge<ConcurrentGreeter>.start(BridgeOptions(callTimeout: .milliseconds(500)))
+        do {
+            let hostID = bridge.processID
+            for call in 0..<20 {
+                let answer = try await bridge.client.greet("call \(call)")
+                try expect(answer == "Hello, call \(call), from process \(hostID)", "call \(call) was answered '\(answer)'")
+            }
+            await bridge.stop()
+            return "20 answers"
         } catch {
             await bridge.stop()
             throw error
