@@ -308,7 +308,10 @@ public final class _BridgeConnection: Sendable {
         var frame = frame
         let deadline = callTimeout.map { Moment.now + $0 }
         let onPool = Self.runsOnPool(#isolation)
-        let registration = try changingReaders { state throws(BridgeError) in try state.registerTask(method: signature, stream: stream, onPool: onPool) }
+        let large = frame.bytes.count >= LargeBuffers.threshold
+        let registration = try changingReaders { state throws(BridgeError) in
+            try state.registerTask(method: signature, stream: stream, onPool: onPool, large: large)
+        }
         perform(registration.handOff)
         let (callID, readsOwnReply, goesOutWithOthers) = (registration.callID, registration.readsOwnReply, registration.goesOutWithOthers)
         registered(callID)

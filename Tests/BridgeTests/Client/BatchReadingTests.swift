@@ -66,6 +66,31 @@ import Testing
         state.withLock { $0.resumedTaskRuns() }
     }
 
+    /// A call with a large frame goes out as it comes, never in a batch (where it would be
+    /// copied into the outbox once more): it does not wait for the resumed tasks as a small
+    /// one would, and one made while others are in flight is written at once, not joined to
+    /// theirs.
+    @Test func aLargeCallNeverGoesOutInABatch() async throws {
+        let state = try await stateWithAResumedTaskToRun(batches: true)
+        let first = try state.withLock { try $0.registerTask(method: "first large()", onPool: true, large: true) }
+        #expect(first.readsOwnReply && !first.goesOutWithOthers)
+        let second = try state.withLock { try $0.registerTask(method: "second large()", onPool: true, large: true) }
+        #expect(!second.readsOwnReply && !second.goesOutWithOthers)
+        let small = try state.withLock { try $0.registerTask(method: "small()", onPool: true) }
+        #expect(!small.readsOwnReply && small.goesOutWithOthers)
+        state.withLock { $0.resumedTaskRuns() }
+    }
+
+    /// A large call made alone reads its own reply, and never waits a turn for company.
+    @Test func aLoneLargeCallReadsItsOwnReplyWithoutWaitingForCompany() throws {
+        var state = ConnectionState(batches: true)
+        for _ in 0..<(2 * CallCompany.probeEvery) {
+            let call = try state.registerTask(method: "large()", onPool: true, large: true)
+            #expect(call.readsOwnReply && !call.goesOutWithOthers)
+            _ = state.stopReading(for: call.callID)
+        }
+    }
+
     /// A batch's sender whose call is gone (the connection ended while it waited its turn,
     /// and failed every call) does not take the role for a reply that will never come.
     @Test func aBatchSenderWhoseCallIsGoneDoesNotRead() throws {

@@ -13,11 +13,33 @@ import Testing
         return options
     }
 
-    /// Batches larger than the host can take in while it waits for room for its replies: the
-    /// task that writes a batch must read while it waits for room, or both sides wait for
-    /// ever. (Without a time limit on the calls, nothing else would end the wait.)
+    /// Calls of just under `LargeBuffers.threshold`, the largest that go out in batches, from
+    /// 48 tasks at once: each comes back intact. Whether a batch's writer reads while it waits
+    /// for room shows only where a batch grows past what the host takes in while it waits for
+    /// room for its replies, which needs a pool of one thread: the integration probe's 48
+    /// tasks under `taskset -c 0` hang without it (this process runs on every CPU).
     @Test(arguments: [true, false])
-    func largeBatchesComeBack(sharedMemory: Bool) async throws {
+    func batchesLargerThanTheHostTakesInComeBack(sharedMemory: Bool) async throws {
+        try await withMirror(killedAfter: .seconds(60), options(sharedMemory: sharedMemory)) { mirror in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<48 {
+                    group.addTask {
+                        for round in 0..<8 {
+                            let sent = patternedData(count: LargeBuffers.threshold - 4096 + task, seed: task * 10 + round)
+                            let received = try await mirror.reversed(sent)
+                            #expect(received == Data(sent.reversed()))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// Large calls made at once go out as they come, not in batches, and come back, also
+    /// where they are larger than the host takes in while it waits for room for its replies.
+    @Test(arguments: [true, false])
+    func largeCallsMadeAtOnceComeBack(sharedMemory: Bool) async throws {
         try await withMirror(killedAfter: .seconds(60), options(sharedMemory: sharedMemory)) { mirror in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for task in 0..<4 {
