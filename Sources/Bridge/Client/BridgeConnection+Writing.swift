@@ -85,8 +85,15 @@ extension _BridgeConnection {
     /// frame) takes the reading role if nobody holds it (`takeReadingForBatch`), before the
     /// write: a writer that waits for room while nobody reads could wait for ever on a host
     /// that waits for room for its replies.
+    ///
+    /// Only a task on the concurrency pool waits a turn before it writes the batch. On an
+    /// actor, the turn would put the write behind whatever else waits for the actor: a busy
+    /// main actor held up every call that had joined the batch until it got back to it.
+    /// - Parameter onPool: The caller runs on the concurrency pool, not on an actor.
     /// - Returns: Whether the caller holds the reading role, and reads its own reply.
-    nonisolated(nonsending) func sendInBatch(_ frame: inout _WireWriter, callID: UInt32, until deadline: Moment?) async -> Bool {
+    nonisolated(nonsending) func sendInBatch(
+        _ frame: inout _WireWriter, callID: UInt32, onPool: Bool, until deadline: Moment?
+    ) async -> Bool {
         frame.setFrameHeader(.call, callID: callID)
         let joining = outbox.withLock { $0.join(frame.bytes) }
         FrameStorage.keepSent(frame.takeBytes())  // copied into the outbox
@@ -96,7 +103,7 @@ extension _BridgeConnection {
         case .joinsWriter:
             return takeReadingForBatch(callID)
         case .flushes:
-            await Task.yield()
+            if onPool { await Task.yield() }
             let reads = takeReadingForBatch(callID)
             if let batch = outbox.withLock({ $0.startFlush() }) {
                 writeOutbox(using: batch, as: OutboxWriter(callID: callID, reads: reads), until: deadline)

@@ -325,7 +325,7 @@ public final class _BridgeConnection: Sendable {
         // that needs a pool thread to run.
         let reads: Bool
         if goesOutWithOthers && !readsOwnReply {
-            reads = await sendInBatch(&frame, callID: callID, until: deadline)
+            reads = await sendInBatch(&frame, callID: callID, onPool: onPool, until: deadline)
         } else {
             reads = readsOwnReply
             send(consume frame, kind: .call, callID: callID, holdingReadingRole: readsOwnReply, until: deadline)

@@ -84,6 +84,34 @@ import Testing
         }
     }
 
+    /// A call from the main actor that writes a batch writes it at once, not after a turn of
+    /// the main actor: a job that holds the main actor meanwhile (here, until a call from the
+    /// pool has its answer, at most 10 s) would otherwise hold up every call that joined the
+    /// batch, that one among them.
+    @Test @MainActor func aBatchWrittenFromTheMainActorWaitsForNoOtherWorkThere() async throws {
+        try await withMirror(killedAfter: .seconds(60)) { @MainActor mirror in
+            // In flight first, so that the calls below go out with others, in a batch.
+            let slow = Task { try await mirror.echo("slow", afterMilliseconds: 300) }
+            let connection = mirror._connection
+            let slowInFlight = await eventually(within: .seconds(10)) { @Sendable in connection.callsInFlight > 0 }
+            #expect(slowInFlight)
+            let poolCallAnswered = DispatchSemaphore(value: 0)
+            let busyJob = Task { @MainActor in
+                // Enqueued before the call below: it runs when the main actor's task first
+                // suspends or yields, and holds the main actor until the pool's call is answered.
+                Task.detached {
+                    _ = try? await mirror.echo("from the pool", afterMilliseconds: 0)
+                    poolCallAnswered.signal()
+                }
+                return poolCallAnswered.wait(timeout: .now() + 10) == .success
+            }
+            let answer = try await mirror.echo("from the main actor", afterMilliseconds: 0)
+            #expect(answer == "from the main actor")
+            #expect(await busyJob.value, "the call from the pool waited for the main actor's batch while the main actor waited for it")
+            _ = try await slow.value
+        }
+    }
+
     /// A host that dies while calls wait in batches fails every one of them, whoever read.
     @Test func aHostThatDiesFailsEveryBatchedCall() async throws {
         let bridge = try await Bridge<LocalMirror>.start(options(sharedMemory: true))
