@@ -106,9 +106,13 @@ final class HostSession: Sendable {
             // Only for calls in tasks of their own: the serving task must not suspend in place.
             inPlace: Real._bridgeTakesConcurrentCalls && Real.self is any StartsCallsInPlace.Type ? ServingExecutor() : nil,
             fileSizeLimited: hello.confinement.limits.fileSize != nil)
-        // Concurrent calls run on the pool, which the serving loop must leave free while it
-        // waits for frames (`ServingThread`).
-        let servingThread = Real._bridgeTakesConcurrentCalls ? ServingThread() : nil
+        // Tasks that calls start (concurrent calls, but for an actor host's, which start in
+        // place until they first suspend; streams' producers; the real object's own) run on
+        // the pool, which the serving loop must leave free while it waits for frames
+        // (`ServingThread`). Calls served in turn run in the serving task, and so do the child
+        // tasks they start (`async let`, task groups), which inherit its executor: with more
+        // than one CPU, they stay on the pool, where they run side by side.
+        let servingThread = Real._bridgeTakesConcurrentCalls || System.runsOnOneCPU ? ServingThread() : nil
         // A cancel interrupts the call in turn by cancelling the task that runs it; serving goes
         // on in a fresh task.
         while true {

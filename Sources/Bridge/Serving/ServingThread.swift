@@ -1,15 +1,17 @@
 import Dispatch
 import Foundation
 
-/// A thread of its own for a host's serving loop when the host's calls run concurrently
-/// (`BridgeConcurrentCalls`): the task that serves prefers this executor, so its jobs run here,
-/// never on a thread of the concurrency pool.
+/// A thread of its own for a host's serving loop: the task that serves prefers this executor,
+/// so its jobs run here, never on a thread of the concurrency pool. For a host whose calls run
+/// concurrently, and for any host on one CPU: there, calls served in turn run here too, in the
+/// serving task, with the child tasks they start (which with more CPUs would lose the pool's
+/// parallelism, so a host on several serves in turn on the pool, as before).
 ///
 /// The serving loop holds its thread while it waits for the next frame. On a pool thread that
 /// is harmless while the pool has others, but a host started by a process pinned to one CPU
-/// inherits the pin and its pool has one thread: the calls' tasks, which run on the pool, then
-/// waited for the runtime to add a thread, about a second, for every call. A host that serves
-/// its calls in turn runs them in the serving task itself and keeps the pool thread.
+/// inherits the pin and its pool has one thread: every task a call started (a concurrent call's,
+/// a stream's producer, the real object's own) then waited for the runtime to add a thread,
+/// about a second.
 package final class ServingThread: TaskExecutor, @unchecked Sendable {
     // Unchecked: `jobs` is under its lock, `ready` is thread-safe.
     private let jobs = Locked<[UnownedJob]>([])

@@ -17,6 +17,8 @@ public protocol Greeter: Bridged {
     func greet(_ name: String, into file: BridgeFileDescriptor) async throws -> Int
     /// Writes `line` to the host's standard error, as a log line.
     func log(_ line: String) async throws
+    /// `count` greetings, one for each number from 1, as a stream.
+    func greetings(count: Int) async throws -> AsyncThrowingStream<String, any Error>
 }
 
 /// The real greeter, created in the host.
@@ -39,6 +41,13 @@ public final class LocalGreeter: Greeter, Sendable {
         let text = Array(try await greet(name).utf8)
         return write(file.rawValue, text, text.count)
     }
+
+    public func greetings(count: Int) async throws -> AsyncThrowingStream<String, any Error> {
+        AsyncThrowingStream { continuation in
+            for number in 0..<count { continuation.yield("Hello, \(number + 1)") }
+            continuation.finish()
+        }
+    }
 }
 
 /// The same greeter, taking calls concurrently (`BridgeConcurrentCalls`): its host runs each
@@ -53,4 +62,5 @@ public final class ConcurrentGreeter: Greeter, BridgeConcurrentCalls {
     public func userIDs() async throws -> [UInt32] { try await greeter.userIDs() }
     public func greet(_ name: String, into file: BridgeFileDescriptor) async throws -> Int { try await greeter.greet(name, into: file) }
     public func log(_ line: String) async throws { try await greeter.log(line) }
+    public func greetings(count: Int) async throws -> AsyncThrowingStream<String, any Error> { try await greeter.greetings(count: count) }
 }

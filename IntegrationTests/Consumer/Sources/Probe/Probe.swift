@@ -30,6 +30,7 @@ public enum Probe {
         await check("8 tasks calling at once") { try await callAtOnce() }
         await check("48 tasks sending 60 KiB at once") { try await sendLargeBatches() }
         await check("concurrent calls within half a second") { try await callConcurrentHost() }
+        await check("a stream within half a second") { try await receiveStream() }
         if getuid() == 0 {
             await check("self-host as nobody") {
                 try await serve(BridgeOptions(user: "nobody"), expectUser: userID(of: "nobody"))
@@ -147,6 +148,28 @@ public enum Probe {
             }
             await bridge.stop()
             return "20 answers"
+        } catch {
+            await bridge.stop()
+            throw error
+        }
+    }
+
+    /// A host that serves its calls in turn streams five greetings well within half a second.
+    /// The stream's producer is a task on the host's concurrency pool, which the serving loop,
+    /// waiting for frames on a thread of its own, leaves free: a host started by a process on
+    /// one CPU (run.sh runs the probe under `taskset -c 0` too) has a pool of one thread, and a
+    /// loop holding it left the producer waiting about a second for the runtime to add one.
+    private static func receiveStream() async throws -> String {
+        let bridge = try await Bridge<LocalGreeter>.start(BridgeOptions(callTimeout: .milliseconds(500)))
+        do {
+            let start = ContinuousClock.now
+            var received: [String] = []
+            for try await greeting in try await bridge.client.greetings(count: 5) { received.append(greeting) }
+            let elapsed = ContinuousClock.now - start
+            await bridge.stop()
+            try expect(received == (1...5).map { "Hello, \($0)" }, "the stream brought \(received)")
+            try expect(elapsed < .milliseconds(500), "the stream took \(elapsed)")
+            return "5 greetings in \(elapsed)"
         } catch {
             await bridge.stop()
             throw error
