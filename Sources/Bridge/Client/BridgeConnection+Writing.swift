@@ -153,6 +153,9 @@ extension _BridgeConnection {
     /// How long a writer waits for room at a time before it looks again at its call's time
     /// limit and its task's cancellation.
     static let roomWaitSlice = Duration.milliseconds(20)
+    /// How long a blocked caller's thread that may be handed the reading role while it writes
+    /// waits for room at a time before it looks (`OutboxWriter.mayBeHandedReading`).
+    static let roleLookSlice = Duration.milliseconds(1)
 
     /// Writes all of `bytes`, or, once the writer's call is out of time or its task is
     /// cancelled while the other process takes no more (stopped, or busy), hands the rest and
@@ -189,8 +192,11 @@ extension _BridgeConnection {
                     writer.takeUpReading()
                 }
                 guard let reader = writer.reader else {
+                    // A blocked caller's thread looks often whether the role has come to it:
+                    // then nobody else reads, and the host may wait for room for its replies.
+                    let wait = writer.mayBeHandedReading ? min(slice, Self.roleLookSlice) : slice
                     // Gone: the read that follows sees the end.
-                    guard transport.waitForRoom(atMost: slice) else { return true }
+                    guard transport.waitForRoom(atMost: wait) else { return true }
                     continue
                 }
                 guard transport.waitUntilReadableOrWritable(atMost: slice) == .readable else { continue }

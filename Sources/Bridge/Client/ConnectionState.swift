@@ -177,10 +177,12 @@ struct ConnectionState: Sendable {
     ///   - stream: Where the stream the call returns goes.
     ///   - onPool: The caller runs on the concurrency pool, not on an actor: tasks that call
     ///     at once can send their calls together (`CallCompany`).
-    ///   - large: The call's frame is large (`LargeBuffers.threshold` or more): it goes out as
-    ///     it comes, never in a batch, where it would be copied once more, into the outbox
-    ///     (4 tasks echoing 64 KiB to 2 MiB at once on one CPU took 1.2-1.8 times as long
-    ///     in batches), and it waits for no company.
+    ///   - large: The call's frame is large (`LargeBuffers.threshold` or more): it never joins
+    ///     a batch, which copies each frame into the outbox (4 tasks echoing 64 KiB to 2 MiB
+    ///     at once on one CPU took 1.3-1.9 times as long in batches), and it waits for no
+    ///     company. It is written at once, or, while another thread writes, added to the
+    ///     outbox as any call is. Made alone (even while tasks resumed with replies have yet
+    ///     to run), it reads its own reply, holding its thread until the reply comes.
     /// - Throws: The closure's error once the connection no longer carries calls.
     mutating func registerTask(
         method: String?, stream: StreamInbox? = nil, onPool: Bool = false, large: Bool = false

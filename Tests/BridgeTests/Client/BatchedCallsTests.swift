@@ -14,10 +14,11 @@ import Testing
     }
 
     /// Calls of just under `LargeBuffers.threshold`, the largest that go out in batches, from
-    /// 48 tasks at once: each comes back intact. Whether a batch's writer reads while it waits
-    /// for room shows only where a batch grows past what the host takes in while it waits for
-    /// room for its replies, which needs a pool of one thread: the integration probe's 48
-    /// tasks under `taskset -c 0` hang without it (this process runs on every CPU).
+    /// 48 tasks at once: each comes back intact, and none waits for ever. Whether a batch's
+    /// writer reads while it waits for room shows where a batch grows past what the host takes
+    /// in while it waits for room for its replies: here now and then (in this process, on
+    /// every CPU, batches stay small), and reliably on a pool of one thread, in the integration
+    /// probe's 48 tasks under `taskset -c 0`.
     @Test(arguments: [true, false])
     func batchesLargerThanTheHostTakesInComeBack(sharedMemory: Bool) async throws {
         try await withMirror(killedAfter: .seconds(60), options(sharedMemory: sharedMemory)) { mirror in
@@ -36,8 +37,9 @@ import Testing
         }
     }
 
-    /// Large calls made at once go out as they come, not in batches, and come back, also
-    /// where they are larger than the host takes in while it waits for room for its replies.
+    /// Large calls made at once (which go out as they come, not in batches:
+    /// `BatchReadingTests`) come back, also where they are larger than the host takes in while
+    /// it waits for room for its replies.
     @Test(arguments: [true, false])
     func largeCallsMadeAtOnceComeBack(sharedMemory: Bool) async throws {
         try await withMirror(killedAfter: .seconds(60), options(sharedMemory: sharedMemory)) { mirror in
@@ -91,7 +93,7 @@ import Testing
     @Test @MainActor func aBatchWrittenFromTheMainActorWaitsForNoOtherWorkThere() async throws {
         try await withMirror(killedAfter: .seconds(60)) { @MainActor mirror in
             // In flight first, so that the calls below go out with others, in a batch.
-            let slow = Task { try await mirror.echo("slow", afterMilliseconds: 300) }
+            let slow = Task { try await mirror.echo("slow", afterMilliseconds: 100) }
             let connection = mirror._connection
             let slowInFlight = await eventually(within: .seconds(10)) { @Sendable in connection.callsInFlight > 0 }
             #expect(slowInFlight)

@@ -105,7 +105,7 @@ private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
         }
     }
 
-    /// Two threads make blocking calls with large values at once, with no time limit. A
+    /// Four threads make blocking calls with large values at once, with no time limit. A
     /// caller whose call goes out while the reader before it still waits for its reply is
     /// handed the reading role in the middle of its write, and must read there: else the host,
     /// waiting for room for the other's reply, never takes the rest of the write, and nothing
@@ -114,9 +114,9 @@ private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
     func blockedCallersWritingLargeValuesTakeUpReadingMidWrite(sharedMemory: Bool) async throws {
         var options = BridgeOptions()
         options.usesSharedMemory = sharedMemory
-        try await withMirror(killedAfter: .seconds(60), options) { mirror in
+        try await withMirror(killedAfter: .seconds(30), options) { mirror in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for thread in 0..<2 {
+                for thread in 0..<4 {
                     group.addTask {
                         try await onOwnThread {
                             Result {
