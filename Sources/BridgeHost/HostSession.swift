@@ -221,8 +221,11 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
     private let fileSizeLimited: Bool
     // Unchecked for exclusivity (SE-0176): one task at a time uses the loop, and the run-time
     // checks would cost every call.
-    /// Replies to calls that arrived together leave together: one write for the batch.
+    /// Replies to calls that arrived together leave together: one write for the batch, while
+    /// the calls' methods are quick (`quickMethods`).
     @exclusivity(unchecked) private var batch = ReplyBatch()
+    /// Which methods have been quick every time, for `batch`.
+    @exclusivity(unchecked) private var quickMethods = QuickMethods()
     /// The parent asked the host to stop (rather than leaving).
     @exclusivity(unchecked) private(set) var stopped = false
 
@@ -280,8 +283,14 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                 } else {
                     // A call cancelled before it started is skipped; nobody waits for its reply.
                     guard calls.beginInTurn(callID) else { continue }
+                    // Replies already made wait for this call only if its method has always
+                    // been quick (`QuickMethods`).
+                    let methodID = request.methodID
+                    if !quickMethods.holdsReplies(for: methodID) { batch.flush(to: session) }
                     if fileSizeLimited { System.letFileSizeSignalThrough() }
+                    let started = QuickMethods.now()
                     var reply = await CallServing.perform(request, callID: callID, on: methods)
+                    quickMethods.ran(methodID, since: started)
                     FrameStorage.keep(request.arguments.takeBytes())
                     let stream = reply.attachedStream.take()
                     batch.add(reply, session: session)

@@ -1,4 +1,4 @@
-import Bridge
+@testable import Bridge
 import Foundation
 import Testing
 
@@ -132,6 +132,38 @@ private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
                 }
                 try await group.waitForAll()
             }
+        }
+    }
+
+    /// A quick call that reaches a host serving in turn together with a slow one gets its
+    /// answer while the slow one runs: the host does not hold the quick call's reply back to
+    /// send it with the slow one's (as it did, past the quick call's time limit), once the
+    /// slow call's method has shown itself slow.
+    @Test func aQuickCallsReplyDoesNotWaitForASlowCallThatArrivedWithIt() async throws {
+        let directory = try TemporaryDirectory()
+        let (heldMarker, heldRelease) = (directory.path + "/held", directory.path + "/held-release")
+        let (slowMarker, slowRelease) = (directory.path + "/slow", directory.path + "/slow-release")
+        #expect(mkfifo(heldRelease, 0o600) == 0 && mkfifo(slowRelease, 0o600) == 0)
+        try await withMirror(killedAfter: .seconds(60)) { mirror in
+            let connection = mirror._connection
+            // `mark` has been slow: it waited for its release.
+            let warm = Task { try await mirror.mark(directory.path + "/warm", thenAnswerOnceReleasedBy: heldRelease) }
+            #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: directory.path + "/warm") })
+            #expect(await eventually(within: .seconds(10)) { releaseFIFO(heldRelease) })
+            _ = try await warm.value
+            // The host is held in a call while the quick and the slow one arrive, so that it
+            // reads them together once it is let go.
+            let held = Task { try await mirror.mark(heldMarker, thenAnswerOnceReleasedBy: heldRelease) }
+            #expect(await eventually(within: .seconds(10)) { FileManager.default.fileExists(atPath: heldMarker) })
+            let quick = Task { try await mirror.echo("quick", afterMilliseconds: 0) }
+            #expect(await eventually(within: .seconds(10)) { connection.callsInFlight == 2 })
+            let slow = Task { try await mirror.mark(slowMarker, thenAnswerOnceReleasedBy: slowRelease) }
+            #expect(await eventually(within: .seconds(10)) { connection.callsInFlight == 3 })
+            #expect(await eventually(within: .seconds(10)) { releaseFIFO(heldRelease) })
+            let answer = await bounded(within: .seconds(10)) { try? await quick.value }
+            #expect(answer == "quick", "the quick call had no answer while the slow one ran")
+            #expect(await eventually(within: .seconds(10)) { releaseFIFO(slowRelease) })
+            _ = try await (held.value, slow.value)
         }
     }
 
