@@ -97,22 +97,29 @@ package final class SharedMemoryChannel: @unchecked Sendable {
     /// Reads what the other side wrote, up to `target.count` bytes: waiting up to the socket's
     /// receive timeout (`waiting`), or taking only what is there now, else `.timedOut` with
     /// the doorbell armed, so that the socket turns readable when bytes come (for the event
-    /// loop). A wait longer than `flagSleep` sleeps that long on the flag first, then the
-    /// socket's whole timeout: it may end up to `flagSleep` late.
-    /// - Parameter timingOut: Whether the socket's receive timeout ends the wait.
+    /// loop). A wait longer than `flagSleep` sleeps that long on the flag first, then what is
+    /// left of `timeout` on the socket, with `poll`: the socket's receive timeout, which Linux
+    /// counts in scheduler ticks, ended a blocking call's 2 s time limit 20-26 ms late.
+    /// - Parameter timingOut: Whether `timeout` ends the wait.
     func receive(
         into target: UnsafeMutableRawBufferPointer, waiting: Bool, timingOut: Bool, timeout: Duration?
     ) -> System.Received {
         do {
             if waiting, try spinForBytes() == 0, try !sleepOnFlag(timeout: timingOut ? timeout : nil) {
                 if timingOut, let timeout, timeout <= Self.flagSleep { return .timedOut }
+                // The spin took a few microseconds at most; the flag sleep took `flagSleep`.
+                let deadline = timingOut ? timeout.map { ContinuousClock.now + ($0 - Self.flagSleep) } : nil
                 // Nothing came while spinning and sleeping briefly: sleep until the doorbell.
                 while true {
                     incoming.park()
                     if try incoming.available() > 0 { break }
-                    switch System.receive(socket, into: doorbellBuffer, waiting: true) {
+                    if let deadline {
+                        let left = deadline - ContinuousClock.now
+                        guard left > .zero, System.waitUntilReadable(socket, atMost: left) else { return .timedOut }
+                    }
+                    switch System.receive(socket, into: doorbellBuffer, waiting: deadline == nil) {
                     case .bytes: continue  // rung (or an old ring): look again
-                    case .timedOut where !timingOut: continue
+                    case .timedOut where !timingOut || deadline != nil: continue
                     case .timedOut:
                         return .timedOut
                     case .endOfFile:
