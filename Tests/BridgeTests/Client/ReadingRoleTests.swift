@@ -8,6 +8,7 @@ protocol Mirror: Bridged {
     func reversed(_ data: Data) async throws -> Data
     func reversedBlocking(_ data: Data) throws -> Data
     func echoBlocking(_ data: Data) throws -> Data
+    func echoed(_ data: Data) async throws -> Data
     func filled(count: Int) async throws -> Data
     func echo(_ text: String, afterMilliseconds delay: Int) async throws -> String
     func echoBlocking(_ text: String, afterMilliseconds delay: Int) throws -> String
@@ -20,6 +21,7 @@ final class LocalMirror: Mirror {
     func reversed(_ data: Data) async throws -> Data { Data(data.reversed()) }
     func reversedBlocking(_ data: Data) throws -> Data { Data(data.reversed()) }
     func echoBlocking(_ data: Data) throws -> Data { data }
+    func echoed(_ data: Data) async throws -> Data { data }
     func filled(count: Int) async throws -> Data { Data(repeating: 7, count: count) }
 
     func echo(_ text: String, afterMilliseconds delay: Int) async throws -> String {
@@ -120,8 +122,10 @@ private func pattern(_ seed: Int, count: Int = (1 << 20) + 17) -> Data {
                     group.addTask {
                         try await onOwnThread {
                             Result {
-                                for round in 0..<100 {
-                                    let sent = pattern(thread * 1000 + round)
+                                // One value per thread: made in a debug build, a megabyte per
+                                // round cost the suite seconds of both CPUs.
+                                let sent = pattern(thread)
+                                for round in 0..<60 {
                                     guard try mirror.echoBlocking(sent) == sent else {
                                         throw BridgeError(code: .malformedMessage, message: "thread \(thread), round \(round): a wrong answer")
                                     }
