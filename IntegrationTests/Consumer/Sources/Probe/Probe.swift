@@ -77,30 +77,9 @@ public enum Probe {
     /// its own. In a process on one CPU (run.sh also runs the probe under `taskset -c 0`)
     /// their calls go out in batches that one of them reads for all.
     private static func callAtOnce() async throws -> String {
-        let bridge = try await Bridge<LocalGreeter>.start()
-        do {
-            let client = bridge.client
-            let hostID = bridge.processID
-            let wrong = try await withThrowingTaskGroup(of: Int.self) { group in
-                for task in 0..<8 {
-                    group.addTask {
-                        var wrong = 0
-                        for call in 0..<250 {
-                            let name = "task \(task), call \(call)"
-                            if try await client.greet(name) != "Hello, \(name), from process \(hostID)" { wrong += 1 }
-                        }
-                        return wrong
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
-            await bridge.stop()
-            try expect(wrong == 0, "\(wrong) of 2000 answers were not their caller's")
-            return "2000 answers, each its caller's"
-        } catch {
-            await bridge.stop()
-            throw error
-        }
+        let wrong = try await greetAtOnce(tasks: 8, rounds: 250) { task, call in "task \(task), call \(call)" }
+        try expect(wrong == 0, "\(wrong) of 2000 answers were not their caller's")
+        return "2000 answers, each its caller's"
     }
 
     /// Forty-eight tasks send names of 60 KiB at once, 20 times each. On one CPU their calls go
@@ -109,27 +88,34 @@ public enum Probe {
     /// read while it waits for room. Were it not to, both sides would wait until the calls'
     /// time limit.
     private static func sendLargeBatches() async throws -> String {
-        let bridge = try await Bridge<LocalGreeter>.start(BridgeOptions(callTimeout: .seconds(30)))
-        do {
-            let client = bridge.client
-            let hostID = bridge.processID
-            let wrong = try await withThrowingTaskGroup(of: Int.self) { group in
-                for task in 0..<48 {
+        let wrong = try await greetAtOnce(tasks: 48, rounds: 20, options: BridgeOptions(callTimeout: .seconds(30))) { task, _ in
+            String(repeating: Character(UnicodeScalar(UInt8(65 + task % 26))), count: 60 << 10)
+        }
+        try expect(wrong == 0, "\(wrong) of 960 answers were not their caller's")
+        return "960 answers of 60 KiB"
+    }
+
+    /// `tasks` tasks greet one host at once, `rounds` times each, with the names `name(task,
+    /// round)`, each checking that the answers are its own.
+    /// - Returns: How many answers were not their caller's.
+    private static func greetAtOnce(
+        tasks: Int, rounds: Int, options: BridgeOptions = BridgeOptions(), name: @escaping @Sendable (Int, Int) -> String
+    ) async throws -> Int {
+        try await withBridge(LocalGreeter.self, options: options) { client in
+            let hostID = try client.processID()
+            return try await withThrowingTaskGroup(of: Int.self) { group in
+                for task in 0..<tasks {
                     group.addTask {
-                        let name = String(repeating: Character(UnicodeScalar(UInt8(65 + task % 26))), count: 60 << 10)
                         var wrong = 0
-                        for _ in 0..<20 where try await client.greet(name) != "Hello, \(name), from process \(hostID)" { wrong += 1 }
+                        for round in 0..<rounds {
+                            let name = name(task, round)
+                            if try await client.greet(name) != "Hello, \(name), from process \(hostID)" { wrong += 1 }
+                        }
                         return wrong
                     }
                 }
                 return try await group.reduce(0, +)
             }
-            await bridge.stop()
-            try expect(wrong == 0, "\(wrong) of 960 answers were not their caller's")
-            return "960 answers of 60 KiB"
-        } catch {
-            await bridge.stop()
-            throw error
         }
     }
 
@@ -139,18 +125,13 @@ public enum Probe {
     /// concurrency pool of one thread, and a loop holding it left the calls' tasks waiting
     /// about a second for the runtime to add one.
     private static func callConcurrentHost() async throws -> String {
-        let bridge = try await Bridge<ConcurrentGreeter>.start(BridgeOptions(callTimeout: .milliseconds(500)))
-        do {
-            let hostID = bridge.processID
+        try await withBridge(ConcurrentGreeter.self, options: BridgeOptions(callTimeout: .milliseconds(500))) { client in
+            let hostID = try client.processID()
             for call in 0..<20 {
-                let answer = try await bridge.client.greet("call \(call)")
+                let answer = try await client.greet("call \(call)")
                 try expect(answer == "Hello, call \(call), from process \(hostID)", "call \(call) was answered '\(answer)'")
             }
-            await bridge.stop()
             return "20 answers"
-        } catch {
-            await bridge.stop()
-            throw error
         }
     }
 
@@ -160,19 +141,14 @@ public enum Probe {
     /// one CPU (run.sh runs the probe under `taskset -c 0` too) has a pool of one thread, and a
     /// loop holding it left the producer waiting about a second for the runtime to add one.
     private static func receiveStream() async throws -> String {
-        let bridge = try await Bridge<LocalGreeter>.start(BridgeOptions(callTimeout: .milliseconds(500)))
-        do {
+        try await withBridge(LocalGreeter.self, options: BridgeOptions(callTimeout: .milliseconds(500))) { client in
             let start = ContinuousClock.now
             var received: [String] = []
-            for try await greeting in try await bridge.client.greetings(count: 5) { received.append(greeting) }
+            for try await greeting in try await client.greetings(count: 5) { received.append(greeting) }
             let elapsed = ContinuousClock.now - start
-            await bridge.stop()
             try expect(received == (1...5).map { "Hello, \($0)" }, "the stream brought \(received)")
             try expect(elapsed < .milliseconds(500), "the stream took \(elapsed)")
             return "5 greetings in \(elapsed)"
-        } catch {
-            await bridge.stop()
-            throw error
         }
     }
 
