@@ -21,21 +21,7 @@ import Testing
     /// probe's 48 tasks under `taskset -c 0`.
     @Test(arguments: [true, false])
     func batchesLargerThanTheHostTakesInComeBack(sharedMemory: Bool) async throws {
-        try await withMirror(killedAfter: .seconds(60), options(sharedMemory: sharedMemory)) { mirror in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for task in 0..<48 {
-                    group.addTask {
-                        // Echoed, and made once: a debug build reverses bytes one by one.
-                        let sent = patternedData(count: LargeBuffers.threshold - 4096 + task, seed: task)
-                        for _ in 0..<8 {
-                            let received = try await mirror.echoed(sent)
-                            #expect(received == sent)
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
+        try await echoAtOnce(tasks: 48, bytes: LargeBuffers.threshold - 4096, rounds: 8, sharedMemory: sharedMemory)
     }
 
     /// Large calls made at once (which go out as they come, not in batches:
@@ -43,12 +29,20 @@ import Testing
     /// it waits for room for its replies.
     @Test(arguments: [true, false])
     func largeCallsMadeAtOnceComeBack(sharedMemory: Bool) async throws {
+        try await echoAtOnce(tasks: 4, bytes: 2 << 20, rounds: 6, sharedMemory: sharedMemory)
+    }
+
+    /// `tasks` tasks echo a value of `bytes` bytes (and a few more, to tell them apart) at
+    /// once, `rounds` times each, each checking that its own comes back; the host is killed if
+    /// they have not finished in a minute. Each value is made once and echoed, not reversed: a
+    /// debug build reverses bytes one by one.
+    private func echoAtOnce(tasks: Int, bytes: Int, rounds: Int, sharedMemory: Bool) async throws {
         try await withMirror(killedAfter: .seconds(60), options(sharedMemory: sharedMemory)) { mirror in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for task in 0..<4 {
+                for task in 0..<tasks {
                     group.addTask {
-                        let sent = patternedData(count: (2 << 20) + task, seed: task)
-                        for _ in 0..<6 {
+                        let sent = patternedData(count: bytes + task, seed: task)
+                        for _ in 0..<rounds {
                             let received = try await mirror.echoed(sent)
                             #expect(received == sent)
                         }
