@@ -19,6 +19,9 @@ distributed actor DistributedEcho {
 /// 3-4x slower on one CPU here, a second plain bridge as much as the actor host, which would
 /// have charged the placement to the distributed call.
 ///
+/// After them, what the `Distributed` runtime itself costs a call (`DistributedRuntimeFloor`):
+/// the part of the distributed call's extra time that no actor system could save.
+///
 ///     BRIDGE_BENCH_ONLY=distributed BRIDGE_BENCH_ROUNDS=2000 swift run -c release bridge-bench
 enum DistributedBench {
     static func run(rounds: Int, _ placement: Placement, name: String) async throws {
@@ -52,12 +55,16 @@ enum DistributedBench {
             samples.distributed += distributed
         }
         await system.shutdown()
+        let floor = try await DistributedRuntimeFloor.measure()
         print("\ndistributed actors, \(name)")
         print(pad("async call from a task, String") + us(Timing(samples.plain)))
         print(pad("distributed call, String") + us(Timing(samples.distributed)) + String(format: "  %5.2fx the call", median(ratios)))
         if malloc_counter_is_counting() != 0 {
             print(pad("allocations per distributed call") + String(format: "%8.1f client %6.1f host", allocations.client, allocations.host))
         }
+        // What no actor system can save: the runtime's own share of a call, and the host's hop.
+        print(pad("runtime alone: remote call, no send") + String(format: "%8.3f µs", floor.remoteCall / 1000))
+        print(pad("runtime alone: hop to an actor, back") + String(format: "%8.3f µs", floor.actorHop / 1000))
     }
 
     /// Both placements, where available.
