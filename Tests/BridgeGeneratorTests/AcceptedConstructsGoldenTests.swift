@@ -79,7 +79,9 @@ import Testing
                                 #sourceLocation(file: "Nested.swift", line: 8)
                                 let argument0 = try arguments.decode(Item.self)
                                 #sourceLocation(file: "Nested.swift", line: 8)
-                                try result.encode(try await real.ping(argument0))
+                                let value: Item = try await real.ping(argument0)
+                                #sourceLocation(file: "Nested.swift", line: 8)
+                                try result.encode(value)
                                 #sourceLocation()
                             },
                         ]
@@ -180,7 +182,9 @@ import Testing
                     [
                         _BridgeMethod("base() async throws -> Int") { real, arguments, result in
                             #sourceLocation(file: "Chain.swift", line: 2)
-                            try result.encode(try await real.base())
+                            let value: Int = try await real.base()
+                            #sourceLocation(file: "Chain.swift", line: 2)
+                            try result.encode(value)
                             #sourceLocation()
                         },
                     ]
@@ -245,7 +249,9 @@ import Testing
                     [
                         _BridgeMethod("base() async throws -> Int") { real, arguments, result in
                             #sourceLocation(file: "Chain.swift", line: 2)
-                            try result.encode(try await real.base())
+                            let value: Int = try await real.base()
+                            #sourceLocation(file: "Chain.swift", line: 2)
+                            try result.encode(value)
                             #sourceLocation()
                         },
                         _BridgeMethod(synchronous: "middle() throws") { real, arguments, result in
@@ -339,7 +345,9 @@ import Testing
                     [
                         _BridgeMethod("base() async throws -> Int") { real, arguments, result in
                             #sourceLocation(file: "Chain.swift", line: 2)
-                            try result.encode(try await real.base())
+                            let value: Int = try await real.base()
+                            #sourceLocation(file: "Chain.swift", line: 2)
+                            try result.encode(value)
                             #sourceLocation()
                         },
                         _BridgeMethod(synchronous: "middle() throws") { real, arguments, result in
@@ -353,7 +361,9 @@ import Testing
                             #sourceLocation(file: "Chain.swift", line: 11)
                             let argument1 = try arguments.decode(String.self)
                             #sourceLocation(file: "Chain.swift", line: 11)
-                            try result.encode(try await real.top(argument0, separator: argument1))
+                            let value: String = try await real.top(argument0, separator: argument1)
+                            #sourceLocation(file: "Chain.swift", line: 11)
+                            try result.encode(value)
                             #sourceLocation()
                         },
                     ]
@@ -481,7 +491,7 @@ import Testing
                             #sourceLocation(file: "Shapes.swift", line: 5)
                             let argument0 = (try arguments.decode(Int.self), label: try arguments.decode(String.self))
                             #sourceLocation(file: "Shapes.swift", line: 5)
-                            let value = try await real.pair(argument0)
+                            let value: (Int, (Bool, String)) = try await real.pair(argument0)
                             #sourceLocation(file: "Shapes.swift", line: 5)
                             try result.encode(value.0)
                             #sourceLocation(file: "Shapes.swift", line: 5)
@@ -495,7 +505,9 @@ import Testing
                     methods.append(
                         _BridgeMethod(synchronous: "var linux:String throws") { real, arguments, result in
                             #sourceLocation(file: "Shapes.swift", line: 7)
-                            try result.encode(try real.linux)
+                            let value: String = try real.linux
+                            #sourceLocation(file: "Shapes.swift", line: 7)
+                            try result.encode(value)
                             #sourceLocation()
                         })
                     #endif

@@ -284,7 +284,9 @@ import Testing
                                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
                                 let argument1 = try arguments.decodeObject(ProgressClient.self)
                                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
-                                try result.encode(try await real.pump(into: argument0, progress: argument1))
+                                let value: Int = try await real.pump(into: argument0, progress: argument1)
+                                #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
+                                try result.encode(value)
                                 #sourceLocation()
                             },
                         ]
@@ -371,7 +373,9 @@ import Testing
                             #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
                             let argument1 = try arguments.decodeObject(ProgressClient.self)
                             #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
-                            try result.encode(try await real.run(steps: argument0, reporter: argument1))
+                            let value: Int = try await real.run(steps: argument0, reporter: argument1)
+                            #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
+                            try result.encode(value)
                             #sourceLocation()
                         },
                         _BridgeMethod(synchronous: "copy(_:any Log,to:any Tools.Sink) throws") { real, arguments, result in

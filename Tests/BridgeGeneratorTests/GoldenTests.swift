@@ -166,14 +166,18 @@ import Testing
                     },
                     _BridgeMethod("currentDirectory() async throws -> String") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
-                        try result.encode(try await real.currentDirectory())
+                        let value: String = try await real.currentDirectory()
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod(synchronous: "run(_:[String]) throws -> Int32") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
                         let argument0 = try arguments.decode([String].self)
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
-                        try result.encode(try real.run(argument0))
+                        let value: Int32 = try real.run(argument0)
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod("add(_:Int,_:Int) async throws -> Int") { real, arguments, result in
@@ -182,12 +186,16 @@ import Testing
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
                         let argument1 = try arguments.decode(Int.self)
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
-                        try result.encode(try await real.add(argument0, argument1))
+                        let value: Int = try await real.add(argument0, argument1)
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod("var name:String async throws") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
-                        try result.encode(try await real.name)
+                        let value: String = try await real.name
+                        #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                 ]
@@ -478,7 +486,9 @@ import Testing
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
                         let argument1 = try arguments.decode(String.self)
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
-                        try result.encode(try await real.put(argument0, for: argument1))
+                        let value: Bool = try await real.put(argument0, for: argument1)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod("put(_:[Item]) async throws") { real, arguments, result in
@@ -499,7 +509,9 @@ import Testing
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
                         let argument0 = try arguments.decode(String.self)
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
-                        try result.encode(try real.get(key: argument0))
+                        let value: Item? = try real.get(key: argument0)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod("index(of:[String:[Int?]],_:Set<String>) async throws -> Dictionary<String,Int>") { real, arguments, result in
@@ -508,7 +520,9 @@ import Testing
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
                         let argument1 = try arguments.decode(Set<String>.self)
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
-                        try result.encode(try await real.index(of: argument0, argument1))
+                        let value: Dictionary<String, Int> = try await real.index(of: argument0, argument1)
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod("default(for:String,in:Int) async throws") { real, arguments, result in
@@ -522,12 +536,16 @@ import Testing
                     },
                     _BridgeMethod(synchronous: "var count:Int throws") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 16)
-                        try result.encode(try real.count)
+                        let value: Int = try real.count
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 16)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod("var items:[Item] async throws") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
-                        try result.encode(try await real.items)
+                        let value: [Item] = try await real.items
+                        #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                 ]
@@ -633,7 +651,9 @@ import Testing
                 [
                     _BridgeMethod("now() async throws -> Double") { real, arguments, result in
                         #sourceLocation(file: "Services.swift", line: 4)
-                        try result.encode(try await real.now())
+                        let value: Double = try await real.now()
+                        #sourceLocation(file: "Services.swift", line: 4)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                 ]
@@ -690,7 +710,9 @@ import Testing
                         #sourceLocation(file: "Services.swift", line: 8)
                         let argument0 = try arguments.decode(Int.self)
                         #sourceLocation(file: "Services.swift", line: 8)
-                        try result.encode(try await real.increment(by: argument0))
+                        let value: Int = try await real.increment(by: argument0)
+                        #sourceLocation(file: "Services.swift", line: 8)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                 ]

@@ -143,22 +143,30 @@ import Testing
                 [
                     _BridgeMethod("total() async throws -> Int") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Tally.swift", line: 9)
-                        try result.encode(try await real.total())
+                        let value: Int = try await real.total()
+                        #sourceLocation(file: "Sources/Demo/Tally.swift", line: 9)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod(synchronous: "var count:Int throws") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Tally.swift", line: 11)
-                        try result.encode(try real.count)
+                        let value: Int = try real.count
+                        #sourceLocation(file: "Sources/Demo/Tally.swift", line: 11)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod("reset$All() async throws -> Bool") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Tally.swift", line: 13)
-                        try result.encode(try await real.reset$All())
+                        let value: Bool = try await real.reset$All()
+                        #sourceLocation(file: "Sources/Demo/Tally.swift", line: 13)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod(synchronous: "var _$id:Int throws") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Tally.swift", line: 14)
-                        try result.encode(try real._$id)
+                        let value: Int = try real._$id
+                        #sourceLocation(file: "Sources/Demo/Tally.swift", line: 14)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                 ]
@@ -251,7 +259,9 @@ import Testing
                 [
                     _BridgeMethod("name() async throws -> String") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Platform.swift", line: 5)
-                        try result.encode(try await real.name())
+                        let value: String = try await real.name()
+                        #sourceLocation(file: "Sources/Demo/Platform.swift", line: 5)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                 ]
@@ -322,12 +332,16 @@ import Testing
                 [
                     _BridgeMethod("name() async throws -> String") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Platform.swift", line: 9)
-                        try result.encode(try await real.name())
+                        let value: String = try await real.name()
+                        #sourceLocation(file: "Sources/Demo/Platform.swift", line: 9)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                     _BridgeMethod("version() async throws -> Int") { real, arguments, result in
                         #sourceLocation(file: "Sources/Demo/Platform.swift", line: 10)
-                        try result.encode(try await real.version())
+                        let value: Int = try await real.version()
+                        #sourceLocation(file: "Sources/Demo/Platform.swift", line: 10)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                 ]
@@ -520,7 +534,9 @@ import Testing
                         #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
                         let argument1 = try arguments.decodeObject(CounterHandlerClient.self)
                         #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
-                        try result.encode(try await real.record(label: argument0, into: argument1))
+                        let value: Int = try await real.record(label: argument0, into: argument1)
+                        #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
+                        try result.encode(value)
                         #sourceLocation()
                     },
                 ]
@@ -614,12 +630,13 @@ import Testing
         let statements = lines.indices.filter { index in
             ["$0.encode", "$0.decode", "arguments.decode", "result.encode", "real."].contains { lines[index].contains($0) }
         }
-        // The client's decode and two encodes; the host's two decodes and two calls.
-        #expect(statements.count == 7)
+        // The client's decode and two encodes; the host's two decodes, two calls, and the
+        // encoding of what `asURLRequest` returned.
+        #expect(statements.count == 8)
         for index in statements {
             // Only `asURLRequest` returns a `URLRequest`; its host entry calls it by name.
             let requirementLine = lines[index].contains("decode(URLRequest.self)") && lines[index].hasPrefix("try $0")
-                || lines[index].contains("asURLRequest") ? 5 : 6
+                || lines[index].contains("asURLRequest") || lines[index] == "try result.encode(value)" ? 5 : 6
             #expect(lines[index - 1] == #"#sourceLocation(file: "Sources/Net/Convertible.swift", line: \#(requirementLine))"#, "\(lines[index])")
         }
         // Each client member's body and each closure with statements, and each host entry,

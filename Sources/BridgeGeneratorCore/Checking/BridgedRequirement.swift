@@ -47,8 +47,12 @@ struct BridgedRequirement: Hashable, Sendable {
 
     /// The attributes the client's member repeats: the built-in ones (`@available`,
     /// `@discardableResult`). Custom attributes (result builders, global actors, macros) are
-    /// left off: a result builder would rewrite the generated body.
-    var clientAttributes: [String] { attributes.filter { !Self.isCustomAttribute($0) } }
+    /// left off: a result builder would rewrite the generated body. So is `@concurrent`: an
+    /// async member of the client is `nonisolated(nonsending)`, which may witness a
+    /// `@concurrent` requirement, and the two together are an error.
+    var clientAttributes: [String] {
+        attributes.filter { !Self.isCustomAttribute($0) && $0 != "@concurrent" }
+    }
 
     /// Whether a custom attribute is written on the requirement. A result builder written on a
     /// requirement is inferred on each witness whose body has no explicit `return`, so the

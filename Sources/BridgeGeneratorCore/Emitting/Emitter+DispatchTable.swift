@@ -84,13 +84,16 @@ extension Emitter {
             }
             if let element = requirement.streamElement {
                 statement("result.attachStream(\(invocation)) \(WireCode.elementEncoder(element))")
-            } else if let result = requirement.result, result.tupleElements != nil {
-                statement("let value = \(invocation)")
-                for encode in WireCode.encoding("value", result, into: "result") { statement(encode) }
-            } else if requirement.result == nil {
-                statement(invocation)
+            } else if let result = requirement.result {
+                // Typed, so that overloads that differ only in their result type are told apart.
+                statement("let value: \(result.swift) = \(invocation)")
+                if result.tupleElements != nil {
+                    for encode in WireCode.encoding("value", result, into: "result") { statement(encode) }
+                } else {
+                    statement("try result.encode(value)")
+                }
             } else {
-                statement("try result.encode(\(invocation))")
+                statement(invocation)
             }
             writer.endSourceLocation()
         }

@@ -22,6 +22,10 @@ import Testing
         #expect(try await kitchen.measure(7) == "int 7")
         #expect(try await kitchen.measure(2.5) == "double 2.5")
         #expect(try await kitchen.measure(grams: 3) == "3 g")
+        // Told apart by the type the caller asks for, in the client and in the host.
+        #expect(try await kitchen.measure() as Int == 12)
+        #expect(try await kitchen.measure() as String == "twelve")
+        #expect(try await kitchen.concurrently(4) == 12)
         await bridge.stop()
     }
 

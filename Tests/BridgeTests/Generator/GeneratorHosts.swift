@@ -36,6 +36,9 @@ public protocol Kitchen: Bridged, Sendable {
     func measure(_ value: Int) async throws -> String
     func measure(_ value: Double) async throws -> String  // overload by type
     func measure(grams value: Int) async throws -> String  // overload by label
+    func measure() async throws -> Int  // overloads by result type alone
+    func measure() async throws -> String
+    @concurrent func concurrently(_ value: Int) async throws -> Int  // the client is nonsending
     func sum(_ values: [Int], scale: Int) throws -> Int
     func describe(
         name: String,  // a comment with a brace {
@@ -62,6 +65,9 @@ final class LocalKitchen: Kitchen {
     func measure(_ value: Int) async throws -> String { "int \(value)" }
     func measure(_ value: Double) async throws -> String { "double \(value)" }
     func measure(grams value: Int) async throws -> String { "\(value) g" }
+    func measure() async throws -> Int { 12 }
+    func measure() async throws -> String { "twelve" }
+    @concurrent func concurrently(_ value: Int) async throws -> Int { value * 3 }
     func sum(_ values: [Int], scale: Int) throws -> Int { values.reduce(0, +) * scale }
     func describe(
         name: String, tags: [String: [Int?]], when: Date, at location: URL, blob: Data, count: Int, maybe: String?
