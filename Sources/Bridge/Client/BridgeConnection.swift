@@ -547,7 +547,7 @@ public final class _BridgeConnection: Sendable {
             do {
                 return try decode(&reader)
             } catch {
-                throw BridgeError.malformedMessage("the result of '\(method)' could not be decoded: \(error)")
+                throw BridgeError.decodingFailed("the result of", method: method, error)
             }
         case .threw:
             throw thrownError(reading: reader, method: method)

@@ -111,6 +111,10 @@ extension BridgeError {
         /// A distributed call named an actor that does not live in its process (any more): it
         /// was released there, or its id belongs to another `BridgeActorSystem`.
         public static let actorNotFound = Code("actorNotFound")
+        /// A result or a stream's element arrived whole but could not be decoded as its type:
+        /// the type's `init(from:)` refused what the host encoded, or the two sides were built
+        /// from different source. That call (or stream) failed; the bridge stays usable.
+        public static let decodingFailed = Code("decodingFailed")
 
         public var description: String { name }
 
@@ -188,6 +192,18 @@ extension BridgeError {
 
     package static func malformedMessage(_ detail: String) -> BridgeError {
         BridgeError(code: .malformedMessage, message: "Bridge received a malformed message and closed the connection: \(detail)")
+    }
+
+    /// A value that arrived whole but that its type's `init(from:)` refused, or that another
+    /// build's type encoded. Not a malformed message: the connection goes on.
+    /// - Parameters:
+    ///   - what: "the result of", say; the method's signature follows.
+    ///   - ended: What ended with the value.
+    package static func decodingFailed(_ what: String, method: String, _ error: any Error, ended: String = "the call failed") -> BridgeError {
+        BridgeError(
+            code: .decodingFailed,
+            message: "\(what.prefix(1).uppercased())\(what.dropFirst()) '\(method)' arrived but could not be decoded: \(error). Its type's init(from:) refused what the host encoded, or the caller and the host were built from different source; \(ended), and the bridge stays usable.",
+            method: method)
     }
 
     package static func connectionFailed(_ failure: SystemError) -> BridgeError {

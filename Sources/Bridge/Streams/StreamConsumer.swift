@@ -50,7 +50,7 @@ final class StreamConsumer<Element>: Sendable {
         } catch {
             inbox.leave()
             connection.leaveStream(callID, inbox)
-            throw BridgeError.malformedMessage("an element of the stream that '\(inbox.method)' returned could not be decoded: \(error); build the caller and the host from the same source")
+            throw BridgeError.decodingFailed("an element of the stream returned by", method: inbox.method, error, ended: "the stream ended")
         }
     }
 }
