@@ -132,7 +132,7 @@ import Testing
         #expect(diagnostics == [
             "P.swift:4:17: error: bridged protocol 'Bound' is class-bound ('AnyObject'): its generated client is a struct. Remove 'AnyObject'.",
             "P.swift:5:1: error: bridged protocol 'Primary' has primary associated types: its client must be one concrete type. Remove the '<...>' after its name.",
-            "P.swift:8:26: warning: bridged protocol 'Other' also inherits 'CustomStringConvertible', which is not bridged: the generated 'OtherClient' implements only bridged requirements, so it compiles only if 'CustomStringConvertible' needs nothing more. Make 'CustomStringConvertible' bridged to have its requirements called in the host.",
+            "P.swift:8:26: warning: bridged protocol 'Other' also inherits 'CustomStringConvertible', which is not a bridged protocol of this target: the generated 'OtherClient' implements only the bridged requirements BridgeGen sees here, so it compiles only if 'CustomStringConvertible' needs nothing more. Make 'CustomStringConvertible' bridged to have its requirements called in the host; if it is a bridged protocol of another target, whose requirements BridgeGen cannot see from this one, declare 'Other' in that target.",
         ])
     }
 

@@ -226,7 +226,7 @@ struct ProtocolResolver {
             others.append(inherited)
             guard !Self.harmlessInheritedProtocols.contains(inherited.lastComponent) else { continue }
             problems.append(.warning(
-                "bridged protocol '\(name)' also inherits '\(inherited.qualifiedName)', which is not bridged: the generated '\(declaration.name)Client' implements only bridged requirements, so it compiles only if '\(inherited.qualifiedName)' needs nothing more. Make '\(inherited.qualifiedName)' bridged to have its requirements called in the host.",
+                "bridged protocol '\(name)' also inherits '\(inherited.qualifiedName)', which is not a bridged protocol of this target: the generated '\(declaration.name)Client' implements only the bridged requirements BridgeGen sees here, so it compiles only if '\(inherited.qualifiedName)' needs nothing more. Make '\(inherited.qualifiedName)' bridged to have its requirements called in the host; if it is a bridged protocol of another target, whose requirements BridgeGen cannot see from this one, declare '\(declaration.name)' in that target.",
                 at: inherited.location))
         }
 
