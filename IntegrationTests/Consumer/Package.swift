@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 // A package that uses swift-process-bridge as a user's would: by path, product `Bridge`,
 // plugin `BridgeGen`. `.ci/run` builds it, runs its executable and its tests; `run.sh` beside
 // it builds it in every way Swift programs are shipped and starts each program shape.
@@ -32,7 +32,15 @@ let package = Package(
         // Not a host: what start() says when given a program that does not link Bridge.
         .executableTarget(name: "plain-program"),
 
+        // A target whose default isolation is the main actor, as an app's often is.
+        .target(
+            name: "MainActorDefault",
+            dependencies: [bridge],
+            swiftSettings: [.defaultIsolation(MainActor.self)],
+            plugins: [.plugin(name: "BridgeGen", package: "swift-process-bridge")]
+        ),
+
         // XCTest and Swift Testing, each starting hosts from the test binary itself.
-        .testTarget(name: "ConsumerTests", dependencies: ["Greeting", "Probe"]),
+        .testTarget(name: "ConsumerTests", dependencies: ["Greeting", "Probe", "MainActorDefault"]),
     ]
 )

@@ -38,7 +38,7 @@ import Testing
             extension Tools {
                 /// Calls a `Tools.Pinger` that lives in a bridge's host process.
                 @available(macOS 13, *)
-                public struct PingerClient: Tools.Pinger, _BridgeClient {
+                nonisolated public struct PingerClient: Tools.Pinger, _BridgeClient {
                     public static let _bridgeInterface = _BridgeInterfaceDescription(name: "Tools.Pinger", signatures: [
                         "ping(_:Item) async throws -> Item",
                     ])
@@ -90,19 +90,19 @@ import Testing
             }
 
             @available(macOS 13, *)
-            extension Tools.Pinger {
+            nonisolated extension Tools.Pinger {
                 /// The host dispatch table for `Tools.Pinger`, in the order of `Tools.PingerClient._bridgeInterface`.
                 public static var _bridgeTools_PingerMethods: [_BridgeMethod<Self>] { Tools.PingerClient._bridgeDispatchTable(for: Self.self) }
             }
 
             @available(macOS 13, *)
-            extension _BridgeServable where Self: Tools.Pinger, BridgeClient == Tools.PingerClient {
+            nonisolated extension _BridgeServable where Self: Tools.Pinger, BridgeClient == Tools.PingerClient {
                 public static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeTools_PingerMethods }
             }
 
             // MARK: - Real types
 
-            extension Tools.LocalPinger: BridgeHostable {
+            nonisolated extension Tools.LocalPinger: BridgeHostable {
                 public typealias BridgeClient = Tools.PingerClient
             }
 
@@ -145,7 +145,7 @@ import Testing
             // MARK: - Base
 
             /// Calls a `Base` that lives in a bridge's host process.
-            struct BaseClient: Base, _BridgeClient {
+            nonisolated struct BaseClient: Base, _BridgeClient {
                 static let _bridgeInterface = _BridgeInterfaceDescription(name: "Base", signatures: [
                     "base() async throws -> Int",
                 ])
@@ -176,7 +176,7 @@ import Testing
                 }
             }
 
-            extension Base {
+            nonisolated extension Base {
                 /// The host dispatch table for `Base`, in the order of `BaseClient._bridgeInterface`.
                 static var _bridgeBaseMethods: [_BridgeMethod<Self>] {
                     [
@@ -191,14 +191,14 @@ import Testing
                 }
             }
 
-            extension _BridgeServable where Self: Base, BridgeClient == BaseClient {
+            nonisolated extension _BridgeServable where Self: Base, BridgeClient == BaseClient {
                 static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeBaseMethods }
             }
 
             // MARK: - Middle
 
             /// Calls a `Middle` that lives in a bridge's host process.
-            struct MiddleClient: Middle, _BridgeClient {
+            nonisolated struct MiddleClient: Middle, _BridgeClient {
                 static let _bridgeInterface = _BridgeInterfaceDescription(name: "Middle", signatures: [
                     "base() async throws -> Int",
                     "middle() throws",
@@ -243,7 +243,7 @@ import Testing
                 }
             }
 
-            extension Middle {
+            nonisolated extension Middle {
                 /// The host dispatch table for `Middle`, in the order of `MiddleClient._bridgeInterface`.
                 static var _bridgeMiddleMethods: [_BridgeMethod<Self>] {
                     [
@@ -263,14 +263,14 @@ import Testing
                 }
             }
 
-            extension _BridgeServable where Self: Middle, BridgeClient == MiddleClient {
+            nonisolated extension _BridgeServable where Self: Middle, BridgeClient == MiddleClient {
                 static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeMiddleMethods }
             }
 
             // MARK: - Top
 
             /// Calls a `Top` that lives in a bridge's host process.
-            struct TopClient: Top, _BridgeClient {
+            nonisolated struct TopClient: Top, _BridgeClient {
                 static let _bridgeInterface = _BridgeInterfaceDescription(name: "Top", signatures: [
                     "base() async throws -> Int",
                     "middle() throws",
@@ -339,7 +339,7 @@ import Testing
                 }
             }
 
-            extension Top {
+            nonisolated extension Top {
                 /// The host dispatch table for `Top`, in the order of `TopClient._bridgeInterface`.
                 static var _bridgeTopMethods: [_BridgeMethod<Self>] {
                     [
@@ -370,13 +370,13 @@ import Testing
                 }
             }
 
-            extension _BridgeServable where Self: Top, BridgeClient == TopClient {
+            nonisolated extension _BridgeServable where Self: Top, BridgeClient == TopClient {
                 static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeTopMethods }
             }
 
             // MARK: - Real types
 
-            extension RealTop: BridgeHostable {
+            nonisolated extension RealTop: BridgeHostable {
                 typealias BridgeClient = TopClient
             }
 
@@ -418,7 +418,7 @@ import Testing
 
             #if canImport(Foundation)
             /// Calls a `Shapes` that lives in a bridge's host process.
-            struct ShapesClient: Shapes, _BridgeClient {
+            nonisolated struct ShapesClient: Shapes, _BridgeClient {
                 static let _bridgeInterface = _BridgeInterfaceDescription(name: "Shapes", signatures: {
                     var signatures: [String] = [
                         "pair(_:(Int,label:String)) async throws -> (Int,(Bool,String))",
@@ -483,7 +483,7 @@ import Testing
                 #endif
             }
 
-            extension Shapes {
+            nonisolated extension Shapes {
                 /// The host dispatch table for `Shapes`, in the order of `ShapesClient._bridgeInterface`.
                 static var _bridgeShapesMethods: [_BridgeMethod<Self>] {
                     var methods: [_BridgeMethod<Self>] = [
@@ -515,7 +515,7 @@ import Testing
                 }
             }
 
-            extension _BridgeServable where Self: Shapes, BridgeClient == ShapesClient {
+            nonisolated extension _BridgeServable where Self: Shapes, BridgeClient == ShapesClient {
                 static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeShapesMethods }
             }
             #endif
@@ -523,7 +523,7 @@ import Testing
             // MARK: - Real types
 
             #if canImport(Foundation)
-            extension LocalShapes: BridgeHostable {
+            nonisolated extension LocalShapes: BridgeHostable {
                 typealias BridgeClient = ShapesClient
             }
             #endif

@@ -59,7 +59,7 @@ import Testing
             // MARK: - Progress
 
             /// Calls a `Progress` that lives in a bridge's host process.
-            public struct ProgressClient: Progress, _BridgeClient {
+            nonisolated public struct ProgressClient: Progress, _BridgeClient {
                 public static let _bridgeInterface = _BridgeInterfaceDescription(name: "Progress", signatures: [
                     "report(_:Double) async throws",
                 ])
@@ -90,7 +90,7 @@ import Testing
                 }
             }
 
-            extension Progress {
+            nonisolated extension Progress {
                 /// The host dispatch table for `Progress`, in the order of `ProgressClient._bridgeInterface`.
                 public static var _bridgeProgressMethods: [_BridgeMethod<Self>] {
                     [
@@ -105,19 +105,19 @@ import Testing
                 }
             }
 
-            extension Progress {
+            nonisolated extension Progress {
                 /// Serves this object to a host that received it as an argument.
                 public var _bridgeExport: _BridgeExport { _BridgeExport(self, Self._bridgeProgressMethods, ProgressClient._bridgeInterface) }
             }
 
-            extension _BridgeServable where Self: Progress, BridgeClient == ProgressClient {
+            nonisolated extension _BridgeServable where Self: Progress, BridgeClient == ProgressClient {
                 public static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeProgressMethods }
             }
 
             // MARK: - Log
 
             /// Calls a `Log` that lives in a bridge's host process.
-            struct LogClient: Log, _BridgeClient {
+            nonisolated struct LogClient: Log, _BridgeClient {
                 static let _bridgeInterface = _BridgeInterfaceDescription(name: "Log", signatures: [
                     "write(_:String) throws",
                 ])
@@ -148,7 +148,7 @@ import Testing
                 }
             }
 
-            extension Log {
+            nonisolated extension Log {
                 /// The host dispatch table for `Log`, in the order of `LogClient._bridgeInterface`.
                 static var _bridgeLogMethods: [_BridgeMethod<Self>] {
                     [
@@ -163,12 +163,12 @@ import Testing
                 }
             }
 
-            extension Log {
+            nonisolated extension Log {
                 /// Serves this object to a host that received it as an argument.
                 var _bridgeExport: _BridgeExport { _BridgeExport(self, Self._bridgeLogMethods, LogClient._bridgeInterface) }
             }
 
-            extension _BridgeServable where Self: Log, BridgeClient == LogClient {
+            nonisolated extension _BridgeServable where Self: Log, BridgeClient == LogClient {
                 static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeLogMethods }
             }
 
@@ -176,7 +176,7 @@ import Testing
 
             extension Tools {
                 /// Calls a `Tools.Sink` that lives in a bridge's host process.
-                public struct SinkClient: Tools.Sink, _BridgeClient {
+                nonisolated public struct SinkClient: Tools.Sink, _BridgeClient {
                     public static let _bridgeInterface = _BridgeInterfaceDescription(name: "Tools.Sink", signatures: [
                         "take(_:String) async throws",
                     ])
@@ -221,17 +221,17 @@ import Testing
                 }
             }
 
-            extension Tools.Sink {
+            nonisolated extension Tools.Sink {
                 /// The host dispatch table for `Tools.Sink`, in the order of `Tools.SinkClient._bridgeInterface`.
                 public static var _bridgeTools_SinkMethods: [_BridgeMethod<Self>] { Tools.SinkClient._bridgeDispatchTable(for: Self.self) }
             }
 
-            extension Tools.Sink {
+            nonisolated extension Tools.Sink {
                 /// Serves this object to a host that received it as an argument.
                 public var _bridgeExport: _BridgeExport { _BridgeExport(self, Self._bridgeTools_SinkMethods, Tools.SinkClient._bridgeInterface) }
             }
 
-            extension _BridgeServable where Self: Tools.Sink, BridgeClient == Tools.SinkClient {
+            nonisolated extension _BridgeServable where Self: Tools.Sink, BridgeClient == Tools.SinkClient {
                 public static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeTools_SinkMethods }
             }
 
@@ -239,7 +239,7 @@ import Testing
 
             extension Tools {
                 /// Calls a `Tools.Pump` that lives in a bridge's host process.
-                public struct PumpClient: Tools.Pump, _BridgeClient {
+                nonisolated public struct PumpClient: Tools.Pump, _BridgeClient {
                     public static let _bridgeInterface = _BridgeInterfaceDescription(name: "Tools.Pump", signatures: [
                         "pump(into:any Tools.Sink,progress:any Progress) async throws -> Int",
                     ])
@@ -294,19 +294,19 @@ import Testing
                 }
             }
 
-            extension Tools.Pump {
+            nonisolated extension Tools.Pump {
                 /// The host dispatch table for `Tools.Pump`, in the order of `Tools.PumpClient._bridgeInterface`.
                 public static var _bridgeTools_PumpMethods: [_BridgeMethod<Self>] { Tools.PumpClient._bridgeDispatchTable(for: Self.self) }
             }
 
-            extension _BridgeServable where Self: Tools.Pump, BridgeClient == Tools.PumpClient {
+            nonisolated extension _BridgeServable where Self: Tools.Pump, BridgeClient == Tools.PumpClient {
                 public static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeTools_PumpMethods }
             }
 
             // MARK: - Job
 
             /// Calls a `Job` that lives in a bridge's host process.
-            struct JobClient: Job, _BridgeClient {
+            nonisolated struct JobClient: Job, _BridgeClient {
                 static let _bridgeInterface = _BridgeInterfaceDescription(name: "Job", signatures: [
                     "run(steps:Int,reporter:any Progress) async throws -> Int",
                     "copy(_:any Log,to:any Tools.Sink) throws",
@@ -363,7 +363,7 @@ import Testing
                 }
             }
 
-            extension Job {
+            nonisolated extension Job {
                 /// The host dispatch table for `Job`, in the order of `JobClient._bridgeInterface`.
                 static var _bridgeJobMethods: [_BridgeMethod<Self>] {
                     [
@@ -391,13 +391,13 @@ import Testing
                 }
             }
 
-            extension _BridgeServable where Self: Job, BridgeClient == JobClient {
+            nonisolated extension _BridgeServable where Self: Job, BridgeClient == JobClient {
                 static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeJobMethods }
             }
 
             // MARK: - Real types
 
-            extension LocalJob: BridgeHostable {
+            nonisolated extension LocalJob: BridgeHostable {
                 typealias BridgeClient = JobClient
             }
 
@@ -437,7 +437,7 @@ import Testing
             // MARK: - Feed
 
             /// Calls a `Feed` that lives in a bridge's host process.
-            public struct FeedClient: Feed, _BridgeClient {
+            nonisolated public struct FeedClient: Feed, _BridgeClient {
                 public static let _bridgeInterface = _BridgeInterfaceDescription(name: "Feed", signatures: {
                     var signatures: [String] = [
                         "countdown(from:Int) async throws -> AsyncThrowingStream<Int>",
@@ -534,7 +534,7 @@ import Testing
                 #endif
             }
 
-            extension Feed {
+            nonisolated extension Feed {
                 /// The host dispatch table for `Feed`, in the order of `FeedClient._bridgeInterface`.
                 public static var _bridgeFeedMethods: [_BridgeMethod<Self>] {
                     var methods: [_BridgeMethod<Self>] = [
@@ -570,14 +570,14 @@ import Testing
                 }
             }
 
-            extension _BridgeServable where Self: Feed, BridgeClient == FeedClient {
+            nonisolated extension _BridgeServable where Self: Feed, BridgeClient == FeedClient {
                 public static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeFeedMethods }
             }
 
             // MARK: - Clock
 
             /// Calls a `Clock` that lives in a bridge's host process.
-            struct ClockClient: Clock, _BridgeClient {
+            nonisolated struct ClockClient: Clock, _BridgeClient {
                 static let _bridgeInterface = _BridgeInterfaceDescription(name: "Clock", signatures: [
                     "var ticks:AsyncThrowingStream<Tick> async throws",
                 ])
@@ -610,7 +610,7 @@ import Testing
                 }
             }
 
-            extension Clock {
+            nonisolated extension Clock {
                 /// The host dispatch table for `Clock`, in the order of `ClockClient._bridgeInterface`.
                 static var _bridgeClockMethods: [_BridgeMethod<Self>] {
                     [
@@ -623,7 +623,7 @@ import Testing
                 }
             }
 
-            extension _BridgeServable where Self: Clock, BridgeClient == ClockClient {
+            nonisolated extension _BridgeServable where Self: Clock, BridgeClient == ClockClient {
                 static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeClockMethods }
             }
 

@@ -209,11 +209,11 @@ import Testing
         #expect(output.hasSuffix("""
             // MARK: - Real types
 
-            extension Both: BridgeHostable {
+            nonisolated extension Both: BridgeHostable {
                 typealias BridgeClient = PingerClient
             }
 
-            extension Outer.Inner: BridgeHostable {
+            nonisolated extension Outer.Inner: BridgeHostable {
                 typealias BridgeClient = PingerClient
             }
 

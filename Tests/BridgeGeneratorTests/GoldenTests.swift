@@ -38,7 +38,7 @@ import Testing
         // MARK: - Sandbox
 
         /// Calls a `Sandbox` that lives in a bridge's host process.
-        public struct SandboxClient: Sandbox, _BridgeClient {
+        nonisolated public struct SandboxClient: Sandbox, _BridgeClient {
             public static let _bridgeInterface = _BridgeInterfaceDescription(name: "Sandbox", signatures: [
                 "changeDirectory(to:String) async throws",
                 "currentDirectory() async throws -> String",
@@ -153,7 +153,7 @@ import Testing
             }
         }
 
-        extension Sandbox {
+        nonisolated extension Sandbox {
             /// The host dispatch table for `Sandbox`, in the order of `SandboxClient._bridgeInterface`.
             public static var _bridgeSandboxMethods: [_BridgeMethod<Self>] {
                 [
@@ -202,13 +202,13 @@ import Testing
             }
         }
 
-        extension _BridgeServable where Self: Sandbox, BridgeClient == SandboxClient {
+        nonisolated extension _BridgeServable where Self: Sandbox, BridgeClient == SandboxClient {
             public static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeSandboxMethods }
         }
 
         // MARK: - Real types
 
-        extension LocalSandbox: BridgeHostable {
+        nonisolated extension LocalSandbox: BridgeHostable {
             typealias BridgeClient = SandboxClient
         }
 
@@ -296,7 +296,7 @@ import Testing
         // MARK: - Store
 
         /// Calls a `Store` that lives in a bridge's host process.
-        struct StoreClient: Store, _BridgeClient {
+        nonisolated struct StoreClient: Store, _BridgeClient {
             static let _bridgeInterface = _BridgeInterfaceDescription(name: "Store", signatures: [
                 "put(_:Item,for:String) async throws -> Bool",
                 "put(_:[Item]) async throws",
@@ -476,7 +476,7 @@ import Testing
             }
         }
 
-        extension Store {
+        nonisolated extension Store {
             /// The host dispatch table for `Store`, in the order of `StoreClient._bridgeInterface`.
             static var _bridgeStoreMethods: [_BridgeMethod<Self>] {
                 [
@@ -552,13 +552,13 @@ import Testing
             }
         }
 
-        extension _BridgeServable where Self: Store, BridgeClient == StoreClient {
+        nonisolated extension _BridgeServable where Self: Store, BridgeClient == StoreClient {
             static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeStoreMethods }
         }
 
         // MARK: - Real types
 
-        extension MemoryStore: BridgeHostable {
+        nonisolated extension MemoryStore: BridgeHostable {
             typealias BridgeClient = StoreClient
         }
 
@@ -614,7 +614,7 @@ import Testing
         // MARK: - Clock
 
         /// Calls a `Clock` that lives in a bridge's host process.
-        public struct ClockClient: Clock, _BridgeClient {
+        nonisolated public struct ClockClient: Clock, _BridgeClient {
             public static let _bridgeInterface = _BridgeInterfaceDescription(name: "Clock", signatures: [
                 "now() async throws -> Double",
             ])
@@ -645,7 +645,7 @@ import Testing
             }
         }
 
-        extension Clock {
+        nonisolated extension Clock {
             /// The host dispatch table for `Clock`, in the order of `ClockClient._bridgeInterface`.
             public static var _bridgeClockMethods: [_BridgeMethod<Self>] {
                 [
@@ -660,14 +660,14 @@ import Testing
             }
         }
 
-        extension _BridgeServable where Self: Clock, BridgeClient == ClockClient {
+        nonisolated extension _BridgeServable where Self: Clock, BridgeClient == ClockClient {
             public static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeClockMethods }
         }
 
         // MARK: - Counter
 
         /// Calls a `Counter` that lives in a bridge's host process.
-        package struct CounterClient: Counter, _BridgeClient {
+        nonisolated package struct CounterClient: Counter, _BridgeClient {
             package static let _bridgeInterface = _BridgeInterfaceDescription(name: "Counter", signatures: [
                 "increment(by:Int) async throws -> Int",
             ])
@@ -702,7 +702,7 @@ import Testing
             }
         }
 
-        extension Counter {
+        nonisolated extension Counter {
             /// The host dispatch table for `Counter`, in the order of `CounterClient._bridgeInterface`.
             package static var _bridgeCounterMethods: [_BridgeMethod<Self>] {
                 [
@@ -719,21 +719,21 @@ import Testing
             }
         }
 
-        extension _BridgeServable where Self: Counter, BridgeClient == CounterClient {
+        nonisolated extension _BridgeServable where Self: Counter, BridgeClient == CounterClient {
             package static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeCounterMethods }
         }
 
         // MARK: - Real types
 
-        extension SystemClock: BridgeHostable {
+        nonisolated extension SystemClock: BridgeHostable {
             public typealias BridgeClient = ClockClient
         }
 
-        extension LocalCounter: BridgeHostable {
+        nonisolated extension LocalCounter: BridgeHostable {
             package typealias BridgeClient = CounterClient
         }
 
-        extension InternalClock: BridgeHostable {
+        nonisolated extension InternalClock: BridgeHostable {
             typealias BridgeClient = ClockClient
         }
 
@@ -802,7 +802,7 @@ import Testing
         // MARK: - Pinger
 
         /// Calls a `Pinger` that lives in a bridge's host process.
-        struct PingerClient: Pinger, _BridgeClient {
+        nonisolated struct PingerClient: Pinger, _BridgeClient {
             static let _bridgeInterface = _BridgeInterfaceDescription(name: "Pinger", signatures: [
                 "ping() async throws",
             ])
@@ -829,7 +829,7 @@ import Testing
             }
         }
 
-        extension Pinger {
+        nonisolated extension Pinger {
             /// The host dispatch table for `Pinger`, in the order of `PingerClient._bridgeInterface`.
             static var _bridgePingerMethods: [_BridgeMethod<Self>] {
                 [
@@ -842,7 +842,7 @@ import Testing
             }
         }
 
-        extension _BridgeServable where Self: Pinger, BridgeClient == PingerClient {
+        nonisolated extension _BridgeServable where Self: Pinger, BridgeClient == PingerClient {
             static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgePingerMethods }
         }
 
@@ -915,15 +915,15 @@ import Testing
         #expect(output.hasSuffix("""
             // MARK: - Real types
 
-            extension Outer.Inner: BridgeHostable {
+            nonisolated extension Outer.Inner: BridgeHostable {
                 public typealias BridgeClient = PingerClient
             }
 
-            extension Plain: BridgeHostable {
+            nonisolated extension Plain: BridgeHostable {
                 public typealias BridgeClient = PingerClient
             }
 
-            extension Foreign: BridgeHostable {
+            nonisolated extension Foreign: BridgeHostable {
                 typealias BridgeClient = PingerClient
             }
 
@@ -946,11 +946,11 @@ import Testing
         #expect(output.hasSuffix("""
             // MARK: - Real types
 
-            extension Configured {
+            nonisolated extension Configured {
                 typealias BridgeClient = PingerClient
             }
 
-            extension Later {
+            nonisolated extension Later {
                 typealias BridgeClient = PingerClient
             }
 

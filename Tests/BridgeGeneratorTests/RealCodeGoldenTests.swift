@@ -46,7 +46,7 @@ import Testing
         // MARK: - Tally
 
         /// Calls a `Tally` that lives in a bridge's host process.
-        struct TallyClient: Tally, _BridgeClient {
+        nonisolated struct TallyClient: Tally, _BridgeClient {
             static let _bridgeInterface = _BridgeInterfaceDescription(name: "Tally", signatures: [
                 "total() async throws -> Int",
                 "var count:Int throws",
@@ -137,7 +137,7 @@ import Testing
             }
         }
 
-        extension Tally {
+        nonisolated extension Tally {
             /// The host dispatch table for `Tally`, in the order of `TallyClient._bridgeInterface`.
             static var _bridgeTallyMethods: [_BridgeMethod<Self>] {
                 [
@@ -173,13 +173,13 @@ import Testing
             }
         }
 
-        extension _BridgeServable where Self: Tally, BridgeClient == TallyClient {
+        nonisolated extension _BridgeServable where Self: Tally, BridgeClient == TallyClient {
             static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeTallyMethods }
         }
 
         // MARK: - Real types
 
-        extension LocalTally: BridgeHostable {
+        nonisolated extension LocalTally: BridgeHostable {
             typealias BridgeClient = TallyClient
         }
 
@@ -222,7 +222,7 @@ import Testing
 
         #if os(Linux)
         /// Calls a `Platform` that lives in a bridge's host process.
-        struct PlatformClient: Platform, _BridgeClient {
+        nonisolated struct PlatformClient: Platform, _BridgeClient {
             static let _bridgeInterface = _BridgeInterfaceDescription(name: "Platform", signatures: [
                 "name() async throws -> String",
             ])
@@ -253,7 +253,7 @@ import Testing
             }
         }
 
-        extension Platform {
+        nonisolated extension Platform {
             /// The host dispatch table for `Platform`, in the order of `PlatformClient._bridgeInterface`.
             static var _bridgePlatformMethods: [_BridgeMethod<Self>] {
                 [
@@ -268,7 +268,7 @@ import Testing
             }
         }
 
-        extension _BridgeServable where Self: Platform, BridgeClient == PlatformClient {
+        nonisolated extension _BridgeServable where Self: Platform, BridgeClient == PlatformClient {
             static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgePlatformMethods }
         }
         #endif
@@ -277,7 +277,7 @@ import Testing
 
         #if !(os(Linux))
         /// Calls a `Platform` that lives in a bridge's host process.
-        struct PlatformClient: Platform, _BridgeClient {
+        nonisolated struct PlatformClient: Platform, _BridgeClient {
             static let _bridgeInterface = _BridgeInterfaceDescription(name: "Platform", signatures: [
                 "name() async throws -> String",
                 "version() async throws -> Int",
@@ -326,7 +326,7 @@ import Testing
             }
         }
 
-        extension Platform {
+        nonisolated extension Platform {
             /// The host dispatch table for `Platform`, in the order of `PlatformClient._bridgeInterface`.
             static var _bridgePlatformMethods: [_BridgeMethod<Self>] {
                 [
@@ -348,7 +348,7 @@ import Testing
             }
         }
 
-        extension _BridgeServable where Self: Platform, BridgeClient == PlatformClient {
+        nonisolated extension _BridgeServable where Self: Platform, BridgeClient == PlatformClient {
             static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgePlatformMethods }
         }
         #endif
@@ -356,13 +356,13 @@ import Testing
         // MARK: - Real types
 
         #if os(Linux)
-        extension LocalPlatform: BridgeHostable {
+        nonisolated extension LocalPlatform: BridgeHostable {
             typealias BridgeClient = PlatformClient
         }
         #endif
 
         #if !(os(Linux))
-        extension LocalPlatform: BridgeHostable {
+        nonisolated extension LocalPlatform: BridgeHostable {
             typealias BridgeClient = PlatformClient
         }
         #endif
@@ -394,7 +394,7 @@ import Testing
         let (output, diagnostics) = Generator.generate(files: [("Linux.swift", linux), ("Other.swift", other)], module: "Demo")
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         let lines = output.split(separator: "\n").map(String.init)
-        #expect(lines.filter { $0 == "struct PlatformClient: Platform, _BridgeClient {" }.count == 2)
+        #expect(lines.filter { $0 == "nonisolated struct PlatformClient: Platform, _BridgeClient {" }.count == 2)
         // Each twin's code, and a link of the real type under each.
         #expect(lines.filter { $0 == "#if os(Linux)" }.count == 2)
         #expect(lines.filter { $0 == "#if !os(Linux)" }.count == 2)
@@ -429,7 +429,7 @@ import Testing
         // MARK: - CounterHandler
 
         /// Calls a `CounterHandler` that lives in a bridge's host process.
-        struct CounterHandlerClient: CounterHandler, _BridgeClient {
+        nonisolated struct CounterHandlerClient: CounterHandler, _BridgeClient {
             static let _bridgeInterface = _BridgeInterfaceDescription(name: "CounterHandler", signatures: [
                 "increment(by:Int) async throws",
             ])
@@ -460,7 +460,7 @@ import Testing
             }
         }
 
-        extension CounterHandler {
+        nonisolated extension CounterHandler {
             /// The host dispatch table for `CounterHandler`, in the order of `CounterHandlerClient._bridgeInterface`.
             static var _bridgeCounterHandlerMethods: [_BridgeMethod<Self>] {
                 [
@@ -475,19 +475,19 @@ import Testing
             }
         }
 
-        extension CounterHandler {
+        nonisolated extension CounterHandler {
             /// Serves this object to a host that received it as an argument.
             var _bridgeExport: _BridgeExport { _BridgeExport(self, Self._bridgeCounterHandlerMethods, CounterHandlerClient._bridgeInterface) }
         }
 
-        extension _BridgeServable where Self: CounterHandler, BridgeClient == CounterHandlerClient {
+        nonisolated extension _BridgeServable where Self: CounterHandler, BridgeClient == CounterHandlerClient {
             static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeCounterHandlerMethods }
         }
 
         // MARK: - MetricsFactory
 
         /// Calls a `MetricsFactory` that lives in a bridge's host process.
-        struct MetricsFactoryClient: MetricsFactory, _BridgeClient {
+        nonisolated struct MetricsFactoryClient: MetricsFactory, _BridgeClient {
             static let _bridgeInterface = _BridgeInterfaceDescription(name: "MetricsFactory", signatures: [
                 "record(label:String,into:any CounterHandler) async throws -> Int",
             ])
@@ -524,7 +524,7 @@ import Testing
             }
         }
 
-        extension MetricsFactory {
+        nonisolated extension MetricsFactory {
             /// The host dispatch table for `MetricsFactory`, in the order of `MetricsFactoryClient._bridgeInterface`.
             static var _bridgeMetricsFactoryMethods: [_BridgeMethod<Self>] {
                 [
@@ -543,13 +543,13 @@ import Testing
             }
         }
 
-        extension _BridgeServable where Self: MetricsFactory, BridgeClient == MetricsFactoryClient {
+        nonisolated extension _BridgeServable where Self: MetricsFactory, BridgeClient == MetricsFactoryClient {
             static var _bridgeMethods: [_BridgeMethod<Self>] { _bridgeMetricsFactoryMethods }
         }
 
         // MARK: - Real types
 
-        extension LocalMetricsFactory: BridgeHostable {
+        nonisolated extension LocalMetricsFactory: BridgeHostable {
             typealias BridgeClient = MetricsFactoryClient
         }
 

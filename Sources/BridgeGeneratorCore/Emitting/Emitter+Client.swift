@@ -7,7 +7,11 @@ extension Emitter {
         let requirements = interfaceOrder(bridged.requirements)
         writer.line("/// Calls a `\(bridged.qualifiedName)` that lives in a bridge's host process.")
         for attribute in bridged.availability { writer.line(attribute) }
-        writer.block("\(access)struct \(bridged.clientName): \(bridged.qualifiedName), _BridgeClient {") { writer in
+        // `nonisolated`, here and on every extension the generator writes for a bridged protocol:
+        // in a target whose default isolation is the main actor (`.defaultIsolation`), the
+        // client, its conformances and the dispatch tables would otherwise be the main actor's,
+        // and a bridge encodes, calls and serves off it.
+        writer.block("nonisolated \(access)struct \(bridged.clientName): \(bridged.qualifiedName), _BridgeClient {") { writer in
             interface(of: bridged, requirements: requirements, into: &writer)
             writer.blankLine()
             // `_object` names the object the calls go to: the host's root object, or a callback

@@ -55,7 +55,7 @@ enum Emitter {
             for link in links {
                 writer.blankLine()
                 writer.conditional(link.condition) { writer in
-                    writer.block("extension \(link.typeName)\(link.isConfigurable ? "" : ": BridgeHostable") {") { writer in
+                    writer.block("nonisolated extension \(link.typeName)\(link.isConfigurable ? "" : ": BridgeHostable") {") { writer in
                         writer.line("\(link.access.generatedModifier)typealias BridgeClient = \(link.clientName)")
                     }
                 }
@@ -78,12 +78,13 @@ enum Emitter {
         return header + writer.text
     }
 
-    /// `extension <extended> { <members> }`, under the protocol's `@available` attributes.
+    /// `nonisolated extension <extended> { <members> }`, under the protocol's `@available`
+    /// attributes (`nonisolated`: see `client(of:into:)`).
     static func extensionBlock(
         of bridged: BridgedProtocol, extending extended: String, into writer: inout CodeWriter, _ members: (inout CodeWriter) -> Void
     ) {
         for attribute in bridged.availability { writer.line(attribute) }
-        writer.block("extension \(extended) {", members)
+        writer.block("nonisolated extension \(extended) {", members)
     }
 
     /// What lets a caller pass an object of a protocol as a callback (`any Progress`): it is

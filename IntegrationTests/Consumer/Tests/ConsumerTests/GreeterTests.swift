@@ -1,6 +1,7 @@
 import Bridge
 import Foundation
 import Greeting
+import MainActorDefault
 import Probe
 import Testing
 
@@ -26,4 +27,14 @@ import Testing
 /// Every check of the deployment matrix, from a Swift Testing test.
 @Test func probeUnderSwiftTesting() async {
     #expect(await Probe.run(shape: "Swift Testing"))
+}
+
+/// A bridged protocol of a target whose default isolation is the main actor, called from the
+/// main actor as an app would: the generated code is `nonisolated` where it must be.
+@MainActor @Test func aTargetWhoseDefaultIsolationIsTheMainActorIsBridged() async throws {
+    let tally = try await withBridge(LocalTallying.self) { tallying in
+        _ = try await tallying.add(2)
+        return try await tallying.add(3)
+    }
+    #expect(tally == Tally(count: 2, total: 5))
 }
