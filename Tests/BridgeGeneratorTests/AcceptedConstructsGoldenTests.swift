@@ -55,10 +55,10 @@ import Testing
                     #sourceLocation(file: "Nested.swift", line: 8)
                     public nonisolated(nonsending) func ping(_ item: Item) async throws -> Item {
                         #sourceLocation()
-                        try await _connection.call(
+                        try await self._connection.call(
                             Self._bridgeInterface,
                             0,
-                            on: _object,
+                            on: self._object,
                             arguments: {
                                 #sourceLocation(file: "Nested.swift", line: 8)
                                 try $0.encode(item)
@@ -162,10 +162,10 @@ import Testing
                 #sourceLocation(file: "Chain.swift", line: 2)
                 nonisolated(nonsending) func base() async throws -> Int {
                     #sourceLocation()
-                    try await _connection.call(
+                    try await self._connection.call(
                         Self._bridgeInterface,
                         0,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: {
                             #sourceLocation(file: "Chain.swift", line: 2)
@@ -216,10 +216,10 @@ import Testing
                 #sourceLocation(file: "Chain.swift", line: 2)
                 nonisolated(nonsending) func base() async throws -> Int {
                     #sourceLocation()
-                    try await _connection.call(
+                    try await self._connection.call(
                         Self._bridgeInterface,
                         0,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: {
                             #sourceLocation(file: "Chain.swift", line: 2)
@@ -233,10 +233,10 @@ import Testing
                 #sourceLocation(file: "Chain.swift", line: 6)
                 func middle() throws {
                     #sourceLocation()
-                    try _connection.callBlocking(
+                    try self._connection.callBlocking(
                         Self._bridgeInterface,
                         1,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: { _ in }
                     )
@@ -289,10 +289,10 @@ import Testing
                 #sourceLocation(file: "Chain.swift", line: 2)
                 nonisolated(nonsending) func base() async throws -> Int {
                     #sourceLocation()
-                    try await _connection.call(
+                    try await self._connection.call(
                         Self._bridgeInterface,
                         0,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: {
                             #sourceLocation(file: "Chain.swift", line: 2)
@@ -306,10 +306,10 @@ import Testing
                 #sourceLocation(file: "Chain.swift", line: 6)
                 func middle() throws {
                     #sourceLocation()
-                    try _connection.callBlocking(
+                    try self._connection.callBlocking(
                         Self._bridgeInterface,
                         1,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: { _ in }
                     )
@@ -319,10 +319,10 @@ import Testing
                 #sourceLocation(file: "Chain.swift", line: 11)
                 nonisolated(nonsending) func top(_ values: [String], separator: String) async throws -> String {
                     #sourceLocation()
-                    try await _connection.call(
+                    try await self._connection.call(
                         Self._bridgeInterface,
                         2,
-                        on: _object,
+                        on: self._object,
                         arguments: {
                             #sourceLocation(file: "Chain.swift", line: 11)
                             try $0.encode(values)
@@ -441,10 +441,10 @@ import Testing
                 #sourceLocation(file: "Shapes.swift", line: 5)
                 nonisolated(nonsending) func pair(_ value: (Int, label: String)) async throws -> (Int, (Bool, String)) {
                     #sourceLocation()
-                    try await _connection.call(
+                    try await self._connection.call(
                         Self._bridgeInterface,
                         0,
-                        on: _object,
+                        on: self._object,
                         arguments: {
                             #sourceLocation(file: "Shapes.swift", line: 5)
                             try $0.encode(value.0)
@@ -467,10 +467,10 @@ import Testing
                 var linux: String {
                     get throws {
                         #sourceLocation()
-                        try _connection.callBlocking(
+                        try self._connection.callBlocking(
                             Self._bridgeInterface,
                             Self._bridgeIndex1,
-                            on: _object,
+                            on: self._object,
                             arguments: { _ in },
                             result: {
                                 #sourceLocation(file: "Shapes.swift", line: 7)

@@ -76,10 +76,10 @@ import Testing
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
                 public nonisolated(nonsending) func report(_ fraction: Double) async throws {
                     #sourceLocation()
-                    try await _connection.call(
+                    try await self._connection.call(
                         Self._bridgeInterface,
                         0,
-                        on: _object,
+                        on: self._object,
                         arguments: {
                             #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 7)
                             try $0.encode(fraction)
@@ -134,10 +134,10 @@ import Testing
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 11)
                 func write(_ line: String) throws {
                     #sourceLocation()
-                    try _connection.callBlocking(
+                    try self._connection.callBlocking(
                         Self._bridgeInterface,
                         0,
-                        on: _object,
+                        on: self._object,
                         arguments: {
                             #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 11)
                             try $0.encode(line)
@@ -193,10 +193,10 @@ import Testing
                     #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
                     public nonisolated(nonsending) func take(_ line: String) async throws {
                         #sourceLocation()
-                        try await _connection.call(
+                        try await self._connection.call(
                             Self._bridgeInterface,
                             0,
-                            on: _object,
+                            on: self._object,
                             arguments: {
                                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
                                 try $0.encode(line)
@@ -256,10 +256,10 @@ import Testing
                     #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
                     public nonisolated(nonsending) func pump(into sink: any Sink, progress: any Demo.Progress) async throws -> Int {
                         #sourceLocation()
-                        try await _connection.call(
+                        try await self._connection.call(
                             Self._bridgeInterface,
                             0,
-                            on: _object,
+                            on: self._object,
                             arguments: {
                                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
                                 try $0.encodeObject(sink._bridgeExport)
@@ -324,10 +324,10 @@ import Testing
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
                 nonisolated(nonsending) func run(steps: Int, reporter: any Progress) async throws -> Int {
                     #sourceLocation()
-                    try await _connection.call(
+                    try await self._connection.call(
                         Self._bridgeInterface,
                         0,
-                        on: _object,
+                        on: self._object,
                         arguments: {
                             #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 25)
                             try $0.encode(steps)
@@ -347,10 +347,10 @@ import Testing
                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
                 func copy(_ log: any Log, to sink: any Tools.Sink) throws {
                     #sourceLocation()
-                    try _connection.callBlocking(
+                    try self._connection.callBlocking(
                         Self._bridgeInterface,
                         1,
-                        on: _object,
+                        on: self._object,
                         arguments: {
                             #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 26)
                             try $0.encodeObject(log._bridgeExport)
@@ -462,10 +462,10 @@ import Testing
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
                 public nonisolated(nonsending) func countdown(from start: Int) async throws -> AsyncThrowingStream<Int, any Error> {
                     #sourceLocation()
-                    try await _connection.callStream(
+                    try await self._connection.callStream(
                         Self._bridgeInterface,
                         0,
-                        on: _object,
+                        on: self._object,
                         arguments: {
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
                             try $0.encode(start)
@@ -483,10 +483,10 @@ import Testing
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
                 public nonisolated(nonsending) func pairs() async throws -> Swift.AsyncThrowingStream<(Int, label: String), Error> {
                     #sourceLocation()
-                    try await _connection.callStream(
+                    try await self._connection.callStream(
                         Self._bridgeInterface,
                         1,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         element: {
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
@@ -500,10 +500,10 @@ import Testing
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
                 public nonisolated(nonsending) func beats(every seconds: Double) async throws -> AsyncThrowingStream<Void, Swift.Error> {
                     #sourceLocation()
-                    try await _connection.callStream(
+                    try await self._connection.callStream(
                         Self._bridgeInterface,
                         2,
-                        on: _object,
+                        on: self._object,
                         arguments: {
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
                             try $0.encode(seconds)
@@ -519,10 +519,10 @@ import Testing
                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
                 public nonisolated(nonsending) func lines() async throws -> AsyncThrowingStream<[String: Int?], any Swift.Error> {
                     #sourceLocation()
-                    try await _connection.callStream(
+                    try await self._connection.callStream(
                         Self._bridgeInterface,
                         Self._bridgeIndex3,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         element: {
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
@@ -595,10 +595,10 @@ import Testing
                 nonisolated(nonsending) var ticks: AsyncThrowingStream<Tick, any Error> {
                     get async throws {
                         #sourceLocation()
-                        try await _connection.callStream(
+                        try await self._connection.callStream(
                             Self._bridgeInterface,
                             0,
-                            on: _object,
+                            on: self._object,
                             arguments: { _ in },
                             element: {
                                 #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)

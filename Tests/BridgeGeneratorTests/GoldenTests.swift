@@ -59,10 +59,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
             public nonisolated(nonsending) func changeDirectory(to path: String) async throws {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 5)
                         try $0.encode(path)
@@ -76,10 +76,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
             public nonisolated(nonsending) func currentDirectory() async throws -> String {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     1,
-                    on: _object,
+                    on: self._object,
                     arguments: { _ in },
                     result: {
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 6)
@@ -93,10 +93,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
             public func run(_ argv: [String]) throws -> Int32 {
                 #sourceLocation()
-                try _connection.callBlocking(
+                try self._connection.callBlocking(
                     Self._bridgeInterface,
                     2,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 7)
                         try $0.encode(argv)
@@ -114,10 +114,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
             public nonisolated(nonsending) func add(_ argument0: Int, _ argument1: Int) async throws -> Int {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     3,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 8)
                         try $0.encode(argument0)
@@ -138,10 +138,10 @@ import Testing
             public nonisolated(nonsending) var name: String {
                 get async throws {
                     #sourceLocation()
-                    try await _connection.call(
+                    try await self._connection.call(
                         Self._bridgeInterface,
                         4,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: {
                             #sourceLocation(file: "Sources/Demo/Sandbox.swift", line: 9)
@@ -321,10 +321,10 @@ import Testing
             @discardableResult
             nonisolated(nonsending) func put(_ item: Item, for key: String) async throws -> Bool {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 10)
                         try $0.encode(item)
@@ -344,10 +344,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
             nonisolated(nonsending) func put(_ items: [Item]) async throws {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     1,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 11)
                         try $0.encode(items)
@@ -361,10 +361,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
             nonisolated(nonsending) func put(value: Int?) async throws {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     2,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 12)
                         try $0.encode(value)
@@ -378,10 +378,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
             func get(key: String) throws -> Item? {
                 #sourceLocation()
-                try _connection.callBlocking(
+                try self._connection.callBlocking(
                     Self._bridgeInterface,
                     3,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 13)
                         try $0.encode(key)
@@ -399,10 +399,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
             nonisolated(nonsending) func index(of items: [String: [Int?]], _ argument1: Set<String>) async throws -> Dictionary<String, Int> {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     4,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 14)
                         try $0.encode(items)
@@ -422,10 +422,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
             nonisolated(nonsending) func `default`(for: String, `in` scope: Int) async throws {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     5,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Store.swift", line: 15)
                         try $0.encode(`for`)
@@ -442,10 +442,10 @@ import Testing
             var count: Int {
                 get throws {
                     #sourceLocation()
-                    try _connection.callBlocking(
+                    try self._connection.callBlocking(
                         Self._bridgeInterface,
                         6,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: {
                             #sourceLocation(file: "Sources/Demo/Store.swift", line: 16)
@@ -461,10 +461,10 @@ import Testing
             nonisolated(nonsending) var items: [Item] {
                 get async throws {
                     #sourceLocation()
-                    try await _connection.call(
+                    try await self._connection.call(
                         Self._bridgeInterface,
                         7,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: {
                             #sourceLocation(file: "Sources/Demo/Store.swift", line: 17)
@@ -631,10 +631,10 @@ import Testing
             #sourceLocation(file: "Services.swift", line: 4)
             public nonisolated(nonsending) func now() async throws -> Double {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: { _ in },
                     result: {
                         #sourceLocation(file: "Services.swift", line: 4)
@@ -684,10 +684,10 @@ import Testing
             #sourceLocation(file: "Services.swift", line: 8)
             package nonisolated(nonsending) func increment(by step: Int) async throws -> Int {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Services.swift", line: 8)
                         try $0.encode(step)
@@ -819,10 +819,10 @@ import Testing
             #sourceLocation(file: "Tool.swift", line: 17)
             nonisolated(nonsending) func ping() async throws {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: { _ in },
                     result: { _ in }
                 )

@@ -66,10 +66,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Tally.swift", line: 9)
             nonisolated(nonsending) func total() async throws -> Int {
                 #sourceLocation()
-                return try await _connection.call(
+                return try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: { _ in },
                     result: {
                         #sourceLocation(file: "Sources/Demo/Tally.swift", line: 9)
@@ -85,10 +85,10 @@ import Testing
             var count: Int {
                 get throws {
                     #sourceLocation()
-                    return try _connection.callBlocking(
+                    return try self._connection.callBlocking(
                         Self._bridgeInterface,
                         1,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: {
                             #sourceLocation(file: "Sources/Demo/Tally.swift", line: 11)
@@ -104,10 +104,10 @@ import Testing
             @discardableResult
             nonisolated(nonsending) func reset$All() async throws -> Bool {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     2,
-                    on: _object,
+                    on: self._object,
                     arguments: { _ in },
                     result: {
                         #sourceLocation(file: "Sources/Demo/Tally.swift", line: 13)
@@ -122,10 +122,10 @@ import Testing
             var _$id: Int {
                 get throws {
                     #sourceLocation()
-                    try _connection.callBlocking(
+                    try self._connection.callBlocking(
                         Self._bridgeInterface,
                         3,
-                        on: _object,
+                        on: self._object,
                         arguments: { _ in },
                         result: {
                             #sourceLocation(file: "Sources/Demo/Tally.swift", line: 14)
@@ -239,10 +239,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Platform.swift", line: 5)
             nonisolated(nonsending) func name() async throws -> String {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: { _ in },
                     result: {
                         #sourceLocation(file: "Sources/Demo/Platform.swift", line: 5)
@@ -295,10 +295,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Platform.swift", line: 9)
             nonisolated(nonsending) func name() async throws -> String {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: { _ in },
                     result: {
                         #sourceLocation(file: "Sources/Demo/Platform.swift", line: 9)
@@ -312,10 +312,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Platform.swift", line: 10)
             nonisolated(nonsending) func version() async throws -> Int {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     1,
-                    on: _object,
+                    on: self._object,
                     arguments: { _ in },
                     result: {
                         #sourceLocation(file: "Sources/Demo/Platform.swift", line: 10)
@@ -446,10 +446,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 4)
             nonisolated(nonsending) func increment(by amount: Int) async throws {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 4)
                         try $0.encode(amount)
@@ -504,10 +504,10 @@ import Testing
             #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
             nonisolated(nonsending) func record(label: String, into handler: CounterHandler) async throws -> Int {
                 #sourceLocation()
-                try await _connection.call(
+                try await self._connection.call(
                     Self._bridgeInterface,
                     0,
-                    on: _object,
+                    on: self._object,
                     arguments: {
                         #sourceLocation(file: "Sources/Demo/Metrics.swift", line: 8)
                         try $0.encode(label)

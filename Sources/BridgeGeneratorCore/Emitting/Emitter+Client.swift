@@ -125,12 +125,13 @@ extension Emitter {
         /// each count as the requirement's line: a type that is not `Codable` is an error there.
         func write(encoding: [String], into writer: inout CodeWriter) {
             let returnKeyword = requirement.hasCustomAttribute ? "return " : ""
-            let function = requirement.streamElement != nil ? "try await _connection.callStream"
-                : requirement.isAsync ? "try await _connection.call" : "try _connection.callBlocking"
+            // `self.`: a parameter may be named `_connection` or `_object`.
+            let function = requirement.streamElement != nil ? "try await self._connection.callStream"
+                : requirement.isAsync ? "try await self._connection.call" : "try self._connection.callBlocking"
             writer.block("\(returnKeyword)\(function)(", closer: ")") { writer in
                 writer.line("Self._bridgeInterface,")
                 writer.line("\(position),")
-                writer.line("on: _object,")
+                writer.line("on: self._object,")
                 closure("arguments", statements: encoding, empty: "{ _ in }", isLast: false, into: &writer)
                 if let element = requirement.streamElement {
                     // A `Void` element is nothing on the wire.

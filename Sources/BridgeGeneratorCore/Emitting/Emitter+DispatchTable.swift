@@ -100,9 +100,12 @@ extension Emitter {
     }
 
     /// An argument label in a call: any keyword but `inout`, `var` and `let` may stand there
-    /// without backticks, and the compiler warns about needless ones.
+    /// without backticks, and the compiler warns about needless ones; a raw identifier
+    /// (`` `a b` ``, Swift 6.2) keeps its backticks.
     static func callLabel(_ parameter: BridgedParameter) -> String {
         let label = parameter.signatureLabel
-        return ["inout", "var", "let"].contains(label) ? "`\(label)`" : label
+        let plain = label.first.map { !$0.isNumber } ?? false
+            && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" }
+        return !plain || ["inout", "var", "let"].contains(label) ? "`\(label)`" : label
     }
 }

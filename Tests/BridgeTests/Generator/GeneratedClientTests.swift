@@ -26,6 +26,7 @@ import Testing
         #expect(try await kitchen.measure() as Int == 12)
         #expect(try await kitchen.measure() as String == "twelve")
         #expect(try await kitchen.concurrently(4) == 12)
+        #expect(try await kitchen.`add up`(`first value`: 1, _object: 20, _connection: 300) == 321)
         await bridge.stop()
     }
 

@@ -39,6 +39,7 @@ public protocol Kitchen: Bridged, Sendable {
     func measure() async throws -> Int  // overloads by result type alone
     func measure() async throws -> String
     @concurrent func concurrently(_ value: Int) async throws -> Int  // the client is nonsending
+    func `add up`(`first value`: Int, _object: Int, _connection: Int) async throws -> Int  // raw identifiers; the client's own names
     func sum(_ values: [Int], scale: Int) throws -> Int
     func describe(
         name: String,  // a comment with a brace {
@@ -68,6 +69,7 @@ final class LocalKitchen: Kitchen {
     func measure() async throws -> Int { 12 }
     func measure() async throws -> String { "twelve" }
     @concurrent func concurrently(_ value: Int) async throws -> Int { value * 3 }
+    func `add up`(`first value`: Int, _object: Int, _connection: Int) async throws -> Int { `first value` + _object + _connection }
     func sum(_ values: [Int], scale: Int) throws -> Int { values.reduce(0, +) * scale }
     func describe(
         name: String, tags: [String: [Int?]], when: Date, at location: URL, blob: Data, count: Int, maybe: String?
