@@ -22,11 +22,7 @@ enum HostPreparation {
         }
         if confinement.noNewPrivileges { try NoNewPrivilegesCheck.verify() }
         if let directory = hello.workingDirectory {
-            do {
-                try System.changeDirectory(directory)
-            } catch {
-                throw .startFailed("the host could not enter its working directory: \(error)")
-            }
+            try step("working directory") { () throws(SystemError) in try System.changeDirectory(directory) }
         }
     }
 
