@@ -73,7 +73,7 @@ import Testing
                     }
 
                     /// The host dispatch table for `Tools.Pinger`, in the order of `_bridgeInterface`.
-                    public static func _bridgeDispatchTable<Real: Tools.Pinger>(for _: Real.Type) -> [_BridgeMethod<Real>] {
+                    public static func _bridgeDispatchTable<_BridgeReal: Tools.Pinger>(for _: _BridgeReal.Type) -> [_BridgeMethod<_BridgeReal>] {
                         [
                             _BridgeMethod("ping(_:Item) async throws -> Item") { real, arguments, result in
                                 #sourceLocation(file: "Nested.swift", line: 8)

@@ -207,7 +207,7 @@ import Testing
                     }
 
                     /// The host dispatch table for `Tools.Sink`, in the order of `_bridgeInterface`.
-                    public static func _bridgeDispatchTable<Real: Tools.Sink>(for _: Real.Type) -> [_BridgeMethod<Real>] {
+                    public static func _bridgeDispatchTable<_BridgeReal: Tools.Sink>(for _: _BridgeReal.Type) -> [_BridgeMethod<_BridgeReal>] {
                         [
                             _BridgeMethod("take(_:String) async throws") { real, arguments, result in
                                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 16)
@@ -276,7 +276,7 @@ import Testing
                     }
 
                     /// The host dispatch table for `Tools.Pump`, in the order of `_bridgeInterface`.
-                    public static func _bridgeDispatchTable<Real: Tools.Pump>(for _: Real.Type) -> [_BridgeMethod<Real>] {
+                    public static func _bridgeDispatchTable<_BridgeReal: Tools.Pump>(for _: _BridgeReal.Type) -> [_BridgeMethod<_BridgeReal>] {
                         [
                             _BridgeMethod("pump(into:any Tools.Sink,progress:any Progress) async throws -> Int") { real, arguments, result in
                                 #sourceLocation(file: "Sources/Demo/Callbacks.swift", line: 20)
@@ -542,19 +542,25 @@ import Testing
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
                             let argument0 = try arguments.decode(Int.self)
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
-                            result.attachStream(try await real.countdown(from: argument0)) { try $0.encode($1) }
+                            let stream: AsyncThrowingStream<Int, any Error> = try await real.countdown(from: argument0)
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 6)
+                            result.attachStream(stream) { try $0.encode($1) }
                             #sourceLocation()
                         },
                         _BridgeMethod("pairs() async throws -> AsyncThrowingStream<(Int,label:String)>") { real, arguments, result in
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
-                            result.attachStream(try await real.pairs()) { try $0.encode($1.0); try $0.encode($1.1) }
+                            let stream: Swift.AsyncThrowingStream<(Int, label: String), Error> = try await real.pairs()
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 7)
+                            result.attachStream(stream) { try $0.encode($1.0); try $0.encode($1.1) }
                             #sourceLocation()
                         },
                         _BridgeMethod("beats(every:Double) async throws -> AsyncThrowingStream<Void>") { real, arguments, result in
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
                             let argument0 = try arguments.decode(Double.self)
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
-                            result.attachStream(try await real.beats(every: argument0)) { _, _ in }
+                            let stream: AsyncThrowingStream<Void, Swift.Error> = try await real.beats(every: argument0)
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 8)
+                            result.attachStream(stream) { _, _ in }
                             #sourceLocation()
                         },
                     ]
@@ -562,7 +568,9 @@ import Testing
                     methods.append(
                         _BridgeMethod("lines() async throws -> AsyncThrowingStream<[String:Int?]>") { real, arguments, result in
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
-                            result.attachStream(try await real.lines()) { try $0.encode($1) }
+                            let stream: AsyncThrowingStream<[String: Int?], any Swift.Error> = try await real.lines()
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 10)
+                            result.attachStream(stream) { try $0.encode($1) }
                             #sourceLocation()
                         })
                     #endif
@@ -616,7 +624,9 @@ import Testing
                     [
                         _BridgeMethod("var ticks:AsyncThrowingStream<Tick> async throws") { real, arguments, result in
                             #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)
-                            result.attachStream(try await real.ticks) { try $0.encode($1) }
+                            let stream: AsyncThrowingStream<Tick, any Error> = try await real.ticks
+                            #sourceLocation(file: "Sources/Demo/Streams.swift", line: 15)
+                            result.attachStream(stream) { try $0.encode($1) }
                             #sourceLocation()
                         },
                     ]

@@ -13,12 +13,14 @@ extension Emitter {
     }
 
     /// The dispatch table of a nested protocol, built in its client where the protocol's
-    /// sibling types resolve.
+    /// sibling types resolve. Its generic parameter has a name no user's type has: the
+    /// entries spell the requirements' types as written, and a `Real` there (a struct, or
+    /// `typealias Real = Double`) would read as the parameter.
     static func dispatchTableFunction(of bridged: BridgedProtocol, requirements: [BridgedRequirement], into writer: inout CodeWriter) {
         let access = bridged.access.generatedModifier
         writer.line("/// The host dispatch table for `\(bridged.qualifiedName)`, in the order of `_bridgeInterface`.")
-        writer.block("\(access)static func _bridgeDispatchTable<Real: \(bridged.qualifiedName)>(for _: Real.Type) -> [_BridgeMethod<Real>] {") { writer in
-            entries(requirements, element: "_BridgeMethod<Real>", into: &writer)
+        writer.block("\(access)static func _bridgeDispatchTable<_BridgeReal: \(bridged.qualifiedName)>(for _: _BridgeReal.Type) -> [_BridgeMethod<_BridgeReal>] {") { writer in
+            entries(requirements, element: "_BridgeMethod<_BridgeReal>", into: &writer)
         }
     }
 
@@ -82,8 +84,10 @@ extension Emitter {
             case .property:
                 invocation = "\(tryAwait) real.\(requirement.name)"
             }
-            if let element = requirement.streamElement {
-                statement("result.attachStream(\(invocation)) \(WireCode.elementEncoder(element))")
+            if let element = requirement.streamElement, let stream = requirement.result {
+                // Typed, as a result is below: streams that differ only in their element type.
+                statement("let stream: \(stream.swift) = \(invocation)")
+                statement("result.attachStream(stream) \(WireCode.elementEncoder(element))")
             } else if let result = requirement.result {
                 // Typed, so that overloads that differ only in their result type are told apart.
                 statement("let value: \(result.swift) = \(invocation)")

@@ -27,6 +27,13 @@ import Testing
         #expect(try await kitchen.measure() as String == "twelve")
         #expect(try await kitchen.concurrently(4) == 12)
         #expect(try await kitchen.`add up`(`first value`: 1, _object: 20, _connection: 300) == 321)
+        var numbers: [Int] = []
+        for try await number in try await kitchen.numbers() as AsyncThrowingStream<Int, any Error> { numbers.append(number) }
+        var names: [String] = []
+        for try await name in try await kitchen.numbers() as AsyncThrowingStream<String, any Error> { names.append(name) }
+        #expect(numbers == [1, 2, 3] && names == ["one", "two"])
+        // A nested protocol whose result type is named `Real`.
+        #expect(try await withBridge(LocalMaker.self) { try await $0.make(1.5) } == Real(x: 3))
         await bridge.stop()
     }
 

@@ -40,6 +40,8 @@ public protocol Kitchen: Bridged, Sendable {
     func measure() async throws -> String
     @concurrent func concurrently(_ value: Int) async throws -> Int  // the client is nonsending
     func `add up`(`first value`: Int, _object: Int, _connection: Int) async throws -> Int  // raw identifiers; the client's own names
+    func numbers() async throws -> AsyncThrowingStream<Int, any Error>  // streams told apart by their element type
+    func numbers() async throws -> AsyncThrowingStream<String, any Error>
     func sum(_ values: [Int], scale: Int) throws -> Int
     func describe(
         name: String,  // a comment with a brace {
@@ -70,6 +72,12 @@ final class LocalKitchen: Kitchen {
     func measure() async throws -> String { "twelve" }
     @concurrent func concurrently(_ value: Int) async throws -> Int { value * 3 }
     func `add up`(`first value`: Int, _object: Int, _connection: Int) async throws -> Int { `first value` + _object + _connection }
+    func numbers() async throws -> AsyncThrowingStream<Int, any Error> {
+        AsyncThrowingStream { for number in 1...3 { $0.yield(number) }; $0.finish() }
+    }
+    func numbers() async throws -> AsyncThrowingStream<String, any Error> {
+        AsyncThrowingStream { for name in ["one", "two"] { $0.yield(name) }; $0.finish() }
+    }
     func sum(_ values: [Int], scale: Int) throws -> Int { values.reduce(0, +) * scale }
     func describe(
         name: String, tags: [String: [Int?]], when: Date, at location: URL, blob: Data, count: Int, maybe: String?
@@ -122,4 +130,22 @@ final class LocalLoudGreeter: LoudGreeter {
     func name() async throws -> String { "greeter \(getpid())" }
     func greet(_ who: String) async throws -> String { "hello, \(who)" }
     func shout(_ who: String) throws -> String { "HELLO, \(who.uppercased())" }
+}
+
+/// A type named as the dispatch table of a nested protocol named its generic parameter until
+/// 2026-12-07 (`typealias Real = Double` is common in numeric code).
+struct Real: Codable, Sendable, Equatable {
+    var x: Double
+}
+
+enum Numeric {
+    /// Nested: its dispatch table is a generic function of its client.
+    protocol Maker: Bridged {
+        func make(_ x: Double) async throws -> Real
+    }
+}
+
+final class LocalMaker: Numeric.Maker {
+    init() {}
+    func make(_ x: Double) async throws -> Real { Real(x: x * 2) }
 }
