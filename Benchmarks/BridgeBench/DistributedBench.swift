@@ -20,7 +20,7 @@ distributed actor DistributedEcho {
 /// have charged the placement to the distributed call.
 ///
 /// After them, what the `Distributed` runtime itself costs a call (`DistributedRuntimeFloor`):
-/// the part of the distributed call's extra time that no actor system could save.
+/// the part of the distributed call's extra time that is the runtime's own.
 ///
 ///     BRIDGE_BENCH_ONLY=distributed BRIDGE_BENCH_ROUNDS=2000 swift run -c release bridge-bench
 enum DistributedBench {
@@ -62,9 +62,9 @@ enum DistributedBench {
         if malloc_counter_is_counting() != 0 {
             print(pad("allocations per distributed call") + String(format: "%8.1f client %6.1f host", allocations.client, allocations.host))
         }
-        // What no actor system can save: the runtime's own share of a call, and the host's hop.
+        // The runtime's own share of a call, and its hop to an actor at best (in place).
         print(pad("runtime alone: remote call, no send") + String(format: "%8.3f µs", floor.remoteCall / 1000))
-        print(pad("runtime alone: hop to an actor, back") + String(format: "%8.3f µs", floor.actorHop / 1000))
+        print(pad("runtime alone: hop in place, and back") + String(format: "%8.3f µs", floor.actorHop / 1000))
     }
 
     /// Both placements, where available.

@@ -4,11 +4,12 @@ import Distributed
 /// under any actor system's call, which shows how much of a `BridgeActorSystem` call beyond a
 /// plain bridged call is the runtime's and how much the bridge's.
 ///
-/// A call to a remote reference of an actor whose system does nothing: the compiler's thunk,
-/// the invocation encoder's calls, `remoteCall` and its result, as `BridgeActorSystem` sees
-/// them, in one process. The argument is kept as it is (no encoding) and handed back as the
-/// result. Beside it, the hop an actor host makes for every call: to a local actor from a
-/// task and back.
+/// A call to a remote reference of an actor whose system does nothing (`NullActorSystem`): the
+/// compiler's thunk, the invocation encoder's calls, `remoteCall` and its result, as
+/// `BridgeActorSystem` sees them, in one process. The argument is kept as it is (no encoding)
+/// and handed back as the result. Beside it, a hop to an actor and back as the runtime makes it
+/// at best: from a task with no executor preference, in place. An actor host's calls prefer
+/// the serving thread's executor, so their hops are enqueued and cost more (README, Limits).
 enum DistributedRuntimeFloor {
     /// Nanoseconds per call: the best of several batches, each timed as a whole (a clock read
     /// costs about as much as the call).
@@ -36,8 +37,8 @@ enum DistributedRuntimeFloor {
     }
 }
 
-/// An actor whose calls the host makes as it makes a distributed actor's: from a task, with a
-/// hop to the actor and back.
+/// An actor called from a task, with a hop to it and back: the hop a host makes for each call
+/// to its distributed actor, as the runtime makes it at best.
 private actor LocalActor {
     func echo(_ text: String) -> String { text }
 }
@@ -46,57 +47,4 @@ private actor LocalActor {
 distributed actor NullEcho {
     typealias ActorSystem = NullActorSystem
     distributed func echo(_ text: String) -> String { text }
-}
-
-/// An actor system that sends nothing: `remoteCall` returns the call's argument.
-final class NullActorSystem: DistributedActorSystem, @unchecked Sendable {
-    // Unchecked: it has no state.
-    typealias ActorID = Int
-    typealias SerializationRequirement = Codable
-    typealias InvocationDecoder = NullInvocationDecoder
-    typealias ResultHandler = NullResultHandler
-
-    struct InvocationEncoder: DistributedTargetInvocationEncoder {
-        typealias SerializationRequirement = Codable
-        /// The last argument, as it was: the result of the echo.
-        var argument: Any?
-        mutating func recordGenericSubstitution<T>(_ type: T.Type) throws {}
-        mutating func recordArgument<Value: Codable>(_ argument: RemoteCallArgument<Value>) throws { self.argument = argument.value }
-        mutating func recordErrorType<E: Error>(_ type: E.Type) throws {}
-        mutating func recordReturnType<R: Codable>(_ type: R.Type) throws {}
-        mutating func doneRecording() throws {}
-    }
-
-    func resolve<Act: DistributedActor>(id: Int, as actorType: Act.Type) throws -> Act? where Act.ID == Int { nil }
-    func assignID<Act: DistributedActor>(_ actorType: Act.Type) -> Int where Act.ID == Int { 0 }
-    func actorReady<Act: DistributedActor>(_ actor: Act) where Act.ID == Int {}
-    func resignID(_ id: Int) {}
-    func makeInvocationEncoder() -> InvocationEncoder { InvocationEncoder() }
-
-    func remoteCall<Act: DistributedActor, Err: Error, Res: Codable>(
-        on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder, throwing: Err.Type, returning: Res.Type
-    ) async throws -> Res where Act.ID == Int {
-        invocation.argument as! Res
-    }
-
-    func remoteCallVoid<Act: DistributedActor, Err: Error>(
-        on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder, throwing: Err.Type
-    ) async throws where Act.ID == Int {}
-}
-
-/// Never used: the null system runs no calls.
-struct NullInvocationDecoder: DistributedTargetInvocationDecoder {
-    typealias SerializationRequirement = Codable
-    mutating func decodeGenericSubstitutions() throws -> [Any.Type] { [] }
-    mutating func decodeNextArgument<Argument: Codable>() throws -> Argument { fatalError("the null system runs no calls") }
-    mutating func decodeErrorType() throws -> Any.Type? { nil }
-    mutating func decodeReturnType() throws -> Any.Type? { nil }
-}
-
-/// Never used: the null system runs no calls.
-struct NullResultHandler: DistributedTargetInvocationResultHandler {
-    typealias SerializationRequirement = Codable
-    func onReturn<Success: Codable>(value: Success) async throws {}
-    func onReturnVoid() async throws {}
-    func onThrow<Err: Error>(error: Err) async throws {}
 }

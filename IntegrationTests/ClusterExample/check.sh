@@ -3,12 +3,16 @@
 # count 3. Needs git to reach GitHub (swift-distributed-actors and its dependencies).
 set -euo pipefail
 cd "$(dirname "$0")"
-# swift-distributed-actors' main does not build with swift-cluster-membership's main since
-# 2026-06-22: pin the commit before (README.md).
+# Pins both branches at the commits this example was built with (README.md):
+# swift-distributed-actors' main of 2026-05-28, and swift-cluster-membership's commit before
+# its #139 of 2026-06-22, with which that main does not build.
 swift package resolve
-membership=b3db91894db64c01567983363d68f2350890c41e
-sed -i.bak "/\"identity\" : \"swift-cluster-membership\"/,/}/s/\"revision\" : \"[0-9a-f]*\"/\"revision\" : \"$membership\"/" Package.resolved
-rm -f Package.resolved.bak
+pin() {
+    sed -i.bak "/\"identity\" : \"$1\"/,/}/s/\"revision\" : \"[0-9a-f]*\"/\"revision\" : \"$2\"/" Package.resolved
+    rm -f Package.resolved.bak
+}
+pin swift-distributed-actors 4faf4806e15318d9e242a7a104910f5ed484bf9b
+pin swift-cluster-membership b3db91894db64c01567983363d68f2350890c41e
 swift package resolve
 swift build
 tree=$(mktemp -d)
