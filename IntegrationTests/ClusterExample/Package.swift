@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 // The same distributed actor on one machine (`BridgeActorSystem`: the actor in a host process)
