@@ -224,7 +224,7 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
     /// Replies to calls that arrived together leave together: one write for the batch, while
     /// the calls' methods are quick (`quickMethods`).
     @exclusivity(unchecked) private var batch = ReplyBatch()
-    /// Which methods have been quick every time, for `batch`.
+    /// Which methods were quick the last time they ran, for `batch`.
     @exclusivity(unchecked) private var quickMethods = QuickMethods()
     /// The parent asked the host to stop (rather than leaving).
     @exclusivity(unchecked) private(set) var stopped = false
@@ -283,8 +283,8 @@ private final class ServingLoop: @unchecked Sendable {  // used by one task at a
                 } else {
                     // A call cancelled before it started is skipped; nobody waits for its reply.
                     guard calls.beginInTurn(callID) else { continue }
-                    // Replies already made wait for this call only if its method has always
-                    // been quick (`QuickMethods`).
+                    // Replies already made wait for this call only if its method was quick
+                    // the last time it ran (`QuickMethods`).
                     let methodID = request.methodID
                     if !quickMethods.holdsReplies(for: methodID) { batch.flush(to: session) }
                     if fileSizeLimited { System.letFileSizeSignalThrough() }
