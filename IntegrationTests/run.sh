@@ -45,6 +45,8 @@ verdict() {
         failed=$((failed + 1))
         failures+=("$name")
         echo "FAIL: $name (status $status)"
+        # Why first, in a few lines: a CI log keeps a run's head and tail, not its middle.
+        grep -E '^FAILED|✘|error|fatal' <<<"$output" | head -n 12 | sed 's/^/    why: /'
         sed 's/^/    /' <<<"$output" | tail -n 40
     fi
 }
