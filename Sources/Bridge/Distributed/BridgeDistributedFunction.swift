@@ -22,7 +22,7 @@ public struct _BridgeDistributedFunction<Act: DistributedActor>: Sendable {
     let argumentTypes: [ObjectIdentifier]
     let resultType: ObjectIdentifier
     /// Decodes the arguments, calls the actor, and encodes what it returned.
-    let invoke: @Sendable (Act, inout _WireReader, inout _WireWriter) async throws -> Void
+    let invoke: nonisolated(nonsending) @Sendable (Act, inout _WireReader, inout _WireWriter) async throws -> Void
 
     /// - Parameters:
     ///   - name: The base name with argument labels: `count(in:)`.
@@ -30,7 +30,7 @@ public struct _BridgeDistributedFunction<Act: DistributedActor>: Sendable {
     ///   - returns: The result type; `Void.self` for none.
     public init(
         _ name: String, arguments: [Any.Type], returns: Any.Type,
-        _ invoke: @escaping @Sendable (Act, inout _WireReader, inout _WireWriter) async throws -> Void
+        _ invoke: nonisolated(nonsending) @escaping @Sendable (Act, inout _WireReader, inout _WireWriter) async throws -> Void
     ) {
         self.name = name
         argumentTypes = arguments.map { ObjectIdentifier($0) }

@@ -59,7 +59,7 @@ final class LocalActors: Sendable {
     /// Runs a call on the actor it names, and writes what it returned to `result`.
     /// - Throws: `BridgeError` (`actorNotFound`) when no such actor lives here any more;
     ///   otherwise what the function threw.
-    func execute(
+    nonisolated(nonsending) func execute(
         _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
     ) async throws {
         guard let entry = actors.withLock({ $0[call.recipient.actor] }), entry.isAlive else {
@@ -78,7 +78,7 @@ private final class NoTable: Sendable {
 private protocol LocalActor: Sendable {
     var actor: (any DistributedActor)? { get }
     var isAlive: Bool { get }
-    func execute(
+    nonisolated(nonsending) func execute(
         _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
     ) async throws
 }
@@ -97,7 +97,7 @@ where Act.ID == BridgeActorSystem.ActorID {
     var actor: (any DistributedActor)? { typed }
     var isAlive: Bool { typed != nil }
 
-    func execute(
+    nonisolated(nonsending) func execute(
         _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
     ) async throws {
         guard let typed else { throw BridgeError.actorNotFound(nil, in: system.processDescription) }

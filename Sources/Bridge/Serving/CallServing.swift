@@ -29,7 +29,7 @@ package enum CallServing {
 
     /// Runs a call on `methods`; returns its reply frame, header filled in, which carries the
     /// stream the call returned, if any, for the caller of this to produce after sending it.
-    package static func perform(_ request: Request, callID: UInt32, on methods: BoundMethods) async -> _WireWriter {
+    nonisolated(nonsending) package static func perform(_ request: Request, callID: UInt32, on methods: BoundMethods) async -> _WireWriter {
         guard let method = methods[request.methodID] else {
             return error(BridgeError.interfaceMismatch(noSuchMethod(request.methodID)), callID: callID)
         }

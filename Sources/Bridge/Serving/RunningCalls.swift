@@ -102,7 +102,7 @@ package final class RunningCalls: Sendable {
     }
 
     /// Runs one call and replies; returns its id.
-    private func run(_ work: consuming RunnableCall) async -> UInt32 {
+    nonisolated(nonsending) private func run(_ work: consuming RunnableCall) async -> UInt32 {
         if work.letsFileSizeSignalThrough { System.letFileSizeSignalThrough() }
         var frame = await CallServing.perform(work.request, callID: work.callID, on: work.methods)
         // Nobody else holds the arguments now: their storage serves this thread's next frame.
