@@ -334,7 +334,9 @@ public struct _WireReader: Sendable {
 
     /// Reads the next value as a `T`; Optionals tell `.some(nil)` from `nil`.
     public mutating func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-        try decodeValue(type, at: .root)
+        // See `_WireWriter.encode(_:)`: a `String` without a conformance lookup.
+        if T.self == String.self { return unsafeBitCast(try decode(String.self), to: T.self) }
+        return try decodeValue(type, at: .root)
     }
 
     /// Reads an object the parent passed: a client that calls it in the parent.

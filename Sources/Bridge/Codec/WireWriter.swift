@@ -169,6 +169,10 @@ public struct _WireWriter: Sendable {
 
     /// Appends any `Encodable` value; Optionals keep `.some(nil)` apart from `nil`.
     public mutating func encode<T: Encodable>(_ value: T) throws {
+        // The commonest value a caller that knows it only generically passes (a distributed
+        // call's argument or result): a metatype comparison, where the conformance lookup
+        // below costs 20-50 ns, four times in each distributed call.
+        if T.self == String.self { return writeString(unsafeBitCast(value, to: String.self)) }
         // A metatype check: a value cast (`value as? any IntrinsicWireEncodable`) would look
         // through an Optional and drop its `some` marker.
         let intrinsicType = T.self as? any IntrinsicWireEncodable.Type
