@@ -552,7 +552,7 @@ public final class _BridgeConnection: Sendable {
         case .threw:
             throw thrownError(reading: reader, method: method)
         default:
-            throw BridgeError.malformedMessage("the host answered '\(method)' with a \(kind) frame")
+            throw misbehaved(BridgeError.malformedMessage("the host answered '\(method)' with a \(kind) frame"))
         }
     }
 
@@ -562,13 +562,23 @@ public final class _BridgeConnection: Sendable {
     }
 
     /// The error a `.threw` frame's payload carries.
+    ///
+    /// An envelope that cannot be read is not a value its type refused (those arrive as
+    /// `remoteError`) but the bridge's own format broken: the peer is not trusted further.
     func thrownError(reading payload: _WireReader, method: String) -> any Error {
         var reader = payload
         do {
             return try reader.decode(ErrorEnvelope.self).error
         } catch {
-            return BridgeError.malformedMessage("the error thrown by '\(method)' could not be decoded: \(error)")
+            return misbehaved(BridgeError.malformedMessage("the error thrown by '\(method)' could not be decoded: \(error)"))
         }
+    }
+
+    /// Ends the connection for `error`, a message that broke the protocol, as its words say
+    /// ("...and closed the connection"), and returns it.
+    private func misbehaved(_ error: BridgeError) -> BridgeError {
+        endBecauseMalformed(error)
+        return error
     }
 
 }

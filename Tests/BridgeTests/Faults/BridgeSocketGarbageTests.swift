@@ -20,6 +20,9 @@ enum Graffiti: String, Codable, Sendable, CaseIterable {
     case descriptorsThatNeverCame
     /// A record on the descriptor channel with no descriptor attached, and a frame that names it.
     case batchWithoutDescriptors
+    /// An error reply to the waiting call (the host's first, id 1) whose envelope, the bridge's
+    /// own format, cannot be read.
+    case unreadableError
     /// A position in the shared memory ring that no writer could reach: more bytes than the
     /// ring holds (only where the bridge has shared memory).
     case ringPositionFarAhead
@@ -44,6 +47,7 @@ enum Graffiti: String, Codable, Sendable, CaseIterable {
         case .unknownKind: return header(length: 5, kind: 0xEE, callID: 1)
         case .gigabytes: return header(length: .max, kind: 5, callID: 1)
         case .replyNobodyAskedFor: return header(length: 5, kind: 5, callID: 0x7FFF_FFF0)  // `returned`, empty
+        case .unreadableError: return header(length: 8, kind: 6, callID: 1) + [0xFF, 0xFF, 0xFF]  // `threw`, no tag known
         case .descriptorsThatNeverCame, .batchWithoutDescriptors:
             // `returned` with the descriptor bit, then the trailer: 1 descriptor, batch 77.
             return header(length: 13, kind: 5 | 0x80, callID: 1) + Self.record
