@@ -86,12 +86,11 @@ public final class BridgeActorSystem: DistributedActorSystem, Sendable {
     /// The actor `id` names, if it lives in this process; nil for an actor elsewhere, for which
     /// the runtime then makes a remote reference.
     /// - Throws: ``BridgeError`` when `id` names an actor of this process that no longer lives,
-    ///   or one of another system, whose hosts this one cannot reach.
+    ///   or is not an `Act`, or one of another system, whose hosts this one cannot reach.
     public func resolve<Act: DistributedActor>(id: ActorID, as actorType: Act.Type) throws -> Act? where Act.ID == ActorID {
         guard id.system == systemNumber else { throw BridgeError.actorOfAnotherSystem(id, system: systemNumber) }
         guard id.host == number else { return nil }
-        if let actor = local.find(id.actor, as: Act.self) { return actor }
-        throw BridgeError.actorNotFound(id, in: processDescription)
+        return try local.find(id, as: Act.self, in: processDescription)
     }
 
     /// A fresh id in this process, for an actor being created.

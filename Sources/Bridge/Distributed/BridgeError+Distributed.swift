@@ -27,7 +27,25 @@ extension BridgeError {
         BridgeError(
             code: .actorNotFound,
             message: "No distributed actor " + (id.map { "(\($0)) " } ?? "")
-                + "lives in \(process) any more: it was released there. Keep an actor that other processes call alive where it lives (the system holds actors weakly).")
+                + "lives in \(process): it was released there, or never lived there. Keep an actor that other processes call alive where it lives (the system holds actors weakly).")
+    }
+
+    /// An id resolved as a type its actor does not have (`TypeB.resolve(id:using:)` with a
+    /// `TypeA`'s id).
+    static func actorOfAnotherType(_ id: BridgeActorSystem.ActorID, is actual: String, not expected: String, in process: String) -> BridgeError {
+        BridgeError(
+            code: .actorNotFound,
+            message: "The distributed actor (\(id)) in \(process) is a \(actual), not a \(expected). Resolve an id as the type of the actor it names.")
+    }
+
+    /// A call whose function is not one of its actor's: a reference resolved as another type
+    /// in another process, or a peer that names another type's function.
+    static func targetOfAnotherType(_ function: String, actorType: String, id: BridgeActorSystem.ActorID?, in process: String) -> BridgeError {
+        BridgeError(
+            code: .actorNotFound,
+            message: "'\(function)' was not run: the distributed actor " + (id.map { "(\($0)) " } ?? "")
+                + "in \(process) is a \(actorType), which has no such function. A reference to it was resolved as another type; resolve an id as the type of the actor it names.",
+            method: function)
     }
 
     static func actorOfAnotherSystem(_ id: BridgeActorSystem.ActorID, system: UInt32) -> BridgeError {

@@ -21,28 +21,29 @@ final class LocalActors: Sendable {
 
     /// Registers a ready actor.
     func add<Act: DistributedActor>(_ actor: Act) where Act.ID == BridgeActorSystem.ActorID {
-        let entry = WeakLocalActor(actor, table: table(of: Act.self))
+        let entry = WeakLocalActor(actor, calls: calls(of: Act.self))
         actors.withLock { $0[actor.id.actor] = entry }
     }
 
-    /// The generated functions of each actor type, shared by its actors so that what one call
-    /// learns serves them all; `NoTable` for a type without.
-    private let tables = Locked<[ObjectIdentifier: AnyObject]>([:])
+    /// What calls to each actor type have learned, shared by its actors: its generated
+    /// functions, and which targets are its own.
+    private let types = Locked<[ObjectIdentifier: AnyObject]>([:])
 
     /// The functions of `type` that calls to its actors here now reach directly, by name: for
     /// tests.
     func directlyCalledFunctions<Act: DistributedActor>(of type: Act.Type) -> [String] {
-        (tables.withLock { $0[ObjectIdentifier(type)] } as? DistributedFunctionTable<Act>)?.matchedNames ?? []
+        (types.withLock { $0[ObjectIdentifier(type)] } as? ActorTypeCalls<Act>)?.table?.matchedNames ?? []
     }
 
-    private func table<Act: DistributedActor>(of type: Act.Type) -> DistributedFunctionTable<Act>? {
+    private func calls<Act: DistributedActor>(of type: Act.Type) -> ActorTypeCalls<Act> {
         let key = ObjectIdentifier(type)
-        // Made under the lock, so that all actors of a type share one table and what it learns.
-        return tables.withLock { tables in
-            if let known = tables[key] { return known as? DistributedFunctionTable<Act> }
-            let table = DistributedFunctionTable.of(type)
-            tables[key] = table ?? NoTable.shared
-            return table
+        // Made under the lock, so that all actors of a type share what one call learns.
+        return types.withLock { types in
+            // The key is `Act`'s own, so the cast cannot fail.
+            if let known = types[key] { return known as! ActorTypeCalls<Act> }
+            let calls = ActorTypeCalls<Act>(table: DistributedFunctionTable.of(type))
+            types[key] = calls
+            return calls
         }
     }
 
@@ -51,9 +52,14 @@ final class LocalActors: Sendable {
         _ = actors.withLock { $0.removeValue(forKey: number) }
     }
 
-    /// The actor with `number`, if it still lives here and is an `Act`.
-    func find<Act: DistributedActor>(_ number: UInt64, as type: Act.Type) -> Act? {
-        actors.withLock { $0[number] }?.actor as? Act
+    /// The actor `id` names, which lives here.
+    /// - Throws: `BridgeError` (`actorNotFound`) when it no longer lives here, or is not an `Act`.
+    func find<Act: DistributedActor>(_ id: BridgeActorSystem.ActorID, as type: Act.Type, in process: String) throws -> Act {
+        guard let actor = actors.withLock({ $0[id.actor] })?.actor else { throw BridgeError.actorNotFound(id, in: process) }
+        guard let typed = actor as? Act else {
+            throw BridgeError.actorOfAnotherType(id, is: String(reflecting: Swift.type(of: actor)), not: String(reflecting: Act.self), in: process)
+        }
+        return typed
     }
 
     /// Runs a call on the actor it names, and writes what it returned to `result`.
@@ -69,9 +75,13 @@ final class LocalActors: Sendable {
     }
 }
 
-/// What `LocalActors.tables` holds for a type without generated functions.
-private final class NoTable: Sendable {
-    static let shared = NoTable()
+/// What calls to the actors of one type share.
+private final class ActorTypeCalls<Act: DistributedActor>: Sendable {
+    /// Its generated functions, if the generator made a table for it.
+    let table: DistributedFunctionTable<Act>?
+    let owner = DistributedTargetOwner<Act>()
+
+    init(table: DistributedFunctionTable<Act>?) { self.table = table }
 }
 
 /// A registered actor with its type erased, but not the type `executeDistributedTarget` needs.
@@ -87,11 +97,11 @@ private final class WeakLocalActor<Act: DistributedActor>: LocalActor, @unchecke
 where Act.ID == BridgeActorSystem.ActorID {
     // Unchecked: a weak reference to an actor, written once in init.
     weak var typed: Act?
-    let table: DistributedFunctionTable<Act>?
+    let calls: ActorTypeCalls<Act>
 
-    init(_ actor: Act, table: DistributedFunctionTable<Act>?) {
+    init(_ actor: Act, calls: ActorTypeCalls<Act>) {
         typed = actor
-        self.table = table
+        self.calls = calls
     }
 
     var actor: (any DistributedActor)? { typed }
@@ -101,10 +111,12 @@ where Act.ID == BridgeActorSystem.ActorID {
         _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
     ) async throws {
         guard let typed else { throw BridgeError.actorNotFound(nil, in: system.processDescription) }
+        let table = calls.table
         var learns = false
         if call.genericSubstitutions.isEmpty, let table {
             switch table.lookup(call.target) {
             case .function(let function):
+                // Learned from a call that ran below: the check passed then.
                 var arguments = arguments
                 try await function.invoke(typed, &arguments, &result)
                 return
@@ -114,6 +126,7 @@ where Act.ID == BridgeActorSystem.ActorID {
                 break
             }
         }
+        try calls.owner.check(call.target, on: typed, id: call.recipient, in: system.processDescription)
         var decoder = BridgeActorSystem.InvocationDecoder(reader: arguments, call: call)
         if learns { decoder.decodedTypes = [] }
         let handler = BridgeActorSystem.ResultHandler()

@@ -101,6 +101,12 @@ distributed actor FileCounter {
         for _ in 0..<times { last = try await tally.add(1) }
         return last
     }
+
+    /// Resolves `id` as a `HostTally`, whatever actor it names, and adds 1 through it: what a
+    /// host that gets a type wrong, or lies, sends its parent.
+    distributed func addThroughTally(resolving id: BridgeActorSystem.ActorID) async throws -> Int {
+        try await HostTally.resolve(id: id, using: actorSystem).add(1)
+    }
 }
 
 /// An actor created inside a host and handed out.

@@ -1,0 +1,106 @@
+import Distributed
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Which distributed functions calls may run on an actor of type `Act`: those its own type
+/// declares, and those of a protocol it conforms to (a `@Resolvable` protocol's stub included).
+///
+/// `executeDistributedTarget` runs whatever function a target names on whatever actor it is
+/// given, reading the actor's memory as the function's own type: the runtime does not check
+/// that they match. A reference resolved as another type (`TypeB.resolve(id:)` of a `TypeA`'s
+/// id) ran `TypeB`'s code on the `TypeA`, and so could a host that names another type's
+/// function on purpose, in its parent. So a target runs only once it is known to be the
+/// actor's, from its mangled name; what is learned is kept per type, and a target that is not
+/// the actor's costs a demangling each time (an error, and no memory for a hostile peer to fill).
+///
+/// Fails closed: a protocol nested in a type, or one whose name needs more than ASCII, is not
+/// found, and calls to its functions through another type are refused.
+final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
+    /// `Module.Outer.Type`, generic arguments left out, as the demangler names a function's type.
+    private let typeName = DistributedTargetOwner.withoutGenericArguments(String(reflecting: Act.self))
+    private let known = Locked<Set<DistributedTarget>>([])
+
+    init() {}
+
+    /// Throws unless `target` is a function of `actor`'s type or of a protocol it conforms to.
+    func check(_ target: DistributedTarget, on actor: Act, id: BridgeActorSystem.ActorID?, in process: String) throws {
+        if known.withLock({ $0.contains(target) }) { return }
+        guard let context = Self.declaringContext(of: target), context == typeName || Self.actor(actor, conformsTo: context)
+        else {
+            throw BridgeError.targetOfAnotherType(
+                RemoteCallTarget(target.identifier).description, actorType: String(reflecting: Act.self), id: id, in: process)
+        }
+        known.withLock { _ = $0.insert(target.owned) }
+    }
+
+    /// The type or protocol that declares `target`'s function, as `Module.Outer.Type` without
+    /// generic arguments; nil when the name is not a distributed thunk's.
+    static func declaringContext(of target: DistributedTarget) -> String? {
+        guard let demangled = demangle(target.identifier) else { return nil }
+        // "distributed thunk Module.Type.function(Label) async throws -> Result"; a protocol
+        // extension's context reads "(extension in Module):Module.Protocol", a generic
+        // function's name "function<A where A: Swift.Decodable>(A)".
+        let thunk = "distributed thunk "
+        guard demangled.hasPrefix(thunk) else { return nil }
+        var name = demangled.dropFirst(thunk.count)
+        if name.hasPrefix("(extension in "), let colon = name.firstIndex(of: ":") {
+            name = name[name.index(after: colon)...]
+        }
+        // The last dot outside angle brackets before the parameters ends the context.
+        var depth = 0
+        var lastDot: Substring.Index?
+        for index in name.indices {
+            switch name[index] {
+            case "<": depth += 1
+            case ">": depth -= 1
+            case "." where depth == 0: lastDot = index
+            case "(" where depth == 0:
+                return lastDot.map { withoutGenericArguments(String(name[..<$0])) }
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// Whether `actor` conforms to the top-level protocol `context` names (`Module.Protocol`),
+    /// or, for a `@Resolvable` protocol's stub (`Module.$Protocol`), to that protocol.
+    private static func actor(_ actor: Act, conformsTo context: String) -> Bool {
+        let parts = context.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, var name = parts.last, let module = parts.first else { return false }
+        if name.hasPrefix("$") { name = name.dropFirst() }
+        guard !module.isEmpty, !name.isEmpty, (module + name).utf8.allSatisfy({ $0 < 0x80 }) else { return false }
+        // A protocol's mangled name: its module and name, each after its length, then `P`.
+        guard let type = _typeByName("\(module.utf8.count)\(module)\(name.utf8.count)\(name)P") else { return false }
+        func isInstance<Protocol>(_: Protocol.Type) -> Bool { actor is Protocol }
+        return _openExistential(type, do: isInstance)
+    }
+
+    /// `name` with every `<...>` left out: `Module.Box<Swift.Int>.Inner` is `Module.Box.Inner`.
+    private static func withoutGenericArguments(_ name: String) -> String {
+        var depth = 0
+        return String(name.filter { character in
+            if character == "<" { depth += 1 } else if character == ">" { depth -= 1 } else if depth == 0 { return true }
+            return false
+        })
+    }
+
+    /// The runtime's demangling of `mangled`, as `swift demangle` prints it.
+    private static func demangle(_ mangled: String) -> String? {
+        mangled.utf8CString.withUnsafeBufferPointer { name in
+            guard let text = swiftDemangle(name.baseAddress, UInt(name.count - 1), nil, nil, 0) else { return nil }
+            defer { free(text) }
+            return String(cString: text)
+        }
+    }
+}
+
+/// The Swift runtime's demangler (`swift_demangle`, which the runtime exports for tools):
+/// returns a string the caller frees, or nil when `mangledName` is not a Swift symbol.
+@_silgen_name("swift_demangle")
+private func swiftDemangle(
+    _ mangledName: UnsafePointer<CChar>?, _ length: UInt, _ outputBuffer: UnsafeMutablePointer<CChar>?,
+    _ outputBufferSize: UnsafeMutablePointer<UInt>?, _ flags: UInt32
+) -> UnsafeMutablePointer<CChar>?

@@ -1,0 +1,55 @@
+import Bridge
+import Distributed
+import Foundation
+import Testing
+
+/// A reference resolved as a type its actor does not have: the runtime would run the other
+/// type's function on the actor, reading its memory as that type's. Each call is refused with
+/// `actorNotFound` that names both types, and the actor goes on as it was.
+@Suite struct DistributedWrongTypeTests {
+    @Test func aHostRefusesAFunctionOfAnotherTypeOnItsActor() async throws {
+        let system = BridgeActorSystem()
+        let counter = try await system.start(FileCounter.self)
+        let asTally = try HostTally.resolve(id: counter.id, using: system)
+        let error = await #expect(throws: BridgeError.self) { try await asTally.add(1) }
+        #expect(error?.code == .actorNotFound)
+        #expect(error?.description.contains("'BridgeTests.HostTally.add(_:)' was not run") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("is a BridgeTests.FileCounter") == true, "\(String(describing: error))")
+        // The host and its actor are as they were.
+        #expect(try await counter.facts().processID == system.processID(of: counter))
+        await system.shutdown()
+    }
+
+    @Test func theParentRefusesAHostThatCallsItsActorAsAnotherType() async throws {
+        let system = BridgeActorSystem()
+        let counter = try await system.start(FileCounter.self)
+        let sink = ProgressSink(actorSystem: system)
+        let error = await #expect(throws: BridgeError.self) { try await counter.addThroughTally(resolving: sink.id) }
+        #expect(error?.code == .actorNotFound)
+        #expect(error?.description.contains("is a BridgeTests.ProgressSink") == true, "\(String(describing: error))")
+        #expect(await sink.whenLocal { $0.reports } == [])
+        try await sink.report(7)
+        #expect(await sink.whenLocal { $0.reports } == [7])
+        await system.shutdown()
+    }
+
+    @Test func aStubOfAProtocolTheActorDoesNotConformToIsRefused() async throws {
+        let system = BridgeActorSystem()
+        // FileCounter does not conform to Greeting: the runtime trapped (SIGILL) in the host.
+        let greeting = try await system.start(named: "BridgeTests.FileCounter", as: $Greeting<BridgeActorSystem>.self)
+        let error = await #expect(throws: BridgeError.self) { try await greeting.greet("nobody") }
+        #expect(error?.code == .actorNotFound, "\(String(describing: error))")
+        let stub = try await system.start(named: "BridgeTests.LocalGreeting", as: $Greeting<BridgeActorSystem>.self)
+        #expect(try await stub.greet("stub").hasPrefix("hello, stub"))
+        await system.shutdown()
+    }
+
+    @Test func resolvingALocalActorAsAnotherTypeSaysSo() async throws {
+        let system = BridgeActorSystem()
+        let sink = ProgressSink(actorSystem: system)
+        let error = #expect(throws: BridgeError.self) { try HostTally.resolve(id: sink.id, using: system) }
+        #expect(error?.code == .actorNotFound)
+        #expect(error?.description.contains("is a BridgeTests.ProgressSink, not a BridgeTests.HostTally") == true, "\(String(describing: error))")
+        _ = sink
+    }
+}
