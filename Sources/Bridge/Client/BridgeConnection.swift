@@ -150,8 +150,22 @@ public final class _BridgeConnection: Sendable {
         arguments: (inout _WireWriter) throws -> Void,
         result: (inout _WireReader) throws -> Result
     ) async throws -> Result {
+        try await call(interface, method, on: object, arguments: arguments, result: result, reportedAs: .signature)
+    }
+
+    /// `call(_:_:on:arguments:result:)`, reported to `BridgeOptions.events` as `report` says:
+    /// by another name than the method's signature (a distributed call's function), or not at
+    /// all (a call the user never made).
+    nonisolated(nonsending) package func call<Result>(
+        _ interface: _BridgeInterfaceDescription,
+        _ method: Int,
+        on object: _BridgeRemoteObject,
+        arguments: (inout _WireWriter) throws -> Void,
+        result: (inout _WireReader) throws -> Result,
+        reportedAs report: CallReport
+    ) async throws -> Result {
         let signature = interface.signatures[method]
-        return try await reporting(signature) {
+        return try await reporting(report.name(for: signature)) {
             try Task.checkCancellation()
             if let relay {
                 return try await relay.route(signature) { connection in
@@ -260,12 +274,35 @@ public final class _BridgeConnection: Sendable {
         sendToCallee(.credit, callID: callID) { $0.writeUInt32LittleEndian(count) }
     }
 
-    /// Runs a call, telling `BridgeOptions.events` (if set) how it ended and how long it took.
+    /// What `BridgeOptions.events` calls a call.
+    package enum CallReport {
+        /// The method's signature, as generated clients' calls are reported.
+        case signature
+        /// This name.
+        case named(String)
+        /// Not reported: a call the bridge makes for itself.
+        case hidden
+
+        func name(for signature: String) -> String? {
+            switch self {
+            case .signature: signature
+            case .named(let name): name
+            case .hidden: nil
+            }
+        }
+    }
+
+    /// Whether calls are reported to `BridgeOptions.events`: a caller with a name of its own
+    /// for a call works it out only then.
+    package var reportsCalls: Bool { events != nil }
+
+    /// Runs a call, telling `BridgeOptions.events` (if set) how it ended and how long it took;
+    /// `method` nil runs it untold.
     @inline(__always)
     nonisolated(nonsending) func reporting<Value>(
-        _ method: String, _ call: nonisolated(nonsending) () async throws -> Value
+        _ method: String?, _ call: nonisolated(nonsending) () async throws -> Value
     ) async throws -> Value {
-        guard events != nil else { return try await call() }
+        guard events != nil, let method else { return try await call() }
         let start = Moment.now
         do {
             let value = try await call()

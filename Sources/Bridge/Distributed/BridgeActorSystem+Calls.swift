@@ -49,7 +49,10 @@ extension BridgeActorSystem {
                     // The frame's own fields carry none, so the arguments' indices hold in it.
                     if let descriptors, descriptors.count > 0 { frame.descriptors = descriptors }
                 },
-                result: result)
+                result: result,
+                // Named as the user called it, not as the bridge's method that carries it; the
+                // name is demangled, so only when someone listens.
+                reportedAs: route.connection.reportsCalls ? .named(target.description) : .signature)
         } catch let error as BridgeError {
             // Every bridge method that carries a distributed call, the host's and the parent's
             // endpoint's, has this signature: an error of a call passed on between hosts names
@@ -98,7 +101,8 @@ extension BridgeActorSystem {
                 try call.write(arguments: raw, to: &frame)
                 if let descriptors, descriptors.count > 0 { frame.descriptors = descriptors }
             },
-            result: { DistributedReply(bytes: Array($0.readRemainingBytes()), descriptors: $0.descriptors) })
+            result: { DistributedReply(bytes: Array($0.readRemainingBytes()), descriptors: $0.descriptors) },
+            reportedAs: route.connection.reportsCalls ? .named(RemoteCallTarget(call.target.identifier).description) : .signature)
         reply.write(to: &result)
     }
 

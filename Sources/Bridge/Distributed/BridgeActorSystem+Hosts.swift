@@ -91,7 +91,8 @@ extension BridgeActorSystem {
             id = try await link.connection.call(
                 ActorHostClient._bridgeInterface, ActorHostClient.attach, on: .root,
                 arguments: { try $0.encodeObject(endpoint.export) },
-                result: { [systemNumber] in ActorID(system: systemNumber, host: try $0.decode(UInt32.self), actor: try $0.decode(UInt64.self)) })
+                result: { [systemNumber] in ActorID(system: systemNumber, host: try $0.decode(UInt32.self), actor: try $0.decode(UInt64.self)) },
+                reportedAs: .hidden)  // the system's own, which the user never called
         } catch {
             await link.stop()
             throw error

@@ -105,6 +105,21 @@ import Testing
         #expect(error?.code == .startFailed)
     }
 
+    /// `BridgeOptions.events` names a distributed call by its function, as the user called it,
+    /// and is not told of the system's own call that attaches a new host.
+    @Test func eventsNameTheDistributedFunctionCalled() async throws {
+        let calls = Locked<[String]>([])
+        let options = BridgeOptions(events: { event in
+            if case .call(let method, _, let outcome) = event { calls.withLock { $0.append("\(method) \(outcome)") } }
+        })
+        let system = BridgeActorSystem()
+        let counter = try await system.start(FileCounter.self, options: options)
+        _ = try await counter.facts()
+        await #expect(throws: CountingError.self) { try await counter.count(in: "/nonexistent-\(UUID())") }
+        await system.shutdown()
+        #expect(calls.withLock { $0 } == ["BridgeTests.FileCounter.facts() returned", "BridgeTests.FileCounter.count(in:) threw BridgeTests.CountingError"])
+    }
+
     @Test func releasingTheSystemEndsItsHosts() async throws {
         var system: BridgeActorSystem? = BridgeActorSystem()
         let pid = try await {
