@@ -19,8 +19,8 @@ import Darwin
 /// Fails closed: a protocol nested in a type, or one whose name needs more than ASCII, is not
 /// found, and calls to its functions through another type are refused.
 final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
-    /// `Module.Outer.Type`, generic arguments left out, as the demangler names a function's type.
-    private let typeName = DistributedTargetOwner.withoutGenericArguments(String(reflecting: Act.self))
+    /// `Module.Outer.Type`, as `comparable` makes names.
+    private let typeName = DistributedTargetOwner.comparable(String(reflecting: Act.self))
     private let known = Locked<Set<DistributedTarget>>([])
 
     init() {}
@@ -49,16 +49,22 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
         if name.hasPrefix("(extension in "), let colon = name.firstIndex(of: ":") {
             name = name[name.index(after: colon)...]
         }
-        // The last dot outside angle brackets before the parameters ends the context.
+        // The last dot outside brackets before the parameters ends the context. A parenthesis
+        // that opens a name part, `Module.(Type in _1A2B…)` for a private type, is a bracket;
+        // one after a name is the parameter list.
         var depth = 0
         var lastDot: Substring.Index?
+        var previous: Character = "."
         for index in name.indices {
-            switch name[index] {
+            let character = name[index]
+            defer { previous = character }
+            switch character {
             case "<": depth += 1
-            case ">": depth -= 1
+            case ">", ")": depth -= 1
             case "." where depth == 0: lastDot = index
-            case "(" where depth == 0:
-                return lastDot.map { withoutGenericArguments(String(name[..<$0])) }
+            case "(" where depth > 0 || previous == ".": depth += 1
+            case "(":
+                return lastDot.map { comparable(String(name[..<$0])) }
             default: break
             }
         }
@@ -78,13 +84,31 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
         return _openExistential(type, do: isInstance)
     }
 
-    /// `name` with every `<...>` left out: `Module.Box<Swift.Int>.Inner` is `Module.Box.Inner`.
-    private static func withoutGenericArguments(_ name: String) -> String {
-        var depth = 0
-        return String(name.filter { character in
-            if character == "<" { depth += 1 } else if character == ">" { depth -= 1 } else if depth == 0 { return true }
-            return false
-        })
+    /// A type's name as both spellings of it compare: generic arguments left out
+    /// (`Module.Box<Swift.Int>` is `Module.Box`), and a private type's context plain. The
+    /// demangler names a private type `Module.(Type in _1A2B…)`, `String(reflecting:)`
+    /// `Module.(unknown context at $5f3a…).Type`, and the runtime has no other name for it; so
+    /// two private types of one name in one module compare equal, the one case the check
+    /// does not tell apart.
+    static func comparable(_ name: String) -> String {
+        var result = ""
+        var angles = 0
+        var rest = Substring(name)
+        while let character = rest.first {
+            if character == "(", angles == 0, let close = rest.firstIndex(of: ")") {
+                let group = rest[rest.index(after: rest.startIndex)..<close]
+                rest = rest[rest.index(after: close)...]
+                if group.hasPrefix("unknown context at ") {
+                    if rest.first == "." { rest = rest.dropFirst() }
+                } else if let space = group.firstIndex(of: " ") {
+                    result += group[..<space]  // "Type in _1A2B…"
+                }
+                continue
+            }
+            rest = rest.dropFirst()
+            if character == "<" { angles += 1 } else if character == ">" { angles -= 1 } else if angles == 0 { result.append(character) }
+        }
+        return result
     }
 
     /// The runtime's demangling of `mangled`, as `swift demangle` prints it.
