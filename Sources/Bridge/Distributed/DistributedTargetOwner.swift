@@ -13,27 +13,82 @@ import Darwin
 /// that they match. A reference resolved as another type (`TypeB.resolve(id:)` of a `TypeA`'s
 /// id) ran `TypeB`'s code on the `TypeA`, and so could a host that names another type's
 /// function on purpose, in its parent. So a target runs only once it is known to be the
-/// actor's, from its mangled name; what is learned is kept per type, and a target that is not
-/// the actor's costs a demangling each time (an error, and no memory for a hostile peer to fill).
+/// actor's, from its mangled name, and with the actor's own generic arguments and `Self`; a
+/// call that passed and ran is kept per type, and one that did not costs a demangling each
+/// time (an error, and nothing kept for a hostile peer to fill memory with).
 ///
 /// Fails closed: a protocol nested in a type, or one whose name needs more than ASCII, is not
 /// found, and calls to its functions through another type are refused.
 final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
     /// `Module.Outer.Type`, as `comparable` makes names.
     private let typeName = DistributedTargetOwner.comparable(String(reflecting: Act.self))
-    private let known = Locked<Set<DistributedTarget>>([])
+    /// Whether `Act` has generic arguments, which a call's first substitutions must name.
+    private let isGeneric = String(reflecting: Act.self).contains("<")
+    /// Targets with their substitutions that ran, so passed: what a peer sends that never
+    /// ran is not kept, so it cannot fill this.
+    private let known = Locked<Set<Call>>([])
+
+    private struct Call: Hashable {
+        var target: DistributedTarget
+        var substitutions: [String]
+    }
 
     init() {}
 
-    /// Throws unless `target` is a function of `actor`'s type or of a protocol it conforms to.
-    func check(_ target: DistributedTarget, on actor: Act, id: BridgeActorSystem.ActorID?, in process: String) throws {
-        if known.withLock({ $0.contains(target) }) { return }
-        guard let context = Self.declaringContext(of: target), context == typeName || Self.actor(actor, conformsTo: context)
+    /// Throws unless `target` is a function of `actor`'s type, with the actor's own generic
+    /// arguments, or of a protocol it conforms to, with the actor as `Self`.
+    ///
+    /// The generic substitutions are the caller's (`InvocationDecoder` looks them up by name),
+    /// and the runtime checks only that they meet the function's requirements: a `Box<Double>`
+    /// reference to a `Box<Int>`, or a protocol extension's function with another conforming
+    /// type as `Self`, would read the actor's memory as the other type's.
+    func check(
+        _ target: DistributedTarget, substitutions: [String], on actor: Act, id: BridgeActorSystem.ActorID?, in process: String
+    ) throws {
+        if known.withLock({ $0.contains(Call(target: target, substitutions: substitutions)) }) { return }
+        guard let context = Self.declaringContext(of: target), owns(target, context: context, substitutions: substitutions, actor: actor)
         else {
             throw BridgeError.targetOfAnotherType(
                 RemoteCallTarget(target.identifier).description, actorType: String(reflecting: Act.self), id: id, in: process)
         }
-        known.withLock { _ = $0.insert(target.owned) }
+    }
+
+    /// Notes that a call passed and ran, so that the next one like it skips the check.
+    func ran(_ target: DistributedTarget, substitutions: [String]) {
+        known.withLock { _ = $0.insert(Call(target: target.owned, substitutions: substitutions)) }
+    }
+
+    private func owns(_ target: DistributedTarget, context: String, substitutions: [String], actor: Act) -> Bool {
+        if context == typeName {
+            return !isGeneric || Self.substitutions(substitutions, begin: target, as: Act.self)
+        }
+        // A `@Resolvable` protocol's stub (`Module.$Protocol`) carries its own generic
+        // arguments; a protocol's extension carries `Self` first, which must be the actor's type.
+        if !context.split(separator: ".").last!.hasPrefix("$"), let first = substitutions.first {
+            guard let selfType = _typeByName(first), ObjectIdentifier(selfType) == ObjectIdentifier(type(of: actor)) else { return false }
+        }
+        return Self.actor(actor, conformsTo: context)
+    }
+
+    /// Whether the first substitutions, as the generic arguments of the type whose mangled
+    /// name begins `target`'s, make `type`: tried for each prefix of the name and each count of
+    /// substitutions, as a bound generic type's mangling (`<type>y<arguments>G`), so that no
+    /// parsing of manglings is needed. Runs once per target and substitutions that pass.
+    private static func substitutions(_ substitutions: [String], begin target: DistributedTarget, as type: Act.Type) -> Bool {
+        let mangled = target.identifier
+        guard mangled.hasPrefix("$s"), !substitutions.isEmpty else { return false }
+        let name = mangled.dropFirst(2)
+        for count in 1...substitutions.count {
+            let arguments = "y" + substitutions.prefix(count).joined() + "G"
+            var end = name.startIndex
+            while end < name.endIndex {
+                end = name.index(after: end)
+                if let candidate = _typeByName(String(name[..<end]) + arguments), ObjectIdentifier(candidate) == ObjectIdentifier(type) {
+                    return true
+                }
+            }
+        }
+        return false
     }
 
     /// The type or protocol that declares `target`'s function, as `Module.Outer.Type` without
@@ -88,8 +143,8 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
     /// (`Module.Box<Swift.Int>` is `Module.Box`), and a private type's context plain. The
     /// demangler names a private type `Module.(Type in _1A2B…)`, `String(reflecting:)`
     /// `Module.(unknown context at $5f3a…).Type`, and the runtime has no other name for it; so
-    /// two private types of one name in one module compare equal, the one case the check
-    /// does not tell apart.
+    /// two private types of one name in one module compare equal, and so do a type declared
+    /// in a function and a top-level type of its name: the cases the check does not tell apart.
     static func comparable(_ name: String) -> String {
         var result = ""
         var angles = 0

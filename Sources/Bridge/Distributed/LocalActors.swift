@@ -126,12 +126,13 @@ where Act.ID == BridgeActorSystem.ActorID {
                 break
             }
         }
-        try calls.owner.check(call.target, on: typed, id: call.recipient, in: system.processDescription)
+        try calls.owner.check(call.target, substitutions: call.genericSubstitutions, on: typed, id: call.recipient, in: system.processDescription)
         var decoder = BridgeActorSystem.InvocationDecoder(reader: arguments, call: call)
         if learns { decoder.decodedTypes = [] }
         let handler = BridgeActorSystem.ResultHandler()
         try await system.executeDistributedTarget(
             on: typed, target: RemoteCallTarget(call.target.identifier), invocationDecoder: &decoder, handler: handler)
+        calls.owner.ran(call.target, substitutions: call.genericSubstitutions)
         try handler.result().write(to: &result)
         if learns, let table, let types = decoder.decodedTypes, types.count == call.argumentCount, let resultType = handler.resultType {
             table.learn(call.target, argumentTypes: types, resultType: resultType)

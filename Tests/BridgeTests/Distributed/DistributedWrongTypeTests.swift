@@ -44,6 +44,30 @@ import Testing
         await system.shutdown()
     }
 
+    /// The caller's generic substitutions are its own: a `Holder<Double>` reference to a
+    /// `Holder<Int>` would read the Int's bits as a Double.
+    @Test func aGenericActorIsCalledOnlyWithItsOwnTypeArguments() async throws {
+        let system = BridgeActorSystem()
+        let holder = try await system.start(Holder<Int>.self)
+        try await holder.set(42)
+        let asDouble = try Holder<Double>.resolve(id: holder.id, using: system)
+        let error = await #expect(throws: BridgeError.self) { try await asDouble.get() }
+        #expect(error?.code == .actorNotFound, "\(String(describing: error))")
+        #expect(try await holder.get() == 42)
+        await system.shutdown()
+    }
+
+    /// A protocol extension's function takes `Self` from the caller: it must be the actor's type.
+    @Test func aProtocolExtensionRunsOnlyWithTheActorAsSelf() async throws {
+        let system = BridgeActorSystem()
+        let first = try await system.start(FirstTagged.self)
+        #expect(try await first.tag() == "FirstTagged")
+        let asSecond = try SecondTagged.resolve(id: first.id, using: system)
+        let error = await #expect(throws: BridgeError.self) { try await asSecond.tag() }
+        #expect(error?.code == .actorNotFound, "\(String(describing: error))")
+        await system.shutdown()
+    }
+
     @Test func resolvingALocalActorAsAnotherTypeSaysSo() async throws {
         let system = BridgeActorSystem()
         let sink = ProgressSink(actorSystem: system)
@@ -67,4 +91,27 @@ import Testing
         #expect(Owner.comparable("M.Box<Swift.Array<Swift.Int>>.Inner") == "M.Box.Inner")
         #expect(Owner.comparable("M.(Box in _1A)<Swift.Int>") == "M.Box")
     }
+}
+
+distributed actor Holder<Value: Codable & Sendable> {
+    typealias ActorSystem = BridgeActorSystem
+    private var value: Value?
+
+    distributed func set(_ newValue: Value) { value = newValue }
+    distributed func get() -> Value? { value }
+}
+
+protocol Tagged: DistributedActor where ActorSystem == BridgeActorSystem {}
+
+extension Tagged {
+    /// The type the extension runs as.
+    distributed func tag() -> String { "\(Self.self)" }
+}
+
+distributed actor FirstTagged: Tagged {
+    typealias ActorSystem = BridgeActorSystem
+}
+
+distributed actor SecondTagged: Tagged {
+    typealias ActorSystem = BridgeActorSystem
 }
