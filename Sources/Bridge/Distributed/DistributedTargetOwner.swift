@@ -28,6 +28,11 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
     /// ran is not kept, so it cannot fill this.
     private let known = Locked<Set<Call>>([])
 
+    /// The longest target or substitution name checked: the runtime's are a few hundred bytes.
+    static var longestName: Int { 4096 }
+    /// The most generic substitutions a checked call may carry.
+    static var mostSubstitutions: Int { 32 }
+
     private struct Call: Hashable {
         var target: DistributedTarget
         var substitutions: [String]
@@ -46,10 +51,17 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
         _ target: DistributedTarget, substitutions: [String], on actor: Act, id: BridgeActorSystem.ActorID?, in process: String
     ) throws {
         if known.withLock({ $0.contains(Call(target: target, substitutions: substitutions)) }) { return }
-        guard let context = Self.declaringContext(of: target), owns(target, context: context, substitutions: substitutions, actor: actor)
+        // A peer's names, worked on below by the demangler and a lookup per prefix: bounded,
+        // so that a hostile one costs an error, not the parent's time.
+        guard target.utf8.count <= Self.longestName, substitutions.count <= Self.mostSubstitutions,
+            substitutions.allSatisfy({ $0.utf8.count <= Self.longestName }),
+            let context = Self.declaringContext(of: target), !context.isEmpty,
+            owns(target, context: context, substitutions: substitutions, actor: actor)
         else {
-            throw BridgeError.targetOfAnotherType(
-                RemoteCallTarget(target.identifier).description, actorType: String(reflecting: Act.self), id: id, in: process)
+            // Named as the demangler reads it, unless it was too long to read.
+            let function = target.utf8.count <= Self.longestName
+                ? RemoteCallTarget(target.identifier).description : "a function name of \(target.utf8.count) bytes"
+            throw BridgeError.targetOfAnotherType(function, actorType: String(reflecting: Act.self), id: id, in: process)
         }
     }
 
@@ -64,7 +76,7 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
         }
         // A `@Resolvable` protocol's stub (`Module.$Protocol`) carries its own generic
         // arguments; a protocol's extension carries `Self` first, which must be the actor's type.
-        if !context.split(separator: ".").last!.hasPrefix("$"), let first = substitutions.first {
+        if context.split(separator: ".").last?.hasPrefix("$") != true, let first = substitutions.first {
             guard let selfType = _typeByName(first), ObjectIdentifier(selfType) == ObjectIdentifier(type(of: actor)) else { return false }
         }
         return Self.actor(actor, conformsTo: context)

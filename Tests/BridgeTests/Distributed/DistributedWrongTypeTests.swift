@@ -68,6 +68,22 @@ import Testing
         await system.shutdown()
     }
 
+    /// A hostile peer's oversized names are refused before the demangler or the lookups see them.
+    @Test func oversizedNamesAreRefusedAtOnce() throws {
+        let system = BridgeActorSystem()
+        let tally = HostTally(actorSystem: system)
+        let owner = DistributedTargetOwner<HostTally>()
+        let huge = "$s11BridgeTests9HostTallyC" + String(repeating: "3add", count: 100_000) + "yS2iYaKFTE"
+        let began = ContinuousClock.now
+        #expect(throws: BridgeError.self) { try owner.check(DistributedTarget(huge), substitutions: [], on: tally, id: nil, in: "the parent process") }
+        let target = DistributedTarget("$s11BridgeTests9HostTallyC3addyS2iYaKFTE")
+        let many = Array(repeating: "Si", count: DistributedTargetOwner<HostTally>.mostSubstitutions + 1)
+        #expect(throws: BridgeError.self) { try owner.check(target, substitutions: many, on: tally, id: nil, in: "the parent process") }
+        #expect(ContinuousClock.now - began < .seconds(5))  // bounded, not timed
+        // The same target within the bounds passes.
+        try owner.check(target, substitutions: [], on: tally, id: nil, in: "the parent process")
+    }
+
     @Test func resolvingALocalActorAsAnotherTypeSaysSo() async throws {
         let system = BridgeActorSystem()
         let sink = ProgressSink(actorSystem: system)
