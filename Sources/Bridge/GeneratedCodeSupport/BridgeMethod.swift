@@ -6,9 +6,19 @@ public struct _BridgeMethod<Real>: Sendable {
     /// The same, for a requirement that is not `async`.
     public typealias InvokeSynchronously = @Sendable (Real, inout _WireReader, inout _WireWriter) throws -> Void
 
+    /// The same, running on its caller's executor, for an object whose type is erased: for the
+    /// bridge's own methods (an actor host's distributed calls), which hop nowhere of their own.
+    /// Not for generated code, whose real types need not be `Sendable`.
+    package typealias InvokeInPlace = nonisolated(nonsending) @Sendable (AnyObject, inout _WireReader, inout _WireWriter) async throws -> Void
+
     package let signature: String
     package let id: UInt64
     package let invoke: Invoke
+    /// Set for a method made with `init(_:inPlace:)`, which the serving loop calls instead of
+    /// `invoke`, with the object: under a host's task executor preference, the runtime takes
+    /// the task's status lock (a mutex here) for every hop to an executor, and for the hop back
+    /// after every await in an async function, so each layer of closures cost a call one.
+    package let invokeInPlace: InvokeInPlace?
     /// The same work without suspending, for a requirement that is not `async`: a serving loop
     /// runs it without the cost of async frames.
     package let invokeSynchronously: InvokeSynchronously?
@@ -24,6 +34,18 @@ public struct _BridgeMethod<Real>: Sendable {
         self.signature = signature
         self.id = _BridgeInterfaceDescription.methodID(of: signature)
         self.invoke = invoke
+        self.invokeInPlace = nil
+        self.invokeSynchronously = nil
+        self.neverWaits = false
+    }
+
+    /// Creates a dispatch-table entry that runs on its caller's executor (`invokeInPlace`).
+    /// - Parameter invoke: Takes the object as `Real`, which it may assume it is.
+    package init(_ signature: String, inPlace invoke: @escaping InvokeInPlace) where Real: AnyObject {
+        self.signature = signature
+        self.id = _BridgeInterfaceDescription.methodID(of: signature)
+        self.invoke = { try await invoke($0, &$1, &$2) }
+        self.invokeInPlace = invoke
         self.invokeSynchronously = nil
         self.neverWaits = false
     }
@@ -49,6 +71,7 @@ public struct _BridgeMethod<Real>: Sendable {
         self.signature = signature
         self.id = _BridgeInterfaceDescription.methodID(of: signature)
         self.invoke = { try invoke($0, &$1, &$2) }
+        self.invokeInPlace = nil
         self.invokeSynchronously = invoke
         self.neverWaits = neverWaits
     }

@@ -5,7 +5,11 @@
 package struct BoundMethods: Sendable {
     package struct Method: Sendable {
         package var signature: String
-        package var invoke: @Sendable (inout _WireReader, inout _WireWriter) async throws -> Void
+        /// On the caller's executor; a generated method's hops to the generic executor inside.
+        package var invoke: nonisolated(nonsending) @Sendable (inout _WireReader, inout _WireWriter) async throws -> Void
+        /// Set for a method that runs in place, with its object; see `_BridgeMethod.invokeInPlace`.
+        /// Unsafe as `invoke`'s capture of the object is: see `init`.
+        nonisolated(unsafe) package var inPlace: (object: AnyObject, invoke: _BridgeMethod<AnyObject>.InvokeInPlace)? = nil
         /// Set for a requirement that is not `async`; see `_BridgeMethod.invokeSynchronously`.
         package var invokeSynchronously: (@Sendable (inout _WireReader, inout _WireWriter) throws -> Void)? = nil
         /// See `_BridgeMethod.neverWaits`.
@@ -31,6 +35,10 @@ package struct BoundMethods: Sendable {
         self.methods = unique.map { method in
             let invoke = method.invoke
             var bound = Method(signature: method.signature) { arguments, result in try await invoke(object, &arguments, &result) }
+            if let invokeInPlace = method.invokeInPlace {
+                // Only a class's methods are made in place (`_BridgeMethod.init(_:inPlace:)`).
+                bound.inPlace = (object as AnyObject, invokeInPlace)
+            }
             if let invokeSynchronously = method.invokeSynchronously {
                 bound.invokeSynchronously = { arguments, result in try invokeSynchronously(object, &arguments, &result) }
             }

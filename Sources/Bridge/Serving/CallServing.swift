@@ -40,7 +40,11 @@ package enum CallServing {
         var arguments = request.arguments
         var result = _WireWriter.frame()
         do {
-            try await method.invoke(&arguments, &result)
+            if let inPlace = method.inPlace {
+                try await inPlace.invoke(inPlace.object, &arguments, &result)
+            } else {
+                try await method.invoke(&arguments, &result)
+            }
         } catch {
             return Self.error(error, callID: callID)
         }

@@ -93,7 +93,10 @@ package final class RunningCalls: Sendable {
     /// A runner's life: runs its call, replies, and parks for the next, until it is not kept.
     /// No binding here holds a call: each is moved into `run(_:)` and ends there, so that a
     /// parked runner keeps nothing of the calls it ran.
-    private func run(on runner: CallRunner) async {
+    /// On the executor of the runner's task, as are `run(_:)` and `park`: under a task
+    /// executor preference (a host's `ServingExecutor`), every hop between executors takes the
+    /// task's status lock, twice per call for each function that is not.
+    nonisolated(nonsending) private func run(on runner: CallRunner) async {
         var next = state.withLock { _ in runner.first.take() }
         while next != nil {
             let callID = await run(next.take()!)
@@ -115,7 +118,7 @@ package final class RunningCalls: Sendable {
     }
 
     /// Ends `runner`'s call, and parks it until the next call comes; nil when it is not kept.
-    private func park(_ runner: CallRunner, after callID: UInt32) async -> RunnableCall? {
+    nonisolated(nonsending) private func park(_ runner: CallRunner, after callID: UInt32) async -> RunnableCall? {
         await withUnsafeContinuation { continuation in
             let (kept, waiters) = state.withLock { state in
                 state.busy.removeValue(forKey: callID)
