@@ -165,7 +165,8 @@ import Testing
                 public static var _bridgeDistributedFunctions: [_BridgeDistributedFunction<Indexer>] {
                     var functions: [_BridgeDistributedFunction<Indexer>] = []
                     functions.append(
-                        _BridgeDistributedFunction("count(in:_:)", arguments: [(String).self, (Int).self], returns: (Int).self) { actor, arguments, result in
+                        _BridgeDistributedFunction("count(in:_:)", arguments: [(String).self, (Int).self], returns: (Int).self) { object, arguments, result in
+                            let actor = _bridgeDistributedActor(object, as: Self.self)
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 6)
                             let argument0 = try _bridgeDistributedArgument(&arguments, as: (String).self)
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 6)
@@ -177,14 +178,16 @@ import Testing
                             #sourceLocation()
                         })
                     functions.append(
-                        _BridgeDistributedFunction("reset()", arguments: [], returns: Void.self) { actor, arguments, result in
+                        _BridgeDistributedFunction("reset()", arguments: [], returns: Void.self) { object, arguments, result in
+                            let actor = _bridgeDistributedActor(object, as: Self.self)
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 7)
                             try await actor.reset()
                             #sourceLocation()
                         })
                     #if os(Linux)
                     functions.append(
-                        _BridgeDistributedFunction("linuxOnly()", arguments: [], returns: ([String: Int]).self) { actor, arguments, result in
+                        _BridgeDistributedFunction("linuxOnly()", arguments: [], returns: ([String: Int]).self) { object, arguments, result in
+                            let actor = _bridgeDistributedActor(object, as: Self.self)
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 15)
                             let value: [String: Int] = try await actor.linuxOnly()
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 15)
@@ -193,7 +196,8 @@ import Testing
                         })
                     #endif
                     functions.append(
-                        _BridgeDistributedFunction("default(label:)", arguments: [(Int).self], returns: (Int?).self) { actor, arguments, result in
+                        _BridgeDistributedFunction("default(label:)", arguments: [(Int).self], returns: (Int?).self) { object, arguments, result in
+                            let actor = _bridgeDistributedActor(object, as: Self.self)
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 17)
                             let argument0 = try _bridgeDistributedArgument(&arguments, as: (Int).self)
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 17)
@@ -203,7 +207,8 @@ import Testing
                             #sourceLocation()
                         })
                     functions.append(
-                        _BridgeDistributedFunction("fromExtension(_:)", arguments: [(Report).self], returns: (Bool).self) { actor, arguments, result in
+                        _BridgeDistributedFunction("fromExtension(_:)", arguments: [(Report).self], returns: (Bool).self) { object, arguments, result in
+                            let actor = _bridgeDistributedActor(object, as: Self.self)
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 21)
                             let argument0 = try _bridgeDistributedArgument(&arguments, as: (Report).self)
                             #sourceLocation(file: "Sources/Demo/Actors.swift", line: 21)

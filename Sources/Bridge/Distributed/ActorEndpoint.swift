@@ -21,11 +21,15 @@ final class ActorEndpoint: Sendable {
 
     private static var methods: [_BridgeMethod<ActorEndpoint>] {
         [
-            _BridgeMethod(ActorEndpointClient.invokeSignature) { endpoint, arguments, result in
-                guard let system = endpoint.system.value else { throw BridgeError.stopped(method: ActorEndpointClient.invokeSignature) }
+            _BridgeMethod(ActorEndpointClient.invokeSignature, inPlace: { endpoint, arguments, result in
+                guard let system = unsafeDowncast(endpoint, to: ActorEndpoint.self).system.value else { throw BridgeError.stopped(method: ActorEndpointClient.invokeSignature) }
                 let call = try DistributedCall.read(from: &arguments)
-                try await system.handle(call, arguments: arguments, into: &result)
-            },
+                if let direct = system.direct(call, arguments: &arguments) {
+                    try await direct.function(direct.actor, &arguments, &result)
+                } else {
+                    try await system.handle(call, arguments: arguments, into: &result)
+                }
+            }),
         ]
     }
 }

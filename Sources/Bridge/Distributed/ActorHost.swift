@@ -59,10 +59,15 @@ final class ActorHost: _BridgeServable, BridgeConcurrentCalls, StartsCallsInPlac
 
     static var _bridgeMethods: [_BridgeMethod<ActorHost>] {
         [
-            _BridgeMethod(ActorHostClient.invokeSignature) { host, arguments, result in
+            _BridgeMethod(ActorHostClient.invokeSignature, inPlace: { host, arguments, result in
                 let call = try DistributedCall.read(from: &arguments)
-                try await host.system.handle(call, arguments: arguments, into: &result)
-            },
+                let system = unsafeDowncast(host, to: ActorHost.self).system
+                if let direct = system.direct(call, arguments: &arguments) {
+                    try await direct.function(direct.actor, &arguments, &result)
+                } else {
+                    try await system.handle(call, arguments: arguments, into: &result)
+                }
+            }),
             _BridgeMethod(ActorHostClient.attachSignature) { host, arguments, result in
                 host.system.attach(parent: try arguments.decodeObject(ActorEndpointClient.self))
                 try result.encode(host.rootID.host)

@@ -1,4 +1,5 @@
 import Distributed
+import Synchronization
 
 /// What the codec hands to `Decodable` values while a distributed call's arguments or result
 /// are decoded: the actor system under `actorSystemKey`, as `DistributedActor.init(from:)`
@@ -33,18 +34,26 @@ final class ActorSystemCoding: WireObjectSource, WireUserInfoSource {
 /// A system's `ActorSystemCoding`s, one per object source they wrap: one made for each call
 /// cost the call an allocation. A process has one or two such sources (none in the parent, the
 /// side channel in a host); a few are kept.
+///
+/// The first one made is found without the lock: it is the source of nearly every call (the
+/// parent's replies, or a host's calls from its parent), and the lock and the search cost a
+/// distributed call as much as the rest of its decoding.
 final class ActorSystemCodings: Sendable {
     private static let kept = 4
+    private let first = AtomicLazyReference<ActorSystemCoding>()
     private let made = Locked<[ActorSystemCoding]>([])
 
     /// The coding of `system` that wraps `inner`.
     func coding(of system: BridgeActorSystem, wrapping inner: (any WireObjectSource)?) -> ActorSystemCoding {
-        made.withLock { made in
+        if let first = first.load(), first.inner === inner { return first }
+        return made.withLock { made in
             if let known = made.first(where: { $0.inner === inner }) { return known }
-            let coding = ActorSystemCoding(system, inner: inner)
+            let coding = first.storeIfNil(ActorSystemCoding(system, inner: inner))
+            if coding.inner === inner { return coding }
+            let other = ActorSystemCoding(system, inner: inner)
             if made.count == Self.kept { made.removeFirst() }
-            made.append(coding)
-            return coding
+            made.append(other)
+            return other
         }
     }
 }
@@ -53,7 +62,12 @@ extension _WireReader {
     /// The reader, with `system` in its decoders' `userInfo`.
     func resolvingActors(in system: BridgeActorSystem) -> _WireReader {
         var reader = self
-        reader.objectSource = system.codings.coding(of: system, wrapping: objectSource)
+        reader.resolveActors(in: system)
         return reader
+    }
+
+    /// Puts `system` in its decoders' `userInfo`.
+    mutating func resolveActors(in system: BridgeActorSystem) {
+        objectSource = system.codings.coding(of: system, wrapping: objectSource)
     }
 }

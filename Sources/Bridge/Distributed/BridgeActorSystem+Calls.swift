@@ -18,7 +18,8 @@ extension BridgeActorSystem {
     ) async throws -> Res where Act.ID == ActorID {
         defer { invocation.recycle() }
         return try await send(to: actor.id, target: target, invocation: invocation) { reader in
-            var reader = reader.resolvingActors(in: self)
+            // In place: a copy of the reader cost the call retains of all it holds.
+            reader.resolveActors(in: self)
             return try reader.decode(Res.self)
         }
     }
@@ -77,6 +78,18 @@ extension BridgeActorSystem {
         }
         guard let parent = parent.withLock({ $0 }) else { throw BridgeError.parentGone(method: ActorEndpointClient.invokeSignature) }
         return Route(connection: parent.connection, interface: ActorEndpointClient._bridgeInterface, method: ActorEndpointClient.invoke, object: parent.object)
+    }
+
+    /// The generated function that runs a call that arrived from another process, when its
+    /// target ran here before (`LocalActors.direct(_:)`); `arguments` then resolve actors in
+    /// this system. Nil for `handle`. The caller awaits the function itself: every async layer
+    /// between cost the call an async frame and, under a host's task executor preference, a
+    /// lock of the task's status (the runtime's hop back after an await).
+    /// - Parameter arguments: At the call's first argument.
+    func direct(_ call: DistributedCall, arguments: inout _WireReader) -> DirectCall? {
+        guard call.recipient.system == systemNumber, call.recipient.host == number, let direct = local.direct(call) else { return nil }
+        arguments.resolveActors(in: self)
+        return direct
     }
 
     /// Runs a call that arrived from another process: on an actor of this one, or, in the

@@ -21,16 +21,19 @@ public struct _BridgeDistributedFunction<Act: DistributedActor>: Sendable {
     let name: String
     let argumentTypes: [ObjectIdentifier]
     let resultType: ObjectIdentifier
-    /// Decodes the arguments, calls the actor, and encodes what it returned.
-    let invoke: nonisolated(nonsending) @Sendable (Act, inout _WireReader, inout _WireWriter) async throws -> Void
+    /// Decodes the arguments, calls the actor, and encodes what it returned. It takes the actor
+    /// as an object, which it may assume is an `Act`: a host's code does not know the type, and
+    /// a wrapper that cast it first cost every call an async frame and a hop of its own.
+    let invoke: ErasedDistributedFunction
 
     /// - Parameters:
     ///   - name: The base name with argument labels: `count(in:)`.
     ///   - arguments: The parameters' types, in order.
     ///   - returns: The result type; `Void.self` for none.
+    ///   - invoke: Takes an `Act`, as an object (`_bridgeDistributedActor(_:)` casts it back).
     public init(
         _ name: String, arguments: [Any.Type], returns: Any.Type,
-        _ invoke: nonisolated(nonsending) @escaping @Sendable (Act, inout _WireReader, inout _WireWriter) async throws -> Void
+        _ invoke: nonisolated(nonsending) @escaping @Sendable (AnyObject, inout _WireReader, inout _WireWriter) async throws -> Void
     ) {
         self.name = name
         argumentTypes = arguments.map { ObjectIdentifier($0) }
@@ -38,6 +41,17 @@ public struct _BridgeDistributedFunction<Act: DistributedActor>: Sendable {
         self.invoke = invoke
     }
 }
+
+/// The actor a generated distributed function was called on, as its own type: a host calls a
+/// function of `_BridgeDistributedFunctions` only on an actor of the type whose table holds it.
+@inlinable
+public func _bridgeDistributedActor<Act: DistributedActor>(_ object: AnyObject, as type: Act.Type) -> Act {
+    unsafeDowncast(object, to: Act.self)
+}
+
+/// A generated distributed function (`_BridgeDistributedFunction.invoke`): the actor goes in as
+/// an object, which must be of the function's actor type.
+typealias ErasedDistributedFunction = nonisolated(nonsending) @Sendable (AnyObject, inout _WireReader, inout _WireWriter) async throws -> Void
 
 /// Decodes a distributed function's argument, for generated code.
 public func _bridgeDistributedArgument<Value: Decodable>(_ reader: inout _WireReader, as type: Value.Type) throws -> Value {

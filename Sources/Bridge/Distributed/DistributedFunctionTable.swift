@@ -9,29 +9,44 @@ import Distributed
 /// of them. A generic target
 /// never matches (its table has no generic functions), nor does one that threw before the first
 /// return (tried again at its next call).
-final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
-    private let functions: [_BridgeDistributedFunction<Act>]
-    /// `Module.Indexer`, as a target's description names the actor type.
-    private let typeName = String(reflecting: Act.self)
-    /// By target: the function's index in `functions`, or nil when none is the target.
-    private let learned = Locked<[DistributedTarget: Int?]>([:])
-
-    private init(_ functions: [_BridgeDistributedFunction<Act>]) { self.functions = functions }
-
-    /// The table of `Act`, when the generator made one.
-    static func of(_ type: Act.Type) -> DistributedFunctionTable? {
-        guard let generated = Act.self as? any _BridgeDistributedFunctions.Type else { return nil }
-        return DistributedFunctionTable(functions(of: generated))
+///
+/// Not generic over the actor type: a host's code does not know the type, and every use of a
+/// type generic over it looked up its metadata at run time, per call.
+final class DistributedFunctionTable: Sendable {
+    /// One function, its actor type erased.
+    struct Function: Sendable {
+        let name: String
+        let argumentTypes: [ObjectIdentifier]
+        let resultType: ObjectIdentifier
+        let invoke: ErasedDistributedFunction
     }
 
-    private static func functions<Generated: _BridgeDistributedFunctions>(of type: Generated.Type) -> [_BridgeDistributedFunction<Act>] {
-        // `Generated` is `Act`, which the generic signature cannot say; once per type.
-        Generated._bridgeDistributedFunctions as! [_BridgeDistributedFunction<Act>]
+    private let functions: [Function]
+    /// `Module.Indexer`, as a target's description names the actor type.
+    private let typeName: String
+    /// By target: the function's index in `functions`, or nil when none is the target.
+    private let learned = Locked(TargetIndex<Int?>())
+
+    private init(_ functions: [Function], typeName: String) {
+        self.functions = functions
+        self.typeName = typeName
+    }
+
+    /// The table of `Act`, when the generator made one.
+    static func of<Act: DistributedActor>(_ type: Act.Type) -> DistributedFunctionTable? {
+        guard let generated = Act.self as? any _BridgeDistributedFunctions.Type else { return nil }
+        return DistributedFunctionTable(functions(of: generated), typeName: String(reflecting: Act.self))
+    }
+
+    private static func functions<Generated: _BridgeDistributedFunctions>(of type: Generated.Type) -> [Function] {
+        Generated._bridgeDistributedFunctions.map { function in
+            Function(name: function.name, argumentTypes: function.argumentTypes, resultType: function.resultType, invoke: function.invoke)
+        }
     }
 
     /// What to do with a call to `target`.
     enum Lookup {
-        case function(_BridgeDistributedFunction<Act>)
+        case function(ErasedDistributedFunction)
         /// Not known yet: run it through `executeDistributedTarget`, and `learn` from it.
         case unknown
         /// Run it through `executeDistributedTarget`.
@@ -39,16 +54,17 @@ final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
     }
 
     func lookup(_ target: DistributedTarget) -> Lookup {
-        switch learned.withLock({ $0[target] }) {
+        let found: Int?? = target.withUnsafeBytes { name in learned.withLock { $0.value(for: name) } }
+        return switch found {
         case .none: .unknown
         case .some(.none): .noFunction
-        case .some(.some(let index)): .function(functions[index])
+        case .some(.some(let index)): .function(functions[index].invoke)
         }
     }
 
     /// The names of the functions that calls have been matched to, for tests.
     var matchedNames: [String] {
-        learned.withLock { $0.values.compactMap { $0.map { functions[$0].name } } }.sorted()
+        learned.withLock { $0.allValues.compactMap { $0.map { functions[$0].name } } }.sorted()
     }
 
     /// Notes which function `target` is, from a call that returned.
@@ -60,6 +76,6 @@ final class DistributedFunctionTable<Act: DistributedActor>: Sendable {
             description == typeName + "." + function.name
                 && function.argumentTypes == argumentTypes && function.resultType == resultType
         }
-        learned.withLock { $0[target.owned] = .some(index) }
+        target.withUnsafeBytes { name in learned.withLock { $0.set(index, for: name) } }
     }
 }

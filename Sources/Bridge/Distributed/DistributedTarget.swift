@@ -42,6 +42,15 @@ struct DistributedTarget: Sendable, Hashable {
         }
     }
 
+    /// Calls `body` with the identifier's UTF-8, where it lies: no copy of it, nor of the
+    /// storage that holds it.
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        switch form {
+        case .identifier(var identifier): try identifier.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        case .utf8(let utf8): try utf8.withUnsafeBytes(body)
+        }
+    }
+
     /// The same name in storage of its own: to keep, where a slice would keep its whole frame
     /// from being reused.
     var owned: DistributedTarget { DistributedTarget(utf8: ArraySlice(Array(utf8))) }
@@ -75,7 +84,19 @@ struct DistributedTarget: Sendable, Hashable {
         }
     }
 
+    /// Hashes the length and three words of the name, not all of it: a hash of a hundred
+    /// bytes cost a call's lookup more than the rest of it. Names that share those words (one
+    /// type's functions share the start, functions of one signature the end) only cost a
+    /// comparison more when looked up; the tables hashed are of the targets that ran, which a
+    /// peer cannot fill.
     func hash(into hasher: inout Hasher) {
-        utf8.withUnsafeBytes { hasher.combine(bytes: $0) }
+        utf8.withUnsafeBytes { bytes in
+            hasher.combine(bytes.count)
+            guard bytes.count >= 8 else { return hasher.combine(bytes: bytes) }
+            let last = bytes.count - 8
+            hasher.combine(bytes.loadUnaligned(fromByteOffset: last, as: UInt64.self))
+            hasher.combine(bytes.loadUnaligned(fromByteOffset: last / 2, as: UInt64.self))
+            hasher.combine(bytes.loadUnaligned(fromByteOffset: last - last / 4, as: UInt64.self))
+        }
     }
 }

@@ -62,13 +62,22 @@ final class LocalActors: Sendable {
         return typed
     }
 
+    /// The generated function that a call runs directly, with the actor it runs on: when the
+    /// call's target was learned (`DistributedFunctionTable`) and its actor lives. Otherwise
+    /// nil, for `execute`, which also says why a call cannot run.
+    func direct(_ call: DistributedCall) -> DirectCall? {
+        guard call.genericSubstitutions.isEmpty, let entry = actors.withLock({ $0[call.recipient.actor] }) else { return nil }
+        return entry.direct(call.target)
+    }
+
     /// Runs a call on the actor it names, and writes what it returned to `result`.
     /// - Throws: `BridgeError` (`actorNotFound`) when no such actor lives here any more;
     ///   otherwise what the function threw.
     nonisolated(nonsending) func execute(
         _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
     ) async throws {
-        guard let entry = actors.withLock({ $0[call.recipient.actor] }), entry.isAlive else {
+        // Whether it is still alive, its entry tells: one weak load per call, not two.
+        guard let entry = actors.withLock({ $0[call.recipient.actor] }) else {
             throw BridgeError.actorNotFound(call.recipient, in: system.processDescription)
         }
         try await entry.execute(call, arguments: arguments, system: system, into: &result)
@@ -78,16 +87,16 @@ final class LocalActors: Sendable {
 /// What calls to the actors of one type share.
 private final class ActorTypeCalls<Act: DistributedActor>: Sendable {
     /// Its generated functions, if the generator made a table for it.
-    let table: DistributedFunctionTable<Act>?
+    let table: DistributedFunctionTable?
     let owner = DistributedTargetOwner<Act>()
 
-    init(table: DistributedFunctionTable<Act>?) { self.table = table }
+    init(table: DistributedFunctionTable?) { self.table = table }
 }
 
 /// A registered actor with its type erased, but not the type `executeDistributedTarget` needs.
 private protocol LocalActor: Sendable {
     var actor: (any DistributedActor)? { get }
-    var isAlive: Bool { get }
+    func direct(_ target: DistributedTarget) -> DirectCall?
     nonisolated(nonsending) func execute(
         _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
     ) async throws
@@ -105,20 +114,24 @@ where Act.ID == BridgeActorSystem.ActorID {
     }
 
     var actor: (any DistributedActor)? { typed }
-    var isAlive: Bool { typed != nil }
+
+    func direct(_ target: DistributedTarget) -> DirectCall? {
+        guard let table = calls.table, case .function(let function) = table.lookup(target), let typed else { return nil }
+        return DirectCall(function: function, actor: typed)
+    }
 
     nonisolated(nonsending) func execute(
         _ call: DistributedCall, arguments: _WireReader, system: BridgeActorSystem, into result: inout _WireWriter
     ) async throws {
-        guard let typed else { throw BridgeError.actorNotFound(nil, in: system.processDescription) }
+        guard let typed else { throw BridgeError.actorNotFound(call.recipient, in: system.processDescription) }
         let table = calls.table
         var learns = false
         if call.genericSubstitutions.isEmpty, let table {
             switch table.lookup(call.target) {
             case .function(let function):
-                // Learned from a call that ran below: the check passed then.
+                // Learned from a call that ran below, since `direct` looked: the check passed then.
                 var arguments = arguments
-                try await function.invoke(typed, &arguments, &result)
+                try await function(typed, &arguments, &result)
                 return
             case .unknown:
                 learns = true
@@ -138,4 +151,11 @@ where Act.ID == BridgeActorSystem.ActorID {
             table.learn(call.target, argumentTypes: types, resultType: resultType)
         }
     }
+}
+
+/// A call that runs a generated function directly (`LocalActors.direct(_:)`).
+struct DirectCall {
+    let function: ErasedDistributedFunction
+    /// The actor, of the function's actor type.
+    let actor: AnyObject
 }

@@ -21,7 +21,7 @@ extension Emitter {
         }
     }
 
-    /// One entry: `_BridgeDistributedFunction(name, arguments:, returns:) { actor, arguments,
+    /// One entry: `_BridgeDistributedFunction(name, arguments:, returns:) { object, arguments,
     /// result in ... })`. Every statement counts as the function's line, so that the compiler's
     /// errors in it land there.
     private static func distributedFunction(_ function: BridgedRequirement, into writer: inout CodeWriter) {
@@ -29,12 +29,14 @@ extension Emitter {
         let name = function.bareName + "(" + parameters.map { $0.signatureLabel + ":" }.joined() + ")"
         let types = parameters.map { "(\($0.type.swift)).self" }.joined(separator: ", ")
         let result = function.methodResult.map { "(\($0.swift)).self" } ?? "Void.self"
-        let opener = "_BridgeDistributedFunction(\(literal(name)), arguments: [\(types)], returns: \(result)) { actor, arguments, result in"
+        let opener = "_BridgeDistributedFunction(\(literal(name)), arguments: [\(types)], returns: \(result)) { object, arguments, result in"
         writer.block(opener, closer: "})") { writer in
             func statement(_ code: String) {
                 writer.sourceLocation(function.location)
                 writer.line(code)
             }
+            // The host passes the actor as an object, of this type (see `_bridgeDistributedActor`).
+            writer.line("let actor = _bridgeDistributedActor(object, as: Self.self)")
             var arguments: [String] = []
             for (position, parameter) in parameters.enumerated() {
                 statement("let argument\(position) = try _bridgeDistributedArgument(&arguments, as: (\(parameter.type.swift)).self)")
