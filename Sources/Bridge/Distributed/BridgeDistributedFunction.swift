@@ -44,9 +44,14 @@ public struct _BridgeDistributedFunction<Act: DistributedActor>: Sendable {
 
 /// The actor a generated distributed function was called on, as its own type: a host calls a
 /// function of `_BridgeDistributedFunctions` only on an actor of the type whose table holds it.
+/// Checked all the same (one load and a comparison), so that a mistake there traps rather
+/// than runs one type's code on another's memory in a release build.
 @inlinable
 public func _bridgeDistributedActor<Act: DistributedActor>(_ object: AnyObject, as type: Act.Type) -> Act {
-    unsafeDowncast(object, to: Act.self)
+    precondition(
+        ObjectIdentifier(Swift.type(of: object)) == ObjectIdentifier(Act.self),
+        "a distributed function of \(Act.self) was called on a \(Swift.type(of: object))")
+    return unsafeDowncast(object, to: Act.self)
 }
 
 /// A generated distributed function (`_BridgeDistributedFunction.invoke`): the actor goes in as

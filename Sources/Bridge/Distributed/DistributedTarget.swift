@@ -84,19 +84,7 @@ struct DistributedTarget: Sendable, Hashable {
         }
     }
 
-    /// Hashes the length and three words of the name, not all of it: a hash of a hundred
-    /// bytes cost a call's lookup more than the rest of it. Names that share those words (one
-    /// type's functions share the start, functions of one signature the end) only cost a
-    /// comparison more when looked up; the tables hashed are of the targets that ran, which a
-    /// peer cannot fill.
     func hash(into hasher: inout Hasher) {
-        utf8.withUnsafeBytes { bytes in
-            hasher.combine(bytes.count)
-            guard bytes.count >= 8 else { return hasher.combine(bytes: bytes) }
-            let last = bytes.count - 8
-            hasher.combine(bytes.loadUnaligned(fromByteOffset: last, as: UInt64.self))
-            hasher.combine(bytes.loadUnaligned(fromByteOffset: last / 2, as: UInt64.self))
-            hasher.combine(bytes.loadUnaligned(fromByteOffset: last - last / 4, as: UInt64.self))
-        }
+        withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

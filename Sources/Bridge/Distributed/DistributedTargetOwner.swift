@@ -25,8 +25,11 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
     /// Whether `Act` has generic arguments, which a call's first substitutions must name.
     private let isGeneric = String(reflecting: Act.self).contains("<")
     /// Targets with their substitutions that ran, so passed: what a peer sends that never
-    /// ran is not kept, so it cannot fill this.
+    /// ran is not kept. A generic function runs with any substitutions that meet its
+    /// requirements (`[Int]`, `[[Int]]`, ...), so a peer could still grow this without end:
+    /// it keeps `mostRemembered`, and calls beyond them are checked each time.
     private let known = Locked<Set<Call>>([])
+    static var mostRemembered: Int { 1024 }
 
     /// The longest target or substitution name checked: the runtime's are a few hundred bytes.
     static var longestName: Int { 4096 }
@@ -67,8 +70,14 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
 
     /// Notes that a call passed and ran, so that the next one like it skips the check.
     func ran(_ target: DistributedTarget, substitutions: [String]) {
-        known.withLock { _ = $0.insert(Call(target: target.owned, substitutions: substitutions)) }
+        known.withLock { known in
+            guard known.count < Self.mostRemembered else { return }
+            known.insert(Call(target: target.owned, substitutions: substitutions))
+        }
     }
+
+    /// How many calls are remembered as passed: for tests.
+    var rememberedCalls: Int { known.withLock { $0.count } }
 
     private func owns(_ target: DistributedTarget, context: String, substitutions: [String], actor: Act) -> Bool {
         if context == typeName {

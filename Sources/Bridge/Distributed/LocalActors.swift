@@ -129,7 +129,8 @@ where Act.ID == BridgeActorSystem.ActorID {
         if call.genericSubstitutions.isEmpty, let table {
             switch table.lookup(call.target) {
             case .function(let function):
-                // Learned from a call that ran below, since `direct` looked: the check passed then.
+                // Learned by a call that ran below after `direct` looked (calls racing to be
+                // the first): the check passed then.
                 var arguments = arguments
                 try await function(typed, &arguments, &result)
                 return

@@ -95,7 +95,8 @@ package final class RunningCalls: Sendable {
     /// parked runner keeps nothing of the calls it ran.
     /// On the executor of the runner's task, as are `run(_:)` and `park`: under a task
     /// executor preference (a host's `ServingExecutor`), every hop between executors takes the
-    /// task's status lock, twice per call for each function that is not.
+    /// task's status lock, and a function that is not `nonisolated(nonsending)` hops on entry
+    /// and on return.
     nonisolated(nonsending) private func run(on runner: CallRunner) async {
         var next = state.withLock { _ in runner.first.take() }
         while next != nil {

@@ -84,6 +84,22 @@ import Testing
         try owner.check(target, substitutions: [], on: tally, id: nil, in: "the parent process")
     }
 
+    /// A generic function runs with any substitutions that meet its requirements, so a peer
+    /// could make the set of calls that passed grow without end: it stops growing at a bound,
+    /// and calls beyond it are checked each time.
+    @Test func theCallsRememberedAsPassedAreBounded() throws {
+        let system = BridgeActorSystem()
+        let tally = HostTally(actorSystem: system)
+        typealias Owner = DistributedTargetOwner<HostTally>
+        let owner = Owner()
+        let target = DistributedTarget("$s11BridgeTests9HostTallyC3addyS2iYaKFTE")
+        for index in 0..<(Owner.mostRemembered + 10) { owner.ran(target, substitutions: ["Sa\(index)"]) }
+        #expect(owner.rememberedCalls == Owner.mostRemembered)
+        try owner.check(target, substitutions: [], on: tally, id: nil, in: "the parent process")
+        owner.ran(target, substitutions: [])
+        #expect(owner.rememberedCalls == Owner.mostRemembered)
+    }
+
     @Test func resolvingALocalActorAsAnotherTypeSaysSo() async throws {
         let system = BridgeActorSystem()
         let sink = ProgressSink(actorSystem: system)
