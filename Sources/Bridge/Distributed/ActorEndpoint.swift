@@ -24,11 +24,7 @@ final class ActorEndpoint: Sendable {
             _BridgeMethod(ActorEndpointClient.invokeSignature, inPlace: { endpoint, arguments, result in
                 guard let system = unsafeDowncast(endpoint, to: ActorEndpoint.self).system.value else { throw BridgeError.stopped(method: ActorEndpointClient.invokeSignature) }
                 let call = try DistributedCall.read(from: &arguments)
-                if let direct = system.direct(call, arguments: &arguments) {
-                    try await direct.function(direct.actor, &arguments, &result)
-                } else {
-                    try await system.handle(call, arguments: arguments, into: &result)
-                }
+                try await system.run(call, arguments: &arguments, into: &result)
             }),
         ]
     }

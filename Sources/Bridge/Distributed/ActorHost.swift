@@ -61,12 +61,7 @@ final class ActorHost: _BridgeServable, BridgeConcurrentCalls, StartsCallsInPlac
         [
             _BridgeMethod(ActorHostClient.invokeSignature, inPlace: { host, arguments, result in
                 let call = try DistributedCall.read(from: &arguments)
-                let system = unsafeDowncast(host, to: ActorHost.self).system
-                if let direct = system.direct(call, arguments: &arguments) {
-                    try await direct.function(direct.actor, &arguments, &result)
-                } else {
-                    try await system.handle(call, arguments: arguments, into: &result)
-                }
+                try await unsafeDowncast(host, to: ActorHost.self).system.run(call, arguments: &arguments, into: &result)
             }),
             _BridgeMethod(ActorHostClient.attachSignature) { host, arguments, result in
                 host.system.attach(parent: try arguments.decodeObject(ActorEndpointClient.self))

@@ -17,28 +17,22 @@ public protocol _BridgeDistributedFunctions: DistributedActor {
 
 /// One distributed function of a generated `_BridgeDistributedFunctions` table.
 public struct _BridgeDistributedFunction<Act: DistributedActor>: Sendable {
-    /// `count(in:)`: the base name and argument labels, as `RemoteCallTarget.description` ends.
-    let name: String
-    let argumentTypes: [ObjectIdentifier]
-    let resultType: ObjectIdentifier
-    /// Decodes the arguments, calls the actor, and encodes what it returned. It takes the actor
-    /// as an object, which it may assume is an `Act`: a host's code does not know the type, and
-    /// a wrapper that cast it first cost every call an async frame and a hop of its own.
-    let invoke: ErasedDistributedFunction
+    /// The function, its actor type erased: the table a host keeps is not generic over it.
+    let function: DistributedFunctionTable.Function
 
     /// - Parameters:
     ///   - name: The base name with argument labels: `count(in:)`.
     ///   - arguments: The parameters' types, in order.
     ///   - returns: The result type; `Void.self` for none.
-    ///   - invoke: Takes an `Act`, as an object (`_bridgeDistributedActor(_:)` casts it back).
+    ///   - invoke: Decodes the arguments, calls the actor, and encodes what it returned. It
+    ///     takes the actor as an object, an `Act` (`_bridgeDistributedActor(_:as:)` casts it
+    ///     back): a wrapper that cast it first cost every call an async frame and a hop.
     public init(
         _ name: String, arguments: [Any.Type], returns: Any.Type,
         _ invoke: nonisolated(nonsending) @escaping @Sendable (AnyObject, inout _WireReader, inout _WireWriter) async throws -> Void
     ) {
-        self.name = name
-        argumentTypes = arguments.map { ObjectIdentifier($0) }
-        resultType = ObjectIdentifier(returns)
-        self.invoke = invoke
+        function = DistributedFunctionTable.Function(
+            name: name, argumentTypes: arguments.map { ObjectIdentifier($0) }, resultType: ObjectIdentifier(returns), invoke: invoke)
     }
 }
 
@@ -54,8 +48,8 @@ public func _bridgeDistributedActor<Act: DistributedActor>(_ object: AnyObject, 
     return unsafeDowncast(object, to: Act.self)
 }
 
-/// A generated distributed function (`_BridgeDistributedFunction.invoke`): the actor goes in as
-/// an object, which must be of the function's actor type.
+/// A generated distributed function (`DistributedFunctionTable.Function.invoke`): the actor goes
+/// in as an object, which must be of the function's actor type.
 typealias ErasedDistributedFunction = nonisolated(nonsending) @Sendable (AnyObject, inout _WireReader, inout _WireWriter) async throws -> Void
 
 /// Decodes a distributed function's argument, for generated code.

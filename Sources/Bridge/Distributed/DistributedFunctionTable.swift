@@ -13,11 +13,13 @@ import Distributed
 /// Not generic over the actor type: a host's code does not know the type, and every use of a
 /// type generic over it looked up its metadata at run time, per call.
 final class DistributedFunctionTable: Sendable {
-    /// One function, its actor type erased.
+    /// One generated function (`_BridgeDistributedFunction`), its actor type erased.
     struct Function: Sendable {
+        /// `count(in:)`: the base name and argument labels, as `RemoteCallTarget.description` ends.
         let name: String
         let argumentTypes: [ObjectIdentifier]
         let resultType: ObjectIdentifier
+        /// Decodes the arguments, calls the actor, and encodes what it returned.
         let invoke: ErasedDistributedFunction
     }
 
@@ -39,9 +41,7 @@ final class DistributedFunctionTable: Sendable {
     }
 
     private static func functions<Generated: _BridgeDistributedFunctions>(of type: Generated.Type) -> [Function] {
-        Generated._bridgeDistributedFunctions.map { function in
-            Function(name: function.name, argumentTypes: function.argumentTypes, resultType: function.resultType, invoke: function.invoke)
-        }
+        Generated._bridgeDistributedFunctions.map(\.function)
     }
 
     /// What to do with a call to `target`.
