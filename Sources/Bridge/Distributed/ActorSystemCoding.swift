@@ -59,13 +59,6 @@ final class ActorSystemCodings: Sendable {
 }
 
 extension _WireReader {
-    /// The reader, with `system` in its decoders' `userInfo`.
-    func resolvingActors(in system: BridgeActorSystem) -> _WireReader {
-        var reader = self
-        reader.resolveActors(in: system)
-        return reader
-    }
-
     /// Puts `system` in its decoders' `userInfo`.
     mutating func resolveActors(in system: BridgeActorSystem) {
         objectSource = system.codings.coding(of: system, wrapping: objectSource)

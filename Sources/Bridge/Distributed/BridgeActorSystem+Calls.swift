@@ -112,7 +112,9 @@ extension BridgeActorSystem {
     nonisolated(nonsending) func handle(_ call: DistributedCall, arguments: _WireReader, into result: inout _WireWriter) async throws {
         guard call.recipient.system == systemNumber else { throw BridgeError.actorOfAnotherSystem(call.recipient, system: systemNumber) }
         if call.recipient.host == number {
-            return try await local.execute(call, arguments: arguments.resolvingActors(in: self), system: self, into: &result)
+            var arguments = arguments
+            arguments.resolveActors(in: self)
+            return try await local.execute(call, arguments: arguments, system: self, into: &result)
         }
         guard hosts != nil else { throw BridgeError.actorNotFound(call.recipient, in: processDescription) }
         // From one host to another: the arguments go on as they came, and so does the result,
