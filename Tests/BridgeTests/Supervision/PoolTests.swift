@@ -109,7 +109,10 @@ import Glibc
             let held = taskOnOwnThreads { try client.blockingBlock() }
             #expect(await eventually(within: .seconds(30)) { relay.callsInFlight == 1 })
             let host = try #require(relay.servingHosts.first).host.id
-            let queued = Task { try await client.double(1) }
+            // A call that never returns either: the relay counts a call when it leases the
+            // host, before the call is written, so a quick one could reach the host first,
+            // return, and make room for the call meant to wait.
+            let queued = Task { try await client.block() }
             #expect(await eventually(within: .seconds(30)) { relay.callsInFlight == 2 })
             let waiting = Task { try await client.double(21) }
             #expect(await eventually(within: .seconds(30)) { relay.waitingCallers == 1 })
