@@ -71,10 +71,12 @@ import Glibc
         let client = pool.client
         let relay = pool._relay
         let heldA = Task { try await client.processID(afterFIFO: gateA) }
-        #expect(await eventually(within: .seconds(30)) { relay.servingHosts.contains { $0.connection.callsInFlight == 1 } })
+        // Running, so that no quick call reaches its host first.
+        #expect(await eventually(within: .seconds(30)) { fifoHasReader(gateA) })
         let hostA = try #require(relay.servingHosts.first { $0.connection.callsInFlight == 1 }).host.id
         let heldB = Task { try await client.processID(afterFIFO: gateB) }
-        #expect(await eventually(within: .seconds(30)) { relay.callsInFlight == 2 })
+        #expect(await eventually(within: .seconds(30)) { fifoHasReader(gateB) })
+        #expect(relay.callsInFlight == 2)
         // Each host holds the call it runs and the next: one more call each.
         let queued = [Task { try await client.double(1) }, Task { try await client.double(2) }]
         #expect(await eventually(within: .seconds(30)) { relay.servingHosts.allSatisfy { $0.connection.callsInFlight == 2 } })
@@ -133,7 +135,8 @@ import Glibc
         let client = pool.client
         let relay = pool._relay
         let held = Task { try await client.processID(afterFIFO: gate) }
-        #expect(await eventually(within: .seconds(30)) { relay.servingHosts.first?.connection.callsInFlight == 1 })
+        // Running, so that the next call waits behind it, and no quick call reaches the host first.
+        #expect(await eventually(within: .seconds(30)) { fifoHasReader(gate) })
         let next = Task { try await client.double(2) }
         #expect(await eventually(within: .seconds(30)) { relay.callsInFlight == 2 })
         let cancelled = Task { try await client.double(1) }
@@ -169,7 +172,8 @@ import Glibc
         #expect(mkfifo(gate, 0o600) == 0)
         let client = pool.client
         let held = Task { try await client.processID(afterFIFO: gate) }
-        #expect(await eventually(within: .seconds(30)) { pool._relay.servingHosts.first?.connection.callsInFlight == 1 })
+        // Running, so that the next call waits behind it, and no quick call reaches the host first.
+        #expect(await eventually(within: .seconds(30)) { fifoHasReader(gate) })
         let next = Task { try await client.double(2) }
         #expect(await eventually(within: .seconds(30)) { pool._relay.callsInFlight == 2 })
         let error = await #expect(throws: BridgeError.self) { try await client.double(1) }

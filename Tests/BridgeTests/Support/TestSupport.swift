@@ -77,6 +77,16 @@ func eventually(within timeout: Duration, _ condition: () -> Bool) async -> Bool
     return condition()
 }
 
+/// Whether a host call waits at the FIFO at `path` now (`waitAtFIFO`): the call is running,
+/// not just counted by the parent, which counts a call before it is written. The probe opens
+/// and closes the FIFO without writing, which the waiting call reads as no release.
+func fifoHasReader(_ path: String) -> Bool {
+    let fifo = open(path, O_WRONLY | O_NONBLOCK)  // fails at once with no reader
+    guard fifo >= 0 else { return false }
+    close(fifo)
+    return true
+}
+
 /// Writes a byte into the FIFO at `path` if a reader has it open, without waiting (a host call
 /// held at the FIFO then goes on).
 /// - Returns: Whether a reader was there.
