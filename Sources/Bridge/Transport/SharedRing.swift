@@ -50,8 +50,10 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
     private let mask: UInt64
     /// The consumer's own position: the one in memory is only for the producer to read.
     private var head: UInt64 = 0
-    /// The CPU last written to `cpuInMemory`.
-    private var notedCPU = UInt32.max
+    /// The CPU last written to `cpuInMemory`. Atomic, as a writer notes its CPU too (the
+    /// channel's `otherSideRunsElsewhere`), beside the thread that reads: a hint, so relaxed
+    /// loads and stores, plain moves, with no read-modify-write on the call's path.
+    private let notedCPU = Atomic<UInt32>(.max)
     private let yieldsInMemory: UnsafeMutablePointer<UInt32>
     /// This side's own word, of which `yieldsInMemory` is the copy for the other process.
     private let yieldsWord = Atomic<Bool>(false)
@@ -98,8 +100,8 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
 
     /// Says which CPU the consumer waits on now, for the other side to read.
     func noteCPU(_ cpu: UInt32) {
-        guard cpu != notedCPU else { return }
-        notedCPU = cpu
+        guard notedCPU.load(ordering: .relaxed) != cpu else { return }
+        notedCPU.store(cpu, ordering: .relaxed)
         cbridge_store_u32(cpuInMemory, cpu)
     }
 
