@@ -8,10 +8,11 @@ import Synchronization
 /// thread must also wait for the reading thread to stop spinning. With this executor as the
 /// task's preference, the task's first job, and every job of it enqueued while the serving loop
 /// runs it, stays on the serving thread. So does a hop to an idle actor, as a distributed
-/// call's thunk makes: the runtime never switches a task with a preference to an actor in
-/// place, but enqueues it on the actor, whose job it then enqueues here (an allocation and a
-/// few locks of the task's status, about 0.25 µs a hop and back). Inside `Task.immediate` the
-/// hop was enqueued too, and its job went to the pool: a thread woken per call.
+/// call's thunk makes: the runtime switches to an actor in place only on a thread that runs
+/// no task executor, so it enqueues the task on the actor, whose job it then enqueues here (an
+/// allocation and a few locks of the task's status: about 0.27 µs a hop and back, which
+/// `bridge-bench` prints as "runtime alone: a host's hop"). Inside `Task.immediate` the hop
+/// was enqueued too, and its job went to the pool: a thread woken per call.
 ///
 /// A job enqueued from any other thread (the call resumed by a reply to a callback, say) goes
 /// to the global executor: the serving thread may be waiting for the next frame, and must not

@@ -39,7 +39,7 @@ enum SharedRing {
 }
 
 /// The consumer's end of a ring.
-final class SharedRingReader: @unchecked Sendable {  // one holder of the reading role at a time (`noteYielding`: see there)
+final class SharedRingReader: @unchecked Sendable {  // one holder of the reading role at a time (`noteYielding`: see there); `noteCPU` from writers too
     private let tail: UnsafeMutablePointer<UInt64>
     private let headInMemory: UnsafeMutablePointer<UInt64>
     private let parked: UnsafeMutablePointer<UInt32>
@@ -51,8 +51,10 @@ final class SharedRingReader: @unchecked Sendable {  // one holder of the readin
     /// The consumer's own position: the one in memory is only for the producer to read.
     private var head: UInt64 = 0
     /// The CPU last written to `cpuInMemory`. Atomic, as a writer notes its CPU too (the
-    /// channel's `otherSideRunsElsewhere`), beside the thread that reads: a hint, so relaxed
-    /// loads and stores, plain moves, with no read-modify-write on the call's path.
+    /// channel's `otherSideRunsElsewhere`), beside the thread that reads. A hint, so relaxed
+    /// loads and stores, plain moves, with no read-modify-write on the call's path: two threads
+    /// noting at once can leave the shared word stale until a thread notes another CPU, which
+    /// costs a spin's choice, never a call.
     private let notedCPU = Atomic<UInt32>(.max)
     private let yieldsInMemory: UnsafeMutablePointer<UInt32>
     /// This side's own word, of which `yieldsInMemory` is the copy for the other process.

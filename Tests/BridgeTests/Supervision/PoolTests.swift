@@ -101,7 +101,8 @@ import Glibc
     @Test func aWaitingCallIsNeverHandedTheHostThatDied() async throws {
         // A blocked caller reads its host's end and releases the host before the relay's
         // watcher acts on that end: a hand-out then must not pick the dead host. A race, so
-        // rounds: without the check, 3 of 30 failed here.
+        // rounds: without the checks (the relay's `release` and `isLive`, each of which covers
+        // for the other here), 3 of 30 failed.
         for _ in 0..<20 {
             let directory = try TemporaryDirectory()
             let pool = try await BridgePool<RestartingHost>.start(

@@ -86,16 +86,18 @@ func countingStream(from start: Int, count: Int) -> AsyncThrowingStream<Int, any
     }
 }
 
-/// Blocks the calling thread until a byte can be read from the FIFO at `path`. Opening it
-/// while the last writer still holds it open reads only that writer's close: wait for the next.
+/// Blocks the calling thread until a byte can be read from the FIFO at `path`.
+///
+/// Opened to read and write (on Linux that open never blocks): holding a write end itself, the
+/// call's read waits for a byte and nothing else. Opened to read only, a writer's close read
+/// as the end, so a probe that opens and closes the FIFO (`fifoHasReader`) woke the call, and
+/// a release written while it went round to open again was lost with the pipe.
 func waitAtFIFO(_ path: String) {
-    while true {
-        let fifo = open(path, O_RDONLY)
-        var byte: UInt8 = 0
-        let count = read(fifo, &byte, 1)
-        close(fifo)
-        if count == 1 { return }
-    }
+    let fifo = open(path, O_RDWR)
+    precondition(fifo >= 0, "cannot open the FIFO at \(path): errno \(errno)")
+    var byte: UInt8 = 0
+    while read(fifo, &byte, 1) != 1 {}  // interrupted: read again
+    close(fifo)
 }
 
 extension Feed {

@@ -79,7 +79,8 @@ func eventually(within timeout: Duration, _ condition: () -> Bool) async -> Bool
 
 /// Whether a host call waits at the FIFO at `path` now (`waitAtFIFO`): the call is running,
 /// not just counted by the parent, which counts a call before it is written. The probe opens
-/// and closes the FIFO without writing, which the waiting call reads as no release.
+/// and closes the FIFO without writing, which the waiting call, holding a write end of its
+/// own, does not notice.
 func fifoHasReader(_ path: String) -> Bool {
     let fifo = open(path, O_WRONLY | O_NONBLOCK)  // fails at once with no reader
     guard fifo >= 0 else { return false }
