@@ -96,7 +96,9 @@ func waitAtFIFO(_ path: String) {
     let fifo = open(path, O_RDWR)
     precondition(fifo >= 0, "cannot open the FIFO at \(path): errno \(errno)")
     var byte: UInt8 = 0
-    while read(fifo, &byte, 1) != 1 {}  // interrupted: read again
+    while read(fifo, &byte, 1) != 1 {
+        precondition(errno == EINTR, "cannot read the FIFO at \(path): errno \(errno)")
+    }
     close(fifo)
 }
 
