@@ -22,8 +22,9 @@ import Darwin
 final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
     /// `Module.Outer.Type`, as `comparable` makes names.
     private let typeName = DistributedTargetOwner.comparable(String(reflecting: Act.self))
-    /// Whether `Act` has generic arguments, which a call's first substitutions must name.
-    private let isGeneric = String(reflecting: Act.self).contains("<")
+    /// `Act`'s generic arguments, as `String(reflecting:)` names them: a call's first
+    /// substitutions must name these.
+    private let ownArguments = DistributedTargetOwner.genericArguments(in: String(reflecting: Act.self)).map(String.init)
     /// Targets with their substitutions that ran, so passed: what a peer sends that never
     /// ran is not kept. A generic function runs with any substitutions that meet its
     /// requirements (`[Int]`, `[[Int]]`, ...), so a peer could still grow this without end:
@@ -81,7 +82,7 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
 
     private func owns(_ target: DistributedTarget, context: String, substitutions: [String], actor: Act) -> Bool {
         if context == typeName {
-            return !isGeneric || Self.substitutions(substitutions, begin: target, as: Act.self)
+            return startWithOwnArguments(substitutions)
         }
         // A `@Resolvable` protocol's stub (`Module.$Protocol`) carries its own generic
         // arguments; a protocol's extension carries `Self` first, which must be the actor's type.
@@ -91,25 +92,51 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
         return Self.actor(actor, conformsTo: context)
     }
 
-    /// Whether the first substitutions, as the generic arguments of the type whose mangled
-    /// name begins `target`'s, make `type`: tried for each prefix of the name and each count of
-    /// substitutions, as a bound generic type's mangling (`<type>y<arguments>G`), so that no
-    /// parsing of manglings is needed. Runs once per target and substitutions that pass.
-    private static func substitutions(_ substitutions: [String], begin target: DistributedTarget, as type: Act.Type) -> Bool {
-        let mangled = target.identifier
-        guard mangled.hasPrefix("$s"), !substitutions.isEmpty else { return false }
-        let name = mangled.dropFirst(2)
-        for count in 1...substitutions.count {
-            let arguments = "y" + substitutions.prefix(count).joined() + "G"
-            var end = name.startIndex
-            while end < name.endIndex {
-                end = name.index(after: end)
-                if let candidate = _typeByName(String(name[..<end]) + arguments), ObjectIdentifier(candidate) == ObjectIdentifier(type) {
-                    return true
+    /// Whether the first substitutions name `Act`'s own generic arguments, each resolved and
+    /// named as `String(reflecting:)` names it. (Not by pasting them into the mangled name of
+    /// the actor's type: a mangled name refers back to its own earlier words by position, so a
+    /// type argument such as `Shelf.ShelfItem`, which repeats a word, named another type there.)
+    /// Runs once per target and substitutions that pass.
+    private func startWithOwnArguments(_ substitutions: [String]) -> Bool {
+        guard substitutions.count >= ownArguments.count else { return false }
+        return zip(ownArguments, substitutions).allSatisfy { argument, mangled in
+            guard let type = _typeByName(mangled) else { return false }
+            return String(reflecting: type) == argument
+        }
+    }
+
+    /// The generic arguments in a type's name as `String(reflecting:)` spells it, in order
+    /// across its levels, which is the order of a generic signature's parameters:
+    /// `M.Outer<A>.Inner<B, Swift.Dictionary<C, D>>` gives `A`, `B` and
+    /// `Swift.Dictionary<C, D>`. An arrow's `>` (`(A) -> B`) closes nothing.
+    static func genericArguments(in name: String) -> [Substring] {
+        var arguments: [Substring] = []
+        var depth = 0  // angle brackets and parentheses
+        var start: String.Index?
+        var previous: Character = " "
+        for index in name.indices {
+            let character = name[index]
+            defer { previous = character }
+            switch character {
+            case "<":
+                if depth == 0 { start = name.index(after: index) }
+                depth += 1
+            case "(", "[":
+                depth += 1
+            case ">" where previous != "-", ")", "]":
+                depth -= 1
+                if character == ">", depth == 0, let begun = start {
+                    arguments.append(name[begun..<index].drop { $0 == " " })
+                    start = nil
                 }
+            case "," where depth == 1 && start != nil:
+                arguments.append(name[start!..<index].drop { $0 == " " })
+                start = name.index(after: index)
+            default:
+                break
             }
         }
-        return false
+        return arguments
     }
 
     /// The type or protocol that declares `target`'s function, as `Module.Outer.Type` without

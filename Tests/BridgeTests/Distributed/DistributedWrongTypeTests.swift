@@ -57,6 +57,22 @@ import Testing
         await system.shutdown()
     }
 
+    /// A type argument is compared as itself: pasted into the actor's mangled name, its
+    /// references back to its own words (`Shelf.ShelfItem` repeats "Shelf") named other words,
+    /// and every call to such an actor was refused, as if resolved as another type.
+    @Test func aGenericActorIsCalledWithATypeArgumentWhoseNameRepeatsAWord() async throws {
+        let system = BridgeActorSystem()
+        let holder = try await system.start(Holder<Shelf.ShelfItem>.self)
+        try await holder.set(Shelf.ShelfItem(label: "first"))
+        #expect(try await holder.get() == Shelf.ShelfItem(label: "first"))
+        // A reference with another argument is still refused.
+        let asOther = try Holder<Shelf.ShelfLabel>.resolve(id: holder.id, using: system)
+        let error = await #expect(throws: BridgeError.self) { try await asOther.get() }
+        #expect(error?.code == .actorNotFound, "\(String(describing: error))")
+        #expect(try await holder.get() == Shelf.ShelfItem(label: "first"))
+        await system.shutdown()
+    }
+
     /// A protocol extension's function takes `Self` from the caller: it must be the actor's type.
     @Test func aProtocolExtensionRunsOnlyWithTheActorAsSelf() async throws {
         let system = BridgeActorSystem()
@@ -123,6 +139,19 @@ import Testing
         #expect(Owner.comparable("M.Box<Swift.Array<Swift.Int>>.Inner") == "M.Box.Inner")
         #expect(Owner.comparable("M.(Box in _1A)<Swift.Int>") == "M.Box")
     }
+
+    /// An actor's own generic arguments, which a call's first substitutions must name, are read
+    /// from its reflected name across its levels, in the order of its generic parameters.
+    @Test func genericArgumentsAreReadInOrderAcrossLevels() {
+        typealias Owner = DistributedTargetOwner<HostTally>
+        #expect(Owner.genericArguments(in: "M.Box").isEmpty)
+        #expect(Owner.genericArguments(in: "M.Box<Swift.Int>") == ["Swift.Int"])
+        #expect(Owner.genericArguments(in: "M.Outer<A>.Inner<B, Swift.Dictionary<C, D>>") == ["A", "B", "Swift.Dictionary<C, D>"])
+        #expect(
+            Owner.genericArguments(in: "M.Box<(Swift.Int, Swift.String) -> Swift.Int, M.(unknown context at $1).T>")
+                == ["(Swift.Int, Swift.String) -> Swift.Int", "M.(unknown context at $1).T"])
+        #expect(Owner.genericArguments(in: "M.(Box in _1A)<Swift.Int>") == ["Swift.Int"])
+    }
 }
 
 distributed actor Holder<Value: Codable & Sendable> {
@@ -131,6 +160,17 @@ distributed actor Holder<Value: Codable & Sendable> {
 
     distributed func set(_ newValue: Value) { value = newValue }
     distributed func get() -> Value? { value }
+}
+
+/// Types whose mangled names refer back to their own words.
+enum Shelf {
+    struct ShelfItem: Codable, Sendable, Equatable {
+        var label: String
+    }
+
+    struct ShelfLabel: Codable, Sendable, Equatable {
+        var text: String
+    }
 }
 
 protocol Tagged: DistributedActor where ActorSystem == BridgeActorSystem {}
