@@ -23,8 +23,9 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
     /// `Module.Outer.Type`, as `comparable` makes names.
     private let typeName = DistributedTargetOwner.comparable(String(reflecting: Act.self))
     /// `Act`'s generic arguments, as `String(reflecting:)` names them: a call's first
-    /// substitutions must name these.
-    private let ownArguments = DistributedTargetOwner.genericArguments(in: String(reflecting: Act.self)).map(String.init)
+    /// substitutions must name these. Nil for a name that could not be read: then every call
+    /// to the type's own functions is refused.
+    private let ownArguments = DistributedTargetOwner.genericArguments(in: String(reflecting: Act.self))?.map(String.init)
     /// Targets with their substitutions that ran, so passed: what a peer sends that never
     /// ran is not kept. A generic function runs with any substitutions that meet its
     /// requirements (`[Int]`, `[[Int]]`, ...), so a peer could still grow this without end:
@@ -60,6 +61,7 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
         guard target.utf8.count <= Self.longestName, substitutions.count <= Self.mostSubstitutions,
             substitutions.allSatisfy({ $0.utf8.count <= Self.longestName }),
             let context = Self.declaringContext(of: target), !context.isEmpty,
+            substitutions.count >= Self.genericArgumentCount(of: target),
             owns(target, context: context, substitutions: substitutions, actor: actor)
         else {
             // Named as the demangler reads it, unless it was too long to read.
@@ -98,7 +100,7 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
     /// type argument such as `Shelf.ShelfItem`, which repeats a word, named another type there.)
     /// Runs once per target and substitutions that pass.
     private func startWithOwnArguments(_ substitutions: [String]) -> Bool {
-        guard substitutions.count >= ownArguments.count else { return false }
+        guard let ownArguments, substitutions.count >= ownArguments.count else { return false }
         return zip(ownArguments, substitutions).allSatisfy { argument, mangled in
             guard let type = _typeByName(mangled) else { return false }
             return String(reflecting: type) == argument
@@ -109,9 +111,12 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
     /// across its levels, which is the order of a generic signature's parameters:
     /// `M.Outer<A>.Inner<B, Swift.Dictionary<C, D>>` gives `A`, `B` and
     /// `Swift.Dictionary<C, D>`. An arrow's `>` (`(A) -> B`) closes nothing.
-    static func genericArguments(in name: String) -> [Substring] {
+    /// - Returns: Nil for a name whose brackets do not balance, or with a name in backticks
+    ///   (a raw identifier may hold any bracket): the check fails closed on those.
+    static func genericArguments(in name: String) -> [Substring]? {
+        guard !name.contains("`") else { return nil }
         var arguments: [Substring] = []
-        var depth = 0  // angle brackets and parentheses
+        var depth = 0  // angle brackets, parentheses, square and curly brackets (a pack's)
         var start: String.Index?
         var previous: Character = " "
         for index in name.indices {
@@ -121,10 +126,11 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
             case "<":
                 if depth == 0 { start = name.index(after: index) }
                 depth += 1
-            case "(", "[":
+            case "(", "[", "{":
                 depth += 1
-            case ">" where previous != "-", ")", "]":
+            case ">" where previous != "-", ")", "]", "}":
                 depth -= 1
+                guard depth >= 0 else { return nil }
                 if character == ">", depth == 0, let begun = start {
                     arguments.append(name[begun..<index].drop { $0 == " " })
                     start = nil
@@ -136,7 +142,26 @@ final class DistributedTargetOwner<Act: DistributedActor>: Sendable {
                 break
             }
         }
-        return arguments
+        return depth == 0 ? arguments : nil
+    }
+
+    /// How many generic arguments the runtime reads for `target`'s function, its context's and
+    /// its own, as the function's generic environment counts them; 0 for a function that is
+    /// not generic, or a name that is no distributed function's. `executeDistributedTarget`
+    /// checks only that a generic function's call carries some: a call with fewer had the
+    /// runtime read past them, in this process.
+    static func genericArgumentCount(of target: DistributedTarget) -> Int {
+        var name = target.identifier
+        let environment = name.withUTF8 { bytes in
+            bytes.baseAddress.flatMap { _getGenericEnvironmentOfDistributedTarget($0, UInt(bytes.count)) }
+        }
+        guard let environment else { return 0 }
+        // A `GenericEnvironmentDescriptor` (swift/ABI/GenericContext.h): 32 bits of flags, the
+        // low 12 counting the levels of genericity, then each level's cumulative count of
+        // parameters in 16 bits; the last is all of them.
+        let levels = Int(environment.load(as: UInt32.self) & 0xFFF)
+        guard levels > 0 else { return 0 }
+        return Int(environment.load(fromByteOffset: 4 + 2 * (levels - 1), as: UInt16.self))
     }
 
     /// The type or protocol that declares `target`'s function, as `Module.Outer.Type` without

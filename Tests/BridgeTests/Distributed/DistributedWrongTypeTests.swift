@@ -73,6 +73,22 @@ import Testing
         await system.shutdown()
     }
 
+    /// A generic function's call must carry a substitution for each of its generic parameters:
+    /// the runtime reads that many, and checks only that there are some.
+    @Test func aGenericFunctionRunsOnlyWithASubstitutionForEachParameter() async throws {
+        let system = BridgeActorSystem()
+        let pairer = try await system.start(Pairer.self)
+        #expect(try await pairer.pair(1, "one") == "1 one")
+        let local = Pairer(actorSystem: system)
+        let owner = DistributedTargetOwner<Pairer>()
+        let target = DistributedTarget(Pairer.pairTarget)
+        #expect(DistributedTargetOwner<Pairer>.genericArgumentCount(of: target) == 2)
+        #expect(throws: BridgeError.self) { try owner.check(target, substitutions: ["Si"], on: local, id: nil, in: "the parent process") }
+        try owner.check(target, substitutions: ["Si", "SS"], on: local, id: nil, in: "the parent process")
+        #expect(DistributedTargetOwner<HostTally>.genericArgumentCount(of: DistributedTarget("$s11BridgeTests9HostTallyC3addyS2iYaKFTE")) == 0)
+        await system.shutdown()
+    }
+
     /// A protocol extension's function takes `Self` from the caller: it must be the actor's type.
     @Test func aProtocolExtensionRunsOnlyWithTheActorAsSelf() async throws {
         let system = BridgeActorSystem()
@@ -144,13 +160,18 @@ import Testing
     /// from its reflected name across its levels, in the order of its generic parameters.
     @Test func genericArgumentsAreReadInOrderAcrossLevels() {
         typealias Owner = DistributedTargetOwner<HostTally>
-        #expect(Owner.genericArguments(in: "M.Box").isEmpty)
+        #expect(Owner.genericArguments(in: "M.Box") == [])
         #expect(Owner.genericArguments(in: "M.Box<Swift.Int>") == ["Swift.Int"])
         #expect(Owner.genericArguments(in: "M.Outer<A>.Inner<B, Swift.Dictionary<C, D>>") == ["A", "B", "Swift.Dictionary<C, D>"])
         #expect(
             Owner.genericArguments(in: "M.Box<(Swift.Int, Swift.String) -> Swift.Int, M.(unknown context at $1).T>")
                 == ["(Swift.Int, Swift.String) -> Swift.Int", "M.(unknown context at $1).T"])
         #expect(Owner.genericArguments(in: "M.(Box in _1A)<Swift.Int>") == ["Swift.Int"])
+        #expect(Owner.genericArguments(in: "M.Box<Pack{Swift.Int, Swift.String}>") == ["Pack{Swift.Int, Swift.String}"])
+        // What cannot be read fails the check closed: unbalanced, or a raw identifier.
+        #expect(Owner.genericArguments(in: "M.Box<Swift.Int") == nil)
+        #expect(Owner.genericArguments(in: "M.Box<M.`a(b`>") == nil)
+        #expect(Owner.genericArguments(in: "M.Box>") == nil)
     }
 }
 
@@ -160,6 +181,18 @@ distributed actor Holder<Value: Codable & Sendable> {
 
     distributed func set(_ newValue: Value) { value = newValue }
     distributed func get() -> Value? { value }
+}
+
+/// A generic distributed function.
+distributed actor Pairer {
+    typealias ActorSystem = BridgeActorSystem
+
+    /// The mangled name of `pair`'s distributed thunk, as a call names it.
+    static let pairTarget = "$s11BridgeTests6PairerC4pairySSx_q_tYaKSeRzSERzSeR_SER_r0_lFTE"
+
+    distributed func pair<First: Codable, Second: Codable>(_ first: First, _ second: Second) -> String {
+        "\(first) \(second)"
+    }
 }
 
 /// Types whose mangled names refer back to their own words.
