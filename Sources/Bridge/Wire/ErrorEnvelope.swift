@@ -3,9 +3,9 @@
 /// A `Codable` error travels as its mangled type name and its encoded value, and the caller
 /// rebuilds it by looking the name up in its own binary's metadata: no registration. That
 /// works when the caller's binary contains the type under the same module and name (always
-/// so when the host is the caller's own binary started again). Otherwise, and for errors
-/// that are not `Codable`, the caller gets `BridgeError.remoteError` with the type's name and
-/// the error's description.
+/// so when the host is the caller's own binary started again), for a plain nominal type
+/// (`PlainTypeName`). Otherwise, and for errors that are not `Codable`, the caller gets
+/// `BridgeError.remoteError` with the type's name and the error's description.
 package struct ErrorEnvelope: Codable, Sendable {
     package var mangledTypeName: String?
     package var typeName: String
@@ -37,7 +37,9 @@ package struct ErrorEnvelope: Codable, Sendable {
     /// The error as the caller should see it.
     package var error: any Error {
         if typeName == String(reflecting: CancellationError.self) { return CancellationError() }
-        guard let mangledTypeName, let value,
+        // Only a plain nominal type's name is looked up: another's lookup may take time
+        // exponential in its length (`PlainTypeName`).
+        guard let mangledTypeName, let value, PlainTypeName.isPlain(mangledTypeName),
               let type = _typeByName(mangledTypeName) as? any (Error & Decodable).Type
         else { return BridgeError.remoteError(typeName: typeName, description: description) }
         do {
