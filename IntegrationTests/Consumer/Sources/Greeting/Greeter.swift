@@ -19,6 +19,19 @@ public protocol Greeter: Bridged {
     func log(_ line: String) async throws
     /// `count` greetings, one for each number from 1, as a stream.
     func greetings(count: Int) async throws -> AsyncThrowingStream<String, any Error>
+    /// Throws `GreetingRefused` naming `name`.
+    func refuse(_ name: String) async throws
+}
+
+/// What `refuse(_:)` throws: a `Codable` error of this module, which a caller in another
+/// module gets back as itself. Its name repeats its module's ("Greeting"), which its mangled
+/// name spells as a reference back to that word.
+public struct GreetingRefused: Error, Codable, Equatable {
+    public var name: String
+
+    public init(name: String) {
+        self.name = name
+    }
 }
 
 /// The real greeter, created in the host.
@@ -42,6 +55,10 @@ public final class LocalGreeter: Greeter, Sendable {
         return write(file.rawValue, text, text.count)
     }
 
+    public func refuse(_ name: String) async throws {
+        throw GreetingRefused(name: name)
+    }
+
     public func greetings(count: Int) async throws -> AsyncThrowingStream<String, any Error> {
         AsyncThrowingStream { continuation in
             for number in 0..<count { continuation.yield("Hello, \(number + 1)") }
@@ -63,4 +80,5 @@ public final class ConcurrentGreeter: Greeter, BridgeConcurrentCalls {
     public func greet(_ name: String, into file: BridgeFileDescriptor) async throws -> Int { try await greeter.greet(name, into: file) }
     public func log(_ line: String) async throws { try await greeter.log(line) }
     public func greetings(count: Int) async throws -> AsyncThrowingStream<String, any Error> { try await greeter.greetings(count: count) }
+    public func refuse(_ name: String) async throws { try await greeter.refuse(name) }
 }

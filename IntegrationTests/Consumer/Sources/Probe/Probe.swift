@@ -242,9 +242,24 @@ public enum Probe {
             try expect(users == [getuid(), geteuid()], "the host runs as \(users), not as this process's user")
         }
         try await expectGreeting(through: bridge.client, from: hostID)
+        try await expectRefusal(from: bridge.client)
         await bridge.stop()
         try expect(bridge.termination == .exited(0), "the host ended with \(String(describing: bridge.termination)), not a clean exit")
         return "pid \(hostID), uid \(users[0]), \(bridge.termination!)"
+    }
+
+    /// A `Codable` error of another module, thrown in the host, arrives as itself.
+    private static func expectRefusal(from client: LocalGreeter.BridgeClient) async throws {
+        do {
+            try await client.refuse("probe")
+            try expect(false, "refuse(_:) returned instead of throwing")
+        } catch let refused as GreetingRefused {
+            try expect(refused == GreetingRefused(name: "probe"), "the host's error arrived as \(refused)")
+        } catch let error as ProbeFailure {
+            throw error
+        } catch {
+            try expect(false, "the host's GreetingRefused arrived as \(error), not as itself")
+        }
     }
 
     /// Passes the host a pipe's writing end (`SCM_RIGHTS` on the bridge's descriptor channel)
