@@ -216,11 +216,12 @@ extension BridgeError {
         BridgeError(code: .timedOut, message: "Bridge timed out: \(what)", method: method, processID: processID)
     }
 
-    package static func remoteError(typeName: String, description: String) -> BridgeError {
-        BridgeError(
-            code: .remoteError,
-            message: "The host threw \(typeName): \(description) (the error's type is not Codable, so it arrives as this description; make it Codable to receive it as itself)",
-            remoteTypeName: typeName)
+    /// - Parameter why: Why the error arrives as its description, and what to do about it.
+    package static func remoteError(
+        typeName: String, description: String,
+        why: String = "the error's type is not Codable, so it arrives as this description; make it Codable to receive it as itself"
+    ) -> BridgeError {
+        BridgeError(code: .remoteError, message: "The host threw \(typeName): \(description) (\(why))", remoteTypeName: typeName)
     }
 
     package static func stopped(method: String?) -> BridgeError {

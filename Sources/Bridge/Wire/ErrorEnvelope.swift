@@ -37,15 +37,25 @@ package struct ErrorEnvelope: Codable, Sendable {
     /// The error as the caller should see it.
     package var error: any Error {
         if typeName == String(reflecting: CancellationError.self) { return CancellationError() }
+        guard let mangledTypeName, let value else { return BridgeError.remoteError(typeName: typeName, description: description) }
         // Only a plain nominal type's name is looked up: another's lookup may take time
         // exponential in its length (`PlainTypeName`).
-        guard let mangledTypeName, let value, PlainTypeName.isPlain(mangledTypeName),
-              let type = _typeByName(mangledTypeName) as? any (Error & Decodable).Type
-        else { return BridgeError.remoteError(typeName: typeName, description: description) }
+        guard PlainTypeName.isPlain(mangledTypeName) else {
+            return BridgeError.remoteError(
+                typeName: typeName, description: description,
+                why: "the error's type is Codable, but only a struct, enum or class that is not generic is looked up by name, as another type's name may stand for a type far larger than itself; throw such a type to receive the error as itself")
+        }
+        guard let type = _typeByName(mangledTypeName) as? any (Error & Decodable).Type else {
+            return BridgeError.remoteError(
+                typeName: typeName, description: description,
+                why: "the error's type is Codable, but this process has no Codable error type of that name; build the caller and the host from the same source to receive it as itself")
+        }
         do {
             return try Self.decode(type, from: value)
         } catch {
-            return BridgeError.remoteError(typeName: typeName, description: description)
+            return BridgeError.remoteError(
+                typeName: typeName, description: description,
+                why: "the error did not decode as this process's type of that name: \(error); build the caller and the host from the same source")
         }
     }
 

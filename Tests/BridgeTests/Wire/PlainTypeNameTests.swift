@@ -38,6 +38,11 @@ import Testing
         let error = try #require(envelope.error as? BridgeError)
         #expect(error.code == .remoteError)
         #expect(ContinuousClock.now - began < .seconds(5))  // bounded, not timed: unread
+        #expect(error.message.contains("only a struct, enum or class that is not generic is looked up by name"), "\(error)")
+        // A plain name this process has no type of says so, not that the type is not Codable.
+        envelope.mangledTypeName = "7Nowhere7MissingV"
+        let missing = try #require(envelope.error as? BridgeError)
+        #expect(missing.message.contains("this process has no Codable error type of that name"), "\(missing)")
     }
 }
 
